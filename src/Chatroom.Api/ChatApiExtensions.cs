@@ -1,0 +1,60 @@
+using System.Threading.RateLimiting;
+using Chatroom.Api.Admin;
+using Chatroom.Api.Auth;
+using Chatroom.Api.Rooms;
+using Chatroom.Core.Errors;
+using Chatroom.ServiceDefaults.Backends;
+using Chatroom.ServiceDefaults.Problems;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Chatroom.Api;
+
+public static class ChatApiExtensions
+{
+    /// <summary>The REST API: auth, rooms, history, admin; its options, rate limits and OpenAPI document.</summary>
+    public static IHostApplicationBuilder AddChatApi(this IHostApplicationBuilder builder)
+    {
+        builder.AddChatCore();
+        builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection(AdminOptions.Section));
+        builder.Services.AddHostedService<DefaultRoomSeeder>();
+        builder.Services.AddOpenApi();
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.OnRejected = (context, _) =>
+            {
+                var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(60);
+                return new ValueTask(ChatProblems.WriteAsync(context.HttpContext, ErrorCodes.RateLimited,
+                    $"too many sign-in attempts; wait {Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))} s", wait));
+            };
+            o.AddPolicy(AuthApi.RateLimitPolicy, context =>
+            {
+                var api = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiOptions>>().Value;
+                return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = api.SignInsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
+        });
+        return builder;
+    }
+
+    public static WebApplication MapChatApi(this WebApplication app)
+    {
+        var maxBody = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiOptions>>().Value.MaxRequestBodyBytes;
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.Use((context, next) =>
+        {
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            {
+                size.MaxRequestBodySize = maxBody;
+            }
+
+            return next(context);
+        }));
+        app.UseRateLimiter();
+        app.MapOpenApi();
+        app.MapAuthApi();
+        app.MapRoomsApi();
+        app.MapAdminApi();
+        return app;
+    }
+}

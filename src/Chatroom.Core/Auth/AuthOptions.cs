@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Chatroom.Core.Auth;
+
+/// <summary><c>Chatroom:Auth</c>.</summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Chatroom:Auth";
+
+    /// <summary>Base64 of at least 32 random bytes, the same on every service.</summary>
+    [Required(ErrorMessage = "Chatroom:Auth:SigningKey is required: base64 of at least 32 random bytes, the same for every service.")]
+    public string? SigningKey { get; set; }
+
+    /// <summary>How long issued tokens stay valid.</summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    public byte[] DecodeKey()
+    {
+        var key = Convert.FromBase64String(SigningKey ?? string.Empty);
+        return key.Length >= 32
+            ? key
+            : throw new InvalidOperationException("Chatroom:Auth:SigningKey must decode to at least 32 bytes.");
+    }
+}

@@ -1,0 +1,13 @@
+namespace Chatroom.Core.Auth;
+
+/// <summary>Who a token speaks for.</summary>
+public sealed record ChatIdentity(string UserId, string Name, string Role, DateTimeOffset ExpiresAt)
+{
+    public bool IsAdmin => Role == ChatRoles.Admin;
+}
+
+public static class ChatRoles
+{
+    public const string Guest = "guest";
+    public const string Admin = "admin";
+}

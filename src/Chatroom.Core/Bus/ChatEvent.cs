@@ -1,0 +1,21 @@
+using System.Text.Json;
+
+namespace Chatroom.Core.Bus;
+
+/// <summary>
+/// An event fanned out to every node: <see cref="Type"/> is the client event name
+/// (<c>message</c>, <c>presence</c>, …), <see cref="Room"/> null for the global channel.
+/// </summary>
+public sealed record ChatEvent(string Type, string? Room, JsonElement Data);
+
+/// <summary>Client event names (DESIGN.md §4).</summary>
+public static class ChatEventTypes
+{
+    public const string Message = "message";
+    public const string MessageHidden = "messageHidden";
+    public const string Presence = "presence";
+    public const string Typing = "typing";
+    public const string AgentDelta = "agentDelta";
+    public const string System = "system";
+    public const string Analysis = "analysis";
+}

@@ -1,0 +1,127 @@
+using Chatroom.Core.Bus;
+using Chatroom.Core.Errors;
+using Chatroom.Core.Messages;
+using Chatroom.Core.Queues;
+using Chatroom.Core.Rooms;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Chatroom.Core.Chat;
+
+/// <summary>
+/// The path of one message (DESIGN.md §2) after the caller's own checks: validate, store durably,
+/// then fan out and enqueue for analysis. People, broadcasts and agents all post through here.
+/// </summary>
+public sealed partial class ChatService(
+    IRoomStore rooms,
+    IMessageLog log,
+    IChatBus bus,
+    IWorkQueue queue,
+    IOptions<ChatOptions> options,
+    ChatMetrics metrics,
+    TimeProvider time,
+    ILogger<ChatService> logger)
+{
+    private readonly ChatOptions _options = options.Value;
+
+    /// <summary>Refuses empty, whitespace-only and over-long text.</summary>
+    public string ValidateText(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new ChatException(ErrorCodes.EmptyText, "the message is empty");
+        }
+
+        var length = CountCharacters(text);
+        if (length > _options.MaxMessageLength)
+        {
+            throw new ChatException(ErrorCodes.TextTooLong,
+                $"the message has {length} characters; the limit is {_options.MaxMessageLength}");
+        }
+
+        return text;
+    }
+
+    /// <summary>The room, or an <c>unknown_room</c> refusal.</summary>
+    public async Task<Room> GetRoomAsync(string room, CancellationToken cancellationToken)
+    {
+        RoomNames.Validate(room);
+        return await Guard(() => rooms.GetAsync(room, cancellationToken))
+            ?? throw new ChatException(ErrorCodes.UnknownRoom, $"there is no room '{room}'");
+    }
+
+    /// <summary>Stores the message (once per client id), then publishes and enqueues it.</summary>
+    public async Task<AppendResult> PostAsync(NewMessage message, CancellationToken cancellationToken)
+    {
+        ValidateText(message.Text);
+        using var activity = ChatMetrics.ActivitySource.StartActivity("chat.post");
+        activity?.SetTag("chatroom.room", message.Room);
+
+        var started = time.GetTimestamp();
+        var result = await Guard(() => log.AppendAsync(message, time.GetUtcNow(), cancellationToken));
+        metrics.AppendDuration(time.GetElapsedTime(started));
+        if (result.Duplicate)
+        {
+            return result;
+        }
+
+        metrics.MessageStored(message.Kind.ToString().ToLowerInvariant());
+        var stored = result.Message;
+        try
+        {
+            await bus.PublishAsync(new ChatEvent(ChatEventTypes.Message, stored.Room, ChatJson.ToElement(stored)), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Stored but not fanned out: clients recover it from the log by lastSeenId.
+            LogPublishFailed(logger, e, stored.Room, stored.Id);
+        }
+
+        try
+        {
+            var item = new WorkItem(stored.Room, stored.Id, System.Diagnostics.Activity.Current?.Id);
+            await queue.EnqueueAsync(QueueNames.Analysis, item, cancellationToken);
+            if (stored.Kind != MessageKind.System)
+            {
+                await queue.EnqueueAsync(QueueNames.Agents, item, cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogEnqueueFailed(logger, e, stored.Room, stored.Id);
+        }
+
+        return result;
+    }
+
+    /// <summary>Unicode scalar values, so an emoji counts as one character.</summary>
+    public static int CountCharacters(string text)
+    {
+        var count = 0;
+        foreach (var _ in text.EnumerateRunes())
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>Turns a backend outage into the stable <c>backend_unavailable</c> refusal.</summary>
+    public static async Task<T> Guard<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (BackendUnavailableException e)
+        {
+            throw new ChatException(ErrorCodes.BackendUnavailable, "storage is unavailable; nothing was stored, try again shortly", inner: e);
+        }
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Message {Room}/{Id} was stored but could not be published")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, string room, long id);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Message {Room}/{Id} was stored but could not be queued for analysis")]
+    private static partial void LogEnqueueFailed(ILogger logger, Exception exception, string room, long id);
+}

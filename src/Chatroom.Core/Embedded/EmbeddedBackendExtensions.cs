@@ -1,0 +1,28 @@
+using Chatroom.Core.Bus;
+using Chatroom.Core.Messages;
+using Chatroom.Core.Presence;
+using Chatroom.Core.Queues;
+using Chatroom.Core.Rooms;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Chatroom.Core.Embedded;
+
+public static class EmbeddedBackendExtensions
+{
+    /// <summary>Registers the one-process backends: SQLite for rooms and messages, in-process bus, queues and presence.</summary>
+    public static IServiceCollection AddEmbeddedChatBackends(this IServiceCollection services)
+    {
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<EmbeddedOptions>>().Value;
+            return SqliteDatabase.Open(Path.Combine(options.DataDirectory, "chatroom.db"), options.SqliteSynchronous);
+        });
+        services.AddSingleton<IRoomStore, SqliteRoomStore>();
+        services.AddSingleton<IMessageLog, SqliteMessageLog>();
+        services.AddSingleton<IChatBus, InProcessChatBus>();
+        services.AddSingleton<IWorkQueue, InProcessWorkQueue>();
+        services.AddSingleton<IPresenceStore, InMemoryPresenceStore>();
+        return services;
+    }
+}

@@ -1,0 +1,13 @@
+namespace Chatroom.Core.Embedded;
+
+/// <summary><c>Chatroom</c> keys of the embedded backends.</summary>
+public sealed class EmbeddedOptions
+{
+    public const string Section = "Chatroom";
+
+    /// <summary>Folder of the SQLite database and other embedded data.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>SQLite <c>synchronous</c>: FULL makes an acknowledged message survive power loss, NORMAL only a crash.</summary>
+    public string SqliteSynchronous { get; set; } = "FULL";
+}

@@ -1,0 +1,133 @@
+using Chatroom.Core.Errors;
+using Chatroom.Core.Messages;
+using Microsoft.Data.Sqlite;
+
+namespace Chatroom.Core.Embedded;
+
+/// <summary>The message log in the embedded SQLite file; ids come from the room's counter.</summary>
+public sealed class SqliteMessageLog(SqliteDatabase database) : IMessageLog
+{
+    private const string Columns = "room, id, author_id, author_name, kind, text, sent_at, client_message_id, hidden";
+
+    public Task<AppendResult> AppendAsync(NewMessage message, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            if (message.ClientMessageId is not null)
+            {
+                await using var existing = connection.CreateCommand();
+                existing.Transaction = transaction;
+                existing.CommandText = $"""
+                    SELECT {Columns} FROM messages
+                    WHERE room = $room AND author_id = $author AND client_message_id = $clientId
+                    """;
+                existing.Parameters.AddWithValue("$room", message.Room);
+                existing.Parameters.AddWithValue("$author", message.AuthorId);
+                existing.Parameters.AddWithValue("$clientId", message.ClientMessageId);
+                await using var reader = await existing.ExecuteReaderAsync(cancellationToken);
+                if (await reader.ReadAsync(cancellationToken))
+                {
+                    return new AppendResult(ReadMessage(reader), Duplicate: true);
+                }
+            }
+
+            await using var next = connection.CreateCommand();
+            next.Transaction = transaction;
+            next.CommandText = "UPDATE rooms SET last_id = last_id + 1 WHERE name = $room RETURNING last_id";
+            next.Parameters.AddWithValue("$room", message.Room);
+            var id = await next.ExecuteScalarAsync(cancellationToken) is long value
+                ? value
+                : throw new ChatException(ErrorCodes.UnknownRoom, $"there is no room '{message.Room}'");
+
+            var stored = new ChatMessage(message.Room, id, message.AuthorId, message.AuthorName, message.Kind,
+                message.Text, DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds()), message.ClientMessageId);
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = $"""
+                INSERT INTO messages ({Columns})
+                VALUES ($room, $id, $author, $authorName, $kind, $text, $sentAt, $clientId, 0)
+                """;
+            insert.Parameters.AddWithValue("$room", stored.Room);
+            insert.Parameters.AddWithValue("$id", stored.Id);
+            insert.Parameters.AddWithValue("$author", stored.AuthorId);
+            insert.Parameters.AddWithValue("$authorName", stored.AuthorName);
+            insert.Parameters.AddWithValue("$kind", (int)stored.Kind);
+            insert.Parameters.AddWithValue("$text", stored.Text);
+            insert.Parameters.AddWithValue("$sentAt", stored.SentAt.ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("$clientId", (object?)stored.ClientMessageId ?? DBNull.Value);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+            return new AppendResult(stored, Duplicate: false);
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<ChatMessage>> ReadAsync(string room, MessageQuery query, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<ChatMessage>>(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            var oldestFirst = query.After is not null && query.Before is null;
+            command.CommandText = $"""
+                SELECT {Columns} FROM messages
+                WHERE room = $room AND id > $after AND id < $before
+                ORDER BY id {(oldestFirst ? "ASC" : "DESC")}
+                LIMIT $limit
+                """;
+            command.Parameters.AddWithValue("$room", room);
+            command.Parameters.AddWithValue("$after", query.After ?? 0);
+            command.Parameters.AddWithValue("$before", query.Before ?? long.MaxValue);
+            command.Parameters.AddWithValue("$limit", query.Limit);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var page = new List<ChatMessage>(Math.Min(query.Limit, 256));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                page.Add(ReadMessage(reader));
+            }
+
+            if (!oldestFirst)
+            {
+                page.Reverse();
+            }
+
+            return page;
+        }, cancellationToken);
+
+    public Task<ChatMessage?> GetAsync(string room, long id, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {Columns} FROM messages WHERE room = $room AND id = $id";
+            command.Parameters.AddWithValue("$room", room);
+            command.Parameters.AddWithValue("$id", id);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? ReadMessage(reader) : null;
+        }, cancellationToken);
+
+    public Task<bool> SetHiddenAsync(string room, long id, bool hidden, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "UPDATE messages SET hidden = $hidden WHERE room = $room AND id = $id";
+            command.Parameters.AddWithValue("$room", room);
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$hidden", hidden);
+            return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }, cancellationToken);
+
+    public Task<long> CountAsync(CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            // Ids are never reused and messages leave only with their room, so the counters add up to the count.
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COALESCE(SUM(last_id), 0) FROM rooms";
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken));
+        }, cancellationToken);
+
+    private static ChatMessage ReadMessage(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetInt64(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        (MessageKind)reader.GetInt32(4),
+        reader.GetString(5),
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
+        reader.IsDBNull(7) ? null : reader.GetString(7),
+        reader.GetBoolean(8));
+}

@@ -1,0 +1,131 @@
+using Chatroom.Core.Rooms;
+using Microsoft.Data.Sqlite;
+
+namespace Chatroom.Core.Embedded;
+
+/// <summary>Rooms, settings and bans in the embedded SQLite file.</summary>
+public sealed class SqliteRoomStore(SqliteDatabase database) : IRoomStore
+{
+    private const string RoomColumns = "name, topic, created_by, created_at, slow_mode, locked";
+
+    public Task<bool> TryCreateAsync(Room room, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                INSERT INTO rooms (name, topic, created_by, created_at, slow_mode, locked)
+                VALUES ($name, $topic, $createdBy, $createdAt, $slowMode, $locked)
+                ON CONFLICT (name) DO NOTHING
+                """;
+            command.Parameters.AddWithValue("$name", room.Name);
+            command.Parameters.AddWithValue("$topic", (object?)room.Topic ?? DBNull.Value);
+            command.Parameters.AddWithValue("$createdBy", room.CreatedBy);
+            command.Parameters.AddWithValue("$createdAt", room.CreatedAt.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$slowMode", room.SlowModeSeconds);
+            command.Parameters.AddWithValue("$locked", room.Locked);
+            return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }, cancellationToken);
+
+    public Task<Room?> GetAsync(string name, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {RoomColumns} FROM rooms WHERE name = $name";
+            command.Parameters.AddWithValue("$name", name);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? ReadRoom(reader) : null;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<Room>> ListAsync(CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<Room>>(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {RoomColumns} FROM rooms ORDER BY name";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var rooms = new List<Room>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rooms.Add(ReadRoom(reader));
+            }
+
+            return rooms;
+        }, cancellationToken);
+
+    public Task<bool> UpdateSettingsAsync(string name, int slowModeSeconds, bool locked, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "UPDATE rooms SET slow_mode = $slowMode, locked = $locked WHERE name = $name";
+            command.Parameters.AddWithValue("$name", name);
+            command.Parameters.AddWithValue("$slowMode", slowModeSeconds);
+            command.Parameters.AddWithValue("$locked", locked);
+            return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }, cancellationToken);
+
+    public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                DELETE FROM messages WHERE room = $name;
+                DELETE FROM bans WHERE room = $name;
+                DELETE FROM rooms WHERE name = $name;
+                """;
+            command.Parameters.AddWithValue("$name", name);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            await using var changes = connection.CreateCommand();
+            changes.Transaction = transaction;
+            changes.CommandText = "SELECT changes()";
+            return Convert.ToInt64(await changes.ExecuteScalarAsync(cancellationToken)) == 1;
+        }, cancellationToken);
+
+    public Task BanAsync(string room, string userId, DateTimeOffset? until, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                INSERT INTO bans (room, user_id, until) VALUES ($room, $user, $until)
+                ON CONFLICT (room, user_id) DO UPDATE SET until = excluded.until
+                """;
+            command.Parameters.AddWithValue("$room", room);
+            command.Parameters.AddWithValue("$user", userId);
+            command.Parameters.AddWithValue("$until", until is { } u ? u.ToUnixTimeMilliseconds() : DBNull.Value);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
+    public Task UnbanAsync(string room, string userId, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "DELETE FROM bans WHERE room = $room AND user_id = $user";
+            command.Parameters.AddWithValue("$room", room);
+            command.Parameters.AddWithValue("$user", userId);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
+    public Task<bool> IsBannedAsync(string room, string userId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT 1 FROM bans WHERE room = $room AND user_id = $user AND (until IS NULL OR until > $now)
+                """;
+            command.Parameters.AddWithValue("$room", room);
+            command.Parameters.AddWithValue("$user", userId);
+            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            return await command.ExecuteScalarAsync(cancellationToken) is not null;
+        }, cancellationToken);
+
+    private static Room ReadRoom(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.IsDBNull(1) ? null : reader.GetString(1),
+        reader.GetString(2),
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
+        reader.GetInt32(4),
+        reader.GetBoolean(5));
+}

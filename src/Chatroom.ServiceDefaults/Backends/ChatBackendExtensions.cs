@@ -1,0 +1,79 @@
+using Chatroom.Core.Bus;
+using Chatroom.Core.Embedded;
+using Chatroom.Core.Messages;
+using Chatroom.Core.Presence;
+using Chatroom.Core.Queues;
+using Chatroom.Core.Rooms;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Chatroom.ServiceDefaults.Backends;
+
+public static partial class ChatBackendExtensions
+{
+    /// <summary>
+    /// Chooses the backends of every port: Redis when <c>ConnectionStrings:redis</c> is set, otherwise
+    /// the embedded ones in <c>Chatroom:DataDirectory</c>. Safe to call from several services in one process.
+    /// </summary>
+    public static IHostApplicationBuilder AddChatBackends(this IHostApplicationBuilder builder)
+    {
+        if (builder.Services.Any(d => d.ServiceType == typeof(BackendMarker)))
+        {
+            return builder;
+        }
+
+        builder.Services.AddSingleton<BackendMarker>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<EmbeddedOptions>().Bind(builder.Configuration.GetSection(EmbeddedOptions.Section));
+        builder.Services.AddOptions<QueueOptions>().Bind(builder.Configuration.GetSection(QueueOptions.Section))
+            .Validate(o => o.MaxDeliveries >= 1 && o.ClaimTimeout > TimeSpan.Zero && o.MaxLength > 0, "Chatroom:Queues needs MaxDeliveries ≥ 1, ClaimTimeout > 0 and MaxLength > 0.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<PresenceOptions>().Bind(builder.Configuration.GetSection(PresenceOptions.Section))
+            .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.NodeTimeout > o.HeartbeatInterval, "Chatroom:Presence:NodeTimeout must exceed HeartbeatInterval.")
+            .ValidateOnStart();
+
+        var redis = builder.Configuration.GetConnectionString("redis");
+        if (string.IsNullOrWhiteSpace(redis))
+        {
+            builder.Services.AddEmbeddedChatBackends();
+        }
+        else
+        {
+            AddRedis(builder.Services, redis);
+        }
+
+        builder.Services.AddHostedService<BackendReport>();
+        builder.Services.AddHealthChecks().AddCheck<BackendHealthCheck>("backends", tags: ["ready"]);
+        return builder;
+    }
+
+    private static void AddRedis(IServiceCollection services, string connectionString) =>
+        throw new InvalidOperationException("The Redis backend is not part of this build yet; unset ConnectionStrings:redis.");
+
+    private sealed class BackendMarker;
+
+    /// <summary>Says at start-up which backend each port uses.</summary>
+    private sealed partial class BackendReport(IServiceProvider services, ILogger<BackendReport> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            Report<IRoomStore>("rooms");
+            Report<IMessageLog>("message log");
+            Report<IChatBus>("chat bus");
+            Report<IWorkQueue>("work queues");
+            Report<IPresenceStore>("presence");
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        private void Report<T>(string port) where T : notnull =>
+            LogBackend(logger, port, services.GetRequiredService<T>().GetType().Name);
+
+        [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Port {Port} uses {Implementation}")]
+        private static partial void LogBackend(ILogger logger, string port, string implementation);
+    }
+}

@@ -1,0 +1,28 @@
+using Chatroom.Core.Chat;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Chatroom.ServiceDefaults.Backends;
+
+public static class ChatCoreExtensions
+{
+    /// <summary>The chat rules (<c>Chatroom:Chat</c>) and the message path every service posts through.</summary>
+    public static IHostApplicationBuilder AddChatCore(this IHostApplicationBuilder builder)
+    {
+        builder.AddChatBackends();
+        if (builder.Services.Any(d => d.ServiceType == typeof(ChatService)))
+        {
+            return builder;
+        }
+
+        builder.Services.AddOptions<ChatOptions>().Bind(builder.Configuration.GetSection(ChatOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => Core.Rooms.RoomNames.IsValid(o.DefaultRoom), "Chatroom:Chat:DefaultRoom must be a valid room name.")
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ChatService>();
+        return builder;
+    }
+}

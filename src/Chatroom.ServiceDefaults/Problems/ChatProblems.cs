@@ -1,0 +1,50 @@
+using Chatroom.Core.Errors;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Chatroom.ServiceDefaults.Problems;
+
+/// <summary>RFC 7807 problem+json carrying the same stable codes as hub refusals.</summary>
+public static class ChatProblems
+{
+    public static int StatusFor(string code) => code switch
+    {
+        ErrorCodes.UnknownRoom or ErrorCodes.NotFound => StatusCodes.Status404NotFound,
+        ErrorCodes.RoomExists => StatusCodes.Status409Conflict,
+        ErrorCodes.Unauthorized or ErrorCodes.InvalidPassword => StatusCodes.Status401Unauthorized,
+        ErrorCodes.Forbidden or ErrorCodes.Banned or ErrorCodes.Muted or ErrorCodes.RoomLocked or ErrorCodes.NotMember
+            or ErrorCodes.AdminDisabled => StatusCodes.Status403Forbidden,
+        ErrorCodes.RateLimited or ErrorCodes.SlowMode => StatusCodes.Status429TooManyRequests,
+        ErrorCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
+        ErrorCodes.BackendUnavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorCodes.TooManyRooms => StatusCodes.Status409Conflict,
+        _ => StatusCodes.Status400BadRequest,
+    };
+
+    public static ProblemDetails Create(string code, string detail, int? status = null) => new()
+    {
+        Type = $"https://chatroom.dev/errors/{code}",
+        Title = code.Replace('_', ' '),
+        Status = status ?? StatusFor(code),
+        Detail = detail,
+        Extensions = { ["code"] = code },
+    };
+
+    /// <summary>A minimal-API result for a refusal.</summary>
+    public static ProblemHttpResult Result(string code, string detail) => TypedResults.Problem(Create(code, detail));
+
+    public static ProblemHttpResult Result(ChatException refusal) => Result(refusal.Code, refusal.Message);
+
+    public static async Task WriteAsync(HttpContext context, string code, string detail, TimeSpan? retryAfter = null)
+    {
+        var problem = Create(code, detail);
+        context.Response.StatusCode = problem.Status!.Value;
+        if (retryAfter is { } wait)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        await context.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", context.RequestAborted);
+    }
+}

@@ -1,0 +1,73 @@
+using Chatroom.Core.Errors;
+using Chatroom.ServiceDefaults.Auth;
+using Chatroom.ServiceDefaults.Problems;
+using Chatroom.ServiceDefaults.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+
+namespace Chatroom.ServiceDefaults;
+
+/// <summary>What every Chatroom process has: telemetry, health, problem+json errors and token validation.</summary>
+public static class ServiceDefaultsExtensions
+{
+    private const string DefaultEndpointsKey = "chatroom.default-endpoints";
+
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
+    {
+        if (builder.Services.Any(d => d.ServiceType == typeof(ServiceDefaultsMarker)))
+        {
+            return builder;
+        }
+
+        builder.Services.AddSingleton<ServiceDefaultsMarker>();
+        builder.AddChatTelemetry();
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            // Framework-made problems (404 from routing, 405, 500) get a code too.
+            if (!context.ProblemDetails.Extensions.ContainsKey("code"))
+            {
+                context.ProblemDetails.Extensions["code"] = context.ProblemDetails.Status switch
+                {
+                    StatusCodes.Status404NotFound => ErrorCodes.NotFound,
+                    StatusCodes.Status405MethodNotAllowed => ErrorCodes.InvalidRequest,
+                    StatusCodes.Status413PayloadTooLarge => ErrorCodes.PayloadTooLarge,
+                    >= 500 => "internal_error",
+                    _ => ErrorCodes.InvalidRequest,
+                };
+            }
+        });
+        builder.Services.AddExceptionHandler<ChatExceptionHandler>();
+        builder.AddChatAuthentication();
+        return builder;
+    }
+
+    /// <summary>
+    /// <c>/health</c> (ready: every check), <c>/alive</c> (live: the process answers) and <c>/metrics</c>,
+    /// in every environment so Kubernetes probes and Prometheus always have something to call.
+    /// </summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        // Composed hosts (Standalone) call this once per service; the pipeline must be built once.
+        if (!((IApplicationBuilder)app).Properties.TryAdd(DefaultEndpointsKey, true))
+        {
+            return app;
+        }
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapChatTelemetry();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") }).AllowAnonymous();
+        return app;
+    }
+
+    private sealed class ServiceDefaultsMarker;
+
+}

@@ -1,0 +1,39 @@
+using Chatroom.Core.Chat;
+using Chatroom.ServiceDefaults.Backends;
+using Chatroom.SocketServer.Fanout;
+using Chatroom.SocketServer.Hubs;
+using Chatroom.SocketServer.Presence;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Chatroom.SocketServer;
+
+public static class ChatSocketsExtensions
+{
+    /// <summary>The hub, its fan-out relay and presence heartbeat, on the configured backends.</summary>
+    public static IHostApplicationBuilder AddChatSockets(this IHostApplicationBuilder builder)
+    {
+        builder.AddChatBackends();
+        builder.AddChatCore();
+        builder.Services.AddOptions<SocketOptions>().Bind(builder.Configuration.GetSection(SocketOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ConnectionRegistry>();
+        builder.Services.AddSingleton<RoomRelay>();
+        builder.Services.AddHostedService<PresenceHeartbeat>();
+        builder.Services.AddSingleton<ChatHubFilter>();
+        builder.Services.AddSignalR(o => o.AddFilter<ChatHubFilter>())
+            .AddJsonProtocol(o => o.PayloadSerializerOptions = new System.Text.Json.JsonSerializerOptions(ChatJson.Options));
+        builder.Services.AddOptions<HubOptions>().Configure<IOptions<SocketOptions>>((hub, sockets) =>
+            hub.MaximumReceiveMessageSize = sockets.Value.MaxReceiveMessageBytes);
+        return builder;
+    }
+
+    public static WebApplication MapChatSockets(this WebApplication app)
+    {
+        app.MapHub<ChatHub>("/hubs/chat");
+        return app;
+    }
+}

@@ -1,0 +1,226 @@
+using Chatroom.Core.Bus;
+using Chatroom.Core.Chat;
+using Chatroom.Core.Errors;
+using Chatroom.Core.Messages;
+using Chatroom.Core.Presence;
+using Chatroom.Core.Rooms;
+using Chatroom.ServiceDefaults.Auth;
+using Chatroom.SocketServer.Fanout;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace Chatroom.SocketServer.Hubs;
+
+/// <summary>
+/// <c>/hubs/chat</c>: join, leave, send and typing (DESIGN.md §2, §4). Every refusal is a
+/// <see cref="ChatException"/> that <see cref="ChatHubFilter"/> turns into <c>code: sentence</c>.
+/// </summary>
+[Authorize]
+public sealed class ChatHub(
+    ChatService chat,
+    IRoomStore rooms,
+    IMessageLog log,
+    IPresenceStore presence,
+    IChatBus bus,
+    RoomRelay relay,
+    ConnectionRegistry connections,
+    ChatMetrics metrics,
+    IOptions<ChatOptions> chatOptions,
+    IOptions<SocketOptions> socketOptions,
+    TimeProvider time) : Hub
+{
+    private readonly ChatOptions _chat = chatOptions.Value;
+
+    public override async Task OnConnectedAsync()
+    {
+        var identity = Context.User.ToChatIdentity() ?? throw new HubException($"{ErrorCodes.Unauthorized}: sign in first");
+        connections.Add(Context.ConnectionId, new ConnectionState(identity, new TokenBucket(_chat.MessagesPerSecond, _chat.Burst, time)));
+        metrics.ConnectionOpened();
+        await presence.ConnectAsync(Entry(identity.UserId, identity.Name), Context.ConnectionAborted);
+        if (identity.IsAdmin)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, RoomRelay.AdminGroup, Context.ConnectionAborted);
+        }
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        metrics.ConnectionClosed();
+        var state = connections.Remove(Context.ConnectionId);
+        if (state is null)
+        {
+            return;
+        }
+
+        foreach (var room in state.Rooms())
+        {
+            await relay.RemoveAsync(room, Context.ConnectionId, CancellationToken.None);
+        }
+
+        var left = await presence.DisconnectAsync(Context.ConnectionId, CancellationToken.None);
+        foreach (var room in left)
+        {
+            await PublishPresenceAsync(room, state, "left", CancellationToken.None);
+        }
+    }
+
+    /// <summary>Joins a room: recent history, what was missed since <paramref name="lastSeenId"/>, who is present.</summary>
+    public async Task<JoinRoomResult> JoinRoom(string room, long? lastSeenId)
+    {
+        var state = State();
+        var ct = Context.ConnectionAborted;
+        var found = await chat.GetRoomAsync(room, ct);
+        if (lastSeenId is < 0)
+        {
+            throw new ChatException(ErrorCodes.InvalidCursor, "lastSeenId must be 0 or more");
+        }
+
+        if (!state.IsIn(room) && state.RoomCount >= _chat.MaxRoomsPerConnection)
+        {
+            throw new ChatException(ErrorCodes.TooManyRooms, $"a connection may be in at most {_chat.MaxRoomsPerConnection} rooms");
+        }
+
+        if (!state.Identity.IsAdmin && await rooms.IsBannedAsync(room, state.Identity.UserId, time.GetUtcNow(), ct))
+        {
+            throw new ChatException(ErrorCodes.Banned, $"you are banned from '{room}'");
+        }
+
+        // Subscribe before reading the log, so nothing stored in between is missed (clients merge by id).
+        await relay.AddAsync(room, Context.ConnectionId, ct);
+        if (state.Add(room) && await presence.JoinAsync(room, Entry(state.Identity.UserId, state.Identity.Name), ct))
+        {
+            await PublishPresenceAsync(room, state, "joined", ct);
+        }
+
+        var history = await log.ReadAsync(room, new MessageQuery(null, null, _chat.JoinHistory), ct);
+        IReadOnlyList<ChatMessage> missed = [];
+        var truncated = false;
+        if (lastSeenId is { } seen)
+        {
+            var page = await log.ReadAsync(room, new MessageQuery(null, seen, _chat.MaxMissed + 1), ct);
+            truncated = page.Count > _chat.MaxMissed;
+            missed = truncated ? page.Take(_chat.MaxMissed).ToList() : page;
+        }
+
+        var admin = state.Identity.IsAdmin;
+        return new JoinRoomResult(
+            room,
+            found.Topic,
+            history.Select(m => m.VisibleTo(admin)).ToList(),
+            missed.Select(m => m.VisibleTo(admin)).ToList(),
+            truncated,
+            await presence.ListAsync(room, ct),
+            found.SlowModeSeconds,
+            found.Locked);
+    }
+
+    public async Task LeaveRoom(string room)
+    {
+        RoomNames.Validate(room);
+        var state = State();
+        if (!state.Remove(room))
+        {
+            return;
+        }
+
+        await relay.RemoveAsync(room, Context.ConnectionId, Context.ConnectionAborted);
+        if (await presence.LeaveAsync(room, Context.ConnectionId, Context.ConnectionAborted))
+        {
+            await PublishPresenceAsync(room, state, "left", Context.ConnectionAborted);
+        }
+    }
+
+    /// <summary>Stores the message and acknowledges it with its id; a retried <paramref name="clientMessageId"/> is stored once.</summary>
+    public async Task<SendMessageResult> SendMessage(string room, string text, string? clientMessageId)
+    {
+        var state = State();
+        var ct = Context.ConnectionAborted;
+        RoomNames.Validate(room);
+        if (!state.IsIn(room))
+        {
+            throw new ChatException(ErrorCodes.NotMember, $"join '{room}' before sending to it");
+        }
+
+        ValidateClientMessageId(clientMessageId);
+        var identity = state.Identity;
+        var found = await chat.GetRoomAsync(room, ct);
+        var now = time.GetUtcNow();
+        if (!identity.IsAdmin)
+        {
+            if (found.Locked)
+            {
+                throw new ChatException(ErrorCodes.RoomLocked, $"'{room}' is locked; only admins can post");
+            }
+
+            if (await rooms.IsBannedAsync(room, identity.UserId, now, ct))
+            {
+                throw new ChatException(ErrorCodes.Banned, $"you are banned from '{room}'");
+            }
+
+            if (found.SlowModeSeconds > 0 && state.SlowModeWait(room, found.SlowModeSeconds, now) is { } wait && wait > TimeSpan.Zero)
+            {
+                throw new ChatException(ErrorCodes.SlowMode, $"slow mode is on; wait {Seconds(wait)} s", wait);
+            }
+        }
+
+        if (!state.Rate.TryTake(out var retryAfter))
+        {
+            throw new ChatException(ErrorCodes.RateLimited, $"wait {Seconds(retryAfter)} s", retryAfter);
+        }
+
+        chat.ValidateText(text);
+        var result = await chat.PostAsync(new NewMessage(room, identity.UserId, identity.Name, MessageKind.User, text, clientMessageId), ct);
+        state.Sent(room, now);
+        var stored = result.Message;
+        return new SendMessageResult(stored.Room, stored.Id, stored.SentAt, result.Duplicate);
+    }
+
+    /// <summary>Tells the room this user is typing; at most one event per interval goes out.</summary>
+    public async Task Typing(string room)
+    {
+        RoomNames.Validate(room);
+        var state = State();
+        if (!state.IsIn(room))
+        {
+            throw new ChatException(ErrorCodes.NotMember, $"join '{room}' first");
+        }
+
+        if (!state.TryTyping(room, time.GetTimestamp(), (long)(socketOptions.Value.TypingInterval.TotalSeconds * time.TimestampFrequency)))
+        {
+            return;
+        }
+
+        var user = new PresentUser(state.Identity.UserId, state.Identity.Name);
+        await bus.PublishAsync(new ChatEvent(ChatEventTypes.Typing, room, ChatJson.ToElement(new TypingEvent(room, user))), Context.ConnectionAborted);
+    }
+
+    private ConnectionState State() =>
+        connections.Get(Context.ConnectionId) ?? throw new ChatException(ErrorCodes.Unauthorized, "the connection is closing");
+
+    private PresenceEntry Entry(string userId, string name) => new(Context.ConnectionId, userId, name, socketOptions.Value.NodeId);
+
+    private async Task PublishPresenceAsync(string room, ConnectionState state, string action, CancellationToken ct)
+    {
+        var present = await presence.ListAsync(room, ct);
+        var evt = new PresenceEvent(room, new PresentUser(state.Identity.UserId, state.Identity.Name), action, present.Count);
+        await bus.PublishAsync(new ChatEvent(ChatEventTypes.Presence, room, ChatJson.ToElement(evt)), ct);
+    }
+
+    private void ValidateClientMessageId(string? clientMessageId)
+    {
+        if (clientMessageId is null)
+        {
+            return;
+        }
+
+        if (clientMessageId.Length is 0 || clientMessageId.Length > _chat.MaxClientMessageIdLength ||
+            clientMessageId.Any(c => c is < '!' or > '~'))
+        {
+            throw new ChatException(ErrorCodes.InvalidClientMessageId,
+                $"clientMessageId must be 1-{_chat.MaxClientMessageIdLength} printable ASCII characters");
+        }
+    }
+
+    private static int Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+}

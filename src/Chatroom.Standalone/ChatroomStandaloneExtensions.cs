@@ -1,0 +1,31 @@
+using Chatroom.Api;
+using Chatroom.ServiceDefaults;
+using Chatroom.SocketServer;
+
+namespace Chatroom.Standalone;
+
+public static class ChatroomStandaloneExtensions
+{
+    /// <summary>Every service in one process on the embedded backends (or Redis, when configured).</summary>
+    public static IHostApplicationBuilder AddChatroomStandalone(this IHostApplicationBuilder builder)
+    {
+        if (StandaloneSecrets.Apply(builder) is { } password)
+        {
+            builder.Services.AddHostedService(sp => new StandaloneSecrets.AnnouncePassword(
+                password, sp.GetRequiredService<ILogger<StandaloneSecrets.AnnouncePassword>>()));
+        }
+
+        builder.AddServiceDefaults();
+        builder.AddChatApi();
+        builder.AddChatSockets();
+        return builder;
+    }
+
+    public static WebApplication MapChatroomStandalone(this WebApplication app)
+    {
+        app.MapDefaultEndpoints();
+        app.MapChatApi();
+        app.MapChatSockets();
+        return app;
+    }
+}

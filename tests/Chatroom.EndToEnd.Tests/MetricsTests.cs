@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using Chatroom.Testing.Hosting;
+
+namespace Chatroom.EndToEnd.Tests;
+
+public sealed class MetricsTests
+{
+    [Fact]
+    public async Task MetricsAreValidPrometheusTextWithChatAndAspNetCoreInstruments()
+    {
+        using var data = new TempDirectory();
+        await using var host = await StandaloneHost.StartAsync(data.Path);
+        await using (var client = await host.Api.ConnectAsync("metered"))
+        {
+            await client.InvokeAsync("JoinRoom", "lobby", null);
+            await client.InvokeAsync("SendMessage", "lobby", "count me", "m-1");
+            await Assert.ThrowsAnyAsync<Exception>(() => client.InvokeAsync("SendMessage", "lobby", "", "m-2"));
+        }
+
+        var text = await host.Api.Http.GetStringAsync("/metrics");
+
+        Assert.Contains("chatroom_messages_total{kind=\"user\"} 1", text);
+        Assert.Contains("chatroom_refusals_total{code=\"empty_text\"} 1", text);
+        Assert.Contains("chatroom_message_append_duration_seconds_bucket", text);
+        Assert.Contains("http_server_request_duration_seconds_bucket", text);
+        Assert.Contains("# TYPE chatroom_connections gauge", text);
+
+        var (exitCode, output) = await PromtoolAsync(text);
+        Assert.True(exitCode == 0, $"promtool check metrics failed ({exitCode}):\n{output}");
+    }
+
+    [Fact]
+    public async Task HealthAndAliveAnswerInProduction()
+    {
+        using var data = new TempDirectory();
+        await using var host = await StandaloneHost.StartAsync(data.Path);
+        Assert.Equal("Healthy", await host.Api.Http.GetStringAsync("/health"));
+        Assert.Equal("Healthy", await host.Api.Http.GetStringAsync("/alive"));
+    }
+
+    private static async Task<(int ExitCode, string Output)> PromtoolAsync(string metrics)
+    {
+        var start = new ProcessStartInfo("promtool", "check metrics")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("promtool did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(metrics);
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}

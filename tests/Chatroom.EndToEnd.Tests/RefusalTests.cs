@@ -1,0 +1,209 @@
+using System.Net;
+using Chatroom.Testing.Hosting;
+using Chatroom.Testing.Http;
+using Chatroom.Testing.SignalR;
+
+namespace Chatroom.EndToEnd.Tests;
+
+/// <summary>Every bad input gets a clear refusal with a stable code, and nothing is stored.</summary>
+public sealed class RefusalTests : IAsyncLifetime
+{
+    private readonly TempDirectory _data = new();
+    private StandaloneHost _host = null!;
+    private string _token = null!;
+    private HubClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await StandaloneHost.StartAsync(_data.Path);
+        _token = await _host.Api.GuestTokenAsync("mallory");
+        await _host.Api.CreateRoomAsync(_token, "refusals");
+        _client = await _host.Api.ConnectWithTokenAsync(_token);
+        await _client.InvokeAsync("JoinRoom", "refusals", null);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _client.DisposeAsync();
+        await _host.DisposeAsync();
+        _data.Dispose();
+    }
+
+    [Theory]
+    [InlineData("", "empty_text")]
+    [InlineData("   \n\t ", "empty_text")]
+    public async Task EmptyOrWhitespaceTextIsRefused(string text, string code)
+    {
+        var refusal = await Assert.ThrowsAsync<HubInvocationException>(() => _client.InvokeAsync("SendMessage", "refusals", text, "e-1"));
+        Assert.Equal(code, refusal.Code);
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
+    public async Task TextOverTheLimitIsRefusedAndTextAtTheLimitIsNot()
+    {
+        var refusal = await Assert.ThrowsAsync<HubInvocationException>(() =>
+            _client.InvokeAsync("SendMessage", "refusals", new string('x', 2001), "long-1"));
+        Assert.Equal("text_too_long", refusal.Code);
+        Assert.Contains("2000", refusal.Refusal);
+        await AssertNothingStoredAsync();
+
+        // Characters, not UTF-16 units: 2,000 emoji are 2,000 characters.
+        var atLimit = string.Concat(Enumerable.Repeat("😀", 2000));
+        await _client.InvokeAsync("SendMessage", "refusals", atLimit, "long-2");
+    }
+
+    [Theory]
+    [InlineData("Lobby")]
+    [InlineData("no spaces")]
+    [InlineData("")]
+    [InlineData("a-very-long-room-name-that-goes-on-and-on-past-the-sixty-four-character-limit")]
+    public async Task InvalidRoomNamesAreRefused(string room)
+    {
+        var join = await Assert.ThrowsAsync<HubInvocationException>(() => _client.InvokeAsync("JoinRoom", room, null));
+        Assert.Equal("invalid_room_name", join.Code);
+
+        using var create = await _host.Api.SendAsync(HttpMethod.Post, "/api/rooms", _token, new { name = room });
+        Assert.Equal((400, "invalid_room_name"), await ChatApiClient.ProblemAsync(create));
+    }
+
+    [Fact]
+    public async Task UnknownRoomsAreRefused()
+    {
+        var join = await Assert.ThrowsAsync<HubInvocationException>(() => _client.InvokeAsync("JoinRoom", "no-such-room", null));
+        Assert.Equal("unknown_room", join.Code);
+
+        using var history = await _host.Api.SendAsync(HttpMethod.Get, "/api/rooms/no-such-room/messages", _token);
+        Assert.Equal((404, "unknown_room"), await ChatApiClient.ProblemAsync(history));
+    }
+
+    [Fact]
+    public async Task SendingToARoomNotJoinedIsRefused()
+    {
+        var refusal = await Assert.ThrowsAsync<HubInvocationException>(() => _client.InvokeAsync("SendMessage", "lobby", "hi", "nm-1"));
+        Assert.Equal("not_member", refusal.Code);
+        var page = await _host.Api.GetJsonAsync("/api/rooms/lobby/messages", _token);
+        Assert.Empty(page["messages"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task InvalidClientMessageIdsAreRefused()
+    {
+        var refusal = await Assert.ThrowsAsync<HubInvocationException>(() =>
+            _client.InvokeAsync("SendMessage", "refusals", "hi", new string('x', 65)));
+        Assert.Equal("invalid_client_message_id", refusal.Code);
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
+    public async Task MoreThanTheRateIsRefusedWithHowLongToWait()
+    {
+        var refused = new List<HubInvocationException>();
+        for (var i = 0; i < 30; i++)
+        {
+            try
+            {
+                await _client.InvokeAsync("SendMessage", "refusals", $"burst {i}", $"burst-{i}");
+            }
+            catch (HubInvocationException e)
+            {
+                refused.Add(e);
+            }
+        }
+
+        // Bursts of 20 pass; refill at 10/s adds at most a few while 30 calls run.
+        Assert.InRange(refused.Count, 1, 10);
+        Assert.All(refused, e => Assert.Equal("rate_limited", e.Code));
+        Assert.Contains("wait", refused[0].Refusal);
+        var page = await _host.Api.GetJsonAsync("/api/rooms/refusals/messages?limit=200", _token);
+        Assert.Equal(30 - refused.Count, page["messages"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task TheHubNeedsAValidToken()
+    {
+        var missing = await Assert.ThrowsAnyAsync<Exception>(() => HubClient.ConnectAsync(_host.Address, "/hubs/chat", null));
+        Assert.Contains("401", missing.Message);
+        var forged = await Assert.ThrowsAnyAsync<Exception>(() => HubClient.ConnectAsync(_host.Address, "/hubs/chat", _token[..^4] + "AAAA"));
+        Assert.Contains("401", forged.Message);
+    }
+
+    [Fact]
+    public async Task RestNeedsAValidToken()
+    {
+        using var missing = await _host.Api.SendAsync(HttpMethod.Get, "/api/rooms", null);
+        Assert.Equal((401, "unauthorized"), await ChatApiClient.ProblemAsync(missing));
+        using var forged = await _host.Api.SendAsync(HttpMethod.Get, "/api/rooms", "v1.e30.AAAA");
+        Assert.Equal((401, "unauthorized"), await ChatApiClient.ProblemAsync(forged));
+    }
+
+    [Fact]
+    public async Task GuestsAreRefusedOnAdminRoutes()
+    {
+        using var stats = await _host.Api.SendAsync(HttpMethod.Get, "/api/admin/stats", _token);
+        Assert.Equal((403, "forbidden"), await ChatApiClient.ProblemAsync(stats));
+        using var broadcast = await _host.Api.SendAsync(HttpMethod.Post, "/api/admin/broadcast", _token, new { text = "pwned" });
+        Assert.Equal((403, "forbidden"), await ChatApiClient.ProblemAsync(broadcast));
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
+    public async Task AWrongAdminPasswordIsRefused()
+    {
+        using var response = await _host.Api.SendAsync(HttpMethod.Post, "/api/auth/admin", null, new { password = "guess" });
+        Assert.Equal((401, "invalid_password"), await ChatApiClient.ProblemAsync(response));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("system")]
+    [InlineData("a-name-that-is-much-longer-than-thirty-two-characters")]
+    public async Task BadGuestNamesAreRefused(string name)
+    {
+        using var response = await _host.Api.SendAsync(HttpMethod.Post, "/api/auth/guest", null, new { name });
+        Assert.Equal((400, "invalid_name"), await ChatApiClient.ProblemAsync(response));
+    }
+
+    [Fact]
+    public async Task MalformedAndOversizedBodiesAreRefused()
+    {
+        using var malformed = new HttpRequestMessage(HttpMethod.Post, "/api/auth/guest")
+        {
+            Content = new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"),
+        };
+        using var bad = await _host.Api.Http.SendAsync(malformed);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal((400, "invalid_request"), await ChatApiClient.ProblemAsync(bad));
+
+        using var huge = await _host.Api.SendAsync(HttpMethod.Post, "/api/rooms", _token, new { name = "huge", topic = new string('x', 100_000) });
+        Assert.Equal((413, "payload_too_large"), await ChatApiClient.ProblemAsync(huge));
+        using var rooms = await _host.Api.SendAsync(HttpMethod.Get, "/api/rooms", _token);
+        Assert.DoesNotContain("\"huge\"", await rooms.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task CreatingAnExistingRoomIsAConflict()
+    {
+        using var response = await _host.Api.SendAsync(HttpMethod.Post, "/api/rooms", _token, new { name = "refusals" });
+        Assert.Equal((409, "room_exists"), await ChatApiClient.ProblemAsync(response));
+    }
+
+    [Theory]
+    [InlineData("limit=0", "invalid_request")]
+    [InlineData("limit=1000", "invalid_request")]
+    [InlineData("before=0", "invalid_cursor")]
+    [InlineData("after=-1", "invalid_cursor")]
+    [InlineData("after=5&before=3", "invalid_cursor")]
+    public async Task BadHistoryQueriesAreRefused(string query, string code)
+    {
+        using var response = await _host.Api.SendAsync(HttpMethod.Get, $"/api/rooms/refusals/messages?{query}", _token);
+        Assert.Equal((400, code), await ChatApiClient.ProblemAsync(response));
+    }
+
+    private async Task AssertNothingStoredAsync()
+    {
+        var page = await _host.Api.GetJsonAsync("/api/rooms/refusals/messages", _token);
+        Assert.Empty(page["messages"]!.AsArray());
+    }
+}
