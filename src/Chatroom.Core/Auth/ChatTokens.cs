@@ -55,15 +55,16 @@ public sealed class ChatTokens
         System.Text.Encoding.ASCII.GetBytes(body, bodyBytes);
         HMACSHA256.HashData(_key, bodyBytes, expected);
 
-        Span<byte> actual = stackalloc byte[64];
-        if (!Base64Url.TryDecodeFromChars(token.AsSpan(dot + 1), actual, out var written) || written != 32 ||
-            !CryptographicOperations.FixedTimeEquals(expected, actual[..written]))
-        {
-            return null;
-        }
-
         try
         {
+            // TryDecodeFromChars throws (rather than returning false) on characters outside the alphabet.
+            Span<byte> actual = stackalloc byte[64];
+            if (!Base64Url.TryDecodeFromChars(token.AsSpan(dot + 1), actual, out var written) || written != 32 ||
+                !CryptographicOperations.FixedTimeEquals(expected, actual[..written]))
+            {
+                return null;
+            }
+
             var payloadBytes = Base64Url.DecodeFromChars(token.AsSpan(Prefix.Length, dot - Prefix.Length));
             var payload = JsonSerializer.Deserialize(payloadBytes, TokenJsonContext.Default.TokenPayload);
             if (payload is null || string.IsNullOrEmpty(payload.Sub) || string.IsNullOrEmpty(payload.Name))
