@@ -231,7 +231,7 @@ public sealed class HubClient : IAsyncDisposable
                 var argument = arguments.GetArrayLength() > 0 ? arguments[0].Clone() : default;
                 lock (_eventsGate)
                 {
-                    _events.Add(new HubEvent(target, argument));
+                    _events.Add(new HubEvent(target, argument, System.Diagnostics.Stopwatch.GetTimestamp()));
                     var arrived = _eventArrived;
                     _eventArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     arrived.TrySetResult();
@@ -278,8 +278,8 @@ public sealed class HubClient : IAsyncDisposable
     }
 }
 
-/// <summary>A server-to-client invocation: the event name and its first argument.</summary>
-public sealed record HubEvent(string Target, JsonElement Argument);
+/// <summary>A server-to-client invocation: the event name, its first argument and when it arrived (<see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
+public sealed record HubEvent(string Target, JsonElement Argument, long ReceivedTimestamp);
 
 /// <summary>
 /// A hub method's error. SignalR sends a <c>HubException</c> as
