@@ -55,6 +55,7 @@ public static class ChatApiExtensions
         app.MapAuthApi();
         app.MapRoomsApi();
         app.MapAdminApi();
+        app.MapModerationAdminApi();
         return app;
     }
 }

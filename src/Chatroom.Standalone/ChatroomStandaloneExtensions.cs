@@ -1,3 +1,4 @@
+using Chatroom.Analysis;
 using Chatroom.Api;
 using Chatroom.ServiceDefaults;
 using Chatroom.SocketServer;
@@ -18,6 +19,7 @@ public static class ChatroomStandaloneExtensions
         builder.AddServiceDefaults();
         builder.AddChatApi();
         builder.AddChatSockets();
+        builder.AddChatAnalysis();
         return builder;
     }
 
@@ -26,6 +28,7 @@ public static class ChatroomStandaloneExtensions
         app.MapDefaultEndpoints();
         app.MapChatApi();
         app.MapChatSockets();
+        app.MapChatAnalysis();
         return app;
     }
 }

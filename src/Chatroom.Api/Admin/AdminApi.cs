@@ -1,6 +1,7 @@
 using Chatroom.Core.Bus;
 using Chatroom.Core.Chat;
 using Chatroom.Core.Messages;
+using Chatroom.Core.Moderation;
 using Chatroom.Core.Presence;
 using Chatroom.Core.Rooms;
 using Chatroom.ServiceDefaults.Auth;
@@ -26,7 +27,7 @@ public static class AdminApi
     }
 
     internal static async Task<Ok<BroadcastResult>> Broadcast(
-        BroadcastRequest request, HttpContext context, ChatService chat, IRoomStore rooms, IChatBus bus, CancellationToken ct)
+        BroadcastRequest request, HttpContext context, ChatService chat, IRoomStore rooms, IChatBus bus, ModerationActions actions, CancellationToken ct)
     {
         var text = chat.ValidateText(request.Text);
         var identity = context.User.ToChatIdentity()!;
@@ -39,6 +40,7 @@ public static class AdminApi
         }
 
         await bus.PublishAsync(new ChatEvent(ChatEventTypes.System, null, ChatJson.ToElement(new { room = (string?)null, text })), ct);
+        await actions.AuditAsync(identity.Name, ModerationActionNames.Broadcast, null, null, null, "broadcast to every room", text, ct);
         return TypedResults.Ok(new BroadcastResult(all.Count));
     }
 }

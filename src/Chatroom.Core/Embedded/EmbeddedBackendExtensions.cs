@@ -1,5 +1,6 @@
 using Chatroom.Core.Bus;
 using Chatroom.Core.Messages;
+using Chatroom.Core.Moderation;
 using Chatroom.Core.Presence;
 using Chatroom.Core.Queues;
 using Chatroom.Core.Rooms;
@@ -23,6 +24,7 @@ public static class EmbeddedBackendExtensions
         services.AddSingleton<IChatBus, InProcessChatBus>();
         services.AddSingleton<IWorkQueue, InProcessWorkQueue>();
         services.AddSingleton<IPresenceStore, InMemoryPresenceStore>();
+        services.AddSingleton<IModerationStore, SqliteModerationStore>();
         return services;
     }
 }

@@ -42,6 +42,57 @@ public sealed class SqliteDatabase : IAsyncDisposable
             PRIMARY KEY (room, user_id)
         ) WITHOUT ROWID;
         """,
+        """
+        CREATE TABLE verdicts (
+            room TEXT NOT NULL,
+            message_id INTEGER NOT NULL,
+            author_id TEXT NOT NULL,
+            mood TEXT NOT NULL,
+            mood_score REAL NOT NULL,
+            safety TEXT NOT NULL,
+            unsafe_score REAL NOT NULL,
+            categories TEXT NOT NULL,
+            tier TEXT NOT NULL,
+            confidence REAL NOT NULL,
+            at INTEGER NOT NULL,
+            PRIMARY KEY (room, message_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX verdicts_room_at ON verdicts (room, at);
+        CREATE TABLE flags (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            room TEXT NOT NULL,
+            message_id INTEGER NOT NULL,
+            author_id TEXT NOT NULL,
+            author_name TEXT NOT NULL,
+            text TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            categories TEXT NOT NULL,
+            unsafe_score REAL NOT NULL,
+            state TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            resolved_by TEXT,
+            resolution TEXT,
+            UNIQUE (room, message_id)
+        );
+        CREATE INDEX flags_state ON flags (state, id);
+        CREATE TABLE mutes (
+            room TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            until INTEGER NOT NULL,
+            PRIMARY KEY (room, user_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            room TEXT,
+            message_id INTEGER,
+            target_user_id TEXT,
+            reason TEXT NOT NULL,
+            detail TEXT
+        );
+        """,
     ];
 
     private readonly string _connectionString;

@@ -72,6 +72,9 @@ public sealed class SqliteRoomStore(SqliteDatabase database) : IRoomStore
             command.CommandText = """
                 DELETE FROM messages WHERE room = $name;
                 DELETE FROM bans WHERE room = $name;
+                DELETE FROM verdicts WHERE room = $name;
+                DELETE FROM flags WHERE room = $name;
+                DELETE FROM mutes WHERE room = $name;
                 DELETE FROM rooms WHERE name = $name;
                 """;
             command.Parameters.AddWithValue("$name", name);

@@ -23,6 +23,9 @@ public static class ChatCoreExtensions
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ChatService>();
+        builder.Services.AddSingleton<Core.Moderation.ModerationActions>();
+        builder.Services.AddOptions<Core.Moderation.TrendPolicy>().Bind(builder.Configuration.GetSection(Core.Moderation.TrendPolicy.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
         return builder;
     }
 }

@@ -2,6 +2,7 @@ using Chatroom.Core.Bus;
 using Chatroom.Core.Chat;
 using Chatroom.Core.Errors;
 using Chatroom.Core.Messages;
+using Chatroom.Core.Moderation;
 using Chatroom.Core.Presence;
 using Chatroom.Core.Rooms;
 using Chatroom.ServiceDefaults.Auth;
@@ -22,6 +23,7 @@ public sealed class ChatHub(
     IRoomStore rooms,
     IMessageLog log,
     IPresenceStore presence,
+    IModerationStore moderation,
     IChatBus bus,
     RoomRelay relay,
     ConnectionRegistry connections,
@@ -156,6 +158,12 @@ public sealed class ChatHub(
             if (await rooms.IsBannedAsync(room, identity.UserId, now, ct))
             {
                 throw new ChatException(ErrorCodes.Banned, $"you are banned from '{room}'");
+            }
+
+            if (await moderation.GetMuteAsync(room, identity.UserId, now, ct) is { } mutedUntil)
+            {
+                var left = mutedUntil - now;
+                throw new ChatException(ErrorCodes.Muted, $"you are muted in '{room}' for {Seconds(left)} s more", left);
             }
 
             if (found.SlowModeSeconds > 0 && state.SlowModeWait(room, found.SlowModeSeconds, now) is { } wait && wait > TimeSpan.Zero)

@@ -1,0 +1,59 @@
+using Chatroom.Analysis.Classify;
+using Chatroom.Analysis.Llm;
+using Chatroom.Analysis.Moderation;
+using Chatroom.Analysis.Moderation.Embedded;
+using Chatroom.Analysis.Worker;
+using Chatroom.ServiceDefaults.Backends;
+using Microsoft.Extensions.Options;
+
+namespace Chatroom.Analysis;
+
+public static class ChatAnalysisExtensions
+{
+    public const string ModerationSection = "Chatroom:Moderation";
+
+    /// <summary>The moderation cascade (embedded tier, LLM tier when a model is configured), the queue worker and its options.</summary>
+    public static IHostApplicationBuilder AddChatAnalysis(this IHostApplicationBuilder builder)
+    {
+        builder.AddChatCore();
+        builder.Services.AddOptions<AnalysisOptions>().Bind(builder.Configuration.GetSection(AnalysisOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ModerationOptions>().Bind(builder.Configuration.GetSection(ModerationSection))
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<LlmModeratorOptions>().Bind(builder.Configuration.GetSection(ModerationSection + ":Llm"))
+            .ValidateDataAnnotations().ValidateOnStart();
+
+        builder.Services.AddSingleton(_ => ModerationLexicon.Default);
+        builder.Services.AddSingleton<EmbeddedModerator>();
+        builder.Services.AddSingleton<LlmMetrics>();
+        builder.Services.AddSingleton<AnalysisMetrics>();
+        builder.Services.AddSingleton<TrendWatcher>();
+
+        var model = builder.Configuration.GetConnectionString(AnalysisModelConnection.ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(model))
+        {
+            builder.Services.AddSingleton(sp => new ModerationCascade(
+                sp.GetRequiredService<EmbeddedModerator>(), sp.GetRequiredService<IOptionsMonitor<ModerationOptions>>()));
+        }
+        else
+        {
+            // A malformed connection string stops start-up here, naming the key, instead of failing on the first message.
+            var connection = AnalysisModelConnection.Parse(model);
+            builder.Services.AddHttpClient(AnalysisModelConnection.ConnectionStringName, http => http.Timeout = Timeout.InfiniteTimeSpan);
+            builder.Services.AddSingleton(sp => AnalysisModelClientFactory.Create(connection,
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient(AnalysisModelConnection.ConnectionStringName)));
+            builder.Services.AddSingleton<LlmModerator>();
+            builder.Services.AddSingleton(sp => new ModerationCascade(
+                sp.GetRequiredService<EmbeddedModerator>(), sp.GetRequiredService<IOptionsMonitor<ModerationOptions>>(), sp.GetRequiredService<LlmModerator>()));
+        }
+
+        builder.Services.AddHostedService<AnalysisWorker>();
+        return builder;
+    }
+
+    public static WebApplication MapChatAnalysis(this WebApplication app)
+    {
+        app.MapClassifyApi();
+        return app;
+    }
+}

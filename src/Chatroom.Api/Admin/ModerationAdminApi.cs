@@ -1,0 +1,176 @@
+using Chatroom.Core.Chat;
+using Chatroom.Core.Errors;
+using Chatroom.Core.Moderation;
+using Chatroom.Core.Rooms;
+using Chatroom.ServiceDefaults.Auth;
+using Chatroom.ServiceDefaults.Problems;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Chatroom.Api.Admin;
+
+/// <summary>Admin moderation: room analysis, the review queue, the audit log and room controls.</summary>
+public static class ModerationAdminApi
+{
+    private const int MaxReasonLength = 500;
+    private const int MaxMuteSeconds = 7 * 24 * 3600;
+    private const int MaxSlowModeSeconds = 3600;
+
+    public static RouteGroupBuilder MapModerationAdminApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/admin").WithTags("Moderation").RequireAuthorization(ChatAuthExtensions.AdminPolicy);
+        group.MapGet("/rooms/{room}/analysis", GetRoomAnalysis).WithName("GetRoomAnalysis")
+            .WithSummary("A room's mood and safety aggregates (all time, last hour, last 15 minutes), trend alerts and recent flagged messages.");
+        group.MapGet("/flags", ListFlags).WithName("ListFlags").WithSummary("The review queue, newest first (state=open by default).");
+        group.MapPost("/flags/{id:long}/resolve", Resolve).WithName("ResolveFlag")
+            .WithSummary("Approves a flagged message, or hides it, mutes or bans its author, with a reason.");
+        group.MapGet("/audit", ListAudit).WithName("ListAudit").WithSummary("The audit log, newest first.");
+        group.MapPut("/rooms/{room}/settings", UpdateSettings).WithName("UpdateRoomSettings").WithSummary("Slow mode and lock.");
+        group.MapDelete("/rooms/{room}", DeleteRoom).WithName("DeleteRoom").WithSummary("Deletes a room and its messages.");
+        return group;
+    }
+
+    internal static async Task<Ok<RoomAnalysis>> GetRoomAnalysis(
+        string room, ChatService chat, IModerationStore store, IOptions<TrendPolicy> trends, TimeProvider time, CancellationToken ct)
+    {
+        await chat.GetRoomAsync(room, ct);
+        var aggregates = await ChatService.Guard(() => store.GetAggregatesAsync(room, time.GetUtcNow(), ct));
+        var alerts = trends.Value.Evaluate(aggregates.Last15Minutes).Select(a => new TrendAlert(a.Alert, a.Share)).ToList();
+        var flagged = await ChatService.Guard(() => store.ListFlagsAsync(room, null, 20, ct));
+        return TypedResults.Ok(new RoomAnalysis(room, aggregates, alerts, flagged));
+    }
+
+    internal static async Task<Results<Ok<IReadOnlyList<FlagRecord>>, ProblemHttpResult>> ListFlags(
+        string? state, string? room, int? limit, IModerationStore store, CancellationToken ct)
+    {
+        if (state is not (null or "all" or FlagStates.Open or FlagStates.Approved or FlagStates.Hidden or FlagStates.Muted or FlagStates.Banned))
+        {
+            return ChatProblems.Result(ErrorCodes.InvalidRequest, "state is open, approved, hidden, muted, banned or all");
+        }
+
+        if (limit is < 1 or > 200 || (room is not null && !RoomNames.IsValid(room)))
+        {
+            return ChatProblems.Result(ErrorCodes.InvalidRequest, "limit is 1-200 and room a valid room name");
+        }
+
+        var filter = state switch { null => FlagStates.Open, "all" => null, _ => state };
+        return TypedResults.Ok(await ChatService.Guard(() => store.ListFlagsAsync(room, filter, limit ?? 50, ct)));
+    }
+
+    internal static async Task<Results<Ok<FlagRecord>, ProblemHttpResult>> Resolve(
+        long id, ResolveFlag request, HttpContext context, IModerationStore store, ModerationActions actions, CancellationToken ct)
+    {
+        var reason = request.Reason?.Trim();
+        if (string.IsNullOrEmpty(reason) || reason.Length > MaxReasonLength)
+        {
+            return ChatProblems.Result(ErrorCodes.InvalidRequest, $"a reason of 1-{MaxReasonLength} characters is required");
+        }
+
+        var state = request.Action switch
+        {
+            "approve" => FlagStates.Approved,
+            "hide" => FlagStates.Hidden,
+            "mute" => FlagStates.Muted,
+            "ban" => FlagStates.Banned,
+            _ => null,
+        };
+        if (state is null)
+        {
+            return ChatProblems.Result(ErrorCodes.InvalidRequest, "action is approve, hide, mute or ban");
+        }
+
+        var muteSeconds = request.MuteSeconds ?? 600;
+        if (muteSeconds is < 1 or > MaxMuteSeconds)
+        {
+            return ChatProblems.Result(ErrorCodes.InvalidRequest, $"muteSeconds is 1-{MaxMuteSeconds}");
+        }
+
+        var flag = await store.GetFlagAsync(id, ct);
+        if (flag is null)
+        {
+            return ChatProblems.Result(ErrorCodes.NotFound, $"there is no flag {id}");
+        }
+
+        var admin = context.User.ToChatIdentity()!.Name;
+        if (!await store.ResolveFlagAsync(id, state, admin, reason, ct))
+        {
+            return ChatProblems.Result(ErrorCodes.InvalidRequest, $"flag {id} was resolved already ({flag.State})");
+        }
+
+        switch (state)
+        {
+            case FlagStates.Approved:
+                await actions.RestoreAsync(flag.Room, flag.MessageId, admin, reason, ct);
+                await actions.AuditAsync(admin, ModerationActionNames.Approve, flag.Room, flag.MessageId, flag.AuthorId, reason, null, ct);
+                break;
+            case FlagStates.Hidden:
+                await actions.HideAsync(flag.Room, flag.MessageId, admin, reason, null, ct);
+                break;
+            case FlagStates.Muted:
+                await actions.HideAsync(flag.Room, flag.MessageId, admin, reason, null, ct);
+                await actions.MuteAsync(flag.Room, flag.AuthorId, flag.AuthorName, TimeSpan.FromSeconds(muteSeconds), admin, reason, flag.MessageId, ct);
+                break;
+            case FlagStates.Banned:
+                await actions.HideAsync(flag.Room, flag.MessageId, admin, reason, null, ct);
+                await actions.BanAsync(flag.Room, flag.AuthorId, flag.AuthorName, null, admin, reason, flag.MessageId, ct);
+                break;
+        }
+
+        return TypedResults.Ok((await store.GetFlagAsync(id, ct))!);
+    }
+
+    internal static async Task<Results<Ok<IReadOnlyList<AuditEntry>>, ProblemHttpResult>> ListAudit(
+        long? before, int? limit, IModerationStore store, CancellationToken ct)
+    {
+        if (limit is < 1 or > 500 || before is < 1)
+        {
+            return ChatProblems.Result(ErrorCodes.InvalidRequest, "limit is 1-500 and before ≥ 1");
+        }
+
+        return TypedResults.Ok(await ChatService.Guard(() => store.ListAuditAsync(before, limit ?? 100, ct)));
+    }
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> UpdateSettings(
+        string room, RoomSettings request, HttpContext context, ChatService chat, IRoomStore rooms, ModerationActions actions, CancellationToken ct)
+    {
+        var found = await chat.GetRoomAsync(room, ct);
+        var slow = request.SlowModeSeconds ?? found.SlowModeSeconds;
+        if (slow is < 0 or > MaxSlowModeSeconds)
+        {
+            return ChatProblems.Result(ErrorCodes.InvalidRequest, $"slowModeSeconds is 0-{MaxSlowModeSeconds}");
+        }
+
+        var admin = context.User.ToChatIdentity()!.Name;
+        var locked = request.Locked ?? found.Locked;
+        await rooms.UpdateSettingsAsync(room, slow, locked, ct);
+        if (slow != found.SlowModeSeconds)
+        {
+            await actions.SlowModeAsync(room, slow, admin, "room settings", ct);
+        }
+
+        if (locked != found.Locked)
+        {
+            await actions.AuditAsync(admin, locked ? "lock" : "unlock", room, null, null, "room settings", null, ct);
+        }
+
+        return TypedResults.NoContent();
+    }
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteRoom(
+        string room, HttpContext context, IRoomStore rooms, ModerationActions actions, IOptions<ChatOptions> options, CancellationToken ct)
+    {
+        RoomNames.Validate(room);
+        if (room == options.Value.DefaultRoom)
+        {
+            return ChatProblems.Result(ErrorCodes.Forbidden, $"the default room '{room}' cannot be deleted");
+        }
+
+        if (!await rooms.DeleteAsync(room, ct))
+        {
+            return ChatProblems.Result(ErrorCodes.UnknownRoom, $"there is no room '{room}'");
+        }
+
+        await actions.AuditAsync(context.User.ToChatIdentity()!.Name, "delete_room", room, null, null, "deleted by an admin", null, ct);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,268 @@
+using Chatroom.Core.Moderation;
+using Microsoft.Data.Sqlite;
+
+namespace Chatroom.Core.Embedded;
+
+/// <summary>Verdicts, aggregates, the review queue, mutes and the audit log in the embedded SQLite file.</summary>
+public sealed class SqliteModerationStore(SqliteDatabase database) : IModerationStore
+{
+    private const string FlagColumns =
+        "id, room, message_id, author_id, author_name, text, reason, categories, unsafe_score, state, created_at, resolved_by, resolution";
+
+    private const string AuditColumns = "id, at, actor, action, room, message_id, target_user_id, reason, detail";
+
+    public Task<bool> SaveVerdictAsync(VerdictRecord verdict, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                INSERT INTO verdicts (room, message_id, author_id, mood, mood_score, safety, unsafe_score, categories, tier, confidence, at)
+                VALUES ($room, $id, $author, $mood, $moodScore, $safety, $unsafeScore, $categories, $tier, $confidence, $at)
+                ON CONFLICT (room, message_id) DO NOTHING
+                """;
+            command.Parameters.AddWithValue("$room", verdict.Room);
+            command.Parameters.AddWithValue("$id", verdict.MessageId);
+            command.Parameters.AddWithValue("$author", verdict.AuthorId);
+            command.Parameters.AddWithValue("$mood", verdict.Mood);
+            command.Parameters.AddWithValue("$moodScore", verdict.MoodScore);
+            command.Parameters.AddWithValue("$safety", verdict.Safety);
+            command.Parameters.AddWithValue("$unsafeScore", verdict.UnsafeScore);
+            command.Parameters.AddWithValue("$categories", string.Join(',', verdict.Categories));
+            command.Parameters.AddWithValue("$tier", verdict.Tier);
+            command.Parameters.AddWithValue("$confidence", verdict.Confidence);
+            command.Parameters.AddWithValue("$at", verdict.At.ToUnixTimeMilliseconds());
+            return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }, cancellationToken);
+
+    public Task<VerdictRecord?> GetVerdictAsync(string room, long messageId, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT room, message_id, author_id, mood, mood_score, safety, unsafe_score, categories, tier, confidence, at
+                FROM verdicts WHERE room = $room AND message_id = $id
+                """;
+            command.Parameters.AddWithValue("$room", room);
+            command.Parameters.AddWithValue("$id", messageId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken)
+                ? new VerdictRecord(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetDouble(4),
+                    reader.GetString(5), reader.GetDouble(6), SplitCategories(reader.GetString(7)), reader.GetString(8), reader.GetDouble(9),
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)))
+                : null;
+        }, cancellationToken);
+
+    public Task<RoomAggregates> GetAggregatesAsync(string room, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection => new RoomAggregates(
+            room,
+            await CountAsync(connection, room, since: null, cancellationToken),
+            await CountAsync(connection, room, now.AddHours(-1), cancellationToken),
+            await CountAsync(connection, room, now.AddMinutes(-15), cancellationToken)), cancellationToken);
+
+    public Task<FlagRecord> FlagAsync(FlagRecord flag, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"""
+                INSERT INTO flags (room, message_id, author_id, author_name, text, reason, categories, unsafe_score, state, created_at)
+                VALUES ($room, $id, $author, $authorName, $text, $reason, $categories, $score, $state, $at)
+                ON CONFLICT (room, message_id) DO NOTHING;
+                SELECT {FlagColumns} FROM flags WHERE room = $room AND message_id = $id;
+                """;
+            command.Parameters.AddWithValue("$room", flag.Room);
+            command.Parameters.AddWithValue("$id", flag.MessageId);
+            command.Parameters.AddWithValue("$author", flag.AuthorId);
+            command.Parameters.AddWithValue("$authorName", flag.AuthorName);
+            command.Parameters.AddWithValue("$text", flag.Text);
+            command.Parameters.AddWithValue("$reason", flag.Reason);
+            command.Parameters.AddWithValue("$categories", string.Join(',', flag.Categories));
+            command.Parameters.AddWithValue("$score", flag.UnsafeScore);
+            command.Parameters.AddWithValue("$state", flag.State);
+            command.Parameters.AddWithValue("$at", flag.CreatedAt.ToUnixTimeMilliseconds());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            return ReadFlag(reader);
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<FlagRecord>> ListFlagsAsync(string? room, string? state, int limit, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<FlagRecord>>(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                SELECT {FlagColumns} FROM flags
+                WHERE ($room IS NULL OR room = $room) AND ($state IS NULL OR state = $state)
+                ORDER BY id DESC LIMIT $limit
+                """;
+            command.Parameters.AddWithValue("$room", (object?)room ?? DBNull.Value);
+            command.Parameters.AddWithValue("$state", (object?)state ?? DBNull.Value);
+            command.Parameters.AddWithValue("$limit", limit);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var flags = new List<FlagRecord>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                flags.Add(ReadFlag(reader));
+            }
+
+            return flags;
+        }, cancellationToken);
+
+    public Task<FlagRecord?> GetFlagAsync(long id, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {FlagColumns} FROM flags WHERE id = $id";
+            command.Parameters.AddWithValue("$id", id);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? ReadFlag(reader) : null;
+        }, cancellationToken);
+
+    public Task<bool> ResolveFlagAsync(long id, string state, string resolvedBy, string resolution, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                UPDATE flags SET state = $state, resolved_by = $by, resolution = $resolution
+                WHERE id = $id AND state = 'open'
+                """;
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$state", state);
+            command.Parameters.AddWithValue("$by", resolvedBy);
+            command.Parameters.AddWithValue("$resolution", resolution);
+            return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }, cancellationToken);
+
+    public Task MuteAsync(string room, string userId, DateTimeOffset until, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                INSERT INTO mutes (room, user_id, until) VALUES ($room, $user, $until)
+                ON CONFLICT (room, user_id) DO UPDATE SET until = max(until, excluded.until)
+                """;
+            command.Parameters.AddWithValue("$room", room);
+            command.Parameters.AddWithValue("$user", userId);
+            command.Parameters.AddWithValue("$until", until.ToUnixTimeMilliseconds());
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
+    public Task<DateTimeOffset?> GetMuteAsync(string room, string userId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.ReadAsync<DateTimeOffset?>(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT until FROM mutes WHERE room = $room AND user_id = $user AND until > $now";
+            command.Parameters.AddWithValue("$room", room);
+            command.Parameters.AddWithValue("$user", userId);
+            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            return await command.ExecuteScalarAsync(cancellationToken) is long until ? DateTimeOffset.FromUnixTimeMilliseconds(until) : null;
+        }, cancellationToken);
+
+    public Task<AuditEntry> AuditAsync(AuditEntry entry, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                INSERT INTO audit (at, actor, action, room, message_id, target_user_id, reason, detail)
+                VALUES ($at, $actor, $action, $room, $message, $target, $reason, $detail)
+                RETURNING id
+                """;
+            command.Parameters.AddWithValue("$at", entry.At.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$actor", entry.Actor);
+            command.Parameters.AddWithValue("$action", entry.Action);
+            command.Parameters.AddWithValue("$room", (object?)entry.Room ?? DBNull.Value);
+            command.Parameters.AddWithValue("$message", (object?)entry.MessageId ?? DBNull.Value);
+            command.Parameters.AddWithValue("$target", (object?)entry.TargetUserId ?? DBNull.Value);
+            command.Parameters.AddWithValue("$reason", entry.Reason);
+            command.Parameters.AddWithValue("$detail", (object?)entry.Detail ?? DBNull.Value);
+            var id = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+            return entry with { Id = id };
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<AuditEntry>> ListAuditAsync(long? before, int limit, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<AuditEntry>>(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {AuditColumns} FROM audit WHERE id < $before ORDER BY id DESC LIMIT $limit";
+            command.Parameters.AddWithValue("$before", before ?? long.MaxValue);
+            command.Parameters.AddWithValue("$limit", limit);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var entries = new List<AuditEntry>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                entries.Add(new AuditEntry(
+                    reader.GetInt64(0),
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+                    reader.GetString(2),
+                    reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4),
+                    reader.IsDBNull(5) ? null : reader.GetInt64(5),
+                    reader.IsDBNull(6) ? null : reader.GetString(6),
+                    reader.GetString(7),
+                    reader.IsDBNull(8) ? null : reader.GetString(8)));
+            }
+
+            return entries;
+        }, cancellationToken);
+
+    private static async Task<VerdictCounts> CountAsync(SqliteConnection connection, string room, DateTimeOffset? since, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT mood, safety, categories, COUNT(*) FROM verdicts
+            WHERE room = $room AND at >= $since
+            GROUP BY mood, safety, categories
+            """;
+        command.Parameters.AddWithValue("$room", room);
+        command.Parameters.AddWithValue("$since", since?.ToUnixTimeMilliseconds() ?? 0);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        long total = 0, happy = 0, neutral = 0, sad = 0, safe = 0, @unsafe = 0;
+        var byCategory = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var count = reader.GetInt64(3);
+            total += count;
+            switch (reader.GetString(0))
+            {
+                case "happy": happy += count; break;
+                case "sad": sad += count; break;
+                default: neutral += count; break;
+            }
+
+            if (reader.GetString(1) != "unsafe")
+            {
+                safe += count;
+                continue;
+            }
+
+            @unsafe += count;
+            foreach (var category in SplitCategories(reader.GetString(2)))
+            {
+                byCategory[category] = byCategory.GetValueOrDefault(category) + count;
+            }
+        }
+
+        return new VerdictCounts(total, happy, neutral, sad, safe, @unsafe, byCategory);
+    }
+
+    private static IReadOnlyList<string> SplitCategories(string value) =>
+        value.Length == 0 ? [] : value.Split(',');
+
+    private static FlagRecord ReadFlag(SqliteDataReader reader) => new(
+        reader.GetInt64(0),
+        reader.GetString(1),
+        reader.GetInt64(2),
+        reader.GetString(3),
+        reader.GetString(4),
+        reader.GetString(5),
+        reader.GetString(6),
+        SplitCategories(reader.GetString(7)),
+        reader.GetDouble(8),
+        reader.GetString(9),
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
+        reader.IsDBNull(11) ? null : reader.GetString(11),
+        reader.IsDBNull(12) ? null : reader.GetString(12));
+}

@@ -1,0 +1,34 @@
+namespace Chatroom.Core.Moderation;
+
+/// <summary>Port: verdicts and room aggregates, the review queue, mutes and the audit log.</summary>
+public interface IModerationStore
+{
+    /// <summary>Stores the verdict of a message once; false when it had one already (a redelivered work item).</summary>
+    Task<bool> SaveVerdictAsync(VerdictRecord verdict, CancellationToken cancellationToken);
+
+    Task<VerdictRecord?> GetVerdictAsync(string room, long messageId, CancellationToken cancellationToken);
+
+    Task<RoomAggregates> GetAggregatesAsync(string room, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Adds a message to the review queue; returns the flag (the existing one when already flagged).</summary>
+    Task<FlagRecord> FlagAsync(FlagRecord flag, CancellationToken cancellationToken);
+
+    /// <summary>Flags newest first; <paramref name="room"/> and <paramref name="state"/> filter when given.</summary>
+    Task<IReadOnlyList<FlagRecord>> ListFlagsAsync(string? room, string? state, int limit, CancellationToken cancellationToken);
+
+    Task<FlagRecord?> GetFlagAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>Closes an open flag; false when it is not open (already resolved, or unknown).</summary>
+    Task<bool> ResolveFlagAsync(long id, string state, string resolvedBy, string resolution, CancellationToken cancellationToken);
+
+    /// <summary>Mutes a user in a room until the given time.</summary>
+    Task MuteAsync(string room, string userId, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>When the user's mute in the room ends, or null when not muted.</summary>
+    Task<DateTimeOffset?> GetMuteAsync(string room, string userId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task<AuditEntry> AuditAsync(AuditEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>Audit entries newest first, ids below <paramref name="before"/> when given.</summary>
+    Task<IReadOnlyList<AuditEntry>> ListAuditAsync(long? before, int limit, CancellationToken cancellationToken);
+}

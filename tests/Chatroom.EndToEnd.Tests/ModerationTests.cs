@@ -1,0 +1,161 @@
+using System.Text.Json.Nodes;
+using Chatroom.Testing.Hosting;
+using Chatroom.Testing.Http;
+using Chatroom.Testing.SignalR;
+
+namespace Chatroom.EndToEnd.Tests;
+
+/// <summary>The moderation cascade behind the chat: verdicts, actions by policy, the review queue and admin views.</summary>
+public sealed class ModerationTests : IAsyncLifetime
+{
+    private const string Abuse = "you are a worthless idiot, go kill yourself";
+    private readonly TempDirectory _data = new();
+    private StandaloneHost _host = null!;
+    private string _admin = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await StandaloneHost.StartAsync(_data.Path, new Dictionary<string, string?>
+        {
+            ["Chatroom:Analysis:Rooms:strict:Action"] = "Hide",
+        });
+        _admin = await _host.Api.AdminTokenAsync(StandaloneHost.AdminPassword);
+        await _host.Api.CreateRoomAsync(_admin, "strict");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        _data.Dispose();
+    }
+
+    [Fact]
+    public async Task AnUnsafeMessageIsHiddenForEveryClientAndShowsUpInTheAdminAnalysis()
+    {
+        await using var alice = await _host.Api.ConnectAsync("alice");
+        var bobToken = await _host.Api.GuestTokenAsync("bob");
+        await using var bob = await _host.Api.ConnectWithTokenAsync(bobToken);
+        await using var admin = await _host.Api.ConnectWithTokenAsync(_admin);
+        await alice.InvokeAsync("JoinRoom", "strict", null);
+        await bob.InvokeAsync("JoinRoom", "strict", null);
+
+        await alice.InvokeAsync("SendMessage", "strict", "what a lovely day, thanks everyone!", "ok-1");
+        var id = (await alice.InvokeAsync("SendMessage", "strict", Abuse, "bad-1")).GetProperty("id").GetInt64();
+
+        foreach (var client in new[] { alice, bob })
+        {
+            var hidden = await client.WaitForEventAsync("messageHidden", e => e.GetProperty("id").GetInt64() == id);
+            Assert.Equal("strict", hidden.GetProperty("room").GetString());
+        }
+
+        var verdict = await admin.WaitForEventAsync("analysis", e => e.GetProperty("messageId").GetInt64() == id);
+        Assert.Equal("unsafe", verdict.GetProperty("verdict").GetProperty("safety").GetString());
+        Assert.Equal("hide", verdict.GetProperty("action").GetString());
+
+        var page = await _host.Api.GetJsonAsync("/api/rooms/strict/messages", bobToken);
+        var stored = page["messages"]!.AsArray().Single(m => m!["id"]!.GetValue<long>() == id)!;
+        Assert.True(stored["hidden"]!.GetValue<bool>());
+        Assert.Equal(string.Empty, stored["text"]!.GetValue<string>());
+
+        var analysis = await _host.Api.GetJsonAsync("/api/admin/rooms/strict/analysis", _admin);
+        var allTime = analysis["aggregates"]!["allTime"]!;
+        Assert.Equal(2, allTime["total"]!.GetValue<long>());
+        Assert.Equal(1, allTime["unsafe"]!.GetValue<long>());
+        Assert.Equal(1, allTime["happy"]!.GetValue<long>());
+        var flag = Assert.Single(analysis["flagged"]!.AsArray())!;
+        Assert.Equal(id, flag["messageId"]!.GetValue<long>());
+        Assert.Equal(Abuse, flag["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ByDefaultAnUnsafeMessageIsFlaggedAndAnAdminCanMuteItsAuthor()
+    {
+        await using var mallory = await _host.Api.ConnectAsync("mallory");
+        await mallory.InvokeAsync("JoinRoom", "lobby", null);
+        var id = (await mallory.InvokeAsync("SendMessage", "lobby", Abuse, "m-1")).GetProperty("id").GetInt64();
+
+        var flag = await WaitForFlagAsync("lobby", id);
+        Assert.Equal("open", flag["state"]!.GetValue<string>());
+        Assert.Empty(mallory.EventsOf("messageHidden"));
+
+        using var resolved = await _host.Api.SendAsync(HttpMethod.Post, $"/api/admin/flags/{flag["id"]}/resolve", _admin,
+            new { action = "mute", reason = "abuse", muteSeconds = 300 });
+        resolved.EnsureSuccessStatusCode();
+
+        await mallory.WaitForEventAsync("messageHidden", e => e.GetProperty("id").GetInt64() == id);
+        var refusal = await Assert.ThrowsAsync<HubInvocationException>(() => mallory.InvokeAsync("SendMessage", "lobby", "let me talk", "m-2"));
+        Assert.Equal("muted", refusal.Code);
+
+        var audit = await _host.Api.Http.SendAsync(Get("/api/admin/audit"));
+        var entries = JsonNode.Parse(await audit.Content.ReadAsStringAsync())!.AsArray();
+        Assert.Contains(entries, e => e!["action"]!.GetValue<string>() == "mute" && e["reason"]!.GetValue<string>() == "abuse");
+        Assert.Contains(entries, e => e!["action"]!.GetValue<string>() == "flag" && e["actor"]!.GetValue<string>() == "moderation");
+
+        using var again = await _host.Api.SendAsync(HttpMethod.Post, $"/api/admin/flags/{flag["id"]}/resolve", _admin, new { action = "approve", reason = "changed my mind" });
+        Assert.Equal((400, "invalid_request"), await ChatApiClient.ProblemAsync(again));
+    }
+
+    [Fact]
+    public async Task ApprovingAHiddenMessageShowsItAgain()
+    {
+        await using var alice = await _host.Api.ConnectAsync("alice");
+        await alice.InvokeAsync("JoinRoom", "strict", null);
+        var id = (await alice.InvokeAsync("SendMessage", "strict", Abuse, "a-1")).GetProperty("id").GetInt64();
+        await alice.WaitForEventAsync("messageHidden", e => e.GetProperty("id").GetInt64() == id);
+        var flag = await WaitForFlagAsync("strict", id);
+
+        using var resolved = await _host.Api.SendAsync(HttpMethod.Post, $"/api/admin/flags/{flag["id"]}/resolve", _admin,
+            new { action = "approve", reason = "quoting a film" });
+        resolved.EnsureSuccessStatusCode();
+
+        var restored = await alice.WaitForEventAsync("message", e => e.GetProperty("id").GetInt64() == id && !e.GetProperty("hidden").GetBoolean());
+        Assert.Equal(Abuse, restored.GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task ClassifyReturnsVerdictsInOrderForAdminsOnly()
+    {
+        using var many = await _host.Api.SendAsync(HttpMethod.Post, "/api/analysis/classify", _admin,
+            new { texts = new[] { "I love this so much 😍", Abuse, "the meeting is at 3pm" } });
+        many.EnsureSuccessStatusCode();
+        var verdicts = JsonNode.Parse(await many.Content.ReadAsStringAsync())!.AsArray();
+        Assert.Equal(["happy", "sad", "neutral"], verdicts.Select(v => v!["mood"]!.GetValue<string>()));
+        Assert.Equal(["safe", "unsafe", "safe"], verdicts.Select(v => v!["safety"]!.GetValue<string>()));
+        Assert.All(verdicts, v => Assert.Equal("embedded", v!["tier"]!.GetValue<string>()));
+
+        using var one = await _host.Api.SendAsync(HttpMethod.Post, "/api/analysis/classify", _admin, new { text = "thanks, that was helpful" });
+        Assert.Equal("happy", JsonNode.Parse(await one.Content.ReadAsStringAsync())!["mood"]!.GetValue<string>());
+
+        var guest = await _host.Api.GuestTokenAsync("guest");
+        using var refused = await _host.Api.SendAsync(HttpMethod.Post, "/api/analysis/classify", guest, new { text = "hi" });
+        Assert.Equal((403, "forbidden"), await ChatApiClient.ProblemAsync(refused));
+        using var neither = await _host.Api.SendAsync(HttpMethod.Post, "/api/analysis/classify", _admin, new { });
+        Assert.Equal((400, "invalid_request"), await ChatApiClient.ProblemAsync(neither));
+        using var tooMany = await _host.Api.SendAsync(HttpMethod.Post, "/api/analysis/classify", _admin, new { texts = Enumerable.Repeat("x", 101) });
+        Assert.Equal((400, "invalid_request"), await ChatApiClient.ProblemAsync(tooMany));
+    }
+
+    private HttpRequestMessage Get(string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new("Bearer", _admin);
+        return request;
+    }
+
+    private async Task<JsonNode> WaitForFlagAsync(string room, long messageId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var response = await _host.Api.Http.SendAsync(Get($"/api/admin/flags?room={room}&state=all"));
+            var flags = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray();
+            if (flags.FirstOrDefault(f => f!["messageId"]!.GetValue<long>() == messageId) is { } flag)
+            {
+                return flag;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"message {messageId} was not flagged within 10 s");
+            await Task.Delay(50);
+        }
+    }
+}
