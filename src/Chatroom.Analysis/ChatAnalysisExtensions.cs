@@ -20,7 +20,7 @@ public static class ChatAnalysisExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ModerationOptions>().Bind(builder.Configuration.GetSection(ModerationSection))
             .ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<LlmModeratorOptions>().Bind(builder.Configuration.GetSection(ModerationSection + ":Llm"))
+        builder.Services.AddOptions<LlmModeratorOptions>().Bind(builder.Configuration.GetSection(ModerationSection + ":LlmClient"))
             .ValidateDataAnnotations().ValidateOnStart();
 
         builder.Services.AddSingleton(_ => ModerationLexicon.Default);
