@@ -2,6 +2,7 @@ using Chatroom.Analysis;
 using Chatroom.Api;
 using Chatroom.ServiceDefaults;
 using Chatroom.SocketServer;
+using Chatroom.Web;
 
 namespace Chatroom.Standalone;
 
@@ -20,6 +21,7 @@ public static class ChatroomStandaloneExtensions
         builder.AddChatApi();
         builder.AddChatSockets();
         builder.AddChatAnalysis();
+        builder.AddChatWeb();
         return builder;
     }
 
@@ -29,6 +31,7 @@ public static class ChatroomStandaloneExtensions
         app.MapChatApi();
         app.MapChatSockets();
         app.MapChatAnalysis();
+        app.MapChatWeb();
         return app;
     }
 }

@@ -3,6 +3,11 @@ using Chatroom.Testing.Hosting;
 
 namespace Chatroom.EndToEnd.Tests;
 
+/// <summary>
+/// Alone, not beside other tests: a meter listener sees every <c>Chatroom</c> meter in the process, so hosts of tests
+/// running in parallel would add their counts to this host's scrape.
+/// </summary>
+[Collection(SerialCollection.Name)]
 public sealed class MetricsTests
 {
     [Fact]

@@ -1,3 +1,4 @@
+using Chatroom.Core.Agents;
 using Chatroom.Core.Bus;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Moderation;
@@ -25,6 +26,7 @@ public static class EmbeddedBackendExtensions
         services.AddSingleton<IWorkQueue, InProcessWorkQueue>();
         services.AddSingleton<IPresenceStore, InMemoryPresenceStore>();
         services.AddSingleton<IModerationStore, SqliteModerationStore>();
+        services.AddSingleton<IAgentStore, SqliteAgentStore>();
         return services;
     }
 }

@@ -93,6 +93,21 @@ public sealed class SqliteDatabase : IAsyncDisposable
             detail TEXT
         );
         """,
+        """
+        CREATE TABLE agents (
+            name TEXT PRIMARY KEY,
+            json TEXT NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE topic_watches (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            room TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            UNIQUE (room, topic)
+        );
+        """,
     ];
 
     private readonly string _connectionString;

@@ -4,6 +4,7 @@ using Chatroom.Core.Messages;
 using Chatroom.Core.Presence;
 using Chatroom.Core.Queues;
 using Chatroom.Core.Rooms;
+using Chatroom.Redis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -42,7 +43,7 @@ public static partial class ChatBackendExtensions
         }
         else
         {
-            AddRedis(builder.Services, redis);
+            builder.Services.AddRedisChatBackends(redis);
         }
 
         builder.Services.AddHostedService<BackendReport>();
@@ -50,8 +51,6 @@ public static partial class ChatBackendExtensions
         return builder;
     }
 
-    private static void AddRedis(IServiceCollection services, string connectionString) =>
-        throw new InvalidOperationException("The Redis backend is not part of this build yet; unset ConnectionStrings:redis.");
 
     private sealed class BackendMarker;
 

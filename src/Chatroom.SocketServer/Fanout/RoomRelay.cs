@@ -91,8 +91,18 @@ public sealed class RoomRelay(IChatBus bus, IHubContext<ChatHub> hub, ChatMetric
     {
         if (chatEvent.Room is null)
         {
-            var target = chatEvent.Type == ChatEventTypes.Analysis ? hub.Clients.Group(AdminGroup) : hub.Clients.All;
-            await target.SendAsync(chatEvent.Type, chatEvent.Data);
+            // The global channel also carries events for services (e.g. agent definition changes): only client events go out.
+            var target = chatEvent.Type switch
+            {
+                ChatEventTypes.Analysis => hub.Clients.Group(AdminGroup),
+                ChatEventTypes.System => hub.Clients.All,
+                _ => null,
+            };
+            if (target is not null)
+            {
+                await target.SendAsync(chatEvent.Type, chatEvent.Data);
+            }
+
             return;
         }
 

@@ -1,0 +1,195 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Chatroom.Redis.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace Chatroom.Redis.Client;
+
+/// <summary>
+/// Pub/sub on dedicated connections: one to the single server, or one per shard owner in a cluster
+/// (SSUBSCRIBE). Channels are restored after a reconnect and followed when a cluster slot moves.
+/// Handlers run on the connection's reader, so they must only hand the message on.
+/// </summary>
+internal sealed partial class RedisSubscriber(RedisClient client, ILogger<RedisSubscriber> logger) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, ChannelState> _channels = new();
+    private readonly ConcurrentDictionary<RedisEndpoint, RedisNode> _nodes = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public async Task<IAsyncDisposable> SubscribeAsync(string channel, Action<string, string> handler, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_channels.TryGetValue(channel, out var existing))
+            {
+                existing.Handlers = existing.Handlers.Add(handler);
+                return new Subscription(this, channel, handler);
+            }
+
+            var state = new ChannelState(client.IsCluster) { Handlers = [handler] };
+            await SubscribeOnOwnerAsync(channel, state, cancellationToken);
+            _channels[channel] = state;
+            return new Subscription(this, channel, handler);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in _nodes.Values)
+        {
+            await node.DisposeAsync();
+        }
+
+        _gate.Dispose();
+    }
+
+    private async Task SubscribeOnOwnerAsync(string channel, ChannelState state, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var owner = await client.NodeForKeyAsync(channel, cancellationToken);
+            var node = _nodes.GetOrAdd(owner.Endpoint, endpoint =>
+                new RedisNode(endpoint, client.Options, logger, OnPush, ResubscribeAsync));
+            var connection = await node.GetConnectionAsync(cancellationToken);
+            try
+            {
+                await SendAsync(connection, state.Sharded ? Commands.SSubscribe : Commands.Subscribe, channel, cancellationToken);
+                state.Node = node;
+                return;
+            }
+            catch (RedisServerException e) when (e.Prefix == "MOVED" && attempt < 3)
+            {
+                await client.RefreshTopologyAsync(cancellationToken);
+            }
+        }
+    }
+
+    private static async Task SendAsync(RedisConnection connection, CommandName name, string channel, CancellationToken cancellationToken)
+    {
+        var command = new RedisCommand(name, 1);
+        command.Add(channel);
+        try
+        {
+            await connection.SendAsync(command, Parsers.Ok, asking: false, timeout: null, cancellationToken);
+        }
+        finally
+        {
+            command.Return();
+        }
+    }
+
+    private async Task ResubscribeAsync(RedisNode node, RedisConnection connection, CancellationToken cancellationToken)
+    {
+        foreach (var (channel, state) in _channels)
+        {
+            if (state.Node == node)
+            {
+                await SendAsync(connection, state.Sharded ? Commands.SSubscribe : Commands.Subscribe, channel, cancellationToken);
+                LogResubscribed(logger, channel, node.Endpoint.ToString());
+            }
+        }
+    }
+
+    private void OnPush(RespValue push)
+    {
+        var kind = push[0].AsString();
+        var channel = push.Count > 1 ? push[1].AsString() : null;
+        if (channel is null || !_channels.TryGetValue(channel, out var state))
+        {
+            return;
+        }
+
+        if (kind is "message" or "smessage")
+        {
+            var payload = push[2].AsString() ?? string.Empty;
+            foreach (var handler in state.Handlers)
+            {
+                handler(channel, payload);
+            }
+        }
+        else if (kind == "sunsubscribe")
+        {
+            // The slot moved to another shard: find the new owner and subscribe there.
+            _ = Task.Run(() => FollowMovedChannelAsync(channel, state));
+        }
+    }
+
+    private async Task FollowMovedChannelAsync(string channel, ChannelState state)
+    {
+        try
+        {
+            await client.RefreshTopologyAsync(CancellationToken.None);
+            await SubscribeOnOwnerAsync(channel, state, CancellationToken.None);
+        }
+        catch (RedisException e)
+        {
+            LogFollowFailed(logger, channel, e.Message);
+        }
+    }
+
+    private async ValueTask UnsubscribeAsync(string channel, Action<string, string> handler)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (!_channels.TryGetValue(channel, out var state))
+            {
+                return;
+            }
+
+            state.Handlers = state.Handlers.Remove(handler);
+            if (!state.Handlers.IsEmpty)
+            {
+                return;
+            }
+
+            _channels.TryRemove(channel, out _);
+            if (state.Node is { } node && node.TryGetConnection(out var connection))
+            {
+                try
+                {
+                    await SendAsync(connection, state.Sharded ? Commands.SUnsubscribe : Commands.Unsubscribe, channel, CancellationToken.None);
+                }
+                catch (RedisException e)
+                {
+                    LogUnsubscribeFailed(logger, channel, e.Message);
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    [LoggerMessage(EventId = 3030, Level = LogLevel.Debug, Message = "Resubscribed to {Channel} on {Endpoint}")]
+    private static partial void LogResubscribed(ILogger logger, string channel, string endpoint);
+
+    [LoggerMessage(EventId = 3031, Level = LogLevel.Warning, Message = "Could not follow channel {Channel} to its new shard: {Reason}")]
+    private static partial void LogFollowFailed(ILogger logger, string channel, string reason);
+
+    [LoggerMessage(EventId = 3032, Level = LogLevel.Debug, Message = "Could not unsubscribe from {Channel}: {Reason}")]
+    private static partial void LogUnsubscribeFailed(ILogger logger, string channel, string reason);
+
+    private sealed class ChannelState(bool sharded)
+    {
+        public bool Sharded { get; } = sharded;
+
+        public RedisNode? Node { get; set; }
+
+        public ImmutableArray<Action<string, string>> Handlers { get; set; }
+    }
+
+    private sealed class Subscription(RedisSubscriber subscriber, string channel, Action<string, string> handler) : IAsyncDisposable
+    {
+        private int _disposed;
+
+        public ValueTask DisposeAsync() =>
+            Interlocked.Exchange(ref _disposed, 1) == 0 ? subscriber.UnsubscribeAsync(channel, handler) : ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,193 @@
+using System.Globalization;
+using Chatroom.Core.Errors;
+using Chatroom.Core.Messages;
+using Chatroom.Redis.Client;
+using Chatroom.Redis.Protocol;
+using Microsoft.Extensions.Options;
+
+namespace Chatroom.Redis.Messages;
+
+/// <summary>
+/// One stream per room, bounded by MAXLEN ~. A message's id is the room counter (INCR), stored as the
+/// stream id <c>&lt;id&gt;-0</c>; de-duplication, counter and append run in one Lua script, so they are atomic.
+/// Hidden ids sit in a set beside the stream, since stream entries cannot change.
+/// </summary>
+public sealed class RedisMessageLog(RedisClient client, IOptions<RedisBackendOptions> options) : IMessageLog
+{
+    // KEYS: room, seq, log, cids, cids-t. ARGV: maxlen, window ms, dedup field ('' for none), now ms, then field/value pairs.
+    private static readonly RedisScript AppendScript = new("""
+        if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
+        local nowMs = tonumber(ARGV[4])
+        local dedup = ARGV[3]
+        if dedup ~= '' then
+          local old = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', nowMs - tonumber(ARGV[2]), 'LIMIT', 0, 100)
+          if #old > 0 then
+            redis.call('HDEL', KEYS[4], unpack(old))
+            redis.call('ZREM', KEYS[5], unpack(old))
+          end
+          local existing = redis.call('HGET', KEYS[4], dedup)
+          if existing then
+            local entry = redis.call('XRANGE', KEYS[3], existing .. '-0', existing .. '-0')
+            local fields = false
+            if #entry > 0 then fields = entry[1][2] end
+            return {0, tonumber(existing), fields}
+          end
+        end
+        local id = redis.call('INCR', KEYS[2])
+        redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], id .. '-0', 's', ARGV[4], unpack(ARGV, 5))
+        if dedup ~= '' then
+          redis.call('HSET', KEYS[4], dedup, id)
+          redis.call('ZADD', KEYS[5], nowMs, dedup)
+        end
+        return {1, id}
+        """);
+
+    // KEYS: log, hidden. ARGV: start, end, count, reverse.
+    private static readonly RedisScript ReadScript = new("""
+        local entries
+        if ARGV[4] == '1' then
+          entries = redis.call('XREVRANGE', KEYS[1], ARGV[1], ARGV[2], 'COUNT', ARGV[3])
+        else
+          entries = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[2], 'COUNT', ARGV[3])
+        end
+        local out = {}
+        for i, e in ipairs(entries) do
+          out[i] = {e[1], e[2], redis.call('SISMEMBER', KEYS[2], string.match(e[1], '^%d+'))}
+        end
+        return out
+        """);
+
+    // KEYS: log, hidden. ARGV: id, hidden.
+    private static readonly RedisScript HideScript = new("""
+        local entry = redis.call('XRANGE', KEYS[1], ARGV[1] .. '-0', ARGV[1] .. '-0')
+        if #entry == 0 then return 0 end
+        if ARGV[2] == '1' then redis.call('SADD', KEYS[2], ARGV[1]) else redis.call('SREM', KEYS[2], ARGV[1]) end
+        return 1
+        """);
+
+    private readonly RedisKeys _keys = new(options.Value.KeyPrefix);
+    private readonly RedisBackendOptions _options = options.Value;
+
+    public Task<AppendResult> AppendAsync(NewMessage message, DateTimeOffset now, CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
+    {
+        var room = message.Room;
+        var dedup = message.ClientMessageId is null
+            ? string.Empty
+            : $"{message.AuthorId.Length.ToString(CultureInfo.InvariantCulture)}:{message.AuthorId}:{message.ClientMessageId}";
+        var args = new List<object>(14)
+        {
+            _options.MessageLogMaxLength, (long)_options.DeduplicationWindow.TotalMilliseconds, dedup, now.ToUnixTimeMilliseconds(),
+            "a", message.AuthorId, "n", message.AuthorName, "k", (int)message.Kind, "t", message.Text,
+        };
+        if (message.ClientMessageId is not null)
+        {
+            args.Add("c");
+            args.Add(message.ClientMessageId);
+        }
+
+        var reply = await client.EvalAsync(AppendScript,
+            [_keys.Room(room), _keys.RoomSequence(room), _keys.RoomLog(room), _keys.RoomClientIds(room), _keys.RoomClientIdTimes(room)],
+            [.. args], cancellationToken);
+        var status = reply[0].AsInt64();
+        if (status == -1)
+        {
+            throw new ChatException(ErrorCodes.UnknownRoom, $"there is no room '{room}'");
+        }
+
+        var id = reply[1].AsInt64();
+        if (status == 0)
+        {
+            // The first copy may have been trimmed from the stream: then the request stands in for it.
+            var stored = reply.Count > 2 && reply[2].IsAggregate
+                ? ReadMessage(room, id, reply[2], hidden: false)
+                : ToMessage(message, id, now);
+            return new AppendResult(stored, Duplicate: true);
+        }
+
+        return new AppendResult(ToMessage(message, id, now), Duplicate: false);
+    });
+
+    public Task<IReadOnlyList<ChatMessage>> ReadAsync(string room, MessageQuery query, CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
+    {
+        if (query.Limit <= 0)
+        {
+            return (IReadOnlyList<ChatMessage>)[];
+        }
+
+        var oldestFirst = query.After is not null && query.Before is null;
+        var low = query.After is { } after ? $"({after.ToString(CultureInfo.InvariantCulture)}-0" : "-";
+        var high = query.Before is { } before ? $"({before.ToString(CultureInfo.InvariantCulture)}-0" : "+";
+        var page = await ReadRangeAsync(room, oldestFirst ? low : high, oldestFirst ? high : low, query.Limit, reverse: !oldestFirst, cancellationToken);
+        if (!oldestFirst)
+        {
+            page.Reverse();
+        }
+
+        return (IReadOnlyList<ChatMessage>)page;
+    });
+
+    public Task<ChatMessage?> GetAsync(string room, long id, CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
+    {
+        var exact = $"{id.ToString(CultureInfo.InvariantCulture)}-0";
+        var page = await ReadRangeAsync(room, exact, exact, 1, reverse: false, cancellationToken);
+        return page.Count == 1 ? page[0] : null;
+    });
+
+    public Task<bool> SetHiddenAsync(string room, long id, bool hidden, CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
+        (await client.EvalAsync(HideScript, [_keys.RoomLog(room), _keys.RoomHidden(room)], [id, hidden ? 1 : 0], cancellationToken)).AsInt64() == 1);
+
+    /// <summary>Sum of the room counters: ids are never reused and messages leave only with their room.</summary>
+    public Task<long> CountAsync(CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
+    {
+        var rooms = await client.SetMembersAsync(_keys.RoomIndex, cancellationToken);
+        var counters = rooms.Select(r => client.GetAsync(_keys.RoomSequence(r), cancellationToken).AsTask()).ToList();
+        long total = 0;
+        foreach (var counter in counters)
+        {
+            total += await counter is { } value ? long.Parse(value, CultureInfo.InvariantCulture) : 0;
+        }
+
+        return total;
+    });
+
+    private async Task<List<ChatMessage>> ReadRangeAsync(string room, string start, string end, int count, bool reverse, CancellationToken cancellationToken)
+    {
+        var reply = await client.EvalAsync(ReadScript, [_keys.RoomLog(room), _keys.RoomHidden(room)],
+            [start, end, count, reverse ? 1 : 0], cancellationToken);
+        var page = new List<ChatMessage>(reply.Count);
+        foreach (var item in reply.Items ?? [])
+        {
+            var id = long.Parse(item[0].AsString()!.AsSpan(0, item[0].AsString()!.IndexOf('-', StringComparison.Ordinal)), CultureInfo.InvariantCulture);
+            page.Add(ReadMessage(room, id, item[1], hidden: item[2].AsInt64() == 1));
+        }
+
+        return page;
+    }
+
+    private static ChatMessage ToMessage(NewMessage message, long id, DateTimeOffset sentAt) =>
+        new(message.Room, id, message.AuthorId, message.AuthorName, message.Kind, message.Text,
+            DateTimeOffset.FromUnixTimeMilliseconds(sentAt.ToUnixTimeMilliseconds()), message.ClientMessageId);
+
+    private static ChatMessage ReadMessage(string room, long id, RespValue fields, bool hidden)
+    {
+        string? author = null, name = null, text = null, clientId = null;
+        long sentAt = 0;
+        var kind = 0;
+        for (var i = 0; i + 1 < fields.Count; i += 2)
+        {
+            var value = fields[i + 1].AsString();
+            switch (fields[i].AsString())
+            {
+                case "a": author = value; break;
+                case "n": name = value; break;
+                case "k": kind = int.Parse(value!, CultureInfo.InvariantCulture); break;
+                case "t": text = value; break;
+                case "s": sentAt = long.Parse(value!, CultureInfo.InvariantCulture); break;
+                case "c": clientId = value; break;
+            }
+        }
+
+        return new ChatMessage(room, id, author ?? string.Empty, name ?? string.Empty, (MessageKind)kind, text ?? string.Empty,
+            DateTimeOffset.FromUnixTimeMilliseconds(sentAt), clientId, hidden);
+    }
+}

@@ -1,0 +1,19 @@
+namespace Chatroom.Redis;
+
+/// <summary>How the Redis implementations of the ports lay out their keys and bound their data.</summary>
+public sealed class RedisBackendOptions
+{
+    public const string Section = "Chatroom:Redis";
+
+    /// <summary>First part of every key and channel, so several deployments can share one Redis.</summary>
+    public string KeyPrefix { get; set; } = "chat";
+
+    /// <summary>Entries kept per room stream (XADD MAXLEN ~); older messages are trimmed.</summary>
+    public int MessageLogMaxLength { get; set; } = 100_000;
+
+    /// <summary>How long a client message id is remembered for de-duplication.</summary>
+    public TimeSpan DeduplicationWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Entries kept per dead-letter stream.</summary>
+    public int DeadLetterMaxLength { get; set; } = 10_000;
+}

@@ -1,0 +1,36 @@
+using Chatroom.Core.Bus;
+using Chatroom.Core.Messages;
+using Chatroom.Core.Presence;
+using Chatroom.Core.Queues;
+using Chatroom.Core.Rooms;
+using Chatroom.Redis.Bus;
+using Chatroom.Redis.Messages;
+using Chatroom.Redis.Presence;
+using Chatroom.Redis.Queues;
+using Chatroom.Redis.Rooms;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Chatroom.Redis;
+
+/// <summary>Registers the Redis implementations of every port.</summary>
+public static class RedisChatBackendExtensions
+{
+    /// <summary>
+    /// One <see cref="RedisClient"/> (connecting in the background, disposed with the container) and the
+    /// five ports as singletons. Expects <c>IOptions&lt;QueueOptions&gt;</c>, <c>IOptions&lt;PresenceOptions&gt;</c>,
+    /// <see cref="TimeProvider"/> and logging to be registered; <see cref="RedisBackendOptions"/> may be configured.
+    /// </summary>
+    public static IServiceCollection AddRedisChatBackends(this IServiceCollection services, string connectionString)
+    {
+        var redisOptions = RedisOptions.Parse(connectionString);
+        services.AddOptions<RedisBackendOptions>();
+        services.AddSingleton(provider => RedisClient.Create(redisOptions, provider.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<IRoomStore, RedisRoomStore>();
+        services.AddSingleton<IMessageLog, RedisMessageLog>();
+        services.AddSingleton<IChatBus, RedisChatBus>();
+        services.AddSingleton<IWorkQueue, RedisWorkQueue>();
+        services.AddSingleton<IPresenceStore, RedisPresenceStore>();
+        return services;
+    }
+}

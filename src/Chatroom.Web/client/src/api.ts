@@ -1,0 +1,88 @@
+import { parseProblem, type ChatError } from './lib/errors';
+import type { MessagePage, RoomSummary, Session } from './types';
+
+/** A REST call that failed; `code` is the server's stable code (or one derived from the status). */
+export class ApiError extends Error implements ChatError {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface ApiClientOptions {
+  apiBase: string;
+  token: () => string | null;
+  /** Called when the server says the token is no longer good. */
+  onUnauthorized?: () => void;
+  fetch?: typeof fetch;
+}
+
+/** The REST API under /api. */
+export class ApiClient {
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly options: ApiClientOptions) {
+    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+  }
+
+  signInAsGuest(name: string): Promise<Session> {
+    return this.request<Session>('POST', '/api/auth/guest', { name }, false);
+  }
+
+  signInAsAdmin(password: string): Promise<Session> {
+    return this.request<Session>('POST', '/api/auth/admin', { password }, false);
+  }
+
+  listRooms(): Promise<RoomSummary[]> {
+    return this.request<RoomSummary[]>('GET', '/api/rooms');
+  }
+
+  createRoom(name: string, topic?: string): Promise<RoomSummary> {
+    return this.request<RoomSummary>('POST', '/api/rooms', topic ? { name, topic } : { name });
+  }
+
+  messages(room: string, query: { before?: number; after?: number; limit?: number }): Promise<MessagePage> {
+    const params = new URLSearchParams();
+    if (query.before !== undefined) params.set('before', String(query.before));
+    if (query.after !== undefined) params.set('after', String(query.after));
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    const qs = params.toString();
+    return this.request<MessagePage>('GET', `/api/rooms/${encodeURIComponent(room)}/messages${qs ? `?${qs}` : ''}`);
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown, authenticated = true): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const token = authenticated ? this.options.token() : null;
+    if (token) headers.Authorization = `Bearer ${token}`;
+
+    let response: Response;
+    try {
+      response = await this.fetchImpl(`${this.options.apiBase}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      const error = parseProblem(0, null);
+      throw new ApiError(0, error.code, error.message);
+    }
+
+    if (!response.ok) {
+      let problem: unknown = null;
+      try {
+        problem = await response.json();
+      } catch {
+        problem = null;
+      }
+      const error = parseProblem(response.status, problem);
+      if (response.status === 401 && authenticated) this.options.onUnauthorized?.();
+      throw new ApiError(response.status, error.code, error.message);
+    }
+    return (await response.json()) as T;
+  }
+}

@@ -1,0 +1,336 @@
+import { h, replaceChildren } from '../lib/dom';
+import { hueFor, initial } from '../lib/format';
+import type { RoomSummary, User } from '../types';
+import { Composer } from './composer';
+import { MessageListView } from './messageList';
+import type { RoomState } from './roomState';
+
+export interface ChatViewActions {
+  openRoom(name: string): void;
+  refreshRooms(): void;
+  createRoom(name: string, topic: string): Promise<string | null>;
+  leaveRoom(name: string): void;
+  send(text: string): void;
+  typing(): void;
+  retry(clientMessageId: string): void;
+  discard(clientMessageId: string): void;
+  loadOlder(): void;
+  scrolledToBottom(): void;
+  reconnectNow(): void;
+  signOut(): void;
+}
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
+
+const roomNamePattern = /^[a-z0-9-]{1,64}$/;
+const nearBottomPx = 80;
+const nearTopPx = 240;
+
+/** The chat screen: rooms sidebar, the open room, and who is in it. */
+export class ChatView {
+  readonly root: HTMLDivElement;
+  readonly composer: Composer;
+  private readonly roomList: HTMLUListElement;
+  private readonly banner: HTMLDivElement;
+  private readonly bannerText: HTMLSpanElement;
+  private readonly bannerAction: HTMLButtonElement;
+  private readonly roomTitle: HTMLHeadingElement;
+  private readonly roomTopic: HTMLParagraphElement;
+  private readonly peopleToggle: HTMLButtonElement;
+  private readonly leaveButton: HTMLButtonElement;
+  private readonly notices: HTMLDivElement;
+  private readonly scroller: HTMLDivElement;
+  private readonly olderStatus: HTMLDivElement;
+  private readonly emptyState: HTMLDivElement;
+  private readonly jumpButton: HTMLButtonElement;
+  private readonly typingLine: HTMLDivElement;
+  private readonly peopleTitle: HTMLHeadingElement;
+  private readonly peopleList: HTMLUListElement;
+  private readonly messageList: MessageListView;
+  private readonly newRoomError: HTMLParagraphElement;
+  private shownRoom: string | null = null;
+  private roomOrder: string[] = [];
+  /** The reader is at the newest message; growth of the list or a smaller viewport keeps them there. */
+  private stick = true;
+
+  constructor(
+    private readonly me: User,
+    private readonly actions: ChatViewActions,
+    maxLength: number,
+  ) {
+    this.composer = new Composer({ maxLength, onSend: (t) => actions.send(t), onTyping: () => actions.typing() });
+    this.messageList = new MessageListView(me.id, { retry: (id) => actions.retry(id), discard: (id) => actions.discard(id) });
+
+    const meAvatar = h('span', { class: 'avatar small', attrs: { 'aria-hidden': 'true' } }, initial(me.name));
+    meAvatar.style.setProperty('--hue', String(hueFor(me.id)));
+    const topbar = h(
+      'header',
+      { class: 'topbar' },
+      h('button', {
+        class: 'icon-button menu-toggle',
+        testid: 'menu-toggle',
+        attrs: { type: 'button', 'aria-label': 'Show rooms', 'aria-controls': 'sidebar' },
+        on: { click: () => { this.toggle('sidebar-open'); actions.refreshRooms(); } },
+      }, '☰'),
+      h('div', { class: 'brand' }, h('span', { class: 'brand-mark', attrs: { 'aria-hidden': 'true' } }, '●'), 'Chatroom'),
+      h('div', { class: 'me' }, meAvatar, h('span', { class: 'me-name', testid: 'me-name' }, me.name),
+        h('button', { class: 'ghost-button', testid: 'sign-out', attrs: { type: 'button' }, on: { click: () => actions.signOut() } }, 'Sign out')),
+    );
+
+    this.bannerText = h('span', null, '');
+    this.bannerAction = h('button', {
+      class: 'link-button', testid: 'reconnect-now', attrs: { type: 'button', hidden: true },
+      on: { click: () => actions.reconnectNow() },
+    }, 'Reconnect now');
+    this.banner = h('div', { class: 'banner', testid: 'reconnect-banner', attrs: { role: 'status', hidden: true } },
+      h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }), this.bannerText, this.bannerAction);
+
+    this.roomList = h('ul', { class: 'room-list', testid: 'room-list', attrs: { 'aria-label': 'Rooms' } });
+    const newName = h('input', {
+      class: 'text-input', testid: 'new-room-name',
+      attrs: { name: 'room', placeholder: 'new-room-name', maxlength: 64, autocomplete: 'off', 'aria-label': 'New room name', spellcheck: 'false' },
+      on: { input: (e) => { const t = e.target as HTMLInputElement; t.value = t.value.toLowerCase().replace(/\s+/g, '-'); } },
+    });
+    const newTopic = h('input', {
+      class: 'text-input', testid: 'new-room-topic',
+      attrs: { name: 'topic', placeholder: 'Topic (optional)', maxlength: 200, autocomplete: 'off', 'aria-label': 'New room topic' },
+    });
+    this.newRoomError = h('p', { class: 'form-error', testid: 'new-room-error', attrs: { role: 'alert' } });
+    const newRoomForm = h('form', {
+      class: 'new-room', testid: 'new-room-form',
+      on: {
+        submit: (e) => {
+          e.preventDefault();
+          const name = newName.value.trim();
+          if (!roomNamePattern.test(name)) {
+            this.newRoomError.textContent = 'Use 1–64 lower-case letters, digits or "-".';
+            return;
+          }
+          this.newRoomError.textContent = '';
+          void actions.createRoom(name, newTopic.value.trim()).then((error) => {
+            if (error) this.newRoomError.textContent = error;
+            else { newName.value = ''; newTopic.value = ''; }
+          });
+        },
+      },
+    }, h('h3', null, 'New room'), newName, newTopic,
+      h('button', { class: 'secondary-button', testid: 'new-room-submit', attrs: { type: 'submit' } }, 'Create room'),
+      this.newRoomError);
+
+    const sidebar = h('aside', { class: 'sidebar', testid: 'sidebar', attrs: { id: 'sidebar', 'aria-label': 'Rooms' } },
+      h('h2', { class: 'section-title' }, 'Rooms'), this.roomList, newRoomForm);
+
+    this.roomTitle = h('h1', { class: 'room-title', testid: 'room-title' });
+    this.roomTopic = h('p', { class: 'room-topic', testid: 'room-topic' });
+    this.peopleToggle = h('button', {
+      class: 'ghost-button people-toggle', testid: 'people-toggle',
+      attrs: { type: 'button', 'aria-controls': 'people', 'aria-label': 'Show people in this room' },
+      on: { click: () => this.toggle('people-open') },
+    });
+    this.leaveButton = h('button', {
+      class: 'ghost-button', testid: 'leave-room', attrs: { type: 'button' },
+      on: { click: () => { if (this.shownRoom) actions.leaveRoom(this.shownRoom); } },
+    }, 'Leave');
+    const roomHeader = h('div', { class: 'room-header' },
+      h('div', { class: 'room-heading' }, this.roomTitle, this.roomTopic),
+      h('div', { class: 'room-tools' }, this.peopleToggle, this.leaveButton));
+
+    this.notices = h('div', { class: 'notices', testid: 'system-notices', attrs: { 'aria-live': 'polite' } });
+    this.olderStatus = h('div', { class: 'older-status', testid: 'older-status' });
+    this.emptyState = h('div', { class: 'empty-state', testid: 'empty-state' });
+    this.scroller = h('div', {
+      class: 'messages', testid: 'message-list', attrs: { role: 'log', 'aria-label': 'Messages', tabindex: 0 },
+      on: { scroll: () => this.onScroll() },
+    }, this.olderStatus, this.messageList.list, this.emptyState);
+    this.jumpButton = h('button', {
+      class: 'jump-button', testid: 'jump-latest', attrs: { type: 'button', hidden: true },
+      on: { click: () => this.scrollToBottom(true) },
+    }, 'New messages ↓');
+    this.typingLine = h('div', { class: 'typing', testid: 'typing-indicator', attrs: { 'aria-live': 'polite' } });
+
+    const main = h('main', { class: 'room', testid: 'room-view' },
+      roomHeader, this.notices,
+      h('div', { class: 'messages-wrap' }, this.scroller, this.jumpButton),
+      this.typingLine, this.composer.error, this.composer.form);
+
+    this.peopleTitle = h('h2', { class: 'section-title' }, 'People');
+    this.peopleList = h('ul', { class: 'people-list', testid: 'presence-list', attrs: { 'aria-label': 'People in this room' } });
+    const people = h('aside', { class: 'people', testid: 'presence-panel', attrs: { id: 'people', 'aria-label': 'People in this room' } },
+      this.peopleTitle, this.peopleList);
+
+    const scrim = h('div', { class: 'scrim', attrs: { 'aria-hidden': 'true' }, on: { click: () => this.closePanels() } });
+    this.root = h('div', { class: 'app', testid: 'app' }, topbar, this.banner,
+      h('div', { class: 'layout' }, sidebar, main, people, scrim));
+    this.root.addEventListener('keydown', (e) => this.onKeyDown(e));
+    if (typeof ResizeObserver !== 'undefined') {
+      // Late layout (fonts, a growing composer, a phone keyboard opening) must not leave the reader above the newest message.
+      const keep = new ResizeObserver(() => {
+        if (this.stick) this.scroller.scrollTop = this.scroller.scrollHeight;
+      });
+      keep.observe(this.scroller);
+      keep.observe(this.messageList.list);
+    }
+    this.showRoom(null, null);
+  }
+
+  renderRooms(rooms: readonly RoomSummary[], active: string | null, joined: ReadonlySet<string>, unread: (room: string) => number): void {
+    this.roomOrder = rooms.map((r) => r.name);
+    const items = rooms.map((room) => {
+      const count = unread(room.name);
+      return h('li', null, h('button', {
+        class: `room-item${room.name === active ? ' active' : ''}${joined.has(room.name) ? ' joined' : ''}${count > 0 ? ' has-unread' : ''}`,
+        testid: 'room-item',
+        dataset: { room: room.name },
+        attrs: { type: 'button', 'aria-current': room.name === active ? 'page' : null, title: room.topic ?? room.name },
+        on: { click: () => { this.closePanels(); this.actions.openRoom(room.name); } },
+      },
+      h('span', { class: 'room-hash', attrs: { 'aria-hidden': 'true' } }, '#'),
+      h('span', { class: 'room-name' }, room.name),
+      count > 0 ? h('span', { class: 'unread-badge', testid: 'unread-badge', attrs: { 'aria-label': `${count} unread` } }, count > 99 ? '99+' : String(count)) : null,
+      h('span', { class: 'present-count', testid: 'room-present', attrs: { 'aria-label': `${room.present} present`, title: `${room.present} present` } }, String(room.present))));
+    });
+    if (items.length === 0) items.push(h('li', { class: 'muted' }, 'No rooms yet: create one below.'));
+    replaceChildren(this.roomList, ...items);
+  }
+
+  /** Shows a room (or the "pick a room" state when null). */
+  showRoom(state: RoomState | null, summary: RoomSummary | null): void {
+    const switched = (state?.name ?? null) !== this.shownRoom;
+    this.shownRoom = state?.name ?? null;
+    this.root.classList.toggle('no-room', state === null);
+    if (switched) {
+      this.messageList.clear();
+      this.typingLine.textContent = '';
+      this.composer.showError(null);
+    }
+    if (state === null) {
+      this.roomTitle.textContent = 'Welcome';
+      this.roomTopic.textContent = 'Pick a room on the left, or create one.';
+      this.leaveButton.hidden = true;
+      this.peopleToggle.hidden = true;
+      this.olderStatus.textContent = '';
+      this.emptyState.textContent = 'No room open.';
+      this.composer.setEnabled(false, 'Open a room to chat');
+      replaceChildren(this.peopleList);
+      return;
+    }
+    this.composer.setEnabled(true);
+    this.roomTitle.textContent = `# ${state.name}`;
+    this.roomTopic.textContent = summary?.topic ?? '';
+    this.leaveButton.hidden = !state.joined;
+    this.peopleToggle.hidden = false;
+    this.renderMessages(state, switched ? 'bottom' : 'auto');
+    this.renderPresence(state);
+    if (switched) this.composer.focus();
+  }
+
+  /**
+   * Re-renders the message log. `auto` keeps the reader where they are: at the bottom it follows
+   * new messages; further up it stays put and offers a jump button.
+   */
+  renderMessages(state: RoomState, scroll: 'auto' | 'bottom' | 'prepend'): void {
+    if (state.name !== this.shownRoom) return;
+    const el = this.scroller;
+    const wasNearBottom = this.stick;
+    const oldHeight = el.scrollHeight;
+    const oldTop = el.scrollTop;
+
+    this.messageList.render(state.messages, state.pending);
+    this.olderStatus.textContent = state.loadingOlder ? 'Loading older messages…'
+      : state.hasOlder ? '' : state.messages.length > 0 ? 'This is the start of the room.' : '';
+    this.emptyState.textContent = state.messages.length === 0 && state.pending.length === 0 && !state.loadingOlder
+      ? (state.joined ? 'No messages yet. Say hello!' : 'Joining…') : '';
+
+    if (scroll === 'bottom' || (scroll === 'auto' && wasNearBottom)) {
+      this.scrollToBottom(false);
+    } else if (scroll === 'prepend') {
+      el.scrollTop = oldTop + (el.scrollHeight - oldHeight);
+    } else if (el.scrollHeight > oldHeight) {
+      this.jumpButton.hidden = false;
+    }
+    // A short list leaves no room to scroll up, so fetch more right away.
+    if (state.hasOlder && !state.loadingOlder && state.joined && el.scrollHeight <= el.clientHeight + nearTopPx) {
+      queueMicrotask(() => this.actions.loadOlder());
+    }
+  }
+
+  renderPresence(state: RoomState): void {
+    if (state.name !== this.shownRoom) return;
+    const people = [...state.present.entries()].sort((a, b) => a[1].localeCompare(b[1]));
+    this.peopleTitle.textContent = `In this room (${state.presentCount})`;
+    replaceChildren(this.peopleToggle, h('span', { class: 'present-count' }, `${state.presentCount} here`));
+    replaceChildren(this.peopleList, ...people.map(([id, name]) => {
+      const avatar = h('span', { class: 'avatar small', attrs: { 'aria-hidden': 'true' } }, initial(name));
+      avatar.style.setProperty('--hue', String(hueFor(id)));
+      return h('li', { class: `person${id === this.me.id ? ' me' : ''}`, testid: 'presence-item', dataset: { userId: id } },
+        avatar, h('span', { class: 'person-name' }, name), id === this.me.id ? h('span', { class: 'muted' }, ' (you)') : null);
+    }));
+  }
+
+  renderTyping(text: string): void {
+    this.typingLine.textContent = text;
+  }
+
+  setConnection(status: ConnectionStatus): void {
+    this.root.dataset.connection = status;
+    const show = status === 'reconnecting' || status === 'disconnected';
+    this.banner.hidden = !show;
+    this.banner.dataset.status = status;
+    this.bannerText.textContent = status === 'reconnecting' ? 'Reconnecting…' : 'Disconnected. Trying again shortly.';
+    this.bannerAction.hidden = status !== 'disconnected';
+  }
+
+  /** A passing notice (system events, reconnect gaps); it fades after a while or on click. */
+  showNotice(text: string): void {
+    const notice = h('div', { class: 'notice', testid: 'system-notice', attrs: { role: 'status' } },
+      h('span', null, text),
+      h('button', { class: 'icon-button', attrs: { type: 'button', 'aria-label': 'Dismiss' }, on: { click: () => notice.remove() } }, '×'));
+    this.notices.append(notice);
+    while (this.notices.childElementCount > 3) this.notices.firstElementChild?.remove();
+    window.setTimeout(() => notice.remove(), 15_000);
+  }
+
+  isAtBottom(): boolean {
+    const el = this.scroller;
+    return el.scrollHeight - el.scrollTop - el.clientHeight < nearBottomPx;
+  }
+
+  private scrollToBottom(smooth: boolean): void {
+    this.stick = true;
+    this.scroller.scrollTo({ top: this.scroller.scrollHeight, behavior: smooth ? 'smooth' : 'instant' });
+    this.jumpButton.hidden = true;
+    this.actions.scrolledToBottom();
+  }
+
+  private onScroll(): void {
+    this.stick = this.isAtBottom();
+    if (this.scroller.scrollTop < nearTopPx) this.actions.loadOlder();
+    if (this.stick) {
+      this.jumpButton.hidden = true;
+      this.actions.scrolledToBottom();
+    }
+  }
+
+  /** Escape closes the side panels; Alt+↑/↓ moves to the previous/next room. */
+  private onKeyDown(e: KeyboardEvent): void {
+    if (e.key === 'Escape') {
+      this.closePanels();
+    } else if (e.altKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown') && this.roomOrder.length > 0) {
+      e.preventDefault();
+      const index = this.shownRoom ? this.roomOrder.indexOf(this.shownRoom) : -1;
+      const step = e.key === 'ArrowUp' ? -1 : 1;
+      const next = this.roomOrder[(index + step + this.roomOrder.length) % this.roomOrder.length];
+      if (next) this.actions.openRoom(next);
+    }
+  }
+
+  private toggle(cls: 'sidebar-open' | 'people-open'): void {
+    const other = cls === 'sidebar-open' ? 'people-open' : 'sidebar-open';
+    this.root.classList.remove(other);
+    this.root.classList.toggle(cls);
+  }
+
+  private closePanels(): void {
+    this.root.classList.remove('sidebar-open', 'people-open');
+  }
+}

@@ -1,0 +1,88 @@
+import {
+  HubConnectionBuilder,
+  HubConnectionState,
+  LogLevel,
+  type HubConnection,
+  type IRetryPolicy,
+  type RetryContext,
+} from '@microsoft/signalr';
+import type {
+  ChatMessage,
+  JoinResult,
+  MessageHiddenEvent,
+  PresenceEvent,
+  SendAck,
+  SystemEvent,
+  TypingEvent,
+} from './types';
+
+export interface HubEvents {
+  message(message: ChatMessage): void;
+  messageHidden(event: MessageHiddenEvent): void;
+  presence(event: PresenceEvent): void;
+  typing(event: TypingEvent): void;
+  system(event: SystemEvent): void;
+  reconnecting(): void;
+  reconnected(): void;
+  closed(error: Error | undefined): void;
+}
+
+/** Quick first retries, then every 5–10 s for as long as it takes: a chat should come back by itself. */
+export const retryForever: IRetryPolicy = {
+  nextRetryDelayInMilliseconds(context: RetryContext): number {
+    const steps = [0, 1000, 2000, 4000];
+    const step = steps[context.previousRetryCount];
+    return step ?? 5000 + Math.floor(Math.random() * 5000);
+  },
+};
+
+/** The chat hub (/hubs/chat) with typed methods and events. */
+export class ChatHub {
+  private readonly connection: HubConnection;
+
+  constructor(url: string, accessToken: () => string, events: HubEvents) {
+    this.connection = new HubConnectionBuilder()
+      .withUrl(url, { accessTokenFactory: accessToken })
+      .withAutomaticReconnect(retryForever)
+      .configureLogging(LogLevel.Warning)
+      .build();
+    this.connection.on('message', (m: ChatMessage) => events.message(m));
+    this.connection.on('messageHidden', (e: MessageHiddenEvent) => events.messageHidden(e));
+    this.connection.on('presence', (e: PresenceEvent) => events.presence(e));
+    this.connection.on('typing', (e: TypingEvent) => events.typing(e));
+    this.connection.on('system', (e: SystemEvent) => events.system(e));
+    this.connection.onreconnecting(() => events.reconnecting());
+    this.connection.onreconnected(() => events.reconnected());
+    this.connection.onclose((error) => events.closed(error));
+  }
+
+  get connected(): boolean {
+    return this.connection.state === HubConnectionState.Connected;
+  }
+
+  start(): Promise<void> {
+    return this.connection.start();
+  }
+
+  stop(): Promise<void> {
+    return this.connection.stop();
+  }
+
+  joinRoom(room: string, lastSeenId: number | null): Promise<JoinResult> {
+    return this.connection.invoke<JoinResult>('JoinRoom', room, lastSeenId);
+  }
+
+  leaveRoom(room: string): Promise<void> {
+    return this.connection.invoke('LeaveRoom', room);
+  }
+
+  sendMessage(room: string, text: string, clientMessageId: string): Promise<SendAck> {
+    return this.connection.invoke<SendAck>('SendMessage', room, text, clientMessageId);
+  }
+
+  /** Fire-and-forget: a lost typing notice does not matter. */
+  typing(room: string): void {
+    if (!this.connected) return;
+    this.connection.send('Typing', room).catch(() => undefined);
+  }
+}

@@ -1,0 +1,74 @@
+using Chatroom.Core.Bus;
+using Chatroom.Core.Embedded;
+using Chatroom.Core.Messages;
+using Chatroom.Core.Presence;
+using Chatroom.Core.Queues;
+using Chatroom.Core.Rooms;
+using Chatroom.Testing.Contracts;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Chatroom.Core.Tests.Contracts;
+
+/// <summary>A SQLite database in a temporary folder of its own, deleted afterwards.</summary>
+internal sealed class TemporaryDatabase : IAsyncDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "chatroom-contract-" + Guid.NewGuid().ToString("N"));
+
+    public SqliteDatabase Database { get; private set; } = null!;
+
+    public Task<SqliteDatabase> OpenAsync()
+    {
+        Directory.CreateDirectory(_folder);
+        Database = SqliteDatabase.Open(Path.Combine(_folder, "chat.db"), "NORMAL");
+        return Task.FromResult(Database);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Database.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
+
+public sealed class SqliteRoomStoreContract : RoomStoreContract
+{
+    private readonly TemporaryDatabase _database = new();
+
+    public override async Task DisposeAsync() => await _database.DisposeAsync();
+
+    protected override async Task<IRoomStore> CreateStoreAsync() => new SqliteRoomStore(await _database.OpenAsync());
+}
+
+public sealed class SqliteMessageLogContract : MessageLogContract
+{
+    private readonly TemporaryDatabase _database = new();
+
+    public override async Task DisposeAsync() => await _database.DisposeAsync();
+
+    protected override async Task<(IRoomStore Rooms, IMessageLog Log)> CreateAsync()
+    {
+        var database = await _database.OpenAsync();
+        return (new SqliteRoomStore(database), new SqliteMessageLog(database));
+    }
+}
+
+public sealed class InProcessChatBusContract : ChatBusContract
+{
+    private InProcessChatBus? _bus;
+
+    // One process is one node: a "second node" is the same bus.
+    protected override Task<IChatBus> CreateBusAsync() =>
+        Task.FromResult<IChatBus>(_bus ??= new InProcessChatBus(NullLogger<InProcessChatBus>.Instance));
+}
+
+public sealed class InProcessWorkQueueContract : WorkQueueContract
+{
+    protected override Task<IWorkQueue> CreateQueueAsync(QueueOptions options) =>
+        Task.FromResult<IWorkQueue>(new InProcessWorkQueue(Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System));
+}
+
+public sealed class InMemoryPresenceStoreContract : PresenceStoreContract
+{
+    protected override Task<IPresenceStore> CreateStoreAsync(PresenceOptions options) =>
+        Task.FromResult<IPresenceStore>(new InMemoryPresenceStore());
+}

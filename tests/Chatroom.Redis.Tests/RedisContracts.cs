@@ -1,0 +1,189 @@
+using Chatroom.Core.Bus;
+using Chatroom.Core.Messages;
+using Chatroom.Core.Presence;
+using Chatroom.Core.Queues;
+using Chatroom.Core.Rooms;
+using Chatroom.Redis.Bus;
+using Chatroom.Redis.Messages;
+using Chatroom.Redis.Presence;
+using Chatroom.Redis.Queues;
+using Chatroom.Redis.Rooms;
+using Chatroom.Testing.Contracts;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Chatroom.Redis.Tests;
+
+/// <summary>Builds the Redis ports over one or more test clients and disposes them after the test.</summary>
+internal sealed class RedisPorts(string connectionString) : IAsyncDisposable
+{
+    private readonly List<TestBackend> _backends = [];
+    private string? _prefix;
+
+    public async Task<TestBackend> ConnectAsync()
+    {
+        var backend = await TestBackend.ConnectAsync(connectionString);
+        _prefix ??= backend.Options.Value.KeyPrefix;
+        backend.Options.Value.KeyPrefix = _prefix;
+        _backends.Add(backend);
+        return backend;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var backend in _backends)
+        {
+            await backend.DisposeAsync();
+        }
+    }
+}
+
+public sealed class RedisRoomStoreContract(RedisServerFixture redis) : RoomStoreContract, IClassFixture<RedisServerFixture>
+{
+    private readonly RedisPorts _ports = new(redis.Server.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<IRoomStore> CreateStoreAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisRoomStore(backend.Client, backend.Options);
+    }
+}
+
+public sealed class RedisMessageLogContract(RedisServerFixture redis) : MessageLogContract, IClassFixture<RedisServerFixture>
+{
+    private readonly RedisPorts _ports = new(redis.Server.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<(IRoomStore Rooms, IMessageLog Log)> CreateAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return (new RedisRoomStore(backend.Client, backend.Options), new RedisMessageLog(backend.Client, backend.Options));
+    }
+}
+
+/// <summary>The same contract over RESP2, for servers or proxies without HELLO 3.</summary>
+public sealed class RedisResp2MessageLogContract(RedisServerFixture redis) : MessageLogContract, IClassFixture<RedisServerFixture>
+{
+    private readonly RedisPorts _ports = new(redis.Server.ConnectionString + ",protocol=resp2");
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<(IRoomStore Rooms, IMessageLog Log)> CreateAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return (new RedisRoomStore(backend.Client, backend.Options), new RedisMessageLog(backend.Client, backend.Options));
+    }
+}
+
+public sealed class RedisChatBusContract(RedisServerFixture redis) : ChatBusContract, IClassFixture<RedisServerFixture>
+{
+    private readonly RedisPorts _ports = new(redis.Server.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<IChatBus> CreateBusAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisChatBus(backend.Client, backend.Options, NullLogger<RedisChatBus>.Instance);
+    }
+}
+
+public sealed class RedisWorkQueueContract(RedisServerFixture redis) : WorkQueueContract, IClassFixture<RedisServerFixture>
+{
+    private readonly RedisPorts _ports = new(redis.Server.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<IWorkQueue> CreateQueueAsync(QueueOptions options)
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisWorkQueue(backend.Client, Microsoft.Extensions.Options.Options.Create(options), backend.Options);
+    }
+}
+
+public sealed class RedisPresenceStoreContract(RedisServerFixture redis) : PresenceStoreContract, IClassFixture<RedisServerFixture>
+{
+    private readonly RedisPorts _ports = new(redis.Server.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<IPresenceStore> CreateStoreAsync(PresenceOptions options)
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisPresenceStore(backend.Client, Options.Create(options), backend.Options);
+    }
+}
+
+[Collection(RedisClusterCollection.Name)]
+public sealed class ClusterMessageLogContract(RedisClusterFixture redis) : MessageLogContract
+{
+    private readonly RedisPorts _ports = new(redis.Cluster.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<(IRoomStore Rooms, IMessageLog Log)> CreateAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        Assert.True(backend.Client.IsCluster);
+        return (new RedisRoomStore(backend.Client, backend.Options), new RedisMessageLog(backend.Client, backend.Options));
+    }
+}
+
+[Collection(RedisClusterCollection.Name)]
+public sealed class ClusterRoomStoreContract(RedisClusterFixture redis) : RoomStoreContract
+{
+    private readonly RedisPorts _ports = new(redis.Cluster.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<IRoomStore> CreateStoreAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisRoomStore(backend.Client, backend.Options);
+    }
+}
+
+[Collection(RedisClusterCollection.Name)]
+public sealed class ClusterChatBusContract(RedisClusterFixture redis) : ChatBusContract
+{
+    private readonly RedisPorts _ports = new(redis.Cluster.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<IChatBus> CreateBusAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisChatBus(backend.Client, backend.Options, NullLogger<RedisChatBus>.Instance);
+    }
+}
+
+[Collection(RedisClusterCollection.Name)]
+public sealed class ClusterWorkQueueContract(RedisClusterFixture redis) : WorkQueueContract
+{
+    private readonly RedisPorts _ports = new(redis.Cluster.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<IWorkQueue> CreateQueueAsync(QueueOptions options)
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisWorkQueue(backend.Client, Microsoft.Extensions.Options.Options.Create(options), backend.Options);
+    }
+}
+
+[Collection(RedisClusterCollection.Name)]
+public sealed class ClusterPresenceStoreContract(RedisClusterFixture redis) : PresenceStoreContract
+{
+    private readonly RedisPorts _ports = new(redis.Cluster.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<IPresenceStore> CreateStoreAsync(PresenceOptions options)
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisPresenceStore(backend.Client, Options.Create(options), backend.Options);
+    }
+}
