@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Chatroom.Api.Admin;
+using Chatroom.Api.Agents;
 using Chatroom.Api.Auth;
 using Chatroom.Api.Rooms;
 using Chatroom.Core.Errors;
@@ -56,6 +57,7 @@ public static class ChatApiExtensions
         app.MapRoomsApi();
         app.MapAdminApi();
         app.MapModerationAdminApi();
+        app.MapAgentsApi();
         return app;
     }
 }

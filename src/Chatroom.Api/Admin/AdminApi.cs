@@ -5,6 +5,7 @@ using Chatroom.Core.Moderation;
 using Chatroom.Core.Presence;
 using Chatroom.Core.Rooms;
 using Chatroom.ServiceDefaults.Auth;
+using Chatroom.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Chatroom.Api.Admin;
@@ -15,6 +16,8 @@ public static class AdminApi
     {
         var group = routes.MapGroup("/api/admin").WithTags("Admin").RequireAuthorization(ChatAuthExtensions.AdminPolicy);
         group.MapGet("/stats", GetStats).WithName("GetStats").WithSummary("Rooms, connected users and stored messages.");
+        group.MapGet("/timeseries", GetTimeSeries).WithName("GetTimeSeries")
+            .WithSummary("Analysed messages per minute over the last hour (or ?minutes=1-1440), by mood and safety, for the dashboard charts.");
         group.MapPost("/broadcast", Broadcast).WithName("Broadcast")
             .WithSummary("Posts a system message into every room, stored like any message.");
         return group;
@@ -24,6 +27,19 @@ public static class AdminApi
     {
         var roomCount = (await ChatService.Guard(() => rooms.ListAsync(ct))).Count;
         return TypedResults.Ok(new ChatStats(roomCount, await presence.CountUsersAsync(ct), await ChatService.Guard(() => log.CountAsync(ct))));
+    }
+
+    internal static async Task<Results<Ok<AdminTimeSeries>, ProblemHttpResult>> GetTimeSeries(
+        int? minutes, IModerationStore store, TimeProvider time, CancellationToken ct)
+    {
+        var span = minutes ?? 60;
+        if (span is < 1 or > 1440)
+        {
+            return ChatProblems.Result(Core.Errors.ErrorCodes.InvalidRequest, "minutes is 1-1440");
+        }
+
+        var points = await ChatService.Guard(() => store.GetMinuteSeriesAsync(time.GetUtcNow().AddMinutes(-span), ct));
+        return TypedResults.Ok(new AdminTimeSeries(span, points));
     }
 
     internal static async Task<Ok<BroadcastResult>> Broadcast(

@@ -107,6 +107,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
             created_at INTEGER NOT NULL,
             UNIQUE (room, topic)
         );
+        CREATE INDEX verdicts_at ON verdicts (at);
         """,
     ];
 

@@ -60,6 +60,26 @@ public sealed class SqliteModerationStore(SqliteDatabase database) : IModeration
             await CountAsync(connection, room, now.AddHours(-1), cancellationToken),
             await CountAsync(connection, room, now.AddMinutes(-15), cancellationToken)), cancellationToken);
 
+    public Task<IReadOnlyList<MinuteCounts>> GetMinuteSeriesAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<MinuteCounts>>(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT at / 60000, COUNT(*), SUM(mood = 'happy'), SUM(mood = 'neutral'), SUM(mood = 'sad'), SUM(safety = 'unsafe')
+                FROM verdicts WHERE at >= $since GROUP BY at / 60000 ORDER BY 1
+                """;
+            command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var series = new List<MinuteCounts>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                series.Add(new MinuteCounts(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0) * 60_000), reader.GetInt64(1),
+                    reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5)));
+            }
+
+            return series;
+        }, cancellationToken);
+
     public Task<FlagRecord> FlagAsync(FlagRecord flag, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {

@@ -27,4 +27,6 @@ public static class ErrorCodes
     public const string PayloadTooLarge = "payload_too_large";
     public const string BackendUnavailable = "backend_unavailable";
     public const string NotFound = "not_found";
+    public const string InvalidAgent = "invalid_agent";
+    public const string AgentExists = "agent_exists";
 }

@@ -10,6 +10,9 @@ public interface IModerationStore
 
     Task<RoomAggregates> GetAggregatesAsync(string room, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>Verdicts per minute across all rooms since <paramref name="since"/>, oldest first; minutes without any are left out.</summary>
+    Task<IReadOnlyList<MinuteCounts>> GetMinuteSeriesAsync(DateTimeOffset since, CancellationToken cancellationToken);
+
     /// <summary>Adds a message to the review queue; returns the flag (the existing one when already flagged).</summary>
     Task<FlagRecord> FlagAsync(FlagRecord flag, CancellationToken cancellationToken);
 

@@ -11,7 +11,7 @@ public static class ChatProblems
     public static int StatusFor(string code) => code switch
     {
         ErrorCodes.UnknownRoom or ErrorCodes.NotFound => StatusCodes.Status404NotFound,
-        ErrorCodes.RoomExists => StatusCodes.Status409Conflict,
+        ErrorCodes.RoomExists or ErrorCodes.AgentExists => StatusCodes.Status409Conflict,
         ErrorCodes.Unauthorized or ErrorCodes.InvalidPassword => StatusCodes.Status401Unauthorized,
         ErrorCodes.Forbidden or ErrorCodes.Banned or ErrorCodes.Muted or ErrorCodes.RoomLocked or ErrorCodes.NotMember
             or ErrorCodes.AdminDisabled => StatusCodes.Status403Forbidden,
