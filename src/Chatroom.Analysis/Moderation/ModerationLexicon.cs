@@ -4,31 +4,6 @@ using System.Reflection;
 
 namespace Chatroom.Analysis.Moderation;
 
-/// <summary>Kinds of evidence in the safety lexicon; the classifier's rules combine them.</summary>
-public enum SafetyTermKind : byte
-{
-    Profanity,
-    Insult,
-    Slur,
-    Sexual,
-    SelfHarm,
-    Incite,
-    ViolentVerb,
-    Threat,
-    GroomingAge,
-    GroomingSecret,
-    GroomingMeet,
-    GroomingFlattery,
-    GroomingMinor,
-    Spam,
-    Group,
-    Dehumanize,
-    Benign,
-}
-
-/// <summary>A safety lexicon entry: a phrase of normalised tokens with a weight.</summary>
-public sealed record SafetyTerm(string[] Tokens, SafetyTermKind Kind, double Weight);
-
 /// <summary>All word lists the embedded tier uses, loaded once from the assembly's embedded resources.</summary>
 public sealed class ModerationLexicon
 {

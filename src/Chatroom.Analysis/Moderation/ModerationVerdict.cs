@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Chatroom.Analysis.Moderation;
 
 /// <summary>
@@ -33,5 +35,6 @@ public sealed record ModerationVerdict
     /// <summary>The model that decided, when the LLM tier did.</summary>
     public string? Model { get; init; }
 
+    [JsonIgnore]
     public bool IsUnsafe => Safety == SafetyLabels.Unsafe;
 }

@@ -68,8 +68,6 @@ public sealed class TextNormalizer
 
     private static bool IsInvisible(char c) => c is '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF' or '\u00AD' or '\uFE0F' or '\uFE0E';
 
-    private static bool IsSeparator(char c) => c is '.' or '-' or '_' or '/' or ',' or ':' or ';' or '~' or '=' or '\\' or '^' or '#' or '%' or '&';
-
     private static bool IsLeetSymbol(char c) => c is '$' or '@' or '!' or '|' or '+' or '€' or '*';
 
     private void ProcessRaw(ReadOnlySpan<char> raw, List<NormalizedToken> tokens, char[] buffer, ref SurfaceCounts counts)
@@ -117,7 +115,7 @@ public sealed class TextNormalizer
         var letters = 0;
         var uppers = 0;
         var disguised = false;
-        var separatorsOnly = true;
+        var noEmojiBetween = true;
 
         for (var i = 0; i < raw.Length; i++)
         {
@@ -145,7 +143,7 @@ public sealed class TextNormalizer
                 }
 
                 FlushPiece();
-                separatorsOnly = false;
+                noEmojiBetween = false;
                 AddEmoji(raw.Slice(i - 1, 2), tokens);
                 continue;
             }
@@ -153,7 +151,7 @@ public sealed class TextNormalizer
             if (IsSymbolEmoji(c))
             {
                 FlushPiece();
-                separatorsOnly = false;
+                noEmojiBetween = false;
                 AddEmoji(raw.Slice(i, 1), tokens);
                 continue;
             }
@@ -212,7 +210,7 @@ public sealed class TextNormalizer
         FlushPiece();
         try
         {
-            if (pieceCount == 0 || (pieceCount > 1 && separatorsOnly && TryJoinPieces(buffer, pieces.AsSpan(0, pieceCount), tokens, ref counts)))
+            if (pieceCount == 0 || (pieceCount > 1 && noEmojiBetween && TryJoinPieces(buffer, pieces.AsSpan(0, pieceCount), tokens, ref counts)))
             {
                 return;
             }
