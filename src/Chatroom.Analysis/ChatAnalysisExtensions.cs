@@ -1,9 +1,12 @@
+using Chatroom.Analysis.Agents;
 using Chatroom.Analysis.Classify;
+using Chatroom.Analysis.Knowledge;
 using Chatroom.Analysis.Llm;
 using Chatroom.Analysis.Moderation;
 using Chatroom.Analysis.Moderation.Embedded;
 using Chatroom.Analysis.Worker;
 using Chatroom.ServiceDefaults.Backends;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
 namespace Chatroom.Analysis;
@@ -48,12 +51,32 @@ public static class ChatAnalysisExtensions
         }
 
         builder.Services.AddHostedService<AnalysisWorker>();
+        AddAgents(builder);
         return builder;
     }
 
     public static WebApplication MapChatAnalysis(this WebApplication app)
     {
         app.MapClassifyApi();
+        app.MapKnowledgeApi();
         return app;
+    }
+
+    /// <summary>Agents (catalog, router, runner, tools, topic watches) and the knowledge base they search.</summary>
+    private static void AddAgents(IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHttpClient();
+        builder.Services.AddSingleton(sp => AgentModelClients.Create(builder.Configuration, sp.GetRequiredService<IHttpClientFactory>()));
+        builder.Services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>, HashingEmbedder>();
+        builder.Services.AddSingleton<IVectorStore, EmbeddedVectorStore>();
+        builder.Services.AddSingleton<IKnowledgeBase, KnowledgeBase>();
+        builder.Services.AddSingleton<AgentCatalog>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentCatalog>());
+        builder.Services.AddSingleton<AgentFeed>();
+        builder.Services.AddSingleton<AgentToolbox>();
+        builder.Services.AddSingleton<NoModelResponder>();
+        builder.Services.AddSingleton<TopicWatcher>();
+        builder.Services.AddSingleton<AgentRunner>();
+        builder.Services.AddHostedService<AgentWorker>();
     }
 }

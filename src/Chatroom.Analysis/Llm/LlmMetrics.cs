@@ -19,7 +19,7 @@ public sealed class LlmMetrics
     {
         var meter = meterFactory.Create(MeterName);
         _requests = meter.CreateCounter<long>("chatroom.llm.requests", "{request}", "LLM requests by model, purpose and outcome.");
-        _latency = meter.CreateHistogram<double>("chatroom.llm.latency", "s", "LLM request latency, including retries.");
+        _latency = meter.CreateHistogram<double>("chatroom.llm.latency", "s", "LLM request latency, including retries.", advice: Core.Chat.ChatMetrics.SecondsBuckets);
         _tokens = meter.CreateCounter<long>("chatroom.llm.tokens", "{token}", "LLM tokens by model, purpose and kind (prompt or completion).");
     }
 

@@ -27,6 +27,7 @@ public static class EmbeddedBackendExtensions
         services.AddSingleton<IPresenceStore, InMemoryPresenceStore>();
         services.AddSingleton<IModerationStore, SqliteModerationStore>();
         services.AddSingleton<IAgentStore, SqliteAgentStore>();
+        services.AddSingleton<ITopicWatchStore, SqliteTopicWatchStore>();
         return services;
     }
 }

@@ -75,6 +75,7 @@ public sealed class SqliteRoomStore(SqliteDatabase database) : IRoomStore
                 DELETE FROM verdicts WHERE room = $name;
                 DELETE FROM flags WHERE room = $name;
                 DELETE FROM mutes WHERE room = $name;
+                DELETE FROM topic_watches WHERE room = $name;
                 DELETE FROM rooms WHERE name = $name;
                 """;
             command.Parameters.AddWithValue("$name", name);

@@ -22,7 +22,7 @@ public sealed class EmbeddedModerator
     {
         var normalized = _normalizer.Normalize(text);
         var mood = _mood.Classify(normalized);
-        var safety = _safety.Classify(normalized, mood.Score);
+        var safety = _safety.Classify(normalized, mood.LexiconScore);
         mood = HostileIsNegative(mood, safety);
         return new ModerationVerdict
         {
@@ -52,6 +52,6 @@ public sealed class EmbeddedModerator
         }
 
         var score = Math.Min(mood.Score, -0.2 - (0.5 * hostile));
-        return score == mood.Score ? mood : new MoodResult(Moods.Sad, Math.Round(score, 4), Math.Round(Math.Max(mood.Mood == Moods.Sad ? mood.Confidence : 0, hostile), 4));
+        return score == mood.Score ? mood : mood with { Mood = Moods.Sad, Score = Math.Round(score, 4), Confidence = Math.Round(Math.Max(mood.Mood == Moods.Sad ? mood.Confidence : 0, hostile), 4) };
     }
 }

@@ -45,15 +45,30 @@ public sealed class MoodClassifier
         .ToFrozenSet(StringComparer.Ordinal);
 
     private readonly ModerationLexicon _lexicon;
+    private MoodModel? _model;
 
     public MoodClassifier(ModerationLexicon lexicon)
+        : this(lexicon, null)
     {
-        _lexicon = lexicon;
     }
 
+    /// <param name="lexicon">Valence, emoji and emoticon lists.</param>
+    /// <param name="model">The trained linear model; null uses <see cref="MoodModel.Default"/> when first needed.</param>
+    public MoodClassifier(ModerationLexicon lexicon, MoodModel? model)
+    {
+        _lexicon = lexicon;
+        _model = model;
+    }
+
+    /// <summary>
+    /// Label, score and confidence. The score is 2·p(positive) − 1 of the trained model, which reads the lexicon
+    /// compound together with the message's words, so neutral means weak evidence either way.
+    /// </summary>
     public MoodResult Classify(NormalizedText text)
     {
-        var compound = Compound(text);
+        var lexicon = Compound(text);
+        var model = _model ??= MoodModel.Default;
+        var compound = Math.Tanh(model.Logit(text, lexicon) / 2);
         var sharp = Calibration.MoodSharpness;
         var band = Calibration.MoodNeutralBand;
         var happy = Math.Exp(sharp * (compound - band));
@@ -62,7 +77,7 @@ public sealed class MoodClassifier
         var (mood, probability) = happy >= sad
             ? (happy > 1.0 ? (Moods.Happy, happy / total) : (Moods.Neutral, 1.0 / total))
             : (sad > 1.0 ? (Moods.Sad, sad / total) : (Moods.Neutral, 1.0 / total));
-        return new MoodResult(mood, Math.Round(compound, 4), Math.Round(probability, 4));
+        return new MoodResult(mood, Math.Round(compound, 4), Math.Round(probability, 4)) { LexiconScore = lexicon };
     }
 
     /// <summary>The VADER compound score in -1..1.</summary>

@@ -1,4 +1,8 @@
 namespace Chatroom.Analysis.Moderation.Embedded;
 
-/// <summary>The embedded mood classifier's output: label, VADER-style compound score and the calibrated probability of the label.</summary>
-public sealed record MoodResult(string Mood, double Score, double Confidence);
+/// <summary>The embedded mood classifier's output: label, score and the calibrated probability of the label.</summary>
+public sealed record MoodResult(string Mood, double Score, double Confidence)
+{
+    /// <summary>The lexicon (VADER) compound alone, which the safety rules read as the message's tone.</summary>
+    public double LexiconScore { get; init; }
+}

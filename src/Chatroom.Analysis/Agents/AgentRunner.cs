@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using Chatroom.Analysis.Llm;
+using Chatroom.Core.Agents;
+using Chatroom.Core.Bus;
+using Chatroom.Core.Chat;
+using Chatroom.Core.Messages;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using RoomMessage = Chatroom.Core.Messages.ChatMessage;
+using AiMessage = Microsoft.Extensions.AI.ChatMessage;
+
+namespace Chatroom.Analysis.Agents;
+
+/// <summary>
+/// Runs one agent on one message: checks its rate, builds the prompt from its persona and the room, streams the reply as
+/// <c>agentDelta</c> events, runs the tools the model calls (up to the turn limit), and posts the final text through the
+/// same path as a person's message. Without a model it answers what it can without one.
+/// </summary>
+public sealed partial class AgentRunner(
+    AgentModelClients models,
+    AgentToolbox tools,
+    NoModelResponder noModel,
+    AgentFeed feed,
+    ChatService chat,
+    IMessageLog log,
+    IChatBus bus,
+    LlmMetrics llmMetrics,
+    IOptions<Core.Chat.ChatOptions> chatOptions,
+    TimeProvider time,
+    ILogger<AgentRunner> logger)
+{
+    private const int ContextMessages = 12;
+    private static readonly TimeSpan DeltaInterval = TimeSpan.FromMilliseconds(80);
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(2);
+
+    private readonly ConcurrentDictionary<string, TokenBucket> _rates = new(StringComparer.Ordinal);
+
+    /// <summary>The run id of an agent's reply to a message: the same on every redelivery, so the reply is stored once.</summary>
+    public static string RunIdFor(string agent, RoomMessage message) => $"{agent}-{message.Room}-{message.Id}";
+
+    public async Task RunAsync(AgentRoute route, RoomMessage message, CancellationToken cancellationToken)
+    {
+        var agent = route.Agent;
+        var runId = RunIdFor(agent.Name, message);
+        await feed.PublishAsync(agent.Name, runId, "trigger", message.Room,
+            new { trigger = route.Trigger, messageId = message.Id, author = message.AuthorName }, cancellationToken);
+
+        var rate = _rates.GetOrAdd(agent.Name, _ => new TokenBucket(agent.Limits.RepliesPerMinute / 60.0, agent.Limits.RepliesPerMinute, time));
+        if (!rate.TryTake(out var wait))
+        {
+            await feed.PublishAsync(agent.Name, runId, "refused", message.Room, new { reason = "rate_limited", waitSeconds = Math.Ceiling(wait.TotalSeconds) }, cancellationToken);
+            return;
+        }
+
+        var started = time.GetTimestamp();
+        var context = new ToolContext(message.Room, agent.Name, message.AuthorName);
+        var request = AgentRouter.StripMention(message.Text, agent.Name);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(RunTimeout);
+        string reply;
+        try
+        {
+            var client = models.For(agent.Model);
+            reply = client is null
+                ? await noModel.AnswerAsync(agent, request, context, timeout.Token)
+                : await GenerateAsync(client, agent, message, runId, context, timeout.Token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogRunFailed(logger, e, agent.Name, message.Room);
+            await feed.PublishAsync(agent.Name, runId, "error", message.Room, new { error = e.GetType().Name, e.Message }, cancellationToken);
+            reply = "I couldn't answer just now: the model did not respond in time or failed. Please try again in a moment.";
+        }
+
+        var text = Limit(string.IsNullOrWhiteSpace(reply) ? "(no answer)" : reply.Trim());
+        var posted = await chat.PostAsync(new NewMessage(message.Room, AgentRouter.AuthorPrefix + agent.Name, agent.Name, MessageKind.Agent, text, "agent-" + runId), cancellationToken);
+        await feed.PublishAsync(agent.Name, runId, "reply", message.Room,
+            new { messageId = posted.Message.Id, characters = text.Length, latencyMs = (int)time.GetElapsedTime(started).TotalMilliseconds, duplicate = posted.Duplicate },
+            cancellationToken);
+    }
+
+    private async Task<string> GenerateAsync(IChatClient client, AgentDefinition agent, RoomMessage message, string runId, ToolContext context, CancellationToken cancellationToken)
+    {
+        var conversation = await PromptAsync(agent, message, cancellationToken);
+        var options = new Microsoft.Extensions.AI.ChatOptions
+        {
+            MaxOutputTokens = agent.Limits.MaxTokens,
+            Temperature = (float)agent.Temperature,
+            Tools = tools.Declarations(agent),
+        };
+        await feed.PublishAsync(agent.Name, runId, "prompt", message.Room,
+            new { messages = conversation.Count, characters = conversation.Sum(m => m.Text.Length), tools = agent.Tools }, cancellationToken);
+
+        var text = new StringBuilder();
+        for (var round = 1; round <= agent.Limits.MaxTurns; round++)
+        {
+            var calls = new List<FunctionCallContent>();
+            var pending = new StringBuilder();
+            var lastDelta = time.GetTimestamp();
+            var roundStarted = time.GetTimestamp();
+            long promptTokens = 0, completionTokens = 0;
+            await foreach (var update in client.GetStreamingResponseAsync(conversation, options, cancellationToken))
+            {
+                foreach (var content in update.Contents)
+                {
+                    switch (content)
+                    {
+                        case TextContent { Text.Length: > 0 } chunk:
+                            text.Append(chunk.Text);
+                            pending.Append(chunk.Text);
+                            break;
+                        case FunctionCallContent call:
+                            calls.Add(call);
+                            break;
+                        case UsageContent usage:
+                            promptTokens += usage.Details.InputTokenCount ?? 0;
+                            completionTokens += usage.Details.OutputTokenCount ?? 0;
+                            break;
+                    }
+                }
+
+                if (pending.Length > 0 && time.GetElapsedTime(lastDelta) >= DeltaInterval)
+                {
+                    await DeltaAsync(message.Room, agent.Name, runId, pending, cancellationToken);
+                    lastDelta = time.GetTimestamp();
+                }
+            }
+
+            if (pending.Length > 0)
+            {
+                await DeltaAsync(message.Room, agent.Name, runId, pending, cancellationToken);
+            }
+
+            var model = ModelName(client);
+            llmMetrics.Request(model, "agent:" + agent.Name, "success", time.GetElapsedTime(roundStarted));
+            llmMetrics.Tokens(model, "agent:" + agent.Name, promptTokens, completionTokens);
+            await feed.PublishAsync(agent.Name, runId, "tokens", message.Room, new { round, promptTokens, completionTokens }, cancellationToken);
+            if (calls.Count == 0)
+            {
+                return text.ToString();
+            }
+
+            conversation.Add(new AiMessage(ChatRole.Assistant, [.. calls]));
+            foreach (var call in calls)
+            {
+                var result = await tools.InvokeAsync(agent, call.Name, call.Arguments, context, cancellationToken);
+                await feed.PublishAsync(agent.Name, runId, "tool", message.Room, new { name = call.Name, arguments = call.Arguments, result }, cancellationToken);
+                conversation.Add(new AiMessage(ChatRole.Tool, [new FunctionResultContent(call.CallId, result)]));
+            }
+        }
+
+        await feed.PublishAsync(agent.Name, runId, "refused", message.Room, new { reason = "turn_limit", agent.Limits.MaxTurns }, cancellationToken);
+        return text.Length > 0 ? text.ToString() : "I stopped after using my tools as many times as I'm allowed; the results are above in my event feed.";
+    }
+
+    private async Task<List<AiMessage>> PromptAsync(AgentDefinition agent, RoomMessage message, CancellationToken cancellationToken)
+    {
+        var recent = await log.ReadAsync(message.Room, new MessageQuery(message.Id + 1, null, ContextMessages), cancellationToken);
+        var system = $"{agent.Persona.Trim()}\n\nYou are @{agent.Name} in the chat room #{message.Room}. Reply in plain text, at most a few short paragraphs. " +
+                     $"Messages are given as \"name: text\". The current time is {time.GetUtcNow():yyyy-MM-dd HH:mm} UTC.";
+        var conversation = new List<AiMessage> { new(ChatRole.System, system) };
+        foreach (var m in recent.Where(m => !m.Hidden))
+        {
+            var own = m.AuthorId == AgentRouter.AuthorPrefix + agent.Name;
+            conversation.Add(new AiMessage(own ? ChatRole.Assistant : ChatRole.User, own ? m.Text : $"{m.AuthorName}: {m.Text}"));
+        }
+
+        return conversation;
+    }
+
+    private async Task DeltaAsync(string room, string agent, string runId, StringBuilder pending, CancellationToken cancellationToken)
+    {
+        var delta = new AgentDeltaEvent(room, agent, runId, pending.ToString());
+        pending.Clear();
+        await bus.PublishAsync(new ChatEvent(ChatEventTypes.AgentDelta, room, ChatJson.ToElement(delta)), cancellationToken);
+    }
+
+    private string Limit(string text)
+    {
+        var max = chatOptions.Value.MaxMessageLength;
+        if (ChatService.CountCharacters(text) <= max)
+        {
+            return text;
+        }
+
+        var runes = text.EnumerateRunes().Take(max - 1);
+        var builder = new StringBuilder();
+        foreach (var rune in runes)
+        {
+            builder.Append(rune.ToString());
+        }
+
+        return builder.Append('…').ToString();
+    }
+
+    private static string ModelName(IChatClient client) =>
+        client.GetService<ChatClientMetadata>()?.DefaultModelId ?? "unknown";
+
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Agent {Agent} failed to answer in {Room}")]
+    private static partial void LogRunFailed(ILogger logger, Exception exception, string agent, string room);
+}
