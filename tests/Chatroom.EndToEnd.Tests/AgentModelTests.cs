@@ -1,0 +1,149 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Chatroom.Testing.FakeLlm;
+using Chatroom.Testing.Hosting;
+
+namespace Chatroom.EndToEnd.Tests;
+
+/// <summary>Agents backed by a model (a protocol-faithful fake Ollama on loopback): streaming, tool calls, limits.</summary>
+public sealed class AgentModelTests : IAsyncLifetime
+{
+    private readonly TempDirectory _data = new();
+    private FakeOllamaServer _ollama = null!;
+    private StandaloneHost _host = null!;
+    private string _admin = null!;
+
+    public async Task InitializeAsync()
+    {
+        _ollama = await FakeOllamaServer.StartAsync();
+        _host = await StandaloneHost.StartAsync(_data.Path, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:reasoning-model"] = $"Endpoint={_ollama.Endpoint};Model=fake-model",
+        });
+        _admin = await _host.Api.AdminTokenAsync(StandaloneHost.AdminPassword);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _ollama.DisposeAsync();
+        _data.Dispose();
+    }
+
+    [Fact]
+    public async Task AMentionStreamsDeltasThenStoresTheWholeReply()
+    {
+        _ollama.Enqueue(FakeLlmReply.Text("Paris is the capital of France, and it has been for centuries.", chunks: 5));
+        await using var ana = await _host.Api.ConnectAsync("ana");
+        await ana.InvokeAsync("JoinRoom", "lobby", null);
+        await ana.InvokeAsync("SendMessage", "lobby", "@assistant what is the capital of France?", "m-1");
+
+        var reply = await AgentTests.AgentReplyAsync(ana, "assistant");
+        Assert.Equal("Paris is the capital of France, and it has been for centuries.", reply.GetProperty("text").GetString());
+        var runId = reply.GetProperty("clientMessageId").GetString()!["agent-".Length..];
+        var deltas = ana.EventsOf("agentDelta").Where(d => d.GetProperty("runId").GetString() == runId).ToList();
+        Assert.NotEmpty(deltas);
+        Assert.Equal(reply.GetProperty("text").GetString(), string.Concat(deltas.Select(d => d.GetProperty("delta").GetString())));
+        Assert.True(ana.Events.ToList().FindIndex(e => e.Target == "agentDelta") < ana.Events.ToList().FindIndex(e => e.Target == "message" && e.Argument.GetProperty("authorName").GetString() == "assistant"));
+
+        var request = _ollama.Requests.Single();
+        var messages = request.GetProperty("messages").EnumerateArray().ToList();
+        Assert.Equal("system", messages[0].GetProperty("role").GetString());
+        Assert.Contains("@assistant in the chat room #lobby", messages[0].GetProperty("content").GetString());
+        Assert.Contains(messages, m => m.GetProperty("content").GetString() == "ana: @assistant what is the capital of France?");
+        Assert.Contains(request.GetProperty("tools").EnumerateArray(), t => t.GetProperty("function").GetProperty("name").GetString() == "search_knowledge");
+    }
+
+    [Fact]
+    public async Task AToolCallRunsTheToolAndTheModelSeesItsResult()
+    {
+        _ollama.Enqueue(
+            FakeLlmReply.ToolCall("create_room", new { name = "from-the-model", topic = "made by a tool call" }),
+            FakeLlmReply.Text("I created #from-the-model for you."));
+        await using var ana = await _host.Api.ConnectAsync("ana");
+        await ana.InvokeAsync("JoinRoom", "lobby", null);
+        await ana.InvokeAsync("SendMessage", "lobby", "@concierge could you set up a room for the model?", "t-1");
+
+        var reply = await AgentTests.AgentReplyAsync(ana, "concierge");
+        Assert.Equal("I created #from-the-model for you.", reply.GetProperty("text").GetString());
+        var rooms = await (await _host.Api.SendAsync(HttpMethod.Get, "/api/rooms", _admin)).Content.ReadAsStringAsync();
+        Assert.Contains("\"from-the-model\"", rooms);
+        var second = _ollama.Requests[1].GetProperty("messages").EnumerateArray().ToList();
+        Assert.Contains(second, m => m.GetProperty("role").GetString() == "tool" && m.GetProperty("content").GetString() == "created room #from-the-model");
+    }
+
+    [Fact]
+    public async Task ToolArgumentsAreCheckedBeforeAnythingRuns()
+    {
+        _ollama.Enqueue(FakeLlmReply.ToolCall("create_room", new { name = 42 }), FakeLlmReply.Text("Sorry, that failed."));
+        await using var ana = await _host.Api.ConnectAsync("ana");
+        await ana.InvokeAsync("JoinRoom", "lobby", null);
+        await ana.InvokeAsync("SendMessage", "lobby", "@concierge make room 42", "t-2");
+
+        await AgentTests.AgentReplyAsync(ana, "concierge");
+        var toolResult = _ollama.Requests[1].GetProperty("messages").EnumerateArray().Single(m => m.GetProperty("role").GetString() == "tool");
+        Assert.Equal("error: 'name' must be a string", toolResult.GetProperty("content").GetString());
+        var rooms = JsonNode.Parse(await (await _host.Api.SendAsync(HttpMethod.Get, "/api/rooms", _admin)).Content.ReadAsStringAsync())!.AsArray();
+        Assert.Single(rooms);
+    }
+
+    [Fact]
+    public async Task AgentsMentioningEachOtherStopAtTheTurnLimit()
+    {
+        foreach (var (name, other) in new[] { ("ping", "pong"), ("pong", "ping") })
+        {
+            using var created = await _host.Api.SendAsync(HttpMethod.Post, "/api/agents", _admin, new
+            {
+                name,
+                persona = $"You are {name}.",
+                limits = new { maxTurns = 2 },
+            });
+            Assert.Equal(201, (int)created.StatusCode);
+        }
+
+        _ollama.Responder = request =>
+        {
+            var system = request.GetProperty("messages")[0].GetProperty("content").GetString()!;
+            return FakeLlmReply.Text(system.Contains("You are ping.") ? "@pong your turn" : "@ping your turn");
+        };
+        await using var ana = await _host.Api.ConnectAsync("ana");
+        await ana.InvokeAsync("JoinRoom", "lobby", null);
+        var start = (await ana.InvokeAsync("SendMessage", "lobby", "@ping start the game", "g-1")).GetProperty("id").GetInt64();
+
+        await AgentTests.AgentReplyAsync(ana, "pong", after: start);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var agentMessages = ana.EventsOf("message").Where(m => m.GetProperty("kind").GetString() == "agent").ToList();
+        Assert.Equal(["ping", "pong"], agentMessages.Select(m => m.GetProperty("authorName").GetString()));
+    }
+
+    [Fact]
+    public async Task AnAgentOverItsRateDoesNotReply()
+    {
+        using var created = await _host.Api.SendAsync(HttpMethod.Post, "/api/agents", _admin, new { name = "chatty", limits = new { repliesPerMinute = 1 } });
+        Assert.Equal(201, (int)created.StatusCode);
+        _ollama.DefaultReply = FakeLlmReply.Text("hello!");
+        await using var ana = await _host.Api.ConnectAsync("ana");
+        await ana.InvokeAsync("JoinRoom", "lobby", null);
+
+        await ana.InvokeAsync("SendMessage", "lobby", "@chatty one", "r-1");
+        await AgentTests.AgentReplyAsync(ana, "chatty");
+        await ana.InvokeAsync("SendMessage", "lobby", "@chatty two", "r-2");
+        await ana.InvokeAsync("SendMessage", "lobby", "@assistant are you there?", "r-3");
+        await AgentTests.AgentReplyAsync(ana, "assistant");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        Assert.Single(ana.EventsOf("message"), m => m.GetProperty("authorName").GetString() == "chatty");
+    }
+
+    [Fact]
+    public async Task AFailingModelGetsAnHonestReplyInsteadOfSilence()
+    {
+        _ollama.Enqueue(FakeLlmReply.Status(500, "model crashed"));
+        await using var ana = await _host.Api.ConnectAsync("ana");
+        await ana.InvokeAsync("JoinRoom", "lobby", null);
+        await ana.InvokeAsync("SendMessage", "lobby", "@assistant hello?", "f-1");
+
+        var reply = await AgentTests.AgentReplyAsync(ana, "assistant");
+        Assert.StartsWith("I couldn't answer just now", reply.GetProperty("text").GetString());
+    }
+}
