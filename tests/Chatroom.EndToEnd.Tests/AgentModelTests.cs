@@ -146,4 +146,44 @@ public sealed class AgentModelTests : IAsyncLifetime
         var reply = await AgentTests.AgentReplyAsync(ana, "assistant");
         Assert.StartsWith("I couldn't answer just now", reply.GetProperty("text").GetString());
     }
+
+    [Fact]
+    public async Task TheLiveFeedShowsTheTriggerToolCallsTokensAndTheReply()
+    {
+        using var feedRequest = new HttpRequestMessage(HttpMethod.Get, "/api/agents/concierge/events");
+        feedRequest.Headers.Authorization = new("Bearer", _admin);
+        using var feed = await _host.Api.Http.SendAsync(feedRequest, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal("text/event-stream", feed.Content.Headers.ContentType?.MediaType);
+        using var reader = new StreamReader(await feed.Content.ReadAsStreamAsync());
+        Assert.Equal("event: connected", await reader.ReadLineAsync());
+
+        _ollama.Enqueue(FakeLlmReply.ToolCall("list_rooms", new { }, promptTokens: 120, completionTokens: 8), FakeLlmReply.Text("There is #lobby.", promptTokens: 150, completionTokens: 6));
+        await using var ana = await _host.Api.ConnectAsync("ana");
+        await ana.InvokeAsync("JoinRoom", "lobby", null);
+        await ana.InvokeAsync("SendMessage", "lobby", "@concierge which rooms are there?", "e-1");
+
+        var events = new List<(string Kind, JsonElement Data)>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        string? kind = null;
+        while (events.LastOrDefault().Kind != "reply")
+        {
+            var line = await reader.ReadLineAsync(timeout.Token) ?? throw new InvalidOperationException("the feed ended");
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                kind = line["event: ".Length..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                events.Add((kind!, JsonDocument.Parse(line["data: ".Length..]).RootElement.Clone()));
+            }
+        }
+
+        Assert.Equal(["trigger", "prompt", "tokens", "tool", "tokens", "reply"], events.Select(e => e.Kind));
+        Assert.Equal("mention", events[0].Data.GetProperty("data").GetProperty("trigger").GetString());
+        var tool = events[3].Data.GetProperty("data");
+        Assert.Equal("list_rooms", tool.GetProperty("name").GetString());
+        Assert.Equal("#lobby — Say hello", tool.GetProperty("result").GetString());
+        Assert.Equal(120, events[2].Data.GetProperty("data").GetProperty("promptTokens").GetInt64());
+        Assert.True(events[5].Data.GetProperty("data").GetProperty("latencyMs").GetInt32() >= 0);
+    }
 }

@@ -1,4 +1,7 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Threading.Channels;
 using Chatroom.Core.Agents;
 using Chatroom.Core.Bus;
 using Chatroom.Core.Chat;
@@ -36,6 +39,9 @@ public static class AgentsApi
         group.MapGet("/{name}", Get).WithName("GetAgent").WithSummary("One agent definition.");
         group.MapPost("/", Create).WithName("CreateAgent").WithSummary("Creates an agent.").RequireAuthorization(ChatAuthExtensions.AdminPolicy);
         group.MapPut("/{name}", Replace).WithName("ReplaceAgent").WithSummary("Creates or replaces an agent.").RequireAuthorization(ChatAuthExtensions.AdminPolicy);
+        group.MapGet("/{name}/events", Events).WithName("AgentEvents")
+            .WithSummary("Server-sent events of the agent's runs as they happen: trigger, prompt size, tool calls with arguments and results, tokens, latency, errors.")
+            .RequireAuthorization(ChatAuthExtensions.AdminPolicy);
         group.MapDelete("/{name}", Delete).WithName("DeleteAgent").WithSummary("Deletes an agent.").RequireAuthorization(ChatAuthExtensions.AdminPolicy);
         return group;
     }
@@ -90,6 +96,33 @@ public static class AgentsApi
 
         await ChangedAsync(name, "delete_agent", context, bus, audit, ct);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>The event type agent runs publish on the bus's global channel.</summary>
+    public const string FeedEvent = "agentEvent";
+
+    internal static IResult Events(string name, IChatBus bus, CancellationToken ct) =>
+        TypedResults.ServerSentEvents(FeedAsync(name, bus, ct));
+
+    private static async IAsyncEnumerable<SseItem<JsonElement>> FeedAsync(string name, IChatBus bus, [EnumeratorCancellation] CancellationToken ct)
+    {
+        // A slow reader loses the oldest events rather than holding the bus.
+        var events = Channel.CreateBounded<JsonElement>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest });
+        await using var subscription = await bus.SubscribeAsync(null, e =>
+        {
+            if (e.Type == FeedEvent && e.Data.TryGetProperty("agent", out var agent) && agent.GetString() == name)
+            {
+                events.Writer.TryWrite(e.Data);
+            }
+
+            return ValueTask.CompletedTask;
+        }, ct);
+
+        yield return new SseItem<JsonElement>(ChatJson.ToElement(new { agent = name }), "connected");
+        await foreach (var data in events.Reader.ReadAllAsync(ct))
+        {
+            yield return new SseItem<JsonElement>(data, data.GetProperty("kind").GetString());
+        }
     }
 
     private static (AgentDefinition? Definition, ProblemHttpResult? Problem) Validate(JsonElement body, string? routeName)
