@@ -16,4 +16,7 @@ public sealed class RedisBackendOptions
 
     /// <summary>Entries kept per dead-letter stream.</summary>
     public int DeadLetterMaxLength { get; set; } = 10_000;
+
+    /// <summary>Entries kept in the moderation audit stream (XADD MAXLEN ~).</summary>
+    public int AuditLogMaxLength { get; set; } = 100_000;
 }

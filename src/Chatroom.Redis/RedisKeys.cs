@@ -43,6 +43,51 @@ internal sealed class RedisKeys(string prefix)
 
     public string PresenceRoom(string room) => $"{Presence}:room:{room}";
 
+    /// <summary>Hash of message id → verdict JSON.</summary>
+    public string RoomVerdicts(string room) => $"{Prefix}:{{room:{room}}}:verdicts";
+
+    /// <summary>Hash of the room's all-time verdict counters.</summary>
+    public string RoomVerdictCounts(string room) => $"{Prefix}:{{room:{room}}}:verdicts:all";
+
+    /// <summary>Hash of the room's verdict counters in one minute (Unix minute), expiring after the longest window.</summary>
+    public string RoomVerdictMinute(string room, long minute) => $"{Prefix}:{{room:{room}}}:verdicts:m:{minute}";
+
+    /// <summary>A user's mute in a room: the end time in ms, expiring then.</summary>
+    public string RoomMute(string room, string userId) => $"{Prefix}:{{room:{room}}}:mute:{userId}";
+
+    /// <summary>Tag of the moderation keys that span rooms (the minute series and the review queue).</summary>
+    public string Moderation => $"{Prefix}:{{moderation}}";
+
+    public string ModerationMinutes => $"{Moderation}:minutes";
+
+    public string ModerationMinutePrefix => $"{Moderation}:minute:";
+
+    public string ModerationMinute(long minute) => $"{ModerationMinutePrefix}{minute}";
+
+    public string FlagSequence => $"{Moderation}:flags:seq";
+
+    /// <summary>Sorted set of flag ids (score = id).</summary>
+    public string FlagIndex => $"{Moderation}:flags";
+
+    /// <summary>Hash of room + message id → flag id, so a message is flagged once.</summary>
+    public string FlagByMessage => $"{Moderation}:flags:by-message";
+
+    /// <summary>Prefix of the per-flag hashes (<c>…:flag:&lt;id&gt;</c>).</summary>
+    public string FlagPrefix => $"{Moderation}:flag:";
+
+    public string AuditSequence => $"{Prefix}:{{audit}}:seq";
+
+    /// <summary>Stream of audit entries with ids <c>&lt;n&gt;-0</c>.</summary>
+    public string AuditLog => $"{Prefix}:{{audit}}:log";
+
+    /// <summary>Hash of agent name → definition JSON.</summary>
+    public string Agents => $"{Prefix}:{{agents}}";
+
+    /// <summary>Hash of room + topic → topic watch JSON.</summary>
+    public string TopicWatches => $"{Agents}:watches";
+
+    public string TopicWatchSequence => $"{Agents}:watches:seq";
+
     public string[] RoomKeys(string room) =>
     [
         Room(room), RoomSequence(room), RoomLog(room), RoomHidden(room), RoomBans(room), RoomClientIds(room), RoomClientIdTimes(room),

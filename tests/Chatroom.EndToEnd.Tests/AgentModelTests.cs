@@ -156,6 +156,7 @@ public sealed class AgentModelTests : IAsyncLifetime
         Assert.Equal("text/event-stream", feed.Content.Headers.ContentType?.MediaType);
         using var reader = new StreamReader(await feed.Content.ReadAsStreamAsync());
         Assert.Equal("event: connected", await reader.ReadLineAsync());
+        Assert.StartsWith("data: ", await reader.ReadLineAsync());
 
         _ollama.Enqueue(FakeLlmReply.ToolCall("list_rooms", new { }, promptTokens: 120, completionTokens: 8), FakeLlmReply.Text("There is #lobby.", promptTokens: 150, completionTokens: 6));
         await using var ana = await _host.Api.ConnectAsync("ana");

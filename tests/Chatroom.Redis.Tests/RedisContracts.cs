@@ -1,10 +1,14 @@
+using Chatroom.Core.Agents;
 using Chatroom.Core.Bus;
 using Chatroom.Core.Messages;
+using Chatroom.Core.Moderation;
 using Chatroom.Core.Presence;
 using Chatroom.Core.Queues;
 using Chatroom.Core.Rooms;
+using Chatroom.Redis.Agents;
 using Chatroom.Redis.Bus;
 using Chatroom.Redis.Messages;
+using Chatroom.Redis.Moderation;
 using Chatroom.Redis.Presence;
 using Chatroom.Redis.Queues;
 using Chatroom.Redis.Rooms;
@@ -185,5 +189,86 @@ public sealed class ClusterPresenceStoreContract(RedisClusterFixture redis) : Pr
     {
         var backend = await _ports.ConnectAsync();
         return new RedisPresenceStore(backend.Client, Options.Create(options), backend.Options);
+    }
+}
+
+public sealed class RedisModerationStoreContract(RedisServerFixture redis) : ModerationStoreContract, IClassFixture<RedisServerFixture>
+{
+    private readonly RedisPorts _ports = new(redis.Server.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<IModerationStore> CreateStoreAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisModerationStore(backend.Client, backend.Options);
+    }
+}
+
+public sealed class RedisAgentStoreContract(RedisServerFixture redis) : AgentStoreContract, IClassFixture<RedisServerFixture>
+{
+    private readonly RedisPorts _ports = new(redis.Server.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<IAgentStore> CreateStoreAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisAgentStore(backend.Client, backend.Options);
+    }
+}
+
+[Collection(RedisClusterCollection.Name)]
+public sealed class ClusterModerationStoreContract(RedisClusterFixture redis) : ModerationStoreContract
+{
+    private readonly RedisPorts _ports = new(redis.Cluster.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<IModerationStore> CreateStoreAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisModerationStore(backend.Client, backend.Options);
+    }
+}
+
+[Collection(RedisClusterCollection.Name)]
+public sealed class ClusterAgentStoreContract(RedisClusterFixture redis) : AgentStoreContract
+{
+    private readonly RedisPorts _ports = new(redis.Cluster.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<IAgentStore> CreateStoreAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisAgentStore(backend.Client, backend.Options);
+    }
+}
+
+public sealed class RedisTopicWatchStoreContract(RedisServerFixture redis) : TopicWatchStoreContract, IClassFixture<RedisServerFixture>
+{
+    private readonly RedisPorts _ports = new(redis.Server.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<ITopicWatchStore> CreateStoreAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisTopicWatchStore(backend.Client, backend.Options);
+    }
+}
+
+[Collection(RedisClusterCollection.Name)]
+public sealed class ClusterTopicWatchStoreContract(RedisClusterFixture redis) : TopicWatchStoreContract
+{
+    private readonly RedisPorts _ports = new(redis.Cluster.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<ITopicWatchStore> CreateStoreAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisTopicWatchStore(backend.Client, backend.Options);
     }
 }

@@ -14,6 +14,7 @@ internal static class Commands
     public static readonly CommandName Del = new("DEL");
     public static readonly CommandName Exists = new("EXISTS");
     public static readonly CommandName HSet = new("HSET");
+    public static readonly CommandName HSetNx = new("HSETNX");
     public static readonly CommandName HGet = new("HGET");
     public static readonly CommandName HGetAll = new("HGETALL");
     public static readonly CommandName HDel = new("HDEL");

@@ -76,6 +76,16 @@ public sealed partial class RedisClient
         return ExecuteAsync(command, Parsers.Int64, cancellationToken);
     }
 
+    /// <summary>HSETNX: false when the field exists already.</summary>
+    internal async ValueTask<bool> HashSetIfMissingAsync(string key, string field, string value, CancellationToken cancellationToken)
+    {
+        var command = new RedisCommand(Commands.HSetNx, 3, keyIndex: 0);
+        command.Add(key);
+        command.Add(field);
+        command.Add(value);
+        return await ExecuteAsync(command, Parsers.Int64, cancellationToken) == 1;
+    }
+
     internal ValueTask<string?> HashGetAsync(string key, string field, CancellationToken cancellationToken)
     {
         var command = new RedisCommand(Commands.HGet, 2, keyIndex: 0);

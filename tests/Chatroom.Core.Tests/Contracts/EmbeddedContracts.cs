@@ -1,6 +1,8 @@
+using Chatroom.Core.Agents;
 using Chatroom.Core.Bus;
 using Chatroom.Core.Embedded;
 using Chatroom.Core.Messages;
+using Chatroom.Core.Moderation;
 using Chatroom.Core.Presence;
 using Chatroom.Core.Queues;
 using Chatroom.Core.Rooms;
@@ -71,4 +73,31 @@ public sealed class InMemoryPresenceStoreContract : PresenceStoreContract
 {
     protected override Task<IPresenceStore> CreateStoreAsync(PresenceOptions options) =>
         Task.FromResult<IPresenceStore>(new InMemoryPresenceStore());
+}
+
+public sealed class SqliteModerationStoreContract : ModerationStoreContract
+{
+    private readonly TemporaryDatabase _database = new();
+
+    public override async Task DisposeAsync() => await _database.DisposeAsync();
+
+    protected override async Task<IModerationStore> CreateStoreAsync() => new SqliteModerationStore(await _database.OpenAsync());
+}
+
+public sealed class SqliteAgentStoreContract : AgentStoreContract
+{
+    private readonly TemporaryDatabase _database = new();
+
+    public override async Task DisposeAsync() => await _database.DisposeAsync();
+
+    protected override async Task<IAgentStore> CreateStoreAsync() => new SqliteAgentStore(await _database.OpenAsync(), TimeProvider.System);
+}
+
+public sealed class SqliteTopicWatchStoreContract : TopicWatchStoreContract
+{
+    private readonly TemporaryDatabase _database = new();
+
+    public override async Task DisposeAsync() => await _database.DisposeAsync();
+
+    protected override async Task<ITopicWatchStore> CreateStoreAsync() => new SqliteTopicWatchStore(await _database.OpenAsync());
 }

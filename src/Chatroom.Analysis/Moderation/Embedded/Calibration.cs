@@ -10,9 +10,15 @@ public static class Calibration
     public const double SafetySlope = 1.7;
     public const double SafetyOffset = -3.2;
 
-    /// <summary>Sharpness of the mood softmax over the compound score, and the neutral band's half-width.</summary>
+    /// <summary>Sharpness of the mood softmax over the mood score, and the neutral band's half-width.</summary>
     public const double MoodSharpness = 9.0;
-    public const double MoodNeutralBand = 0.1;
+    public const double MoodNeutralBand = 0.4;
+
+    /// <summary>
+    /// Weight of the trained word features against the lexicon at run time. The words were learnt from product and
+    /// film reviews, where every sentence is polar; at full weight they push neutral chat to a pole.
+    /// </summary>
+    public const double MoodWordScale = 0.5;
 
     public static double Sigmoid(double x) => 1.0 / (1.0 + Math.Exp(-x));
 }

@@ -68,7 +68,7 @@ public sealed class MoodClassifier
     {
         var lexicon = Compound(text);
         var model = _model ??= MoodModel.Default;
-        var compound = Math.Tanh(model.Logit(text, lexicon) / 2);
+        var compound = Math.Tanh(model.Logit(text, lexicon, Calibration.MoodWordScale) / 2);
         var sharp = Calibration.MoodSharpness;
         var band = Calibration.MoodNeutralBand;
         var happy = Math.Exp(sharp * (compound - band));

@@ -1,0 +1,371 @@
+using System.Globalization;
+using System.Text.Json;
+using Chatroom.Core.Chat;
+using Chatroom.Core.Moderation;
+using Chatroom.Redis.Client;
+using Chatroom.Redis.Protocol;
+using Microsoft.Extensions.Options;
+
+namespace Chatroom.Redis.Moderation;
+
+/// <summary>
+/// Verdicts and counters under the room's hash tag (a hash of verdicts, all-time counters and one counter
+/// hash per minute that expires after the longest window); the minute series across rooms and the review
+/// queue under <c>{moderation}</c>; the audit log as a stream under <c>{audit}</c>; mutes as expiring keys.
+/// Rolling windows are summed from whole minutes: a minute that overlaps the window counts in full.
+/// </summary>
+public sealed class RedisModerationStore(RedisClient client, IOptions<RedisBackendOptions> options) : IModerationStore
+{
+    private const long MinuteMs = 60_000;
+
+    /// <summary>Minutes summed for the last hour: the 60 before the current one and the current one.</summary>
+    private const int WindowMinutes = 61;
+
+    /// <summary>A room's minute counters outlive the longest window (an hour) with room to spare.</summary>
+    private static readonly TimeSpan RoomMinuteRetention = TimeSpan.FromHours(2);
+
+    /// <summary>The admin time series reaches back 24 hours.</summary>
+    private static readonly TimeSpan SeriesRetention = TimeSpan.FromHours(25);
+
+    // KEYS: verdicts, all-time counters, minute counters. ARGV: message id, json, mood, safety, minute ttl ms, categories…
+    private static readonly RedisScript SaveVerdictScript = new("""
+        if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+        for k = 2, 3 do
+          local key = KEYS[k]
+          redis.call('HINCRBY', key, 'total', 1)
+          redis.call('HINCRBY', key, ARGV[3], 1)
+          if ARGV[4] == 'unsafe' then
+            redis.call('HINCRBY', key, 'unsafe', 1)
+            for i = 6, #ARGV do redis.call('HINCRBY', key, 'cat:' .. ARGV[i], 1) end
+          else
+            redis.call('HINCRBY', key, 'safe', 1)
+          end
+        end
+        redis.call('PEXPIRE', KEYS[3], ARGV[5])
+        return 1
+        """);
+
+    // KEYS: minute index, minute counters. ARGV: minute, mood, unsafe (1/0), ttl ms, oldest minute kept.
+    private static readonly RedisScript CountMinuteScript = new("""
+        redis.call('ZADD', KEYS[1], ARGV[1], ARGV[1])
+        redis.call('HINCRBY', KEYS[2], 'n', 1)
+        redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+        if ARGV[3] == '1' then redis.call('HINCRBY', KEYS[2], 'unsafe', 1) end
+        redis.call('PEXPIRE', KEYS[2], ARGV[4])
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[5])
+        return 1
+        """);
+
+    // KEYS: minute index. ARGV: first minute, minute key prefix.
+    private static readonly RedisScript ReadSeriesScript = new("""
+        local minutes = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')
+        local out = {}
+        for _, m in ipairs(minutes) do
+          local c = redis.call('HMGET', ARGV[2] .. m, 'n', 'happy', 'neutral', 'sad', 'unsafe')
+          if c[1] then table.insert(out, {m, c[1], c[2] or '0', c[3] or '0', c[4] or '0', c[5] or '0'}) end
+        end
+        return out
+        """);
+
+    // KEYS: sequence, by-message, index. ARGV: flag key prefix, room \n message id, then field/value pairs (without id).
+    private static readonly RedisScript FlagScript = new("""
+        local existing = redis.call('HGET', KEYS[2], ARGV[2])
+        if existing then return redis.call('HGETALL', ARGV[1] .. existing) end
+        local id = redis.call('INCR', KEYS[1])
+        redis.call('HSET', ARGV[1] .. id, 'id', id, unpack(ARGV, 3))
+        redis.call('HSET', KEYS[2], ARGV[2], id)
+        redis.call('ZADD', KEYS[3], id, id)
+        return redis.call('HGETALL', ARGV[1] .. id)
+        """);
+
+    // KEYS: index. ARGV: flag key prefix, room ('' = any), state ('' = any), limit.
+    private static readonly RedisScript ListFlagsScript = new("""
+        local limit = tonumber(ARGV[4])
+        local out = {}
+        local offset = 0
+        while #out < limit do
+          local ids = redis.call('ZREVRANGE', KEYS[1], offset, offset + 199)
+          if #ids == 0 then break end
+          offset = offset + #ids
+          for _, id in ipairs(ids) do
+            local f = redis.call('HMGET', ARGV[1] .. id, 'room', 'state')
+            if f[1] and (ARGV[2] == '' or f[1] == ARGV[2]) and (ARGV[3] == '' or f[2] == ARGV[3]) then
+              table.insert(out, redis.call('HGETALL', ARGV[1] .. id))
+              if #out >= limit then break end
+            end
+          end
+        end
+        return out
+        """);
+
+    // KEYS: flag. ARGV: state, resolved by, resolution.
+    private static readonly RedisScript ResolveFlagScript = new("""
+        if redis.call('HGET', KEYS[1], 'state') ~= 'open' then return 0 end
+        redis.call('HSET', KEYS[1], 'state', ARGV[1], 'resolvedBy', ARGV[2], 'resolution', ARGV[3])
+        return 1
+        """);
+
+    // KEYS: mute. ARGV: until ms. Keeps the later end; the key expires when the mute ends.
+    private static readonly RedisScript MuteScript = new("""
+        local untilMs = tonumber(ARGV[1])
+        local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+        if current > untilMs then untilMs = current end
+        local text = string.format('%d', untilMs)
+        redis.call('SET', KEYS[1], text, 'PXAT', text)
+        return 1
+        """);
+
+    // KEYS: sequence, log. ARGV: max length, then field/value pairs.
+    private static readonly RedisScript AuditScript = new("""
+        local id = redis.call('INCR', KEYS[1])
+        redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], id .. '-0', unpack(ARGV, 2))
+        return id
+        """);
+
+    private readonly RedisKeys _keys = new(options.Value.KeyPrefix);
+    private readonly RedisBackendOptions _options = options.Value;
+
+    public Task<bool> SaveVerdictAsync(VerdictRecord verdict, CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
+    {
+        var mood = MoodOf(verdict.Mood);
+        var minute = verdict.At.ToUnixTimeMilliseconds() / MinuteMs;
+        object[] args =
+        [
+            verdict.MessageId, JsonSerializer.Serialize(verdict, ChatJson.Options), mood, verdict.IsUnsafe ? "unsafe" : "safe",
+            (long)RoomMinuteRetention.TotalMilliseconds, .. verdict.Categories,
+        ];
+        var saved = await client.EvalAsync(SaveVerdictScript,
+            [_keys.RoomVerdicts(verdict.Room), _keys.RoomVerdictCounts(verdict.Room), _keys.RoomVerdictMinute(verdict.Room, minute)], args, cancellationToken);
+        if (saved.AsInt64() != 1)
+        {
+            return false;
+        }
+
+        // The series spans rooms, so it lives in another slot: counted right after the verdict, not atomically with it.
+        await client.EvalAsync(CountMinuteScript, [_keys.ModerationMinutes, _keys.ModerationMinute(minute)],
+        [
+            minute, mood, verdict.IsUnsafe ? 1 : 0, (long)SeriesRetention.TotalMilliseconds, minute - (long)SeriesRetention.TotalMinutes,
+        ], cancellationToken);
+        return true;
+    });
+
+    public Task<VerdictRecord?> GetVerdictAsync(string room, long messageId, CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
+    {
+        var json = await client.HashGetAsync(_keys.RoomVerdicts(room), messageId.ToString(CultureInfo.InvariantCulture), cancellationToken);
+        return json is null ? null : JsonSerializer.Deserialize<VerdictRecord>(json, ChatJson.Options);
+    });
+
+    public Task<RoomAggregates> GetAggregatesAsync(string room, DateTimeOffset now, CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
+    {
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var lastMinute = nowMs / MinuteMs;
+        var allTime = client.HashGetAllAsync(_keys.RoomVerdictCounts(room), cancellationToken).AsTask();
+        var minutes = new Task<Dictionary<string, string>>[WindowMinutes];
+        for (var i = 0; i < WindowMinutes; i++)
+        {
+            minutes[i] = client.HashGetAllAsync(_keys.RoomVerdictMinute(room, lastMinute - i), cancellationToken).AsTask();
+        }
+
+        var hour = new Counter();
+        var quarter = new Counter();
+        var firstOfHour = (nowMs - (long)TimeSpan.FromHours(1).TotalMilliseconds) / MinuteMs;
+        var firstOfQuarter = (nowMs - (long)TimeSpan.FromMinutes(15).TotalMilliseconds) / MinuteMs;
+        for (var i = 0; i < WindowMinutes; i++)
+        {
+            var counts = await minutes[i];
+            var minute = lastMinute - i;
+            if (minute >= firstOfHour)
+            {
+                hour.Add(counts);
+            }
+
+            if (minute >= firstOfQuarter)
+            {
+                quarter.Add(counts);
+            }
+        }
+
+        var total = new Counter();
+        total.Add(await allTime);
+        return new RoomAggregates(room, total.ToCounts(), hour.ToCounts(), quarter.ToCounts());
+    });
+
+    public Task<IReadOnlyList<MinuteCounts>> GetMinuteSeriesAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+        RedisPort.GuardAsync<IReadOnlyList<MinuteCounts>>(async () =>
+        {
+            var reply = await client.EvalAsync(ReadSeriesScript, [_keys.ModerationMinutes],
+                [since.ToUnixTimeMilliseconds() / MinuteMs, _keys.ModerationMinutePrefix], cancellationToken);
+            var series = new List<MinuteCounts>(reply.Count);
+            foreach (var row in reply.Items ?? [])
+            {
+                series.Add(new MinuteCounts(DateTimeOffset.FromUnixTimeMilliseconds(row[0].AsInt64() * MinuteMs),
+                    row[1].AsInt64(), row[2].AsInt64(), row[3].AsInt64(), row[4].AsInt64(), row[5].AsInt64()));
+            }
+
+            return series;
+        });
+
+    public Task<FlagRecord> FlagAsync(FlagRecord flag, CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
+    {
+        var reply = await client.EvalAsync(FlagScript, [_keys.FlagSequence, _keys.FlagByMessage, _keys.FlagIndex],
+        [
+            _keys.FlagPrefix, flag.Room + "\n" + flag.MessageId.ToString(CultureInfo.InvariantCulture),
+            "room", flag.Room, "messageId", flag.MessageId, "authorId", flag.AuthorId, "authorName", flag.AuthorName, "text", flag.Text,
+            "reason", flag.Reason, "categories", string.Join(',', flag.Categories), "unsafeScore", flag.UnsafeScore.ToString("R", CultureInfo.InvariantCulture),
+            "state", flag.State, "createdAt", flag.CreatedAt.ToUnixTimeMilliseconds(),
+        ], cancellationToken);
+        return ReadFlag(reply);
+    });
+
+    public Task<IReadOnlyList<FlagRecord>> ListFlagsAsync(string? room, string? state, int limit, CancellationToken cancellationToken) =>
+        RedisPort.GuardAsync<IReadOnlyList<FlagRecord>>(async () =>
+        {
+            if (limit <= 0)
+            {
+                return [];
+            }
+
+            var reply = await client.EvalAsync(ListFlagsScript, [_keys.FlagIndex], [_keys.FlagPrefix, room ?? string.Empty, state ?? string.Empty, limit], cancellationToken);
+            return (reply.Items ?? []).Select(ReadFlag).ToList();
+        });
+
+    public Task<FlagRecord?> GetFlagAsync(long id, CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
+    {
+        var fields = await client.HashGetAllAsync(FlagKey(id), cancellationToken);
+        return fields.Count == 0 ? null : ReadFlag(fields);
+    });
+
+    public Task<bool> ResolveFlagAsync(long id, string state, string resolvedBy, string resolution, CancellationToken cancellationToken) =>
+        RedisPort.GuardAsync(async () =>
+            (await client.EvalAsync(ResolveFlagScript, [FlagKey(id)], [state, resolvedBy, resolution], cancellationToken)).AsInt64() == 1);
+
+    public Task MuteAsync(string room, string userId, DateTimeOffset until, CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
+        await client.EvalAsync(MuteScript, [_keys.RoomMute(room, userId)], [until.ToUnixTimeMilliseconds()], cancellationToken));
+
+    public Task<DateTimeOffset?> GetMuteAsync(string room, string userId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        RedisPort.GuardAsync<DateTimeOffset?>(async () =>
+        {
+            var until = await client.GetAsync(_keys.RoomMute(room, userId), cancellationToken);
+            return until is not null && long.Parse(until, CultureInfo.InvariantCulture) is var ms && ms > now.ToUnixTimeMilliseconds()
+                ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+                : null;
+        });
+
+    public Task<AuditEntry> AuditAsync(AuditEntry entry, CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
+    {
+        List<object> args =
+        [
+            _options.AuditLogMaxLength, "at", entry.At.ToUnixTimeMilliseconds(), "actor", entry.Actor, "action", entry.Action, "reason", entry.Reason,
+        ];
+        AddIfPresent(args, "room", entry.Room);
+        AddIfPresent(args, "messageId", entry.MessageId?.ToString(CultureInfo.InvariantCulture));
+        AddIfPresent(args, "target", entry.TargetUserId);
+        AddIfPresent(args, "detail", entry.Detail);
+        var id = await client.EvalAsync(AuditScript, [_keys.AuditSequence, _keys.AuditLog], [.. args], cancellationToken);
+        return entry with { Id = id.AsInt64() };
+    });
+
+    public Task<IReadOnlyList<AuditEntry>> ListAuditAsync(long? before, int limit, CancellationToken cancellationToken) =>
+        RedisPort.GuardAsync<IReadOnlyList<AuditEntry>>(async () =>
+        {
+            if (limit <= 0 || before <= 1)
+            {
+                return [];
+            }
+
+            var end = before is { } b ? "(" + b.ToString(CultureInfo.InvariantCulture) + "-0" : "+";
+            var entries = await client.StreamRangeAsync(_keys.AuditLog, end, "-", limit, reverse: true, cancellationToken);
+            return entries.Select(e => new AuditEntry(
+                long.Parse(e.Id.AsSpan(0, e.Id.IndexOf('-')), CultureInfo.InvariantCulture),
+                DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(e["at"] ?? "0", CultureInfo.InvariantCulture)),
+                e["actor"] ?? string.Empty,
+                e["action"] ?? string.Empty,
+                e["room"],
+                e["messageId"] is { } message ? long.Parse(message, CultureInfo.InvariantCulture) : null,
+                e["target"],
+                e["reason"] ?? string.Empty,
+                e["detail"])).ToList();
+        });
+
+    private static void AddIfPresent(List<object> args, string field, string? value)
+    {
+        if (value is not null)
+        {
+            args.Add(field);
+            args.Add(value);
+        }
+    }
+
+    /// <summary>As the embedded store counts: anything but happy or sad is neutral.</summary>
+    private static string MoodOf(string mood) => mood switch
+    {
+        "happy" => "happy",
+        "sad" => "sad",
+        _ => "neutral",
+    };
+
+    private string FlagKey(long id) => _keys.FlagPrefix + id.ToString(CultureInfo.InvariantCulture);
+
+    private static FlagRecord ReadFlag(RespValue reply)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < reply.Count; i += 2)
+        {
+            fields[reply[i].AsString()!] = reply[i + 1].AsString() ?? string.Empty;
+        }
+
+        return ReadFlag(fields);
+    }
+
+    private static FlagRecord ReadFlag(Dictionary<string, string> f)
+    {
+        var categories = f.GetValueOrDefault("categories", string.Empty);
+        return new FlagRecord(
+            long.Parse(f["id"], CultureInfo.InvariantCulture),
+            f["room"],
+            long.Parse(f["messageId"], CultureInfo.InvariantCulture),
+            f.GetValueOrDefault("authorId", string.Empty),
+            f.GetValueOrDefault("authorName", string.Empty),
+            f.GetValueOrDefault("text", string.Empty),
+            f.GetValueOrDefault("reason", string.Empty),
+            categories.Length == 0 ? [] : categories.Split(','),
+            double.Parse(f.GetValueOrDefault("unsafeScore", "0"), CultureInfo.InvariantCulture),
+            f.GetValueOrDefault("state", FlagStates.Open),
+            DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(f.GetValueOrDefault("createdAt", "0"), CultureInfo.InvariantCulture)),
+            f.GetValueOrDefault("resolvedBy"),
+            f.GetValueOrDefault("resolution"));
+    }
+
+    /// <summary>Adds up counter hashes written by <see cref="SaveVerdictScript"/>.</summary>
+    private sealed class Counter
+    {
+        private readonly Dictionary<string, long> _byCategory = new(StringComparer.Ordinal);
+        private long _total, _happy, _neutral, _sad, _safe, _unsafe;
+
+        public void Add(Dictionary<string, string> counts)
+        {
+            foreach (var (field, text) in counts)
+            {
+                var value = long.Parse(text, CultureInfo.InvariantCulture);
+                switch (field)
+                {
+                    case "total": _total += value; break;
+                    case "happy": _happy += value; break;
+                    case "neutral": _neutral += value; break;
+                    case "sad": _sad += value; break;
+                    case "safe": _safe += value; break;
+                    case "unsafe": _unsafe += value; break;
+                    default:
+                        if (field.StartsWith("cat:", StringComparison.Ordinal))
+                        {
+                            _byCategory[field[4..]] = _byCategory.GetValueOrDefault(field[4..]) + value;
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        public VerdictCounts ToCounts() => new(_total, _happy, _neutral, _sad, _safe, _unsafe, new Dictionary<string, long>(_byCategory));
+    }
+}

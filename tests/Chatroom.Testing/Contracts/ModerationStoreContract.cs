@@ -1,0 +1,223 @@
+using Chatroom.Core.Moderation;
+
+namespace Chatroom.Testing.Contracts;
+
+/// <summary>
+/// What every <see cref="IModerationStore"/> must do. Each test gets a fresh store (but rooms and the
+/// review queue may be shared with nothing else, so global reads are filtered to this test's rooms).
+/// Times sit well inside or outside the rolling windows: stores may count whole minutes at the edges.
+/// </summary>
+public abstract class ModerationStoreContract : IAsyncLifetime
+{
+    /// <summary>Now, to the millisecond (the stores keep milliseconds), aligned to the middle of a minute.</summary>
+    private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeMilliseconds(
+        DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 60_000 * 60_000 + 30_000);
+
+    protected IModerationStore Store { get; private set; } = null!;
+
+    /// <summary>A room name unique to this test.</summary>
+    protected string Room { get; } = "mod-" + Guid.NewGuid().ToString("N")[..10];
+
+    public async Task InitializeAsync() => Store = await CreateStoreAsync();
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    protected abstract Task<IModerationStore> CreateStoreAsync();
+
+    private VerdictRecord Verdict(long messageId, string mood, bool @unsafe, DateTimeOffset at, params string[] categories) =>
+        new(Room, messageId, "author-" + messageId, mood, mood == "happy" ? 0.8 : mood == "sad" ? -0.6 : 0.0,
+            @unsafe ? "unsafe" : "safe", @unsafe ? 0.91 : 0.05, categories, "embedded", 0.75, at);
+
+    [Fact]
+    public async Task AVerdictIsStoredOnceAndReadsBack()
+    {
+        var verdict = Verdict(1, "sad", true, Now, "harassment", "hate");
+        Assert.True(await Store.SaveVerdictAsync(verdict, CancellationToken.None));
+        Assert.False(await Store.SaveVerdictAsync(verdict with { Mood = "happy" }, CancellationToken.None));
+
+        var read = await Store.GetVerdictAsync(Room, 1, CancellationToken.None);
+        Assert.NotNull(read);
+        Assert.Equal(verdict with { Categories = read.Categories }, read);
+        Assert.Equal(["harassment", "hate"], read.Categories);
+        Assert.Null(await Store.GetVerdictAsync(Room, 2, CancellationToken.None));
+        Assert.Null(await Store.GetVerdictAsync(Room + "-other", 1, CancellationToken.None));
+
+        var counts = (await Store.GetAggregatesAsync(Room, Now, CancellationToken.None)).AllTime;
+        Assert.Equal(1, counts.Total);
+        Assert.Equal(1, counts.Sad);
+    }
+
+    [Fact]
+    public async Task AggregatesCountAllTimeAndTheRollingWindows()
+    {
+        await Store.SaveVerdictAsync(Verdict(1, "happy", false, Now.AddHours(-3)), CancellationToken.None);
+        await Store.SaveVerdictAsync(Verdict(2, "sad", true, Now.AddMinutes(-40), "violence"), CancellationToken.None);
+        await Store.SaveVerdictAsync(Verdict(3, "neutral", true, Now.AddMinutes(-5), "violence", "hate"), CancellationToken.None);
+        await Store.SaveVerdictAsync(Verdict(4, "happy", false, Now.AddMinutes(-1)), CancellationToken.None);
+        await Store.SaveVerdictAsync(Verdict(5, "odd-mood", false, Now), CancellationToken.None);
+
+        var aggregates = await Store.GetAggregatesAsync(Room, Now, CancellationToken.None);
+        Assert.Equal(Room, aggregates.Room);
+
+        var all = aggregates.AllTime;
+        Assert.Equal((5L, 2L, 2L, 1L, 3L, 2L), (all.Total, all.Happy, all.Neutral, all.Sad, all.Safe, all.Unsafe));
+        Assert.Equal(new Dictionary<string, long> { ["violence"] = 2, ["hate"] = 1 }, all.UnsafeByCategory);
+
+        var hour = aggregates.LastHour;
+        Assert.Equal((4L, 1L, 2L, 1L, 2L, 2L), (hour.Total, hour.Happy, hour.Neutral, hour.Sad, hour.Safe, hour.Unsafe));
+        Assert.Equal(new Dictionary<string, long> { ["violence"] = 2, ["hate"] = 1 }, hour.UnsafeByCategory);
+
+        var quarter = aggregates.Last15Minutes;
+        Assert.Equal((3L, 1L, 2L, 0L, 2L, 1L), (quarter.Total, quarter.Happy, quarter.Neutral, quarter.Sad, quarter.Safe, quarter.Unsafe));
+        Assert.Equal(new Dictionary<string, long> { ["violence"] = 1, ["hate"] = 1 }, quarter.UnsafeByCategory);
+    }
+
+    [Fact]
+    public async Task AnUnknownRoomHasEmptyAggregates()
+    {
+        var aggregates = await Store.GetAggregatesAsync(Room, Now, CancellationToken.None);
+        Assert.All(new[] { aggregates.AllTime, aggregates.LastHour, aggregates.Last15Minutes }, c =>
+        {
+            Assert.Equal(0, c.Total);
+            Assert.Empty(c.UnsafeByCategory);
+        });
+    }
+
+    [Fact]
+    public async Task TheMinuteSeriesCountsEveryRoomPerMinute()
+    {
+        // The series spans rooms: this test owns the minutes it writes, far from any other test's "now".
+        var minute = DateTimeOffset.FromUnixTimeMilliseconds(Now.ToUnixTimeMilliseconds() / 60_000 * 60_000)
+            .AddMinutes(-600 - Random.Shared.Next(0, 600));
+        var other = new VerdictRecord(Room + "-b", 1, "x", "sad", -1, "unsafe", 1, ["spam"], "embedded", 1, minute.AddSeconds(50));
+        await Store.SaveVerdictAsync(Verdict(1, "happy", false, minute.AddSeconds(1)), CancellationToken.None);
+        await Store.SaveVerdictAsync(other, CancellationToken.None);
+        await Store.SaveVerdictAsync(other, CancellationToken.None);
+        await Store.SaveVerdictAsync(Verdict(2, "neutral", true, minute.AddMinutes(2).AddSeconds(10), "hate"), CancellationToken.None);
+
+        var series = (await Store.GetMinuteSeriesAsync(minute, CancellationToken.None))
+            .Where(p => p.Minute >= minute && p.Minute <= minute.AddMinutes(2)).ToList();
+        Assert.Equal(
+            [new MinuteCounts(minute, 2, 1, 0, 1, 1), new MinuteCounts(minute.AddMinutes(2), 1, 0, 1, 0, 1)],
+            series);
+
+        Assert.DoesNotContain(await Store.GetMinuteSeriesAsync(minute.AddMinutes(1), CancellationToken.None), p => p.Minute == minute);
+    }
+
+    private FlagRecord NewFlag(long messageId, string? room = null) => new(
+        0, room ?? Room, messageId, "author-" + messageId, "Author " + messageId, "text of " + messageId, "unsafe share high",
+        ["harassment", "spam"], 0.875, FlagStates.Open, Now, null, null);
+
+    [Fact]
+    public async Task AMessageIsFlaggedOnce()
+    {
+        var first = await Store.FlagAsync(NewFlag(7), CancellationToken.None);
+        Assert.True(first.Id > 0);
+        Assert.Equal(NewFlag(7) with { Id = first.Id, Categories = first.Categories }, first);
+        Assert.Equal(["harassment", "spam"], first.Categories);
+
+        var again = await Store.FlagAsync(NewFlag(7) with { Reason = "another reason" }, CancellationToken.None);
+        Assert.Equal(first.Id, again.Id);
+        Assert.Equal("unsafe share high", again.Reason);
+
+        var read = await Store.GetFlagAsync(first.Id, CancellationToken.None);
+        Assert.Equal(first with { Categories = read!.Categories }, read);
+        Assert.Null(await Store.GetFlagAsync(long.MaxValue - 1, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task FlagsListNewestFirstAndFilterByRoomAndState()
+    {
+        var otherRoom = Room + "-other";
+        var a = await Store.FlagAsync(NewFlag(1), CancellationToken.None);
+        var b = await Store.FlagAsync(NewFlag(2), CancellationToken.None);
+        var c = await Store.FlagAsync(NewFlag(1, otherRoom), CancellationToken.None);
+        var d = await Store.FlagAsync(NewFlag(3), CancellationToken.None);
+        Assert.True(a.Id < b.Id && b.Id < c.Id && c.Id < d.Id);
+        Assert.True(await Store.ResolveFlagAsync(b.Id, FlagStates.Hidden, "admin", "hid it", CancellationToken.None));
+
+        Assert.Equal([d.Id, b.Id, a.Id], (await Store.ListFlagsAsync(Room, null, 10, CancellationToken.None)).Select(f => f.Id));
+        Assert.Equal([d.Id, a.Id], (await Store.ListFlagsAsync(Room, FlagStates.Open, 10, CancellationToken.None)).Select(f => f.Id));
+        Assert.Equal([d.Id], (await Store.ListFlagsAsync(Room, FlagStates.Open, 1, CancellationToken.None)).Select(f => f.Id));
+        Assert.Equal([c.Id], (await Store.ListFlagsAsync(otherRoom, null, 10, CancellationToken.None)).Select(f => f.Id));
+
+        var hidden = Assert.Single(await Store.ListFlagsAsync(Room, FlagStates.Hidden, 10, CancellationToken.None));
+        Assert.Equal((FlagStates.Hidden, "admin", "hid it"), (hidden.State, hidden.ResolvedBy, hidden.Resolution));
+
+        var everywhere = await Store.ListFlagsAsync(null, null, 1000, CancellationToken.None);
+        var mine = everywhere.Where(f => f.Room == Room || f.Room == otherRoom).Select(f => f.Id).ToList();
+        Assert.Equal([d.Id, c.Id, b.Id, a.Id], mine);
+        Assert.Equal(everywhere.OrderByDescending(f => f.Id).Select(f => f.Id), everywhere.Select(f => f.Id));
+    }
+
+    [Fact]
+    public async Task OnlyAnOpenFlagCanBeResolved()
+    {
+        var flag = await Store.FlagAsync(NewFlag(9), CancellationToken.None);
+        Assert.True(await Store.ResolveFlagAsync(flag.Id, FlagStates.Approved, "admin", "fine", CancellationToken.None));
+        Assert.False(await Store.ResolveFlagAsync(flag.Id, FlagStates.Banned, "other", "too late", CancellationToken.None));
+        Assert.False(await Store.ResolveFlagAsync(long.MaxValue - 1, FlagStates.Approved, "admin", "unknown", CancellationToken.None));
+
+        var read = await Store.GetFlagAsync(flag.Id, CancellationToken.None);
+        Assert.Equal((FlagStates.Approved, "admin", "fine"), (read!.State, read.ResolvedBy, read.Resolution));
+    }
+
+    [Fact]
+    public async Task MutesLastUntilTheirEndAndKeepTheLaterEnd()
+    {
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        Assert.Null(await Store.GetMuteAsync(Room, "u1", now, CancellationToken.None));
+
+        await Store.MuteAsync(Room, "u1", now.AddMinutes(10), CancellationToken.None);
+        Assert.Equal(now.AddMinutes(10), await Store.GetMuteAsync(Room, "u1", now, CancellationToken.None));
+        Assert.Null(await Store.GetMuteAsync(Room, "u2", now, CancellationToken.None));
+        Assert.Null(await Store.GetMuteAsync(Room + "-other", "u1", now, CancellationToken.None));
+        Assert.Null(await Store.GetMuteAsync(Room, "u1", now.AddMinutes(11), CancellationToken.None));
+
+        await Store.MuteAsync(Room, "u1", now.AddMinutes(5), CancellationToken.None);
+        Assert.Equal(now.AddMinutes(10), await Store.GetMuteAsync(Room, "u1", now, CancellationToken.None));
+        await Store.MuteAsync(Room, "u1", now.AddMinutes(20), CancellationToken.None);
+        Assert.Equal(now.AddMinutes(20), await Store.GetMuteAsync(Room, "u1", now, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AnEndedMuteIsGone()
+    {
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        await Store.MuteAsync(Room, "short", now.AddMilliseconds(300), CancellationToken.None);
+        Assert.NotNull(await Store.GetMuteAsync(Room, "short", now, CancellationToken.None));
+        await Task.Delay(600);
+        Assert.Null(await Store.GetMuteAsync(Room, "short", DateTimeOffset.UtcNow, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AuditEntriesGetRisingIdsAndPageNewestFirst()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var written = new List<AuditEntry>();
+        for (var i = 0; i < 5; i++)
+        {
+            var entry = new AuditEntry(0, Now.AddSeconds(i), "moderation", "hide", i % 2 == 0 ? Room : null, i % 2 == 0 ? i : null,
+                i % 2 == 0 ? "user-" + i : null, $"{marker} reason {i}", i == 4 ? "detail" : null);
+            var stored = await Store.AuditAsync(entry, CancellationToken.None);
+            Assert.Equal(entry with { Id = stored.Id }, stored);
+            written.Add(stored);
+        }
+
+        Assert.True(written.Zip(written.Skip(1)).All(p => p.First.Id < p.Second.Id));
+
+        var newest = await Store.ListAuditAsync(null, 3, CancellationToken.None);
+        Assert.Equal(3, newest.Count);
+        Assert.True(newest.Zip(newest.Skip(1)).All(p => p.First.Id > p.Second.Id));
+
+        var page = await Store.ListAuditAsync(written[3].Id, 2, CancellationToken.None);
+        Assert.Equal(2, page.Count);
+        Assert.All(page, e => Assert.True(e.Id < written[3].Id));
+        Assert.Equal(written[2], page.Single(e => e.Id == written[2].Id));
+
+        var mine = (await Store.ListAuditAsync(written[4].Id + 1, 1000, CancellationToken.None))
+            .Where(e => e.Reason.StartsWith(marker, StringComparison.Ordinal)).Reverse().ToList();
+        Assert.Equal(written, mine);
+        Assert.Empty(await Store.ListAuditAsync(1, 10, CancellationToken.None));
+    }
+}

@@ -1,0 +1,3 @@
+using Chatroom.Moderation.Trainer;
+
+return TrainerCommand.Run(args, Console.Out);
