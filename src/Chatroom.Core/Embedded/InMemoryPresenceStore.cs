@@ -94,6 +94,37 @@ public sealed class InMemoryPresenceStore : IPresenceStore
         }
     }
 
+    public ValueTask<IReadOnlyList<PresenceDeparture>> ResetNodeAsync(string node, CancellationToken cancellationToken)
+    {
+        var departures = new List<PresenceDeparture>();
+        lock (_gate)
+        {
+            foreach (var connection in _connections.Values.Where(e => e.Node == node).Select(e => e.ConnectionId).ToList())
+            {
+                _connections.Remove(connection);
+            }
+
+            foreach (var (room, members) in _rooms)
+            {
+                foreach (var entry in members.Values.Where(e => e.Node == node).ToList())
+                {
+                    members.Remove(entry.ConnectionId);
+                    if (!HasUser(members, entry.UserId))
+                    {
+                        departures.Add(new PresenceDeparture(room, new PresentUser(entry.UserId, entry.UserName)));
+                    }
+                }
+            }
+
+            foreach (var room in _rooms.Where(r => r.Value.Count == 0).Select(r => r.Key).ToList())
+            {
+                _rooms.Remove(room);
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<PresenceDeparture>>(departures.DistinctBy(d => (d.Room, d.User.Id)).ToList());
+    }
+
     public ValueTask HeartbeatAsync(string node, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     public ValueTask<IReadOnlyList<PresenceDeparture>> SweepAsync(CancellationToken cancellationToken) =>

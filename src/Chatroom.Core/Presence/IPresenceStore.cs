@@ -25,6 +25,12 @@ public interface IPresenceStore
     /// <summary>Marks the node alive for the presence time-to-live.</summary>
     ValueTask HeartbeatAsync(string node, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Removes every entry of <paramref name="node"/> left from an earlier run: a node restarting under the same name
+    /// would otherwise renew its old heartbeat and keep its dead connections present. Returns who left which room.
+    /// </summary>
+    ValueTask<IReadOnlyList<PresenceDeparture>> ResetNodeAsync(string node, CancellationToken cancellationToken);
+
     /// <summary>Removes entries of nodes whose heartbeat expired; returns who left which room.</summary>
     ValueTask<IReadOnlyList<PresenceDeparture>> SweepAsync(CancellationToken cancellationToken);
 }

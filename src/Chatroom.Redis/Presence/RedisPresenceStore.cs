@@ -60,6 +60,14 @@ public sealed class RedisPresenceStore(RedisClient client, IOptions<PresenceOpti
           return left
         end
 
+        local function drop(node, departures)
+          for _, conn in ipairs(redis.call('SMEMBERS', p .. ':node:' .. node)) do
+            disconnect(conn, departures)
+          end
+          redis.call('DEL', p .. ':node:' .. node)
+          redis.call('SREM', p .. ':nodes', node)
+        end
+
         if op == 'connect' then
           local conn, node, user, name = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
           if redis.call('HSETNX', p .. ':conns', conn, node .. SEP .. user .. SEP .. name) == 1 then
@@ -95,13 +103,13 @@ public sealed class RedisPresenceStore(RedisClient client, IOptions<PresenceOpti
           local departures = {}
           for _, node in ipairs(redis.call('SMEMBERS', p .. ':nodes')) do
             if redis.call('EXISTS', p .. ':alive:' .. node) == 0 then
-              for _, conn in ipairs(redis.call('SMEMBERS', p .. ':node:' .. node)) do
-                disconnect(conn, departures)
-              end
-              redis.call('DEL', p .. ':node:' .. node)
-              redis.call('SREM', p .. ':nodes', node)
+              drop(node, departures)
             end
           end
+          return departures
+        elseif op == 'reset' then
+          local departures = {}
+          drop(ARGV[3], departures)
           return departures
         end
         return redis.error_reply('unknown presence operation ' .. op)
@@ -146,10 +154,13 @@ public sealed class RedisPresenceStore(RedisClient client, IOptions<PresenceOpti
     });
 
     public ValueTask<IReadOnlyList<PresenceDeparture>> SweepAsync(CancellationToken cancellationToken) =>
-        RedisPort.GuardValueAsync<IReadOnlyList<PresenceDeparture>>(async () =>
-            (await RunAsync(["sweep"], cancellationToken)).Items?
-                .Select(d => new PresenceDeparture(d[0].AsString()!, new PresentUser(d[1].AsString()!, d[2].AsString() ?? string.Empty)))
-                .ToList() ?? []);
+        RedisPort.GuardValueAsync<IReadOnlyList<PresenceDeparture>>(async () => Departures(await RunAsync(["sweep"], cancellationToken)));
+
+    public ValueTask<IReadOnlyList<PresenceDeparture>> ResetNodeAsync(string node, CancellationToken cancellationToken) =>
+        RedisPort.GuardValueAsync<IReadOnlyList<PresenceDeparture>>(async () => Departures(await RunAsync(["reset", node], cancellationToken)));
+
+    private static IReadOnlyList<PresenceDeparture> Departures(RespValue value) =>
+        value.Items?.Select(d => new PresenceDeparture(d[0].AsString()!, new PresentUser(d[1].AsString()!, d[2].AsString() ?? string.Empty))).ToList() ?? [];
 
     private async Task<RespValue> RunAsync(object[] args, CancellationToken cancellationToken) =>
         await client.EvalAsync(Script, [_keys.PresenceConnections], [_keys.Presence, .. args], cancellationToken);

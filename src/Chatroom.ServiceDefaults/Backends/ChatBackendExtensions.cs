@@ -1,6 +1,8 @@
+using Chatroom.Core.Agents;
 using Chatroom.Core.Bus;
 using Chatroom.Core.Embedded;
 using Chatroom.Core.Messages;
+using Chatroom.Core.Moderation;
 using Chatroom.Core.Presence;
 using Chatroom.Core.Queues;
 using Chatroom.Core.Rooms;
@@ -64,6 +66,9 @@ public static partial class ChatBackendExtensions
             Report<IChatBus>("chat bus");
             Report<IWorkQueue>("work queues");
             Report<IPresenceStore>("presence");
+            Report<IModerationStore>("verdicts and moderation");
+            Report<IAgentStore>("agent definitions");
+            Report<ITopicWatchStore>("topic watches");
             return Task.CompletedTask;
         }
 

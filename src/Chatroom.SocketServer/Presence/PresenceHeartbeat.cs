@@ -25,6 +25,11 @@ internal sealed partial class PresenceHeartbeat(
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         await relay.StartAsync(cancellationToken);
+        foreach (var departure in await presence.ResetNodeAsync(socketOptions.Value.NodeId, cancellationToken))
+        {
+            await AnnounceAsync(departure, cancellationToken);
+        }
+
         await presence.HeartbeatAsync(socketOptions.Value.NodeId, cancellationToken);
         await base.StartAsync(cancellationToken);
     }
@@ -39,9 +44,7 @@ internal sealed partial class PresenceHeartbeat(
                 await presence.HeartbeatAsync(socketOptions.Value.NodeId, stoppingToken);
                 foreach (var departure in await presence.SweepAsync(stoppingToken))
                 {
-                    var count = (await presence.ListAsync(departure.Room, stoppingToken)).Count;
-                    var evt = new PresenceEvent(departure.Room, departure.User, "left", count);
-                    await bus.PublishAsync(new ChatEvent(ChatEventTypes.Presence, departure.Room, ChatJson.ToElement(evt)), stoppingToken);
+                    await AnnounceAsync(departure, stoppingToken);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -49,6 +52,13 @@ internal sealed partial class PresenceHeartbeat(
                 LogHeartbeatFailed(logger, e);
             }
         }
+    }
+
+    private async Task AnnounceAsync(PresenceDeparture departure, CancellationToken cancellationToken)
+    {
+        var count = (await presence.ListAsync(departure.Room, cancellationToken)).Count;
+        var evt = new PresenceEvent(departure.Room, departure.User, "left", count);
+        await bus.PublishAsync(new ChatEvent(ChatEventTypes.Presence, departure.Room, ChatJson.ToElement(evt)), cancellationToken);
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Presence heartbeat failed; retrying on the next tick")]

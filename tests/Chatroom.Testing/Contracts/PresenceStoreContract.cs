@@ -15,6 +15,23 @@ public abstract class PresenceStoreContract : IAsyncLifetime
     protected abstract Task<IPresenceStore> CreateStoreAsync(PresenceOptions options);
 
     [Fact]
+    public async Task ResettingANodeRemovesItsEntriesFromAnEarlierRun()
+    {
+        var ct = CancellationToken.None;
+        await Presence.ConnectAsync(Entry("old-1", "ann", "node-a"), ct);
+        await Presence.JoinAsync("room", Entry("old-1", "ann", "node-a"), ct);
+        await Presence.ConnectAsync(Entry("c2", "bob", "node-b"), ct);
+        await Presence.JoinAsync("room", Entry("c2", "bob", "node-b"), ct);
+
+        var departures = await Presence.ResetNodeAsync("node-a", ct);
+
+        Assert.Equal([new PresenceDeparture("room", new PresentUser("ann", "Ann"))], departures);
+        Assert.Equal([new PresentUser("bob", "Bob")], await Presence.ListAsync("room", ct));
+        Assert.Equal(1, await Presence.CountUsersAsync(ct));
+        Assert.Empty(await Presence.ResetNodeAsync("node-a", ct));
+    }
+
+    [Fact]
     public async Task JoiningReportsOnlyAUsersFirstConnection()
     {
         var ct = CancellationToken.None;
