@@ -21,6 +21,8 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# Browser tests drive Debian's /usr/bin/chromium; Playwright must never try to download its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 dotnet build Chatroom.Ci.slnf -c "$configuration" -nologo -v quiet
 

@@ -7,6 +7,8 @@ export class ApiError extends Error implements ChatError {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The problem document as the server sent it (extensions such as `errors` included). */
+    readonly problem: unknown = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -54,6 +56,11 @@ export class ApiClient {
     return this.request<MessagePage>('GET', `/api/rooms/${encodeURIComponent(room)}/messages${qs ? `?${qs}` : ''}`);
   }
 
+  /** Any authenticated call; a 204 resolves to undefined. */
+  call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.request<T>(method, path, body);
+  }
+
   private async request<T>(method: string, path: string, body?: unknown, authenticated = true): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -81,8 +88,9 @@ export class ApiClient {
       }
       const error = parseProblem(response.status, problem);
       if (response.status === 401 && authenticated) this.options.onUnauthorized?.();
-      throw new ApiError(response.status, error.code, error.message);
+      throw new ApiError(response.status, error.code, error.message, problem);
     }
+    if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }
 }

@@ -6,7 +6,9 @@ import {
   type IRetryPolicy,
   type RetryContext,
 } from '@microsoft/signalr';
+import type { AnalysisEvent } from './admin/types';
 import type {
+  AgentDeltaEvent,
   ChatMessage,
   JoinResult,
   MessageHiddenEvent,
@@ -22,6 +24,9 @@ export interface HubEvents {
   presence(event: PresenceEvent): void;
   typing(event: TypingEvent): void;
   system(event: SystemEvent): void;
+  agentDelta?(event: AgentDeltaEvent): void;
+  /** Admins only: live moderation verdicts and trend alerts. */
+  analysis?(event: AnalysisEvent): void;
   reconnecting(): void;
   reconnected(): void;
   closed(error: Error | undefined): void;
@@ -51,6 +56,8 @@ export class ChatHub {
     this.connection.on('presence', (e: PresenceEvent) => events.presence(e));
     this.connection.on('typing', (e: TypingEvent) => events.typing(e));
     this.connection.on('system', (e: SystemEvent) => events.system(e));
+    this.connection.on('agentDelta', (e: AgentDeltaEvent) => events.agentDelta?.(e));
+    this.connection.on('analysis', (e: AnalysisEvent) => events.analysis?.(e));
     this.connection.onreconnecting(() => events.reconnecting());
     this.connection.onreconnected(() => events.reconnected());
     this.connection.onclose((error) => events.closed(error));

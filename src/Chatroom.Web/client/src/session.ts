@@ -1,30 +1,32 @@
 import type { Session } from './types';
 
 const key = 'chatroom.session';
+/** The admin console keeps its own session, so one tab can chat as a guest and moderate in another. */
+export const adminSessionKey = 'chatroom.admin-session';
 
 /** The signed-in session of this tab (sessionStorage: each tab can be a different person). */
-export function loadSession(storage: Storage = sessionStorage, now = Date.now()): Session | null {
-  const raw = storage.getItem(key);
+export function loadSession(storage: Storage = sessionStorage, now = Date.now(), name = key): Session | null {
+  const raw = storage.getItem(name);
   if (!raw) return null;
   try {
     const session = JSON.parse(raw) as Session;
     if (!session.token || !session.user?.id) return null;
     const expires = Date.parse(session.expiresAt);
     if (!Number.isNaN(expires) && expires <= now) {
-      storage.removeItem(key);
+      storage.removeItem(name);
       return null;
     }
     return session;
   } catch {
-    storage.removeItem(key);
+    storage.removeItem(name);
     return null;
   }
 }
 
-export function saveSession(session: Session, storage: Storage = sessionStorage): void {
-  storage.setItem(key, JSON.stringify(session));
+export function saveSession(session: Session, storage: Storage = sessionStorage, name = key): void {
+  storage.setItem(name, JSON.stringify(session));
 }
 
-export function clearSession(storage: Storage = sessionStorage): void {
-  storage.removeItem(key);
+export function clearSession(storage: Storage = sessionStorage, name = key): void {
+  storage.removeItem(name);
 }

@@ -35,6 +35,10 @@ export interface RoomSummary {
   topic: string | null;
   createdAt: string;
   present: number;
+  /** One message per N seconds per person; 0 = off. */
+  slowModeSeconds?: number;
+  /** Only admins may post. */
+  locked?: boolean;
 }
 
 export interface MessagePage {
@@ -49,6 +53,9 @@ export interface JoinResult {
   missed: ChatMessage[];
   missedTruncated: boolean;
   present: UserRef[];
+  topic?: string | null;
+  slowModeSeconds?: number;
+  locked?: boolean;
 }
 
 export interface SendAck {
@@ -83,4 +90,12 @@ export interface MessageHiddenEvent {
 export interface ClientConfig {
   apiBase: string;
   hubUrl: string;
+}
+
+/** Part of an agent's reply while it is generated; the stored `message` of kind agent follows. */
+export interface AgentDeltaEvent {
+  room: string;
+  agent: string;
+  runId: string;
+  delta: string;
 }

@@ -21,9 +21,9 @@ describe('parseHubError', () => {
   });
 
   it('explains codes it has no title for with the server sentence', () => {
-    expect(parseHubError(wrapped('room_locked: the room is locked by an admin'))).toEqual({
-      code: 'room_locked',
-      message: 'The room is locked by an admin.',
+    expect(parseHubError(wrapped('some_future_code: the room is on fire'))).toEqual({
+      code: 'some_future_code',
+      message: 'The room is on fire.',
     });
     expect(parseHubError(wrapped('brand_new_code'))).toEqual({
       code: 'brand_new_code',

@@ -5,7 +5,7 @@ import { newClientMessageId } from '../lib/ids';
 import { firstId } from '../lib/messages';
 import { describeTyping, Throttle } from '../lib/typing';
 import { UnreadCounter } from '../lib/unread';
-import type { ChatMessage, ClientConfig, MessageHiddenEvent, PresenceEvent, RoomSummary, Session, SystemEvent, TypingEvent } from '../types';
+import type { AgentDeltaEvent, ChatMessage, ClientConfig, MessageHiddenEvent, PresenceEvent, RoomSummary, Session, SystemEvent, TypingEvent } from '../types';
 import { RoomState, type PendingMessage } from './roomState';
 import { ChatView, type ChatViewActions, type ConnectionStatus } from './view';
 
@@ -48,6 +48,7 @@ export class ChatController implements ChatViewActions {
       presence: (e) => this.onPresence(e),
       typing: (e) => this.onTyping(e),
       system: (e) => this.onSystem(e),
+      agentDelta: (e) => this.onAgentDelta(e),
       reconnecting: () => this.onReconnecting(),
       reconnected: () => void this.onConnected(),
       closed: () => this.onClosed(),
@@ -323,6 +324,8 @@ export class ChatController implements ChatViewActions {
     } catch (error) {
       const problem = parseHubError(error);
       pending.error = problem;
+      // The room's rules changed under us: show them above the composer.
+      if (problem.code === 'slow_mode' || problem.code === 'room_locked') void this.loadRooms();
       if (transientCodes.has(problem.code)) {
         pending.status = 'waiting';
       } else if (backoffCodes.has(problem.code)) {
@@ -359,6 +362,13 @@ export class ChatController implements ChatViewActions {
       if (changed) this.view.renderMessages(state, 'auto');
       this.updateTyping();
     }
+  }
+
+  private onAgentDelta(event: AgentDeltaEvent): void {
+    const state = this.states.get(event.room);
+    if (!state) return;
+    state.streams.add(event, Date.now());
+    if (this.active === event.room) this.view.renderMessages(state, 'auto');
   }
 
   private onMessageHidden(event: MessageHiddenEvent): void {
@@ -421,6 +431,8 @@ export class ChatController implements ChatViewActions {
         this.rooms.set(room.name, room);
       }
       this.renderRooms();
+      const active = this.activeState();
+      if (active) this.view.renderRules(active, this.rooms.get(active.name) ?? null);
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) this.signOut('Your session has ended. Please sign in again.');
     }

@@ -1,5 +1,6 @@
 import { h, renderRichText } from '../lib/dom';
 import { dayKey, formatDay, formatFull, formatTime, hueFor, initial } from '../lib/format';
+import type { AgentStream } from '../lib/agentStreams';
 import type { ChatMessage } from '../types';
 import type { PendingMessage } from './roomState';
 
@@ -25,6 +26,7 @@ export class MessageListView {
   private readonly messages = new Map<number, Cached>();
   private readonly days = new Map<string, HTMLLIElement>();
   private readonly pending = new Map<string, { el: HTMLLIElement; status: string; error: string }>();
+  private readonly streams = new Map<string, { el: HTMLLIElement; text: HTMLDivElement; shown: string }>();
 
   constructor(
     private readonly myUserId: string,
@@ -38,10 +40,11 @@ export class MessageListView {
     this.messages.clear();
     this.days.clear();
     this.pending.clear();
+    this.streams.clear();
     this.list.replaceChildren();
   }
 
-  render(messages: readonly ChatMessage[], pending: readonly PendingMessage[]): void {
+  render(messages: readonly ChatMessage[], pending: readonly PendingMessage[], streams: readonly AgentStream[] = []): void {
     const desired: HTMLLIElement[] = [];
     const liveIds = new Set<number>();
     const liveDays = new Set<string>();
@@ -66,6 +69,12 @@ export class MessageListView {
       livePending.add(p.clientMessageId);
     }
 
+    const liveRuns = new Set<string>();
+    for (const run of streams) {
+      desired.push(this.streamElement(run));
+      liveRuns.add(run.runId);
+    }
+
     let cursor = this.list.firstChild;
     for (const el of desired) {
       if (el === cursor) cursor = cursor.nextSibling;
@@ -80,6 +89,32 @@ export class MessageListView {
     for (const id of this.messages.keys()) if (!liveIds.has(id)) this.messages.delete(id);
     for (const key of this.days.keys()) if (!liveDays.has(key)) this.days.delete(key);
     for (const key of this.pending.keys()) if (!livePending.has(key)) this.pending.delete(key);
+    for (const key of this.streams.keys()) if (!liveRuns.has(key)) this.streams.delete(key);
+  }
+
+  /** An agent reply still being written: one node per run, its text updated as deltas arrive. */
+  private streamElement(run: AgentStream): HTMLLIElement {
+    let cached = this.streams.get(run.runId);
+    if (!cached) {
+      const text = h('div', { class: 'msg-text', testid: 'message-text' });
+      const avatar = h('span', { class: 'avatar', attrs: { 'aria-hidden': 'true' } }, initial(run.agent));
+      avatar.style.setProperty('--hue', String(hueFor(run.agent)));
+      const el = h('li', { class: 'msg kind-agent streaming', testid: 'agent-stream', dataset: { runId: run.runId, agent: run.agent }, attrs: { 'aria-busy': 'true' } },
+        avatar,
+        h('div', { class: 'msg-body' },
+          h('div', { class: 'msg-meta' },
+            h('span', { class: 'author', testid: 'message-author' }, run.agent),
+            h('span', { class: 'badge badge-agent' }, 'agent'),
+            h('span', { class: 'stream-status' }, 'writing…')),
+          text));
+      cached = { el, text, shown: '' };
+      this.streams.set(run.runId, cached);
+    }
+    if (cached.shown !== run.text) {
+      renderRichText(cached.text, run.text);
+      cached.shown = run.text;
+    }
+    return cached.el;
   }
 
   private messageElement(message: ChatMessage): HTMLLIElement {

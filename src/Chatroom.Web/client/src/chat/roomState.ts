@@ -1,5 +1,6 @@
 import type { ChatError } from '../lib/errors';
-import { hideMessage, lastId, mergeMessages } from '../lib/messages';
+import { AgentStreams } from '../lib/agentStreams';
+import { applyLiveMessage, hideMessage, lastId, mergeMessages } from '../lib/messages';
 import { TypingTracker } from '../lib/typing';
 import type { ChatMessage, JoinResult, SendAck, User, UserRef } from '../types';
 
@@ -19,6 +20,10 @@ export class RoomState {
   presentCount = 0;
   pending: PendingMessage[] = [];
   readonly typing = new TypingTracker();
+  readonly streams = new AgentStreams();
+  /** Room rules from the server, shown above the composer. */
+  slowModeSeconds = 0;
+  locked = false;
   joined = false;
   /** Older messages may exist on the server (loaded with GET …/messages?before=). */
   hasOlder = true;
@@ -48,19 +53,23 @@ export class RoomState {
       this.messages = mergeMessages(mergeMessages(this.messages, result.missed), result.history);
       if (before === 0 && result.history.length === 0) this.hasOlder = false;
     }
+    if (result.slowModeSeconds !== undefined) this.slowModeSeconds = result.slowModeSeconds;
+    if (result.locked !== undefined) this.locked = result.locked;
     this.present.clear();
     for (const user of result.present) this.present.set(user.id, user.name);
     this.presentCount = this.present.size;
     for (const m of this.messages) this.settlePending(m);
   }
 
-  /** Adds live or fetched messages; returns true when the list changed. */
+  /** Adds live messages (a known id replaces the old copy: a restored message); returns true when the list changed. */
   addMessages(messages: readonly ChatMessage[]): boolean {
-    const next = mergeMessages(this.messages, messages);
+    let next = this.messages;
+    for (const m of messages) next = applyLiveMessage(next, m);
     let changed = next !== this.messages;
     this.messages = next;
     for (const m of messages) {
       if (this.settlePending(m)) changed = true;
+      if (this.streams.complete(m)) changed = true;
       if (m.kind === 'user') this.typing.stopped(m.authorId);
     }
     return changed;

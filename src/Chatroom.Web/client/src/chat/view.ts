@@ -36,6 +36,7 @@ export class ChatView {
   private readonly bannerAction: HTMLButtonElement;
   private readonly roomTitle: HTMLHeadingElement;
   private readonly roomTopic: HTMLParagraphElement;
+  private readonly roomRules: HTMLDivElement;
   private readonly peopleToggle: HTMLButtonElement;
   private readonly leaveButton: HTMLButtonElement;
   private readonly notices: HTMLDivElement;
@@ -122,6 +123,7 @@ export class ChatView {
 
     this.roomTitle = h('h1', { class: 'room-title', testid: 'room-title' });
     this.roomTopic = h('p', { class: 'room-topic', testid: 'room-topic' });
+    this.roomRules = h('div', { class: 'room-rules', testid: 'room-rules', attrs: { 'aria-live': 'polite' } });
     this.peopleToggle = h('button', {
       class: 'ghost-button people-toggle', testid: 'people-toggle',
       attrs: { type: 'button', 'aria-controls': 'people', 'aria-label': 'Show people in this room' },
@@ -151,7 +153,7 @@ export class ChatView {
     const main = h('main', { class: 'room', testid: 'room-view' },
       roomHeader, this.notices,
       h('div', { class: 'messages-wrap' }, this.scroller, this.jumpButton),
-      this.typingLine, this.composer.error, this.composer.form);
+      this.typingLine, this.roomRules, this.composer.error, this.composer.form);
 
     this.peopleTitle = h('h2', { class: 'section-title' }, 'People');
     this.peopleList = h('ul', { class: 'people-list', testid: 'presence-list', attrs: { 'aria-label': 'People in this room' } });
@@ -211,10 +213,12 @@ export class ChatView {
       this.olderStatus.textContent = '';
       this.emptyState.textContent = 'No room open.';
       this.composer.setEnabled(false, 'Open a room to chat');
+      this.roomRules.textContent = '';
       replaceChildren(this.peopleList);
       return;
     }
     this.composer.setEnabled(true);
+    this.renderRules(state, summary);
     this.roomTitle.textContent = `# ${state.name}`;
     this.roomTopic.textContent = summary?.topic ?? '';
     this.leaveButton.hidden = !state.joined;
@@ -235,7 +239,7 @@ export class ChatView {
     const oldHeight = el.scrollHeight;
     const oldTop = el.scrollTop;
 
-    this.messageList.render(state.messages, state.pending);
+    this.messageList.render(state.messages, state.pending, state.streams.active(Date.now()));
     this.olderStatus.textContent = state.loadingOlder ? 'Loading older messages…'
       : state.hasOlder ? '' : state.messages.length > 0 ? 'This is the start of the room.' : '';
     this.emptyState.textContent = state.messages.length === 0 && state.pending.length === 0 && !state.loadingOlder
@@ -252,6 +256,17 @@ export class ChatView {
     if (state.hasOlder && !state.loadingOlder && state.joined && el.scrollHeight <= el.clientHeight + nearTopPx) {
       queueMicrotask(() => this.actions.loadOlder());
     }
+  }
+
+  /** Slow mode and lock, said before anyone runs into them. */
+  renderRules(state: RoomState, summary: RoomSummary | null): void {
+    if (state.name !== this.shownRoom) return;
+    const locked = summary?.locked ?? state.locked;
+    const slow = summary?.slowModeSeconds ?? state.slowModeSeconds;
+    const rules: string[] = [];
+    if (locked) rules.push('This room is locked: only moderators can post.');
+    if (slow > 0) rules.push(`Slow mode: one message every ${slow} s.`);
+    this.roomRules.textContent = rules.join(' ');
   }
 
   renderPresence(state: RoomState): void {

@@ -72,3 +72,17 @@ function isStrictlyAscending(messages: readonly ChatMessage[]): boolean {
   }
   return true;
 }
+
+/**
+ * Applies a live `message` event. A message the list already has comes again only when moderation
+ * restored it (hidden: false, text back): that copy replaces the old one by id.
+ */
+export function applyLiveMessage(messages: readonly ChatMessage[], message: ChatMessage): readonly ChatMessage[] {
+  const index = findIndexById(messages, message.id);
+  if (index < 0) return mergeMessages(messages, [message]);
+  const known = messages[index]!;
+  if (known.hidden === message.hidden && known.text === message.text) return messages;
+  const copy = messages.slice();
+  copy[index] = message;
+  return copy;
+}

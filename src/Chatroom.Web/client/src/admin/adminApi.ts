@@ -1,0 +1,70 @@
+import type { ApiClient } from '../api';
+import type { RoomSummary } from '../types';
+import type { AgentDefinition, AuditEntry, Flag, FlagState, ResolveAction, RoomAnalysis, Stats, TimeSeries, Verdict } from './types';
+
+const seg = encodeURIComponent;
+
+/** The admin routes of the REST API (all need an admin token). */
+export class AdminApi {
+  constructor(private readonly api: ApiClient) {}
+
+  stats(): Promise<Stats> {
+    return this.api.call('GET', '/api/admin/stats');
+  }
+
+  timeSeries(minutes = 60): Promise<TimeSeries> {
+    return this.api.call('GET', `/api/admin/timeseries?minutes=${minutes}`);
+  }
+
+  rooms(): Promise<RoomSummary[]> {
+    return this.api.listRooms();
+  }
+
+  roomAnalysis(room: string): Promise<RoomAnalysis> {
+    return this.api.call('GET', `/api/admin/rooms/${seg(room)}/analysis`);
+  }
+
+  flags(state: FlagState | 'all' = 'open', limit = 100): Promise<Flag[]> {
+    return this.api.call('GET', `/api/admin/flags?state=${seg(state)}&limit=${limit}`);
+  }
+
+  resolve(id: number, action: ResolveAction, reason: string, muteSeconds?: number): Promise<Flag> {
+    return this.api.call('POST', `/api/admin/flags/${id}/resolve`, action === 'mute' ? { action, reason, muteSeconds } : { action, reason });
+  }
+
+  audit(before?: number, limit = 50): Promise<AuditEntry[]> {
+    return this.api.call('GET', `/api/admin/audit?limit=${limit}${before !== undefined ? `&before=${before}` : ''}`);
+  }
+
+  broadcast(text: string): Promise<{ rooms: number }> {
+    return this.api.call('POST', '/api/admin/broadcast', { text });
+  }
+
+  roomSettings(room: string, settings: { slowModeSeconds?: number; locked?: boolean }): Promise<void> {
+    return this.api.call('PUT', `/api/admin/rooms/${seg(room)}/settings`, settings);
+  }
+
+  deleteRoom(room: string): Promise<void> {
+    return this.api.call('DELETE', `/api/admin/rooms/${seg(room)}`);
+  }
+
+  classify(text: string): Promise<Verdict> {
+    return this.api.call('POST', '/api/analysis/classify', { text });
+  }
+
+  agents(): Promise<AgentDefinition[]> {
+    return this.api.call('GET', '/api/agents');
+  }
+
+  saveAgent(name: string, definition: unknown): Promise<AgentDefinition> {
+    return this.api.call('PUT', `/api/agents/${seg(name)}`, definition);
+  }
+
+  createAgent(definition: unknown): Promise<AgentDefinition> {
+    return this.api.call('POST', '/api/agents', definition);
+  }
+
+  deleteAgent(name: string): Promise<void> {
+    return this.api.call('DELETE', `/api/agents/${seg(name)}`);
+  }
+}

@@ -1,0 +1,163 @@
+import type { ApiClient } from '../api';
+import { ChatHub } from '../hub';
+import { h } from '../lib/dom';
+import type { ClientConfig, Session } from '../types';
+import { AdminApi } from './adminApi';
+import { AgentsPage } from './agents';
+import { AuditPage } from './audit';
+import { DashboardPage } from './dashboard';
+import type { AdminPage } from './page';
+import { QueuePage } from './queue';
+import { RoomsPage } from './rooms';
+import type { AnalysisEvent } from './types';
+
+type PageKey = 'dashboard' | 'queue' | 'rooms' | 'agents' | 'audit';
+
+const routes: readonly { key: PageKey; path: string; label: string }[] = [
+  { key: 'dashboard', path: '/admin', label: 'Dashboard' },
+  { key: 'queue', path: '/admin/queue', label: 'Review queue' },
+  { key: 'rooms', path: '/admin/rooms', label: 'Rooms' },
+  { key: 'agents', path: '/admin/agents', label: 'Agents' },
+  { key: 'audit', path: '/admin/audit', label: 'Audit log' },
+];
+
+/** `/admin/queue` → 'queue'; anything else under /admin → the dashboard. */
+export function adminPageFromPath(path: string): PageKey {
+  const clean = path.replace(/\/+$/, '') || '/admin';
+  return routes.find((r) => r.path === clean)?.key ?? 'dashboard';
+}
+
+/** The admin console: navigation, the hub connection (admins get `analysis` events) and the pages. */
+export class AdminApp {
+  readonly element: HTMLElement;
+  private readonly hub: ChatHub;
+  private readonly pages: Record<PageKey, AdminPage>;
+  private readonly links = new Map<PageKey, HTMLAnchorElement>();
+  private readonly connection: HTMLElement;
+  private readonly queueCount: HTMLElement;
+  private readonly main: HTMLElement;
+  private current: PageKey | null = null;
+  private stopped = false;
+
+  constructor(
+    session: Session,
+    api: ApiClient,
+    config: ClientConfig,
+    private readonly onSignedOut: (notice: string | null) => void,
+  ) {
+    const admin = new AdminApi(api);
+    const queue = new QueuePage(admin, (n) => this.setQueueCount(n));
+    this.pages = {
+      dashboard: new DashboardPage(admin),
+      queue,
+      rooms: new RoomsPage(admin),
+      agents: new AgentsPage(admin),
+      audit: new AuditPage(admin),
+    };
+    this.hub = new ChatHub(`${config.apiBase}${config.hubUrl}`, () => session.token, {
+      message: () => undefined,
+      messageHidden: () => undefined,
+      presence: () => undefined,
+      typing: () => undefined,
+      system: () => undefined,
+      analysis: (e) => this.onAnalysis(e),
+      reconnecting: () => this.setConnection('reconnecting'),
+      reconnected: () => this.setConnection('connected'),
+      closed: () => {
+        if (this.stopped) return;
+        this.setConnection('disconnected');
+        window.setTimeout(() => void this.connect(), 3000);
+      },
+    });
+
+    this.queueCount = h('span', { class: 'unread-badge', testid: 'queue-count', attrs: { hidden: true } });
+    const nav = h('nav', { class: 'admin-nav', testid: 'admin-nav', attrs: { 'aria-label': 'Admin' } },
+      ...routes.map((r) => {
+        const link = h('a', {
+          class: 'nav-link', testid: `nav-${r.key}`, attrs: { href: r.path },
+          on: { click: (e) => { if (!e.ctrlKey && !e.metaKey && !e.shiftKey) { e.preventDefault(); this.go(r.key, true); } } },
+        }, r.label, r.key === 'queue' ? this.queueCount : null);
+        this.links.set(r.key, link);
+        return link;
+      }));
+    this.connection = h('span', { class: 'connection', testid: 'admin-connection', attrs: { role: 'status' } });
+    const topbar = h('header', { class: 'topbar' },
+      h('div', { class: 'brand' }, h('span', { class: 'brand-mark', attrs: { 'aria-hidden': 'true' } }, '●'), 'Chatroom ', h('span', { class: 'muted' }, 'admin')),
+      this.connection,
+      h('a', { class: 'ghost-button', attrs: { href: '/' } }, 'Open chat'),
+      h('button', { class: 'ghost-button', testid: 'admin-sign-out', attrs: { type: 'button' }, on: { click: () => this.signOut(null) } }, 'Sign out'));
+    this.main = h('main', { class: 'admin-main', attrs: { id: 'admin-main', tabindex: -1 } }, ...Object.values(this.pages).map((p) => p.element));
+    for (const page of Object.values(this.pages)) page.element.hidden = true;
+    this.element = h('div', { class: 'admin app' }, topbar, h('div', { class: 'admin-layout' }, nav, this.main));
+    this.setConnection('connecting');
+  }
+
+  start(): void {
+    window.addEventListener('popstate', this.onPopState);
+    this.go(adminPageFromPath(location.pathname), false);
+    void (this.pages.queue as QueuePage).countOpen();
+    void this.connect();
+  }
+
+  signOut(notice: string | null): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    window.removeEventListener('popstate', this.onPopState);
+    if (this.current) this.pages[this.current].hide();
+    void this.hub.stop();
+    this.onSignedOut(notice);
+  }
+
+  private async connect(): Promise<void> {
+    for (let attempt = 0; !this.stopped; attempt++) {
+      try {
+        await this.hub.start();
+        this.setConnection('connected');
+        return;
+      } catch (error) {
+        if (this.stopped) return;
+        if (/\b401\b|Unauthorized/i.test(String(error))) {
+          this.signOut('Your admin session has ended. Please sign in again.');
+          return;
+        }
+        this.setConnection('disconnected');
+        await new Promise((resolve) => window.setTimeout(resolve, Math.min(10_000, 1000 * 2 ** attempt)));
+      }
+    }
+  }
+
+  private go(key: PageKey, push: boolean): void {
+    if (this.current === key) return;
+    if (this.current) {
+      this.pages[this.current].hide();
+      this.pages[this.current].element.hidden = true;
+    }
+    this.current = key;
+    const route = routes.find((r) => r.key === key)!;
+    if (push && location.pathname !== route.path) window.history.pushState({}, '', route.path);
+    for (const [k, link] of this.links) {
+      if (k === key) link.setAttribute('aria-current', 'page');
+      else link.removeAttribute('aria-current');
+    }
+    this.pages[key].element.hidden = false;
+    this.pages[key].show();
+    document.title = `${route.label} · Chatroom admin`;
+  }
+
+  private onAnalysis(event: AnalysisEvent): void {
+    for (const page of Object.values(this.pages)) page.onAnalysis?.(event);
+  }
+
+  private setQueueCount(count: number): void {
+    this.queueCount.textContent = count > 99 ? '99+' : String(count);
+    this.queueCount.hidden = count === 0;
+    this.queueCount.setAttribute('aria-label', `${count} open`);
+  }
+
+  private setConnection(status: 'connecting' | 'connected' | 'reconnecting' | 'disconnected'): void {
+    this.connection.dataset.status = status;
+    this.connection.textContent = status === 'connected' ? 'Live' : status === 'connecting' ? 'Connecting…' : status === 'reconnecting' ? 'Reconnecting…' : 'Offline, retrying';
+  }
+
+  private readonly onPopState = (): void => this.go(adminPageFromPath(location.pathname), false);
+}

@@ -1,0 +1,150 @@
+import { ApiError } from '../api';
+import { h, replaceChildren } from '../lib/dom';
+import type { AdminApi } from './adminApi';
+import { debounce, type AdminPage } from './page';
+import type { AnalysisEvent, Flag, FlagState, ResolveAction } from './types';
+import { when } from './widgets';
+
+const refreshMs = 10_000;
+const muteChoices: readonly [number, string][] = [[300, '5 minutes'], [3600, '1 hour'], [86_400, '1 day']];
+const states: readonly (FlagState | 'all')[] = ['open', 'hidden', 'approved', 'muted', 'banned', 'all'];
+const actionLabels: Readonly<Record<ResolveAction, string>> = { approve: 'Approve', hide: 'Hide', mute: 'Mute author', ban: 'Ban author' };
+const doneLabels: Readonly<Record<string, string>> = { approved: 'Approved', hidden: 'Hidden', muted: 'Author muted', banned: 'Author banned', open: 'Open' };
+
+/** The review queue: flagged messages, each resolved with approve / hide / mute / ban and a reason. */
+export class QueuePage implements AdminPage {
+  readonly element: HTMLElement;
+  private readonly list: HTMLOListElement;
+  private readonly filter: HTMLSelectElement;
+  private readonly status: HTMLParagraphElement;
+  private timer: number | undefined;
+  private visible = false;
+  private readonly refreshSoon = debounce(() => void this.refresh(), 800);
+
+  constructor(
+    private readonly api: AdminApi,
+    private readonly onOpenCount: (count: number) => void,
+  ) {
+    this.filter = h('select', { class: 'select', testid: 'queue-filter', attrs: { 'aria-label': 'Show flags' }, on: { change: () => void this.refresh() } },
+      ...states.map((s) => h('option', { attrs: { value: s } }, s === 'all' ? 'All' : doneLabels[s] ?? s)));
+    this.list = h('ol', { class: 'flags', testid: 'flag-list' });
+    this.status = h('p', { class: 'muted', attrs: { role: 'status' } });
+    this.element = h('div', { class: 'admin-page', testid: 'queue' },
+      h('div', { class: 'page-head' },
+        h('h1', { class: 'page-title' }, 'Review queue'),
+        h('label', { class: 'inline-label' }, 'Show ', this.filter),
+        h('button', { class: 'ghost-button', testid: 'queue-refresh', attrs: { type: 'button' }, on: { click: () => void this.refresh() } }, 'Refresh')),
+      h('p', { class: 'muted' }, 'Unsafe messages the moderation flagged. Every decision needs a reason; it goes into the audit log.'),
+      this.status,
+      this.list);
+  }
+
+  show(): void {
+    this.visible = true;
+    void this.refresh();
+    window.clearInterval(this.timer);
+    this.timer = window.setInterval(() => void this.refresh(), refreshMs);
+  }
+
+  hide(): void {
+    this.visible = false;
+    window.clearInterval(this.timer);
+  }
+
+  onAnalysis(event: AnalysisEvent): void {
+    if (event.kind === 'verdict' && event.verdict.safety === 'unsafe') {
+      if (this.visible) this.refreshSoon();
+      else void this.countOpen();
+    }
+  }
+
+  /** Keeps the nav badge right while another page is shown. */
+  async countOpen(): Promise<void> {
+    try {
+      this.onOpenCount((await this.api.flags('open', 200)).length);
+    } catch {
+      // The badge keeps its last value; the page itself reports errors when shown.
+    }
+  }
+
+  private async refresh(): Promise<void> {
+    const state = this.filter.value as FlagState | 'all';
+    try {
+      const flags = await this.api.flags(state, 100);
+      if (state === 'open') this.onOpenCount(flags.length);
+      this.render(flags);
+      this.status.textContent = flags.length === 0 ? (state === 'open' ? 'Nothing to review. 🎉' : 'No flags in this state.') : '';
+    } catch (error) {
+      this.status.textContent = error instanceof ApiError ? `Could not load the queue: ${error.message}` : 'Could not load the queue.';
+    }
+  }
+
+  private render(flags: readonly Flag[]): void {
+    // Keep cards someone is typing a reason into, so a live refresh never eats their words.
+    const existing = new Map<number, HTMLElement>();
+    for (const el of this.list.children) existing.set(Number((el as HTMLElement).dataset.flagId), el as HTMLElement);
+    replaceChildren(this.list, ...flags.map((flag) => {
+      const kept = existing.get(flag.id);
+      return kept && kept.dataset.state === flag.state ? kept : this.flagCard(flag);
+    }));
+  }
+
+  private flagCard(flag: Flag): HTMLElement {
+    const el = h('li', { class: `flag state-${flag.state}`, testid: 'flag', dataset: { flagId: flag.id, messageId: flag.messageId, room: flag.room, state: flag.state } },
+      h('div', { class: 'flag-meta' },
+        h('span', { class: 'pill' }, `#${flag.room}`),
+        h('strong', { testid: 'flag-author' }, flag.authorName),
+        when(flag.createdAt),
+        h('span', { class: 'pill pill-danger' }, `unsafe ${Math.round(flag.unsafeScore * 100)}%`),
+        ...flag.categories.map((c) => h('span', { class: 'pill' }, c))),
+      h('blockquote', { class: 'flag-text', testid: 'flag-text' }, flag.text),
+      h('div', { class: 'flag-reason muted small' }, `Flagged: ${flag.reason}`));
+    if (flag.state === 'open') el.append(this.actions(flag, el));
+    else el.append(h('div', { class: 'flag-resolution', testid: 'flag-resolution' },
+      `${doneLabels[flag.state] ?? flag.state}${flag.resolvedBy ? ` by ${flag.resolvedBy}` : ''}${flag.resolution ? `: ${flag.resolution}` : ''}`));
+    return el;
+  }
+
+  private actions(flag: Flag, cardEl: HTMLElement): HTMLElement {
+    const reason = h('input', { class: 'text-input', testid: 'flag-reason', attrs: { placeholder: 'Reason (required, goes into the audit log)', maxlength: 500, 'aria-label': `Reason for flag ${flag.id}` } });
+    const mute = h('select', { class: 'select', testid: 'flag-mute-seconds', attrs: { 'aria-label': 'Mute for' } },
+      ...muteChoices.map(([s, label]) => h('option', { attrs: { value: s } }, label)));
+    const error = h('p', { class: 'form-error', testid: 'flag-error', attrs: { role: 'alert' } });
+    const buttons: HTMLButtonElement[] = [];
+    const act = (action: ResolveAction): void => {
+      const why = reason.value.trim();
+      if (!why) {
+        error.textContent = 'Write a reason first: every decision is kept in the audit log.';
+        reason.focus();
+        return;
+      }
+      error.textContent = '';
+      for (const b of buttons) b.disabled = true;
+      this.api.resolve(flag.id, action, why, action === 'mute' ? Number(mute.value) : undefined).then((resolved) => {
+        cardEl.replaceWith(this.flagCard(resolved));
+        void this.countOpen();
+      }, (failure: unknown) => {
+        for (const b of buttons) b.disabled = false;
+        error.textContent = failure instanceof ApiError ? failure.message : 'Could not resolve the flag.';
+        if (failure instanceof ApiError && failure.code === 'invalid_request') this.refreshSoon();
+      });
+    };
+    for (const action of ['approve', 'hide', 'mute', 'ban'] as const) {
+      buttons.push(h('button', {
+        class: action === 'approve' ? 'secondary-button' : action === 'hide' ? 'primary-button' : 'danger-button',
+        testid: `flag-${action}`,
+        attrs: { type: 'button' },
+        on: { click: () => act(action) },
+      }, actionLabels[action]));
+    }
+    reason.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        act('hide');
+      }
+    });
+    return h('div', { class: 'flag-actions' }, reason,
+      h('div', { class: 'button-row' }, buttons[0]!, buttons[1]!, h('span', { class: 'mute-group' }, buttons[2]!, mute), buttons[3]!),
+      error);
+  }
+}

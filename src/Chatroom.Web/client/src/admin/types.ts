@@ -1,0 +1,120 @@
+// Shapes of the admin and moderation API (docs/protocol.md, docs/moderation.md).
+
+export type Mood = 'happy' | 'neutral' | 'sad';
+
+export interface Verdict {
+  mood: Mood;
+  moodScore: number;
+  safety: 'safe' | 'unsafe';
+  unsafeScore: number;
+  categories: string[];
+  tier: string;
+  confidence: number;
+  moodConfidence?: number;
+  model?: string | null;
+}
+
+export type ModerationAction = 'flag' | 'hide' | 'mute' | 'slow_mode';
+
+export type AnalysisEvent =
+  | { kind: 'verdict'; room: string; messageId: number; authorName: string; verdict: Verdict; action: ModerationAction | null }
+  | { kind: 'alert'; room: string; alert: TrendAlertName; share: number };
+
+export type TrendAlertName = 'unsafe_share_rising' | 'mood_turning' | string;
+
+export interface Stats {
+  rooms: number;
+  connectedUsers: number;
+  messages: number;
+}
+
+export interface MinutePoint {
+  /** ISO start of the minute. */
+  minute: string;
+  messages: number;
+  happy: number;
+  neutral: number;
+  sad: number;
+  unsafe: number;
+}
+
+export interface TimeSeries {
+  minutes: number;
+  points: MinutePoint[];
+}
+
+export interface VerdictCounts {
+  total: number;
+  happy: number;
+  neutral: number;
+  sad: number;
+  safe: number;
+  unsafe: number;
+  unsafeByCategory: Record<string, number>;
+  unsafeShare: number;
+  sadShare: number;
+}
+
+export interface TrendAlert {
+  alert: TrendAlertName;
+  share: number;
+}
+
+export interface RoomAnalysis {
+  room: string;
+  aggregates: { allTime: VerdictCounts; lastHour: VerdictCounts; last15Minutes: VerdictCounts };
+  alerts: TrendAlert[];
+  flagged: Flag[];
+}
+
+export type FlagState = 'open' | 'approved' | 'hidden' | 'muted' | 'banned';
+
+export interface Flag {
+  id: number;
+  room: string;
+  messageId: number;
+  authorId: string;
+  authorName: string;
+  text: string;
+  reason: string;
+  categories: string[];
+  unsafeScore: number;
+  state: FlagState;
+  createdAt: string;
+  resolvedBy: string | null;
+  resolution: string | null;
+}
+
+export type ResolveAction = 'approve' | 'hide' | 'mute' | 'ban';
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  room: string | null;
+  messageId: number | null;
+  targetUserId: string | null;
+  reason: string;
+  detail: string | null;
+}
+
+export interface AgentDefinition {
+  name: string;
+  description?: string;
+  persona?: string;
+  model?: 'analysis' | 'reasoning';
+  triggers?: { mention?: boolean; keywords?: string[]; direct?: boolean; intent?: string };
+  rooms?: string[];
+  tools?: string[];
+  limits?: { maxTokens?: number; maxTurns?: number; repliesPerMinute?: number };
+  temperature?: number;
+  enabled?: boolean;
+  [extra: string]: unknown;
+}
+
+/** One schema error of an agent definition: a JSON Pointer into the definition and a sentence. */
+export interface AgentError {
+  path: string;
+  message: string;
+}

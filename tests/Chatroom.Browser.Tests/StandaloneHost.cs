@@ -1,0 +1,74 @@
+using Chatroom.Standalone;
+using Chatroom.Testing.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace Chatroom.Browser.Tests;
+
+/// <summary>The standalone host, composed exactly as its Program.cs does, on a loopback port and a data folder of the test's.</summary>
+public sealed class StandaloneHost : IAsyncDisposable
+{
+    public const string AdminPassword = "test-admin-password";
+
+    private readonly WebApplication _app;
+    private bool _disposed;
+
+    private StandaloneHost(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+        Api = new ChatApiClient(address);
+    }
+
+    public Uri Address { get; }
+
+    public int Port => Address.Port;
+
+    public ChatApiClient Api { get; }
+
+    /// <summary>The page URL for a path of the app, e.g. <c>Url("/admin")</c>.</summary>
+    public string Url(string path = "/") => new Uri(Address, path).ToString();
+
+    public static async Task<StandaloneHost> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null, int port = 0)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = "Production",
+            ApplicationName = "Chatroom.Standalone",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Chatroom:DataDirectory"] = dataDirectory,
+            ["Chatroom:Admin:Password"] = AdminPassword,
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        builder.AddChatroomStandalone();
+        var app = builder.Build();
+        app.MapChatroomStandalone();
+        await app.StartAsync();
+        return new StandaloneHost(app, new Uri(app.Urls.First()));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        Api.Dispose();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _app.StopAsync(timeout.Token);
+        await _app.DisposeAsync();
+    }
+}
