@@ -32,14 +32,18 @@ dotnet test Chatroom.Ci.slnf -c "$configuration" --no-build -nologo 2>&1 | tee "
 
 client=src/Chatroom.Web/client
 if [ -f "$client/package.json" ]; then
-  (cd "$client" && npm run test --silent 2>&1) | tee -a "$log" || status=$?
+  (cd "$client" && NO_COLOR=1 npm run test --silent 2>&1) | tee -a "$log" || status=$?
 fi
 
-# One closing line over every runner: "N passed, N failed".
-passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-vitest_passed=$(grep -oE 'Tests +[0-9]+ passed' "$log" | awk '{s+=$2} END {print s+0}')
-vitest_failed=$(grep -oE 'Tests +[0-9]+ failed' "$log" | awk '{s+=$2} END {print s+0}')
+# One closing line over every runner: "N passed, N failed" (colour codes stripped; a runner may print no such count).
+count() {
+  sed 's/\x1b\[[0-9;]*m//g' "$log" | { grep -oE "$1" || true; } |
+    awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) { s += $i; break } } END { print s + 0 }'
+}
+passed=$(count 'Passed: +[0-9]+')
+failed=$(count 'Failed: +[0-9]+')
+vitest_passed=$(count 'Tests +[0-9]+ passed')
+vitest_failed=$(count 'Tests +[0-9]+ failed')
 rm -f "$log"
 echo
 echo "$((passed + vitest_passed)) passed, $((failed + vitest_failed)) failed"

@@ -59,6 +59,7 @@ public static class ChatAnalysisExtensions
     {
         app.MapClassifyApi();
         app.MapKnowledgeApi();
+        app.MapDiscussionApi();
         return app;
     }
 
@@ -77,6 +78,7 @@ public static class ChatAnalysisExtensions
         builder.Services.AddSingleton<NoModelResponder>();
         builder.Services.AddSingleton<TopicWatcher>();
         builder.Services.AddSingleton<AgentRunner>();
+        builder.Services.AddSingleton<DiscussionManager>();
         builder.Services.AddHostedService<AgentWorker>();
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Chatroom.SocketServer;
@@ -24,6 +25,10 @@ public static class ChatSocketsExtensions
         builder.Services.AddSingleton<RoomRelay>();
         builder.Services.AddHostedService<PresenceHeartbeat>();
         builder.Services.AddSingleton<ChatHubFilter>();
+
+        // The dispatcher logs every HubException at error level with a stack trace; a refusal (rate limit, mute) is
+        // an expected answer, and ChatHubFilter logs what is really unexpected.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogLevel.Critical);
         builder.Services.AddSignalR(o => o.AddFilter<ChatHubFilter>())
             .AddJsonProtocol(o => o.PayloadSerializerOptions = new System.Text.Json.JsonSerializerOptions(ChatJson.Options));
         builder.Services.AddOptions<HubOptions>().Configure<IOptions<SocketOptions>>((hub, sockets) =>

@@ -187,4 +187,41 @@ public sealed class AgentModelTests : IAsyncLifetime
         Assert.Equal(120, events[2].Data.GetProperty("data").GetProperty("promptTokens").GetInt64());
         Assert.True(events[5].Data.GetProperty("data").GetProperty("latencyMs").GetInt32() >= 0);
     }
+
+    [Fact]
+    public async Task ADiscussionGivesEachAgentTheFloorInTurnUpToTheLimit()
+    {
+        _ollama.Responder = request => FakeLlmReply.Text(
+            request.GetProperty("messages")[0].GetProperty("content").GetString()!.Contains("You are @assistant") ? "Cats, clearly." : "Dogs, obviously.");
+        await using var ana = await _host.Api.ConnectAsync("ana");
+        await ana.InvokeAsync("JoinRoom", "lobby", null);
+        await ana.InvokeAsync("SendMessage", "lobby", "/discuss assistant, concierge 4 cats or dogs?", "d-1");
+
+        await ana.WaitForEventAsync("message", m => m.GetProperty("authorName").GetString() == "moderator" && m.GetProperty("text").GetString()!.Contains("is over"),
+            TimeSpan.FromSeconds(20));
+        var turns = ana.EventsOf("message").Where(m => m.GetProperty("kind").GetString() == "agent" && m.GetProperty("authorName").GetString() != "moderator").ToList();
+        Assert.Equal(["assistant", "concierge", "assistant", "concierge"], turns.Select(m => m.GetProperty("authorName").GetString()));
+        Assert.Equal(["Cats, clearly.", "Dogs, obviously.", "Cats, clearly.", "Dogs, obviously."], turns.Select(m => m.GetProperty("text").GetString()));
+        Assert.All(_ollama.Requests, r => Assert.Contains("moderated discussion on \"cats or dogs?\"", r.GetProperty("messages")[0].GetProperty("content").GetString()));
+    }
+
+    [Fact]
+    public async Task AnyoneCanStopADiscussion()
+    {
+        _ollama.Responder = _ => FakeLlmReply.Text("Another point.").After(TimeSpan.FromMilliseconds(300));
+        await using var ana = await _host.Api.ConnectAsync("ana");
+        await using var bo = await _host.Api.ConnectAsync("bo");
+        await ana.InvokeAsync("JoinRoom", "lobby", null);
+        await bo.InvokeAsync("JoinRoom", "lobby", null);
+        await ana.InvokeAsync("SendMessage", "lobby", "/discuss assistant, concierge 30 tabs or spaces", "d-2");
+        await AgentTests.AgentReplyAsync(ana, "assistant");
+
+        await bo.InvokeAsync("SendMessage", "lobby", "/stop", "d-3");
+        var ended = await ana.WaitForEventAsync("message", m => m.GetProperty("text").GetString()!.StartsWith("bo ended the discussion", StringComparison.Ordinal));
+        var endedId = ended.GetProperty("id").GetInt64();
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.DoesNotContain(ana.EventsOf("message"), m => m.GetProperty("id").GetInt64() > endedId && m.GetProperty("kind").GetString() == "agent");
+        using var none = await _host.Api.SendAsync(HttpMethod.Get, "/api/discussions/lobby", _admin);
+        Assert.Equal(404, (int)none.StatusCode);
+    }
 }

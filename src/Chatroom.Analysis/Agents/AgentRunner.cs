@@ -40,7 +40,8 @@ public sealed partial class AgentRunner(
     /// <summary>The run id of an agent's reply to a message: the same on every redelivery, so the reply is stored once.</summary>
     public static string RunIdFor(string agent, RoomMessage message) => $"{agent}-{message.Room}-{message.Id}";
 
-    public async Task RunAsync(AgentRoute route, RoomMessage message, CancellationToken cancellationToken)
+    /// <summary>Runs the agent on the message; returns the reply it posted, or null when it stayed quiet (over its rate).</summary>
+    public async Task<RoomMessage?> RunAsync(AgentRoute route, RoomMessage message, CancellationToken cancellationToken, string? instruction = null)
     {
         var agent = route.Agent;
         var runId = RunIdFor(agent.Name, message);
@@ -51,7 +52,7 @@ public sealed partial class AgentRunner(
         if (!rate.TryTake(out var wait))
         {
             await feed.PublishAsync(agent.Name, runId, "refused", message.Room, new { reason = "rate_limited", waitSeconds = Math.Ceiling(wait.TotalSeconds) }, cancellationToken);
-            return;
+            return null;
         }
 
         var started = time.GetTimestamp();
@@ -65,7 +66,7 @@ public sealed partial class AgentRunner(
             var client = models.For(agent.Model);
             reply = client is null
                 ? await noModel.AnswerAsync(agent, request, context, timeout.Token)
-                : await GenerateAsync(client, agent, message, runId, context, timeout.Token);
+                : await GenerateAsync(client, agent, message, runId, context, instruction, timeout.Token);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -79,11 +80,13 @@ public sealed partial class AgentRunner(
         await feed.PublishAsync(agent.Name, runId, "reply", message.Room,
             new { messageId = posted.Message.Id, characters = text.Length, latencyMs = (int)time.GetElapsedTime(started).TotalMilliseconds, duplicate = posted.Duplicate },
             cancellationToken);
+        return posted.Message;
     }
 
-    private async Task<string> GenerateAsync(IChatClient client, AgentDefinition agent, RoomMessage message, string runId, ToolContext context, CancellationToken cancellationToken)
+    private async Task<string> GenerateAsync(
+        IChatClient client, AgentDefinition agent, RoomMessage message, string runId, ToolContext context, string? instruction, CancellationToken cancellationToken)
     {
-        var conversation = await PromptAsync(agent, message, cancellationToken);
+        var conversation = await PromptAsync(agent, message, instruction, cancellationToken);
         var options = new Microsoft.Extensions.AI.ChatOptions
         {
             MaxOutputTokens = agent.Limits.MaxTokens,
@@ -155,11 +158,12 @@ public sealed partial class AgentRunner(
         return text.Length > 0 ? text.ToString() : "I stopped after using my tools as many times as I'm allowed; the results are above in my event feed.";
     }
 
-    private async Task<List<AiMessage>> PromptAsync(AgentDefinition agent, RoomMessage message, CancellationToken cancellationToken)
+    private async Task<List<AiMessage>> PromptAsync(AgentDefinition agent, RoomMessage message, string? instruction, CancellationToken cancellationToken)
     {
         var recent = await log.ReadAsync(message.Room, new MessageQuery(message.Id + 1, null, ContextMessages), cancellationToken);
         var system = $"{agent.Persona.Trim()}\n\nYou are @{agent.Name} in the chat room #{message.Room}. Reply in plain text, at most a few short paragraphs. " +
-                     $"Messages are given as \"name: text\". The current time is {time.GetUtcNow():yyyy-MM-dd HH:mm} UTC.";
+                     $"Messages are given as \"name: text\". The current time is {time.GetUtcNow():yyyy-MM-dd HH:mm} UTC." +
+                     (instruction is null ? string.Empty : "\n\n" + instruction);
         var conversation = new List<AiMessage> { new(ChatRole.System, system) };
         foreach (var m in recent.Where(m => !m.Hidden))
         {

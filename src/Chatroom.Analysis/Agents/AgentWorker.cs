@@ -16,6 +16,7 @@ internal sealed partial class AgentWorker(
     AgentCatalog catalog,
     AgentRunner runner,
     TopicWatcher watcher,
+    DiscussionManager discussions,
     ILogger<AgentWorker> logger) : BackgroundService
 {
     private const int MaxConcurrentEntries = 4;
@@ -57,8 +58,10 @@ internal sealed partial class AgentWorker(
     {
         await watcher.CheckAsync(message, cancellationToken);
         var agents = catalog.Agents;
-        if (agents.Count == 0)
+        if (agents.Count == 0 || await discussions.TryCommandAsync(message, cancellationToken) ||
+            (message.Kind == MessageKind.Agent && discussions.IsActive(message.Room)))
         {
+            // Commands are not questions, and during a discussion the manager alone gives agents the floor.
             return;
         }
 

@@ -4,6 +4,7 @@ using Chatroom.Core.Auth;
 using Chatroom.Core.Errors;
 using Chatroom.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -31,7 +32,7 @@ public sealed class ChatAuthenticationHandler(
         {
             token = header["Bearer ".Length..].Trim();
         }
-        else if (Request.Path.StartsWithSegments("/hubs") && Request.Query.TryGetValue("access_token", out var query))
+        else if (AcceptsQueryToken(Request.Path) && Request.Query.TryGetValue("access_token", out var query))
         {
             token = query.ToString();
         }
@@ -55,6 +56,10 @@ public sealed class ChatAuthenticationHandler(
         ], SchemeName, ClaimTypes.Name, ClaimTypes.Role));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
     }
+
+    /// <summary>Where browsers cannot send headers: the hub's WebSockets and server-sent event streams (EventSource).</summary>
+    private static bool AcceptsQueryToken(PathString path) =>
+        path.StartsWithSegments("/hubs") || (path.StartsWithSegments("/api/agents") && path.Value!.EndsWith("/events", StringComparison.Ordinal));
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
         ChatProblems.WriteAsync(Context, ErrorCodes.Unauthorized, "a valid bearer token is required; sign in first");

@@ -1,11 +1,12 @@
 using Chatroom.Core.Chat;
 using Chatroom.Core.Errors;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
 
 namespace Chatroom.SocketServer.Hubs;
 
 /// <summary>Turns refusals into <see cref="HubException"/>s (<c>code: sentence</c>) and counts them.</summary>
-internal sealed class ChatHubFilter(ChatMetrics metrics) : IHubFilter
+internal sealed partial class ChatHubFilter(ChatMetrics metrics, ILogger<ChatHubFilter> logger) : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
@@ -18,10 +19,23 @@ internal sealed class ChatHubFilter(ChatMetrics metrics) : IHubFilter
             metrics.Refused(refusal.Code);
             throw new HubException(refusal.WireMessage);
         }
-        catch (BackendUnavailableException)
+        catch (BackendUnavailableException e)
         {
             metrics.Refused(ErrorCodes.BackendUnavailable);
+            LogBackendUnavailable(logger, e, invocationContext.HubMethodName);
             throw new HubException($"{ErrorCodes.BackendUnavailable}: storage is unavailable; nothing was stored, try again shortly");
         }
+        catch (Exception e) when (e is not HubException and not OperationCanceledException)
+        {
+            // SignalR's own invocation log is turned down (refusals are expected, not errors), so real failures are logged here.
+            LogInvocationFailed(logger, e, invocationContext.HubMethodName);
+            throw;
+        }
     }
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Hub method {Method} refused: the backend is unavailable")]
+    private static partial void LogBackendUnavailable(ILogger logger, Exception exception, string method);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Error, Message = "Hub method {Method} failed")]
+    private static partial void LogInvocationFailed(ILogger logger, Exception exception, string method);
 }

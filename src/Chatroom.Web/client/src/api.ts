@@ -30,6 +30,12 @@ export class ApiClient {
   constructor(private readonly options: ApiClientOptions) {
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
   }
+  /** A URL for EventSource, which cannot send headers: the token goes in the query, as for the hub. */
+  eventStreamUrl(path: string): string {
+    const token = this.options.token();
+    return `${this.options.apiBase}${path}${token ? `?access_token=${encodeURIComponent(token)}` : ''}`;
+  }
+
 
   signInAsGuest(name: string): Promise<Session> {
     return this.request<Session>('POST', '/api/auth/guest', { name }, false);

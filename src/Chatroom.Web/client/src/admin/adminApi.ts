@@ -12,6 +12,11 @@ export class AdminApi {
     return this.api.call('GET', '/api/admin/stats');
   }
 
+  /** The agent's live event feed (server-sent events). */
+  agentEventsUrl(name: string): string {
+    return this.api.eventStreamUrl(`/api/agents/${seg(name)}/events`);
+  }
+
   timeSeries(minutes = 60): Promise<TimeSeries> {
     return this.api.call('GET', `/api/admin/timeseries?minutes=${minutes}`);
   }

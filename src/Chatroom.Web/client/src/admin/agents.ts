@@ -24,6 +24,7 @@ export class AgentsPage implements AdminPage {
   private readonly errorSlots = new Map<FieldPointer, HTMLElement>();
   private readonly feed: HTMLElement;
   private agents: AgentDefinition[] = [];
+  private events: EventSource | null = null;
   /** The definition being edited as last loaded (null = a new agent). */
   private editing: AgentDefinition | null = null;
 
@@ -80,7 +81,7 @@ export class AgentsPage implements AdminPage {
         this.status));
 
     this.feed = h('div', { class: 'agent-feed', testid: 'agent-feed' },
-      h('p', { class: 'muted' }, 'Each agent\'s live events (trigger, prompt, tool calls, tokens, latency) will stream here once the server publishes them.'));
+      h('p', { class: 'muted' }, 'Choose an agent to follow its runs live: trigger, prompt size, tool calls with arguments and results, tokens, latency, errors.'));
 
     this.element = h('div', { class: 'admin-page', testid: 'agents' },
       h('div', { class: 'page-head' },
@@ -97,7 +98,33 @@ export class AgentsPage implements AdminPage {
     void this.refresh();
   }
 
-  hide(): void {}
+  hide(): void {
+    this.follow(null);
+  }
+
+  /** Streams the agent's run events into the feed panel (newest first, the last 100). */
+  private follow(agent: string | null): void {
+    this.events?.close();
+    this.events = null;
+    replaceChildren(this.feed, h('p', { class: 'muted' }, agent ? `Waiting for @${agent} to run…` : 'Choose an agent to follow its runs live.'));
+    if (agent === null) return;
+    const source = new EventSource(this.api.agentEventsUrl(agent));
+    const kinds = ['trigger', 'prompt', 'tool', 'tokens', 'reply', 'refused', 'error'];
+    for (const kind of kinds) {
+      source.addEventListener(kind, (event) => {
+        const data = JSON.parse((event as MessageEvent<string>).data) as { at: string; room: string | null; data: unknown };
+        if (this.feed.firstElementChild?.classList.contains('muted')) replaceChildren(this.feed);
+        const line = h('div', { class: `agent-event agent-event-${kind}`, testid: 'agent-event' },
+          h('span', { class: 'agent-event-time' }, new Date(data.at).toLocaleTimeString()),
+          h('span', { class: 'agent-event-kind' }, kind),
+          h('span', { class: 'agent-event-room' }, data.room ? `#${data.room}` : ''),
+          h('code', { class: 'agent-event-data' }, JSON.stringify(data.data)));
+        this.feed.prepend(line);
+        while (this.feed.childElementCount > 100) this.feed.lastElementChild?.remove();
+      });
+    }
+    this.events = source;
+  }
 
   private field(key: keyof AgentFields, pointer: FieldPointer, label: string, input: Input, hint = ''): HTMLElement {
     const id = `agent-field-${key}`;
@@ -156,6 +183,7 @@ export class AgentsPage implements AdminPage {
     this.showErrors([]);
     this.status.textContent = '';
     this.renderList();
+    this.follow(agent?.name ?? null);
   }
 
   private readFields(): AgentFields {
