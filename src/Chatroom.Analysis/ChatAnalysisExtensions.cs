@@ -68,9 +68,7 @@ public static class ChatAnalysisExtensions
     {
         builder.Services.AddHttpClient();
         builder.Services.AddSingleton(sp => AgentModelClients.Create(builder.Configuration, sp.GetRequiredService<IHttpClientFactory>()));
-        builder.Services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>, HashingEmbedder>();
-        builder.Services.AddSingleton<IVectorStore, EmbeddedVectorStore>();
-        builder.Services.AddSingleton<IKnowledgeBase, KnowledgeBase>();
+        builder.AddKnowledge();
         builder.Services.AddSingleton<AgentCatalog>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentCatalog>());
         builder.Services.AddSingleton<AgentFeed>();
@@ -79,6 +77,11 @@ public static class ChatAnalysisExtensions
         builder.Services.AddSingleton<TopicWatcher>();
         builder.Services.AddSingleton<AgentRunner>();
         builder.Services.AddSingleton<DiscussionManager>();
+        builder.Services.AddSingleton<IntentRouter>();
+        builder.Services.AddOptions<AgentOptions>().Bind(builder.Configuration.GetSection(AgentOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.IntentTimeout > TimeSpan.Zero, "Chatroom:Agents:IntentTimeout must be positive.")
+            .ValidateOnStart();
         builder.Services.AddHostedService<AgentWorker>();
     }
 }

@@ -224,4 +224,39 @@ public sealed class AgentModelTests : IAsyncLifetime
         using var none = await _host.Api.SendAsync(HttpMethod.Get, "/api/discussions/lobby", _admin);
         Assert.Equal(404, (int)none.StatusCode);
     }
+
+    [Theory]
+    [InlineData(0.9, true)]
+    [InlineData(0.3, false)]
+    public async Task TheAnalysisModelRoutesByIntentAboveTheThreshold(double confidence, bool answers)
+    {
+        using var created = await _host.Api.SendAsync(HttpMethod.Post, "/api/agents", _admin, new
+        {
+            name = "librarian",
+            triggers = new { mention = true, intent = "questions about the library: opening hours, loans, returns" },
+        });
+        Assert.Equal(201, (int)created.StatusCode);
+        _ollama.Responder = request =>
+            request.TryGetProperty("format", out _) && request.GetProperty("messages")[0].GetProperty("content").GetString()!.Contains("You route chat messages")
+                ? FakeLlmReply.Json(new { agent = "librarian", confidence })
+                : FakeLlmReply.Text("The library opens at nine.");
+        await using var ana = await _host.Api.ConnectAsync("ana");
+        await ana.InvokeAsync("JoinRoom", "lobby", null);
+
+        var asked = (await ana.InvokeAsync("SendMessage", "lobby", "when does the library open on sundays?", "i-1")).GetProperty("id").GetInt64();
+        if (answers)
+        {
+            var reply = await AgentTests.AgentReplyAsync(ana, "librarian", after: asked);
+            Assert.Equal("The library opens at nine.", reply.GetProperty("text").GetString());
+        }
+        else
+        {
+            await ana.InvokeAsync("SendMessage", "lobby", "@assistant ping", "i-2");
+            await AgentTests.AgentReplyAsync(ana, "assistant", after: asked);
+            Assert.DoesNotContain(ana.EventsOf("message"), m => m.GetProperty("authorName").GetString() == "librarian");
+        }
+
+        var routing = _ollama.Requests.First(r => r.TryGetProperty("format", out _));
+        Assert.Contains("- librarian: questions about the library", routing.GetProperty("messages")[0].GetProperty("content").GetString());
+    }
 }

@@ -149,7 +149,16 @@ public sealed class AgentToolbox(
             return "error: query is 1-500 characters and k 1-10";
         }
 
-        var hits = await knowledge.SearchAsync(query, k, cancellationToken);
+        IReadOnlyList<KnowledgeHit> hits;
+        try
+        {
+            hits = await knowledge.SearchAsync(query, k, cancellationToken);
+        }
+        catch (KnowledgeBackendException e)
+        {
+            return $"error: the knowledge base is unavailable right now ({e.Message})";
+        }
+
         return hits.Count == 0
             ? "the knowledge base has nothing on that"
             : string.Join("\n\n", hits.Select(h => $"[{h.Title}] (score {h.Score:F2})\n{h.Text}"));

@@ -17,6 +17,7 @@ internal sealed partial class AgentWorker(
     AgentRunner runner,
     TopicWatcher watcher,
     DiscussionManager discussions,
+    IntentRouter intents,
     ILogger<AgentWorker> logger) : BackgroundService
 {
     private const int MaxConcurrentEntries = 4;
@@ -69,6 +70,11 @@ internal sealed partial class AgentWorker(
         var agentTurns = recent.Reverse().TakeWhile(m => m.Kind == MessageKind.Agent).Count();
         var people = (await presence.ListAsync(message.Room, cancellationToken)).Count;
         var routes = AgentRouter.Route(message, agents, agentTurns, people);
+        if (routes.Count == 0 && message.Kind == MessageKind.User && await intents.RouteAsync(message, agents, cancellationToken) is { } byIntent)
+        {
+            routes = [byIntent];
+        }
+
         await Task.WhenAll(routes.Select(route => runner.RunAsync(route, message, cancellationToken)));
     }
 

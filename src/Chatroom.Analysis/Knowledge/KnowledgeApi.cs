@@ -24,7 +24,7 @@ public static class KnowledgeApi
         return group;
     }
 
-    internal static async Task<Results<Created<KnowledgeDocument>, ProblemHttpResult>> Add(AddDocument request, IKnowledgeBase knowledge, CancellationToken ct)
+    internal static async Task<Results<Created<KnowledgeDocument>, ProblemHttpResult>> Add(AddDocument request, IKnowledgeBase knowledge, ILogger<KnowledgeBase> logger, CancellationToken ct)
     {
         var title = request.Title?.Trim();
         if (string.IsNullOrEmpty(title) || title.Length > MaxTitleLength)
@@ -37,17 +37,37 @@ public static class KnowledgeApi
             return ChatProblems.Result(ErrorCodes.InvalidRequest, $"text of 1-{MaxTextLength} characters is required");
         }
 
-        var document = await knowledge.AddAsync(title, request.Text, ct);
-        return TypedResults.Created($"/api/knowledge/{document.Id}", document);
+        try
+        {
+            var document = await knowledge.AddAsync(title, request.Text, ct);
+            return TypedResults.Created($"/api/knowledge/{document.Id}", document);
+        }
+        catch (KnowledgeLimitException ex)
+        {
+            return ChatProblems.Result(ErrorCodes.InvalidRequest, ex.Message);
+        }
+        catch (KnowledgeBackendException ex)
+        {
+            logger.LogKnowledgeBackendFailed(ex);
+            return ChatProblems.Result(ErrorCodes.BackendUnavailable, "the knowledge base's embedding model or vector store is unavailable");
+        }
     }
 
-    internal static async Task<Results<Ok<IReadOnlyList<KnowledgeHit>>, ProblemHttpResult>> Search(string? q, int? k, IKnowledgeBase knowledge, CancellationToken ct)
+    internal static async Task<Results<Ok<IReadOnlyList<KnowledgeHit>>, ProblemHttpResult>> Search(string? q, int? k, IKnowledgeBase knowledge, ILogger<KnowledgeBase> logger, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(q) || q.Length > 500 || k is < 1 or > 20)
         {
             return ChatProblems.Result(ErrorCodes.InvalidRequest, "q is 1-500 characters and k 1-20");
         }
 
-        return TypedResults.Ok(await knowledge.SearchAsync(q, k ?? 5, ct));
+        try
+        {
+            return TypedResults.Ok(await knowledge.SearchAsync(q, k ?? 5, ct));
+        }
+        catch (KnowledgeBackendException ex)
+        {
+            logger.LogKnowledgeBackendFailed(ex);
+            return ChatProblems.Result(ErrorCodes.BackendUnavailable, "the knowledge base's embedding model or vector store is unavailable");
+        }
     }
 }

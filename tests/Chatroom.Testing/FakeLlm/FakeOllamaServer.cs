@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -11,8 +13,38 @@ namespace Chatroom.Testing.FakeLlm;
 /// </summary>
 public sealed class FakeOllamaServer : FakeLlmServer
 {
+    private static readonly HashSet<string> StopWords =
+    [
+        "the", "an", "and", "or", "of", "to", "in", "on", "at", "for", "is", "are", "be", "it", "this", "that", "with", "by",
+        "from", "what", "how", "who", "when", "where", "why", "do", "does", "can", "you", "we", "my", "your", "our",
+    ];
+
+    private readonly ConcurrentQueue<FakeLlmReply> _embedReplies = new();
+    private readonly ConcurrentQueue<JsonElement> _embedRequests = new();
+
     private FakeOllamaServer()
     {
+    }
+
+    /// <summary>Dimensions of the embeddings <c>/api/embed</c> returns.</summary>
+    public int EmbeddingDimensions { get; set; } = 256;
+
+    /// <summary>When not empty, <c>/api/embed</c> answers 404 "model not found" for any other model, as Ollama does.</summary>
+    public HashSet<string> EmbeddingModels { get; } = new(StringComparer.Ordinal);
+
+    /// <summary><c>/api/embed</c> request bodies, oldest first.</summary>
+    public IReadOnlyList<JsonElement> EmbedRequests => _embedRequests.ToArray();
+
+    /// <summary>
+    /// Scripts the next <c>/api/embed</c> answers: <see cref="FakeLlmReply.Status"/>, <see cref="FakeLlmReply.Malformed"/>,
+    /// <see cref="FakeLlmReply.Hang"/> or a delay; any other reply means a normal answer.
+    /// </summary>
+    public void EnqueueEmbed(params FakeLlmReply[] replies)
+    {
+        foreach (var reply in replies)
+        {
+            _embedReplies.Enqueue(reply);
+        }
     }
 
     public static async Task<FakeOllamaServer> StartAsync(CancellationToken cancellationToken = default)
@@ -107,20 +139,89 @@ public sealed class FakeOllamaServer : FakeLlmServer
 
     private async Task EmbedAsync(HttpContext context)
     {
-        using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
-        var root = document.RootElement;
-        var inputs = root.GetProperty("input") is { ValueKind: JsonValueKind.Array } array
-            ? array.EnumerateArray().Select(e => e.GetString() ?? string.Empty).ToArray()
-            : [root.GetProperty("input").GetString() ?? string.Empty];
+        JsonElement root;
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            await WriteJsonAsync(context, new { error = "invalid character in request body" }, StatusCodes.Status400BadRequest).ConfigureAwait(false);
+            return;
+        }
+
+        _embedRequests.Enqueue(root);
+        var scripted = _embedReplies.TryDequeue(out var queued) ? await UnwrapAsync(queued, context).ConfigureAwait(false) : FakeLlmReply.Text(string.Empty);
+        switch (scripted)
+        {
+            case null:
+                return;
+            case FakeStatusReply status:
+                await WriteJsonAsync(context, new { error = status.Message }, status.StatusCode).ConfigureAwait(false);
+                return;
+            case FakeMalformedReply malformed:
+                context.Response.ContentType = "application/json; charset=utf-8";
+                await context.Response.WriteAsync(malformed.Body, context.RequestAborted).ConfigureAwait(false);
+                return;
+        }
+
+        var model = root.TryGetProperty("model", out var m) ? m.GetString() : null;
+        if (string.IsNullOrEmpty(model))
+        {
+            await WriteJsonAsync(context, new { error = "model is required" }, StatusCodes.Status400BadRequest).ConfigureAwait(false);
+            return;
+        }
+
+        if (EmbeddingModels.Count > 0 && !EmbeddingModels.Contains(model))
+        {
+            await WriteJsonAsync(context, new { error = $"model \"{model}\" not found, try pulling it first" }, StatusCodes.Status404NotFound).ConfigureAwait(false);
+            return;
+        }
+
+        // input is a string or a list of strings (docs/api.md, "Generate Embeddings").
+        string[] inputs = root.TryGetProperty("input", out var input) ? input.ValueKind switch
+        {
+            JsonValueKind.Array => input.EnumerateArray().Select(e => e.GetString() ?? string.Empty).ToArray(),
+            JsonValueKind.String => [input.GetString() ?? string.Empty],
+            _ => [],
+        } : [];
         await WriteJsonAsync(context, new
         {
-            model = root.TryGetProperty("model", out var m) ? m.GetString() : ModelName,
-            embeddings = inputs.Select(i => Embed(i)).ToArray(),
+            model,
+            embeddings = inputs.Select(i => BagOfWords(i, EmbeddingDimensions)).ToArray(),
             total_duration = 14143917L,
             load_duration = 1019500L,
-            prompt_eval_count = inputs.Sum(i => Math.Max(1, i.Length / 4)),
+            prompt_eval_count = inputs.Sum(i => Math.Max(1, Words(i).Count())),
         }).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// A deterministic embedding that carries meaning: lower-cased words (stop words dropped, a plural s trimmed) hashed
+    /// into signed buckets and L2-normalised, so texts sharing words have a high cosine similarity.
+    /// </summary>
+    public static float[] BagOfWords(string text, int dimensions)
+    {
+        var vector = new float[dimensions];
+        foreach (var word in Words(text))
+        {
+            var hash = 2166136261u;
+            foreach (var c in word)
+            {
+                hash = (hash ^ c) * 16777619u;
+            }
+
+            vector[hash % (uint)dimensions] += (hash & 0x8000_0000) == 0 ? 1f : -1f;
+        }
+
+        var norm = MathF.Sqrt(vector.Sum(v => v * v));
+        return norm == 0 ? vector : vector.Select(v => v / norm).ToArray();
+    }
+
+    private static IEnumerable<string> Words(string text) =>
+        Regex.Split(text.ToLowerInvariant(), "[^a-z0-9]+")
+            .Where(w => w.Length > 1 && !StopWords.Contains(w))
+            .Select(w => w.Length > 3 && w.EndsWith('s') ? w[..^1] : w);
 
     private static Dictionary<string, object?> Message(string content) => new() { ["role"] = "assistant", ["content"] = content };
 

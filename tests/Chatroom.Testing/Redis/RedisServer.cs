@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 
@@ -35,6 +36,9 @@ public sealed class RedisServer : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>For a TLS server (<see cref="StartTlsAsync"/>): the PEM file of the throwaway CA that signed its certificate.</summary>
+    public string? CaCertificateFile { get; private set; }
+
     /// <summary>Starts a server; <paramref name="arguments"/> are extra <c>redis-server</c> options (e.g. <c>--appendonly yes</c>).</summary>
     public static async Task<RedisServer> StartAsync(IEnumerable<string>? arguments = null, CancellationToken cancellationToken = default)
     {
@@ -49,6 +53,46 @@ public sealed class RedisServer : IAsyncDisposable
         catch
         {
             await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts a server that only speaks TLS (<c>--port 0 --tls-port</c>), with a certificate for
+    /// <c>localhost</c> and 127.0.0.1 signed by a CA made for this server alone (<see cref="CaCertificateFile"/>).
+    /// </summary>
+    public static async Task<RedisServer> StartTlsAsync(CancellationToken cancellationToken = default)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "chatroom-redis-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(directory);
+        var port = FreePort(clusterBus: false);
+        var portText = port.ToString(CultureInfo.InvariantCulture);
+        RedisServer? server = null;
+        try
+        {
+            var ca = Path.Combine(directory, "ca.crt");
+            var cert = Path.Combine(directory, "server.crt");
+            var key = Path.Combine(directory, "server.key");
+            await MakeCertificatesAsync(directory, cancellationToken);
+            server = new RedisServer(port, directory,
+                ["--port", "0", "--tls-port", portText, "--tls-cert-file", cert, "--tls-key-file", key, "--tls-ca-cert-file", ca, "--tls-auth-clients", "no"])
+            {
+                CaCertificateFile = ca,
+            };
+            await server.RestartAsync(cancellationToken);
+            return server;
+        }
+        catch
+        {
+            if (server is not null)
+            {
+                await server.DisposeAsync();
+            }
+            else
+            {
+                System.IO.Directory.Delete(directory, recursive: true);
+            }
+
             throw;
         }
     }
@@ -111,7 +155,9 @@ public sealed class RedisServer : IAsyncDisposable
 
     /// <summary>Sends one command with redis-cli and returns its output.</summary>
     public Task<string> CliAsync(params string[] arguments) =>
-        RunCliAsync(["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), .. arguments]);
+        RunCliAsync(CaCertificateFile is { } ca
+            ? ["--tls", "--cacert", ca, "-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), .. arguments]
+            : ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), .. arguments]);
 
     public async ValueTask DisposeAsync()
     {
@@ -158,7 +204,16 @@ public sealed class RedisServer : IAsyncDisposable
             {
                 using var client = new TcpClient();
                 await client.ConnectAsync(IPAddress.Loopback, Port, cancellationToken);
-                var stream = client.GetStream();
+                Stream stream = client.GetStream();
+                if (CaCertificateFile is not null)
+                {
+                    // Readiness probe only: whether the certificate is trusted is what the client tests check.
+                    var ssl = new SslStream(stream, leaveInnerStreamOpen: false, static (_, _, _, _) => true);
+                    await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost" }, cancellationToken);
+                    stream = ssl;
+                }
+
+                await using var owned = stream;
                 await stream.WriteAsync("PING\r\n"u8.ToArray(), cancellationToken);
                 var buffer = new byte[64];
                 var read = await stream.ReadAsync(buffer, cancellationToken);
@@ -175,6 +230,10 @@ public sealed class RedisServer : IAsyncDisposable
             {
                 // Closed while starting.
             }
+            catch (System.Security.Authentication.AuthenticationException)
+            {
+                // TLS not ready yet.
+            }
 
             if (DateTime.UtcNow > deadline)
             {
@@ -182,6 +241,40 @@ public sealed class RedisServer : IAsyncDisposable
             }
 
             await Task.Delay(25, cancellationToken);
+        }
+    }
+
+    private static async Task MakeCertificatesAsync(string directory, CancellationToken cancellationToken)
+    {
+        await File.WriteAllTextAsync(Path.Combine(directory, "server.ext"),
+            "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
+            cancellationToken);
+        await OpenSslAsync(directory, cancellationToken, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=Chatroom test CA",
+            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+        await OpenSslAsync(directory, cancellationToken, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost");
+        await OpenSslAsync(directory, cancellationToken, "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+            "-CAcreateserial", "-out", "server.crt", "-days", "2", "-extfile", "server.ext");
+    }
+
+    private static async Task OpenSslAsync(string directory, CancellationToken cancellationToken, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("openssl") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("openssl did not start.");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var error = process.StandardError.ReadToEndAsync(timeout.Token);
+        await process.WaitForExitAsync(timeout.Token);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"openssl {arguments[0]} failed: {await output}{await error}");
         }
     }
 

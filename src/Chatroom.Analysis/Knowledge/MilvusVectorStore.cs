@@ -1,0 +1,311 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Chatroom.Analysis.Knowledge;
+
+/// <summary>
+/// Passages in a Milvus collection over its REST API v2 (<c>/v2/vectordb/…</c>). The collection is created on first
+/// write with the embedder's dimension: <c>id</c> VarChar primary key, <c>vector</c> FloatVector with a COSINE index,
+/// and <c>document_id</c>, <c>title</c>, <c>text</c> VarChar fields; creating it with an index also loads it. Every answer
+/// is the <c>{"code":0,"data":…}</c> envelope; any other code becomes a <see cref="MilvusException"/>.
+/// </summary>
+public sealed partial class MilvusVectorStore : IVectorStore, IDisposable
+{
+    public const string IdField = "id";
+    public const string VectorField = "vector";
+    public const string DocumentIdField = "document_id";
+    public const string TitleField = "title";
+    public const string TextField = "text";
+
+    /// <summary>VarChar limits, in bytes of UTF-8 (Milvus counts bytes); longer values are cut at a character boundary.</summary>
+    public const int MaxIdBytes = 128;
+    public const int MaxDocumentIdBytes = 64;
+    public const int MaxTitleBytes = 1024;
+    public const int MaxTextBytes = 16_384;
+
+    /// <summary>Rows per upsert request, far under Milvus's request size limit even at 4096 dimensions.</summary>
+    public const int UpsertBatchSize = 100;
+
+    private static readonly string[] OutputFields = [DocumentIdField, TitleField, TextField];
+
+    private readonly HttpClient _http;
+    private readonly MilvusConnection _connection;
+    private readonly TimeSpan _timeout;
+    private readonly ILogger<MilvusVectorStore> _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private volatile bool _ready;
+
+    /// <param name="http">The HTTP client; its own timeout should be infinite, <paramref name="timeout"/> applies per request.</param>
+    public MilvusVectorStore(HttpClient http, MilvusConnection connection, string collection, TimeSpan timeout, ILogger<MilvusVectorStore> logger)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentException.ThrowIfNullOrWhiteSpace(collection);
+        _http = http;
+        _connection = connection;
+        Collection = collection;
+        _timeout = timeout;
+        _logger = logger;
+    }
+
+    public string Collection { get; }
+
+    /// <summary>Where Milvus is (without the token).</summary>
+    public MilvusConnection Connection => _connection;
+
+    public async Task UpsertAsync(IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        var dimension = records[0].Vector.Length;
+        if (dimension == 0 || records.Any(r => r.Vector.Length != dimension))
+        {
+            throw new ArgumentException("Every vector of one upsert must have the same, non-zero dimension.", nameof(records));
+        }
+
+        await EnsureCollectionAsync(dimension, create: true, cancellationToken).ConfigureAwait(false);
+        foreach (var batch in records.Chunk(UpsertBatchSize))
+        {
+            var rows = new JsonArray();
+            foreach (var record in batch)
+            {
+                rows.Add(new JsonObject
+                {
+                    [IdField] = Cut(record.Id, MaxIdBytes),
+                    [VectorField] = new JsonArray(record.Vector.Select(v => (JsonNode?)v).ToArray()),
+                    [DocumentIdField] = Cut(record.DocumentId, MaxDocumentIdBytes),
+                    [TitleField] = Cut(record.Title, MaxTitleBytes),
+                    [TextField] = Cut(record.Text, MaxTextBytes),
+                });
+            }
+
+            await PostAsync("entities/upsert", new JsonObject { ["data"] = rows }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<IReadOnlyList<(VectorRecord Record, double Score)>> SearchAsync(float[] vector, int k, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(vector);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        if (!await EnsureCollectionAsync(vector.Length, create: false, cancellationToken).ConfigureAwait(false))
+        {
+            return [];
+        }
+
+        var data = await PostAsync("entities/search", new JsonObject
+        {
+            ["data"] = new JsonArray(new JsonArray(vector.Select(v => (JsonNode?)v).ToArray())),
+            ["annsField"] = VectorField,
+            ["limit"] = k,
+            ["outputFields"] = new JsonArray(OutputFields.Select(f => (JsonNode?)f).ToArray()),
+            ["searchParams"] = new JsonObject { ["metricType"] = "COSINE" },
+        }, cancellationToken).ConfigureAwait(false);
+
+        var hits = new List<(VectorRecord, double)>();
+        if (data.ValueKind != JsonValueKind.Array)
+        {
+            return hits;
+        }
+
+        foreach (var hit in data.EnumerateArray())
+        {
+            // With COSINE the distance is the similarity itself: higher is closer. Like the embedded index, unrelated
+            // passages (similarity ≤ 0) are not hits.
+            var score = hit.GetProperty("distance").GetDouble();
+            if (score <= 0)
+            {
+                continue;
+            }
+
+            var record = new VectorRecord(
+                hit.GetProperty(IdField).ToString(),
+                String(hit, DocumentIdField),
+                String(hit, TitleField),
+                String(hit, TextField),
+                []);
+            hits.Add((record, score));
+        }
+
+        return hits;
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    /// <summary>True when the collection exists (and is loaded); creates it first when <paramref name="create"/>.</summary>
+    private async Task<bool> EnsureCollectionAsync(int dimension, bool create, CancellationToken cancellationToken)
+    {
+        if (_ready)
+        {
+            return true;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_ready)
+            {
+                return true;
+            }
+
+            var has = await PostAsync("collections/has", new JsonObject(), cancellationToken).ConfigureAwait(false);
+            if (has.TryGetProperty("has", out var exists) && exists.ValueKind == JsonValueKind.True)
+            {
+                // A collection created by someone else (or released) may not be in memory; loading a loaded one is a no-op.
+                await PostAsync("collections/load", new JsonObject(), cancellationToken).ConfigureAwait(false);
+                LogCollectionLoaded(_logger, Collection, _connection.Database);
+            }
+            else if (create)
+            {
+                await PostAsync("collections/create", CreateRequest(dimension), cancellationToken).ConfigureAwait(false);
+                LogCollectionCreated(_logger, Collection, _connection.Database, dimension);
+            }
+            else
+            {
+                return false;
+            }
+
+            _ready = true;
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static JsonObject CreateRequest(int dimension)
+    {
+        static JsonObject VarChar(string name, int maxBytes, bool primary = false) => new()
+        {
+            ["fieldName"] = name,
+            ["dataType"] = "VarChar",
+            ["isPrimary"] = primary,
+            ["elementTypeParams"] = new JsonObject { ["max_length"] = maxBytes.ToString(CultureInfo.InvariantCulture) },
+        };
+
+        return new JsonObject
+        {
+            ["schema"] = new JsonObject
+            {
+                ["autoId"] = false,
+                ["enableDynamicField"] = false,
+                ["fields"] = new JsonArray(
+                    VarChar(IdField, MaxIdBytes, primary: true),
+                    new JsonObject
+                    {
+                        ["fieldName"] = VectorField,
+                        ["dataType"] = "FloatVector",
+                        ["elementTypeParams"] = new JsonObject { ["dim"] = dimension.ToString(CultureInfo.InvariantCulture) },
+                    },
+                    VarChar(DocumentIdField, MaxDocumentIdBytes),
+                    VarChar(TitleField, MaxTitleBytes),
+                    VarChar(TextField, MaxTextBytes)),
+            },
+            ["indexParams"] = new JsonArray(new JsonObject
+            {
+                ["fieldName"] = VectorField,
+                ["indexName"] = VectorField,
+                ["metricType"] = "COSINE",
+                ["params"] = new JsonObject { ["index_type"] = "AUTOINDEX" },
+            }),
+        };
+    }
+
+    /// <summary>Posts to <c>/v2/vectordb/{operation}</c> and returns the envelope's <c>data</c> (undefined when absent).</summary>
+    private async Task<JsonElement> PostAsync(string operation, JsonObject body, CancellationToken cancellationToken)
+    {
+        body["dbName"] = _connection.Database;
+        body["collectionName"] = Collection;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_timeout);
+        var uri = new Uri(_connection.Endpoint, "v2/vectordb/" + operation);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = JsonContent.Create(body) };
+            request.Headers.Add("Request-Timeout", ((int)Math.Ceiling(_timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
+            if (_connection.Token is { } token)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+
+            using var response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+            var text = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+            JsonElement root;
+            try
+            {
+                using var document = JsonDocument.Parse(text);
+                root = document.RootElement.Clone();
+            }
+            catch (JsonException ex)
+            {
+                throw new KnowledgeBackendException($"Milvus at {uri} answered {(int)response.StatusCode} with something that is not JSON: {Truncate(text)}", ex);
+            }
+
+            // Milvus answers errors inside a 200 as often as with an HTTP error status (401 for authentication).
+            var code = root.TryGetProperty("code", out var codeElement) && codeElement.TryGetInt32(out var value) ? value : (int?)null;
+            if (code is not (0 or 200))
+            {
+                var message = root.TryGetProperty("message", out var m) ? m.GetString() ?? string.Empty : Truncate(text);
+                if (code is { } milvusCode)
+                {
+                    throw new MilvusException($"{operation} on {_connection.Database}.{Collection}", milvusCode, message);
+                }
+
+                throw new KnowledgeBackendException($"Milvus at {uri} answered {(int)response.StatusCode} without a code: {message}");
+            }
+
+            return root.TryGetProperty("data", out var data) ? data : default;
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new KnowledgeBackendException($"Milvus at {uri} did not answer within {_timeout.TotalSeconds:0.#} s (Chatroom:Knowledge:RequestTimeout).", ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new KnowledgeBackendException($"Milvus at {uri} is unreachable: {ex.Message}", ex);
+        }
+    }
+
+    private static string String(JsonElement hit, string field) =>
+        hit.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : string.Empty;
+
+    /// <summary>At most <paramref name="maxBytes"/> bytes of UTF-8, never splitting a character.</summary>
+    internal static string Cut(string value, int maxBytes)
+    {
+        if (Encoding.UTF8.GetByteCount(value) <= maxBytes)
+        {
+            return value;
+        }
+
+        var bytes = 0;
+        var end = 0;
+        foreach (var rune in value.EnumerateRunes())
+        {
+            if (bytes + rune.Utf8SequenceLength > maxBytes)
+            {
+                break;
+            }
+
+            bytes += rune.Utf8SequenceLength;
+            end += rune.Utf16SequenceLength;
+        }
+
+        return value[..end];
+    }
+
+    private static string Truncate(string text) => text.Length <= 300 ? text : text[..300];
+
+    [LoggerMessage(EventId = 5302, Level = LogLevel.Information, Message = "Created Milvus collection {Collection} in database {Database} for {Dimension}-dimensional vectors (COSINE)")]
+    private static partial void LogCollectionCreated(ILogger logger, string collection, string database, int dimension);
+
+    [LoggerMessage(EventId = 5303, Level = LogLevel.Information, Message = "Using existing Milvus collection {Collection} in database {Database}")]
+    private static partial void LogCollectionLoaded(ILogger logger, string collection, string database);
+}
