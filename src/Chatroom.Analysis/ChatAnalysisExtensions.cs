@@ -28,6 +28,8 @@ public static class ChatAnalysisExtensions
 
         builder.Services.AddSingleton(_ => ModerationLexicon.Default);
         builder.Services.AddSingleton<EmbeddedModerator>();
+        builder.Services.AddSingleton<TokenUsageRecorder>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TokenUsageRecorder>());
         builder.Services.AddSingleton<LlmMetrics>();
         builder.Services.AddSingleton<AnalysisMetrics>();
         builder.Services.AddSingleton<TrendWatcher>();

@@ -259,4 +259,26 @@ public sealed class AgentModelTests : IAsyncLifetime
         var routing = _ollama.Requests.First(r => r.TryGetProperty("format", out _));
         Assert.Contains("- librarian: questions about the library", routing.GetProperty("messages")[0].GetProperty("content").GetString());
     }
+
+    [Fact]
+    public async Task TokensSpentReachTheAdminTimeSeries()
+    {
+        _ollama.Enqueue(FakeLlmReply.Text("Hello there.", promptTokens: 300, completionTokens: 20));
+        await using var ana = await _host.Api.ConnectAsync("ana");
+        await ana.InvokeAsync("JoinRoom", "lobby", null);
+        await ana.InvokeAsync("SendMessage", "lobby", "@assistant hi", "tk-1");
+        await AgentTests.AgentReplyAsync(ana, "assistant");
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        long tokens;
+        do
+        {
+            await Task.Delay(500);
+            var series = await _host.Api.GetJsonAsync("/api/admin/timeseries?minutes=5", _admin);
+            tokens = series["points"]!.AsArray().Sum(p => p!["llmTokens"]!.GetValue<long>());
+        }
+        while (tokens < 320 && DateTime.UtcNow < deadline);
+
+        Assert.Equal(320, tokens);
+    }
 }

@@ -15,8 +15,11 @@ public sealed class LlmMetrics
     private readonly Histogram<double> _latency;
     private readonly Counter<long> _tokens;
 
-    public LlmMetrics(IMeterFactory meterFactory)
+    private readonly TokenUsageRecorder? _usage;
+
+    public LlmMetrics(IMeterFactory meterFactory, TokenUsageRecorder? usage = null)
     {
+        _usage = usage;
         var meter = meterFactory.Create(MeterName);
         _requests = meter.CreateCounter<long>("chatroom.llm.requests", "{request}", "LLM requests by model, purpose and outcome.");
         _latency = meter.CreateHistogram<double>("chatroom.llm.latency", "s", "LLM request latency, including retries.", advice: Core.Chat.ChatMetrics.SecondsBuckets);
@@ -32,6 +35,7 @@ public sealed class LlmMetrics
 
     public void Tokens(string model, string purpose, long prompt, long completion)
     {
+        _usage?.Add(prompt + completion);
         if (prompt > 0)
         {
             _tokens.Add(prompt, new TagList { { "model", model }, { "purpose", purpose }, { "kind", "prompt" } });

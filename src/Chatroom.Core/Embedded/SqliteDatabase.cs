@@ -109,6 +109,12 @@ public sealed class SqliteDatabase : IAsyncDisposable
         );
         CREATE INDEX verdicts_at ON verdicts (at);
         """,
+        """
+        CREATE TABLE llm_usage (
+            minute INTEGER PRIMARY KEY,
+            tokens INTEGER NOT NULL
+        );
+        """,
     ];
 
     private readonly string _connectionString;

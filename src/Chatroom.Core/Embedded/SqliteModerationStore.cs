@@ -60,24 +60,54 @@ public sealed class SqliteModerationStore(SqliteDatabase database) : IModeration
             await CountAsync(connection, room, now.AddHours(-1), cancellationToken),
             await CountAsync(connection, room, now.AddMinutes(-15), cancellationToken)), cancellationToken);
 
+    public Task RecordTokensAsync(DateTimeOffset minute, long tokens, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                INSERT INTO llm_usage (minute, tokens) VALUES ($minute, $tokens)
+                ON CONFLICT (minute) DO UPDATE SET tokens = tokens + excluded.tokens
+                """;
+            command.Parameters.AddWithValue("$minute", minute.ToUnixTimeMilliseconds() / 60_000);
+            command.Parameters.AddWithValue("$tokens", tokens);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
     public Task<IReadOnlyList<MinuteCounts>> GetMinuteSeriesAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<MinuteCounts>>(async connection =>
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = """
-                SELECT at / 60000, COUNT(*), SUM(mood = 'happy'), SUM(mood = 'neutral'), SUM(mood = 'sad'), SUM(safety = 'unsafe')
-                FROM verdicts WHERE at >= $since GROUP BY at / 60000 ORDER BY 1
-                """;
-            command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var series = new List<MinuteCounts>();
-            while (await reader.ReadAsync(cancellationToken))
+            var minutes = new SortedDictionary<long, MinuteCounts>();
+            await using (var command = connection.CreateCommand())
             {
-                series.Add(new MinuteCounts(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0) * 60_000), reader.GetInt64(1),
-                    reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5)));
+                command.CommandText = """
+                    SELECT at / 60000, COUNT(*), SUM(mood = 'happy'), SUM(mood = 'neutral'), SUM(mood = 'sad'), SUM(safety = 'unsafe')
+                    FROM verdicts WHERE at >= $since GROUP BY at / 60000
+                    """;
+                command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var minute = reader.GetInt64(0);
+                    minutes[minute] = new MinuteCounts(DateTimeOffset.FromUnixTimeMilliseconds(minute * 60_000), reader.GetInt64(1),
+                        reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
+                }
             }
 
-            return series;
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText = "SELECT minute, tokens FROM llm_usage WHERE minute >= $since";
+                command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds() / 60_000);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var minute = reader.GetInt64(0);
+                    minutes[minute] = (minutes.GetValueOrDefault(minute) ?? new MinuteCounts(DateTimeOffset.FromUnixTimeMilliseconds(minute * 60_000), 0, 0, 0, 0, 0))
+                        with { LlmTokens = reader.GetInt64(1) };
+                }
+            }
+
+            return minutes.Values.ToList();
         }, cancellationToken);
 
     public Task<FlagRecord> FlagAsync(FlagRecord flag, CancellationToken cancellationToken) =>

@@ -10,7 +10,10 @@ public interface IModerationStore
 
     Task<RoomAggregates> GetAggregatesAsync(string room, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Verdicts per minute across all rooms since <paramref name="since"/>, oldest first; minutes without any are left out.</summary>
+    /// <summary>Adds LLM tokens (prompt and completion, every purpose) spent in the minute starting at <paramref name="minute"/>.</summary>
+    Task RecordTokensAsync(DateTimeOffset minute, long tokens, CancellationToken cancellationToken);
+
+    /// <summary>Verdicts and LLM tokens per minute across all rooms since <paramref name="since"/>, oldest first; minutes with neither are left out.</summary>
     Task<IReadOnlyList<MinuteCounts>> GetMinuteSeriesAsync(DateTimeOffset since, CancellationToken cancellationToken);
 
     /// <summary>Adds a message to the review queue; returns the flag (the existing one when already flagged).</summary>

@@ -37,5 +37,5 @@ public sealed record VerdictCounts(
 /// <summary>A room's aggregates: all time and the rolling windows the trend alerts watch.</summary>
 public sealed record RoomAggregates(string Room, VerdictCounts AllTime, VerdictCounts LastHour, VerdictCounts Last15Minutes);
 
-/// <summary>Analysed messages in one minute (<see cref="Minute"/> is its start), by mood and safety.</summary>
-public sealed record MinuteCounts(DateTimeOffset Minute, long Messages, long Happy, long Neutral, long Sad, long Unsafe);
+/// <summary>Analysed messages in one minute (<see cref="Minute"/> is its start), by mood and safety, and the LLM tokens spent.</summary>
+public sealed record MinuteCounts(DateTimeOffset Minute, long Messages, long Happy, long Neutral, long Sad, long Unsafe, long LlmTokens = 0);

@@ -56,13 +56,22 @@ public sealed class RedisModerationStore(RedisClient client, IOptions<RedisBacke
         return 1
         """);
 
+    // KEYS: minute index, minute counters. ARGV: minute, tokens, ttl ms, oldest minute kept.
+    private static readonly RedisScript CountTokensScript = new("""
+        redis.call('ZADD', KEYS[1], ARGV[1], ARGV[1])
+        redis.call('HINCRBY', KEYS[2], 'tokens', ARGV[2])
+        redis.call('PEXPIRE', KEYS[2], ARGV[3])
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[4])
+        return 1
+        """);
+
     // KEYS: minute index. ARGV: first minute, minute key prefix.
     private static readonly RedisScript ReadSeriesScript = new("""
         local minutes = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')
         local out = {}
         for _, m in ipairs(minutes) do
-          local c = redis.call('HMGET', ARGV[2] .. m, 'n', 'happy', 'neutral', 'sad', 'unsafe')
-          if c[1] then table.insert(out, {m, c[1], c[2] or '0', c[3] or '0', c[4] or '0', c[5] or '0'}) end
+          local c = redis.call('HMGET', ARGV[2] .. m, 'n', 'happy', 'neutral', 'sad', 'unsafe', 'tokens')
+          if c[1] or c[6] then table.insert(out, {m, c[1] or '0', c[2] or '0', c[3] or '0', c[4] or '0', c[5] or '0', c[6] or '0'}) end
         end
         return out
         """);
@@ -190,6 +199,14 @@ public sealed class RedisModerationStore(RedisClient client, IOptions<RedisBacke
         return new RoomAggregates(room, total.ToCounts(), hour.ToCounts(), quarter.ToCounts());
     });
 
+    public Task RecordTokensAsync(DateTimeOffset minute, long tokens, CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
+    {
+        var m = minute.ToUnixTimeMilliseconds() / MinuteMs;
+        await client.EvalAsync(CountTokensScript, [_keys.ModerationMinutes, _keys.ModerationMinute(m)],
+            [m, tokens, (long)SeriesRetention.TotalMilliseconds, m - (long)SeriesRetention.TotalMinutes], cancellationToken);
+        return true;
+    });
+
     public Task<IReadOnlyList<MinuteCounts>> GetMinuteSeriesAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
         RedisPort.GuardAsync<IReadOnlyList<MinuteCounts>>(async () =>
         {
@@ -199,7 +216,7 @@ public sealed class RedisModerationStore(RedisClient client, IOptions<RedisBacke
             foreach (var row in reply.Items ?? [])
             {
                 series.Add(new MinuteCounts(DateTimeOffset.FromUnixTimeMilliseconds(row[0].AsInt64() * MinuteMs),
-                    row[1].AsInt64(), row[2].AsInt64(), row[3].AsInt64(), row[4].AsInt64(), row[5].AsInt64()));
+                    row[1].AsInt64(), row[2].AsInt64(), row[3].AsInt64(), row[4].AsInt64(), row[5].AsInt64(), row[6].AsInt64()));
             }
 
             return series;

@@ -104,6 +104,22 @@ public abstract class ModerationStoreContract : IAsyncLifetime
         Assert.DoesNotContain(await Store.GetMinuteSeriesAsync(minute.AddMinutes(1), CancellationToken.None), p => p.Minute == minute);
     }
 
+    [Fact]
+    public async Task TokensAddUpPerMinuteBesideTheVerdicts()
+    {
+        var minute = DateTimeOffset.FromUnixTimeMilliseconds(Now.ToUnixTimeMilliseconds() / 60_000 * 60_000)
+            .AddMinutes(-600 - Random.Shared.Next(0, 600));
+        await Store.RecordTokensAsync(minute, 100, CancellationToken.None);
+        await Store.RecordTokensAsync(minute, 50, CancellationToken.None);
+        await Store.SaveVerdictAsync(Verdict(7, "sad", false, minute.AddMinutes(1).AddSeconds(5)), CancellationToken.None);
+
+        var series = (await Store.GetMinuteSeriesAsync(minute, CancellationToken.None))
+            .Where(p => p.Minute >= minute && p.Minute <= minute.AddMinutes(1)).ToList();
+        Assert.Equal(
+            [new MinuteCounts(minute, 0, 0, 0, 0, 0, 150), new MinuteCounts(minute.AddMinutes(1), 1, 0, 0, 1, 0)],
+            series);
+    }
+
     private FlagRecord NewFlag(long messageId, string? room = null) => new(
         0, room ?? Room, messageId, "author-" + messageId, "Author " + messageId, "text of " + messageId, "unsafe share high",
         ["harassment", "spam"], 0.875, FlagStates.Open, Now, null, null);

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { addVerdict, describeAlert, fillMinutes, formatPercent, formatRate, moodShares, ratePerMinute, topCategories } from '../src/admin/series';
 
 const now = Date.UTC(2026, 10, 22, 12, 30, 20);
-const point = (minute: number, messages: number, unsafe = 0) => ({
-  minute: new Date(Date.UTC(2026, 10, 22, 12, minute)).toISOString(), messages, happy: messages - unsafe, neutral: 0, sad: unsafe, unsafe,
+const point = (minute: number, messages: number, unsafe = 0, llmTokens = 0) => ({
+  minute: new Date(Date.UTC(2026, 10, 22, 12, minute)).toISOString(), messages, happy: messages - unsafe, neutral: 0, sad: unsafe, unsafe, llmTokens,
 });
 
 describe('fillMinutes', () => {
@@ -13,6 +13,12 @@ describe('fillMinutes', () => {
     expect(series.starts[4]).toBe(Date.UTC(2026, 10, 22, 12, 30));
     expect(series.messages).toEqual([0, 0, 4, 0, 2]);
     expect(series.unsafe).toEqual([0, 0, 1, 0, 0]);
+  });
+
+  it('carries the tokens spent per minute', () => {
+    const series = fillMinutes([point(29, 1, 0, 640), point(30, 0, 0, 120)], 3, now);
+    expect(series.llmTokens).toEqual([0, 640, 120]);
+    expect(ratePerMinute(series.llmTokens, 2)).toBe(380);
   });
 
   it('drops points outside the window', () => {

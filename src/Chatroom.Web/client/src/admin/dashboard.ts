@@ -20,7 +20,7 @@ export class DashboardPage implements AdminPage {
   private readonly users = new Tile('kpi-users', 'Users online');
   private readonly rate = new Tile('kpi-messages-per-minute', 'Messages / min', 'analysed, average of the last 5 min');
   private readonly unsafeRate = new Tile('kpi-unsafe-per-minute', 'Unsafe / min', 'average of the last 5 min');
-  private readonly tokens = new Tile('kpi-llm-tokens', 'LLM tokens / min', 'no server series yet');
+  private readonly tokens = new Tile('kpi-llm-tokens', 'LLM tokens / min', 'average of the last 5 min');
   private readonly activity: ActivityChart;
   private readonly mood: MoodChart;
   private readonly alerts: HTMLUListElement;
@@ -134,8 +134,10 @@ export class DashboardPage implements AdminPage {
     this.mood.update(this.series);
     this.rate.set(formatRate(ratePerMinute(this.series.messages)));
     this.unsafeRate.set(formatRate(ratePerMinute(this.series.unsafe)));
-    const model = [...this.tiers].some((t) => t !== 'embedded');
-    this.tokens.set('n/a', model ? 'a model answers, but the server has no token series yet' : 'no model configured: verdicts come from the embedded classifier');
+    const spent = this.series.llmTokens.reduce((sum, n) => sum + n, 0);
+    const model = spent > 0 || [...this.tiers].some((t) => t !== 'embedded');
+    if (model) this.tokens.set(formatRate(ratePerMinute(this.series.llmTokens)), 'average of the last 5 min (moderation, agents, routing, embeddings)');
+    else this.tokens.set('n/a', 'no model configured: verdicts come from the embedded classifier');
   }
 
   private renderHealth(rooms: readonly RoomSummary[], analyses: readonly (RoomAnalysis | null)[]): void {

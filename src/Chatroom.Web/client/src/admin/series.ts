@@ -11,6 +11,7 @@ export interface MinuteSeries {
   happy: number[];
   neutral: number[];
   sad: number[];
+  llmTokens: number[];
 }
 
 export function minuteStart(ms: number): number {
@@ -21,7 +22,7 @@ export function minuteStart(ms: number): number {
 export function fillMinutes(points: readonly MinutePoint[], minutes: number, now: number): MinuteSeries {
   const last = minuteStart(now);
   const first = last - (minutes - 1) * minuteMs;
-  const series: MinuteSeries = { starts: [], messages: [], unsafe: [], happy: [], neutral: [], sad: [] };
+  const series: MinuteSeries = { starts: [], messages: [], unsafe: [], happy: [], neutral: [], sad: [], llmTokens: [] };
   const byStart = new Map<number, MinutePoint>();
   for (const p of points) {
     const start = minuteStart(Date.parse(p.minute));
@@ -35,6 +36,7 @@ export function fillMinutes(points: readonly MinutePoint[], minutes: number, now
     series.happy.push(p?.happy ?? 0);
     series.neutral.push(p?.neutral ?? 0);
     series.sad.push(p?.sad ?? 0);
+    series.llmTokens.push(p?.llmTokens ?? 0);
   }
   return series;
 }
@@ -48,7 +50,7 @@ export function addVerdict(series: MinuteSeries, verdict: Pick<Verdict, 'mood' |
   if (series.starts.length === 0) return;
   while (series.starts[series.starts.length - 1]! < start) {
     const next = series.starts[series.starts.length - 1]! + minuteMs;
-    for (const key of ['starts', 'messages', 'unsafe', 'happy', 'neutral', 'sad'] as const) {
+    for (const key of ['starts', 'messages', 'unsafe', 'happy', 'neutral', 'sad', 'llmTokens'] as const) {
       series[key].shift();
       series[key].push(key === 'starts' ? next : 0);
     }

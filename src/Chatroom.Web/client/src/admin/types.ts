@@ -36,6 +36,8 @@ export interface MinutePoint {
   neutral: number;
   sad: number;
   unsafe: number;
+  /** LLM tokens spent in the minute (moderation, agents, routing, embeddings). */
+  llmTokens: number;
 }
 
 export interface TimeSeries {
