@@ -24,6 +24,14 @@ public sealed class ChatOptions
     [Range(1, 10_000)]
     public int Burst { get; set; } = 20;
 
+    /// <summary>Sustained messages per second per user, across all of the user's connections on a node.</summary>
+    [Range(0.01, 10_000)]
+    public double UserMessagesPerSecond { get; set; } = 15;
+
+    /// <summary>Messages a user may send at once across connections.</summary>
+    [Range(1, 10_000)]
+    public int UserBurst { get; set; } = 30;
+
     /// <summary>Messages <c>JoinRoom</c> returns as recent history.</summary>
     [Range(1, 500)]
     public int JoinHistory { get; set; } = 50;

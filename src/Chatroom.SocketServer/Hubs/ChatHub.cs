@@ -37,7 +37,8 @@ public sealed class ChatHub(
     public override async Task OnConnectedAsync()
     {
         var identity = Context.User.ToChatIdentity() ?? throw new HubException($"{ErrorCodes.Unauthorized}: sign in first");
-        connections.Add(Context.ConnectionId, new ConnectionState(identity, new TokenBucket(_chat.MessagesPerSecond, _chat.Burst, time)));
+        var user = connections.BudgetOf(identity.UserId, () => new UserBudget(new TokenBucket(_chat.UserMessagesPerSecond, _chat.UserBurst, time)));
+        connections.Add(Context.ConnectionId, new ConnectionState(identity, new TokenBucket(_chat.MessagesPerSecond, _chat.Burst, time), user));
         metrics.ConnectionOpened();
         await presence.ConnectAsync(Entry(identity.UserId, identity.Name), Context.ConnectionAborted);
         if (identity.IsAdmin)
@@ -166,20 +167,20 @@ public sealed class ChatHub(
                 throw new ChatException(ErrorCodes.Muted, $"you are muted in '{room}' for {Seconds(left)} s more", left);
             }
 
-            if (found.SlowModeSeconds > 0 && state.SlowModeWait(room, found.SlowModeSeconds, now) is { } wait && wait > TimeSpan.Zero)
+            if (found.SlowModeSeconds > 0 && state.User.SlowModeWait(room, found.SlowModeSeconds, now) is { } wait && wait > TimeSpan.Zero)
             {
                 throw new ChatException(ErrorCodes.SlowMode, $"slow mode is on; wait {Seconds(wait)} s", wait);
             }
         }
 
-        if (!state.Rate.TryTake(out var retryAfter))
+        if (!state.Rate.TryTake(out var retryAfter) || !state.User.Rate.TryTake(out retryAfter))
         {
             throw new ChatException(ErrorCodes.RateLimited, $"wait {Seconds(retryAfter)} s", retryAfter);
         }
 
         chat.ValidateText(text);
         var result = await chat.PostAsync(new NewMessage(room, identity.UserId, identity.Name, MessageKind.User, text, clientMessageId), ct);
-        state.Sent(room, now);
+        state.User.Sent(room, now);
         var stored = result.Message;
         return new SendMessageResult(stored.Room, stored.Id, stored.SentAt, result.Duplicate);
     }

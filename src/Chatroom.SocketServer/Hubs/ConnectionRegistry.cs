@@ -2,16 +2,34 @@ using System.Collections.Concurrent;
 
 namespace Chatroom.SocketServer.Hubs;
 
-/// <summary>The state of this node's hub connections, by connection id.</summary>
+/// <summary>The state of this node's hub connections, by connection id, and what a user's connections share.</summary>
 public sealed class ConnectionRegistry
 {
     private readonly ConcurrentDictionary<string, ConnectionState> _connections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, UserBudget> _users = new(StringComparer.Ordinal);
+
+    /// <summary>The budget a user's connections on this node share (rate across connections, slow mode per room).</summary>
+    public UserBudget BudgetOf(string userId, Func<UserBudget> create) => _users.GetOrAdd(userId, _ => create());
 
     public int Count => _connections.Count;
 
     public void Add(string connectionId, ConnectionState state) => _connections[connectionId] = state;
 
-    public ConnectionState? Remove(string connectionId) => _connections.TryRemove(connectionId, out var state) ? state : null;
+    /// <summary>Removes the connection, and its user's budget once the user has no connection left on this node.</summary>
+    public ConnectionState? Remove(string connectionId)
+    {
+        if (!_connections.TryRemove(connectionId, out var state))
+        {
+            return null;
+        }
+
+        if (!_connections.Values.Any(c => c.Identity.UserId == state.Identity.UserId))
+        {
+            _users.TryRemove(state.Identity.UserId, out _);
+        }
+
+        return state;
+    }
 
     public ConnectionState? Get(string connectionId) => _connections.GetValueOrDefault(connectionId);
 }

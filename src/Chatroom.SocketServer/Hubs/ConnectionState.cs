@@ -3,17 +3,18 @@ using Chatroom.Core.Chat;
 
 namespace Chatroom.SocketServer.Hubs;
 
-/// <summary>What one hub connection holds on this node: who it is, its rooms and its budgets.</summary>
-public sealed class ConnectionState(ChatIdentity identity, TokenBucket rate)
+/// <summary>What one hub connection holds on this node: who it is, its rooms, its own rate and its user's shared budget.</summary>
+public sealed class ConnectionState(ChatIdentity identity, TokenBucket rate, UserBudget user)
 {
     private readonly Lock _gate = new();
     private readonly HashSet<string> _rooms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _lastTyping = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, DateTimeOffset> _lastSent = new(StringComparer.Ordinal);
 
     public ChatIdentity Identity { get; } = identity;
 
     public TokenBucket Rate { get; } = rate;
+
+    public UserBudget User { get; } = user;
 
     public bool IsIn(string room)
     {
@@ -48,7 +49,6 @@ public sealed class ConnectionState(ChatIdentity identity, TokenBucket rate)
         lock (_gate)
         {
             _lastTyping.Remove(room);
-            _lastSent.Remove(room);
             return _rooms.Remove(room);
         }
     }
@@ -76,22 +76,4 @@ public sealed class ConnectionState(ChatIdentity identity, TokenBucket rate)
         }
     }
 
-    /// <summary>How long until slow mode lets this connection post in the room again (zero: now).</summary>
-    public TimeSpan SlowModeWait(string room, int slowModeSeconds, DateTimeOffset now)
-    {
-        lock (_gate)
-        {
-            return _lastSent.TryGetValue(room, out var last) && now - last < TimeSpan.FromSeconds(slowModeSeconds)
-                ? TimeSpan.FromSeconds(slowModeSeconds) - (now - last)
-                : TimeSpan.Zero;
-        }
-    }
-
-    public void Sent(string room, DateTimeOffset now)
-    {
-        lock (_gate)
-        {
-            _lastSent[room] = now;
-        }
-    }
 }
