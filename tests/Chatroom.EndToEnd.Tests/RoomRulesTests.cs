@@ -91,6 +91,8 @@ public sealed class RoomRulesTests : IAsyncLifetime
         using var locked = await _host.Api.SendAsync(HttpMethod.Put, "/api/admin/rooms/rules/settings", _admin, new { locked = true });
         Assert.Equal(204, (int)locked.StatusCode);
 
+        var updated = await ana.WaitForEventAsync("roomUpdated");
+        Assert.True(updated.GetProperty("locked").GetBoolean());
         var refusal = await Assert.ThrowsAsync<HubInvocationException>(() => ana.InvokeAsync("SendMessage", "rules", "hello?", "l-1"));
         Assert.Equal("room_locked", refusal.Code);
         await using var admin = await _host.Api.ConnectWithTokenAsync(_admin);

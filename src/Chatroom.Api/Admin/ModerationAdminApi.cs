@@ -1,3 +1,4 @@
+using Chatroom.Core.Bus;
 using Chatroom.Core.Chat;
 using Chatroom.Core.Errors;
 using Chatroom.Core.Moderation;
@@ -12,6 +13,9 @@ namespace Chatroom.Api.Admin;
 /// <summary>Admin moderation: room analysis, the review queue, the audit log and room controls.</summary>
 public static class ModerationAdminApi
 {
+    /// <summary>The room event telling clients its rules changed: <c>{room, slowModeSeconds, locked}</c>.</summary>
+    public const string RoomUpdatedEvent = "roomUpdated";
+
     private const int MaxReasonLength = 500;
     private const int MaxMuteSeconds = 7 * 24 * 3600;
     private const int MaxSlowModeSeconds = 3600;
@@ -131,7 +135,7 @@ public static class ModerationAdminApi
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> UpdateSettings(
-        string room, RoomSettings request, HttpContext context, ChatService chat, IRoomStore rooms, ModerationActions actions, CancellationToken ct)
+        string room, RoomSettings request, HttpContext context, ChatService chat, IRoomStore rooms, ModerationActions actions, IChatBus bus, CancellationToken ct)
     {
         var found = await chat.GetRoomAsync(room, ct);
         var slow = request.SlowModeSeconds ?? found.SlowModeSeconds;
@@ -153,6 +157,7 @@ public static class ModerationAdminApi
             await actions.AuditAsync(admin, locked ? "lock" : "unlock", room, null, null, "room settings", null, ct);
         }
 
+        await bus.PublishAsync(new ChatEvent(RoomUpdatedEvent, room, ChatJson.ToElement(new { room, slowModeSeconds = slow, locked })), ct);
         return TypedResults.NoContent();
     }
 

@@ -18,6 +18,13 @@ import type {
   TypingEvent,
 } from './types';
 
+/** The payload of `roomUpdated`: the room's rules as they are now. */
+export interface RoomUpdatedEvent {
+  room: string;
+  slowModeSeconds: number;
+  locked: boolean;
+}
+
 export interface HubEvents {
   message(message: ChatMessage): void;
   messageHidden(event: MessageHiddenEvent): void;
@@ -25,6 +32,8 @@ export interface HubEvents {
   typing(event: TypingEvent): void;
   system(event: SystemEvent): void;
   agentDelta?(event: AgentDeltaEvent): void;
+  /** A room's slow mode or lock changed. */
+  roomUpdated?(event: RoomUpdatedEvent): void;
   /** Admins only: live moderation verdicts and trend alerts. */
   analysis?(event: AnalysisEvent): void;
   reconnecting(): void;
@@ -57,6 +66,7 @@ export class ChatHub {
     this.connection.on('typing', (e: TypingEvent) => events.typing(e));
     this.connection.on('system', (e: SystemEvent) => events.system(e));
     this.connection.on('agentDelta', (e: AgentDeltaEvent) => events.agentDelta?.(e));
+    this.connection.on('roomUpdated', (e: RoomUpdatedEvent) => events.roomUpdated?.(e));
     this.connection.on('analysis', (e: AnalysisEvent) => events.analysis?.(e));
     this.connection.onreconnecting(() => events.reconnecting());
     this.connection.onreconnected(() => events.reconnected());

@@ -1,5 +1,5 @@
 import { ApiError, type ApiClient } from '../api';
-import { ChatHub } from '../hub';
+import { ChatHub, type RoomUpdatedEvent } from '../hub';
 import { backoffCodes, parseHubError, transientCodes, waitMs } from '../lib/errors';
 import { newClientMessageId } from '../lib/ids';
 import { firstId } from '../lib/messages';
@@ -49,6 +49,7 @@ export class ChatController implements ChatViewActions {
       typing: (e) => this.onTyping(e),
       system: (e) => this.onSystem(e),
       agentDelta: (e) => this.onAgentDelta(e),
+      roomUpdated: (e) => this.onRoomUpdated(e),
       reconnecting: () => this.onReconnecting(),
       reconnected: () => void this.onConnected(),
       closed: () => this.onClosed(),
@@ -369,6 +370,20 @@ export class ChatController implements ChatViewActions {
     if (!state) return;
     state.streams.add(event, Date.now());
     if (this.active === event.room) this.view.renderMessages(state, 'auto');
+  }
+
+  private onRoomUpdated(event: RoomUpdatedEvent): void {
+    const summary = this.rooms.get(event.room);
+    if (summary) {
+      summary.slowModeSeconds = event.slowModeSeconds;
+      summary.locked = event.locked;
+    }
+    const state = this.states.get(event.room);
+    if (state) {
+      state.slowModeSeconds = event.slowModeSeconds;
+      state.locked = event.locked;
+      if (this.active === event.room) this.view.renderRules(state, summary ?? null);
+    }
   }
 
   private onMessageHidden(event: MessageHiddenEvent): void {
