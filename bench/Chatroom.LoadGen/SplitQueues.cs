@@ -1,9 +1,7 @@
 using Chatroom.Core.Queues;
-using Chatroom.Standalone;
 using Chatroom.Testing.FakeLlm;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
+using Chatroom.Testing.Hosting;
+using Chatroom.Testing.Standalone;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Chatroom.LoadGen;
@@ -45,34 +43,13 @@ public static class SplitQueues
     private static async Task<(string Name, LoadResult Result, long Backlog)> RunScenarioAsync(
         string name, int clients, int perClient, Dictionary<string, string?> settings)
     {
-        var data = Path.Combine(Path.GetTempPath(), "chatroom-bench-" + Guid.NewGuid().ToString("N"));
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", ContentRootPath = AppContext.BaseDirectory });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Chatroom:DataDirectory"] = data,
-            ["Chatroom:Admin:Password"] = "bench",
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.AddChatroomStandalone();
-        var app = builder.Build();
-        app.MapChatroomStandalone();
-        await app.StartAsync();
-        try
-        {
-            var result = await ChatLoad.RunAsync(new Uri(app.Urls.First()), clients, perClient, "bench", TimeSpan.FromMilliseconds(125));
-            var backlog = await app.Services.GetRequiredService<IWorkQueue>().BacklogAsync(QueueNames.Analysis, CancellationToken.None);
-            Console.WriteLine($"{name}: {result.Messages} messages in {result.Seconds:F1} s, {result.Deliveries} deliveries");
-            Console.WriteLine("  " + ChatLoad.Summary("send→ack", [.. result.Acks]));
-            Console.WriteLine("  " + ChatLoad.Summary("send→delivered", [.. result.Fanout]));
-            return (name, result, backlog);
-        }
-        finally
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-            Directory.Delete(data, recursive: true);
-        }
+        using var data = new TempDirectory("chatroom-bench");
+        await using var host = await StandaloneHost.StartAsync(data.Path, settings);
+        var result = await ChatLoad.RunAsync(host.Address, clients, perClient, "bench", TimeSpan.FromMilliseconds(125));
+        var backlog = await host.Services.GetRequiredService<IWorkQueue>().BacklogAsync(QueueNames.Analysis, CancellationToken.None);
+        Console.WriteLine($"{name}: {result.Messages} messages in {result.Seconds:F1} s, {result.Deliveries} deliveries");
+        Console.WriteLine("  " + ChatLoad.Summary("send→ack", [.. result.Acks]));
+        Console.WriteLine("  " + ChatLoad.Summary("send→delivered", [.. result.Fanout]));
+        return (name, result, backlog);
     }
 }

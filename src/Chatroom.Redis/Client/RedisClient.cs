@@ -282,7 +282,10 @@ public sealed partial class RedisClient : IAsyncDisposable
         var slot = key is null ? -1 : HashSlot.Of(key);
         var node = slot < 0 ? AnyNode() : NodeForSlot(slot);
         var asking = false;
-        for (var attempt = 0; ; attempt++)
+        var redirects = 0;
+        var waits = 0;
+        var waitingSince = 0L;
+        while (true)
         {
             try
             {
@@ -294,8 +297,9 @@ public sealed partial class RedisClient : IAsyncDisposable
                 var connection = node.TryGetConnection(out var live) ? live : await node.GetConnectionAsync(cancellationToken);
                 return await connection.SendAsync(command, parser, asking, timeout: null, cancellationToken);
             }
-            catch (RedisServerException e) when (attempt < MaxRedirects && e.Prefix is "MOVED" or "ASK")
+            catch (RedisServerException e) when (redirects < MaxRedirects && e.Prefix is "MOVED" or "ASK")
             {
+                redirects++;
                 var (movedSlot, endpoint) = ParseRedirect(e.Message);
                 node = GetOrAddNode(endpoint);
                 asking = e.Prefix == "ASK";
@@ -310,9 +314,13 @@ public sealed partial class RedisClient : IAsyncDisposable
                     RequestTopologyRefresh();
                 }
             }
-            catch (RedisServerException e) when (attempt < MaxRedirects && e.Prefix is "TRYAGAIN" or "CLUSTERDOWN")
+            catch (RedisServerException e) when (e.Prefix is "TRYAGAIN" or "CLUSTERDOWN" && MayWaitForCluster(ref waitingSince))
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(50 * (attempt + 1)), cancellationToken);
+                // TRYAGAIN: a multi-key command whose keys are split by a slot migration in progress (some
+                // moved, some not, or missing); CLUSTERDOWN: a failover in progress. Both pass on their own,
+                // so wait (with backoff, up to the command timeout) and start again from the slot's owner.
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(20 << Math.Min(waits++, 4), 250)), cancellationToken);
+                redirects = 0;
                 asking = false;
                 node = slot < 0 ? AnyNode() : NodeForSlot(slot);
             }
@@ -323,6 +331,18 @@ public sealed partial class RedisClient : IAsyncDisposable
                 throw;
             }
         }
+    }
+
+    /// <summary>True while a command has been retrying TRYAGAIN/CLUSTERDOWN for less than the command timeout.</summary>
+    private bool MayWaitForCluster(ref long waitingSince)
+    {
+        var now = Environment.TickCount64;
+        if (waitingSince == 0)
+        {
+            waitingSince = now;
+        }
+
+        return now - waitingSince < (long)Options.CommandTimeout.TotalMilliseconds;
     }
 
     private async ValueTask<T> SendBlockingAsync<T>(RedisNode node, RedisCommand command, ReplyParser<T> parser, TimeSpan blockFor, bool asking, CancellationToken cancellationToken)
@@ -389,7 +409,7 @@ public sealed partial class RedisClient : IAsyncDisposable
         return _nodes[endpoint];
     }
 
-    private static (int Slot, RedisEndpoint Endpoint) ParseRedirect(string message)
+    internal static (int Slot, RedisEndpoint Endpoint) ParseRedirect(string message)
     {
         // "MOVED 3999 127.0.0.1:6381" / "ASK 3999 127.0.0.1:6381"
         var parts = message.Split(' ', StringSplitOptions.RemoveEmptyEntries);

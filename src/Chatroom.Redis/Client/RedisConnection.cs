@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Chatroom.Redis.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -77,11 +78,7 @@ internal sealed partial class RedisConnection : IAsyncDisposable
             {
                 var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
                 stream = ssl;
-                await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-                {
-                    TargetHost = options.SslHost ?? endpoint.Host,
-                    RemoteCertificateValidationCallback = options.AllowUntrustedCertificate ? static (_, _, _, _) => true : null,
-                }, timeout.Token);
+                await ssl.AuthenticateAsClientAsync(TlsOptions(options, endpoint), timeout.Token);
             }
 
             connection = new RedisConnection(endpoint, stream, options, onPush, logger);
@@ -109,6 +106,39 @@ internal sealed partial class RedisConnection : IAsyncDisposable
             var reason = e is OperationCanceledException ? $"no answer within {options.ConnectTimeout.TotalMilliseconds:0} ms" : e.Message;
             throw new RedisConnectionException($"Could not connect to Redis at {endpoint}: {reason}", e);
         }
+    }
+
+    /// <summary>
+    /// TLS settings: the system trust store by default; with <see cref="RedisOptions.SslCaFile"/> only the
+    /// CAs in that file are trusted roots (chain and host name still validated by <see cref="SslStream"/>).
+    /// </summary>
+    internal static SslClientAuthenticationOptions TlsOptions(RedisOptions options, RedisEndpoint endpoint)
+    {
+        var tls = new SslClientAuthenticationOptions { TargetHost = options.SslHost ?? endpoint.Host };
+        if (options.AllowUntrustedCertificate)
+        {
+            tls.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+        }
+        else if (options.SslCaFile is { } caFile)
+        {
+            var authorities = new X509Certificate2Collection();
+            authorities.ImportFromPemFile(caFile);
+            if (authorities.Count == 0)
+            {
+                throw new RedisConnectionException($"The sslCaFile '{caFile}' holds no certificate.");
+            }
+
+            var policy = new X509ChainPolicy
+            {
+                TrustMode = X509ChainTrustMode.CustomRootTrust,
+                // Private CAs rarely publish revocation lists; trust is limited to the given roots instead.
+                RevocationMode = X509RevocationMode.NoCheck,
+            };
+            policy.CustomTrustStore.AddRange(authorities);
+            tls.CertificateChainPolicy = policy;
+        }
+
+        return tls;
     }
 
     /// <summary>Writes the command and returns its pending reply; never blocks on the network.</summary>

@@ -20,6 +20,13 @@ public sealed record RedisOptions
     /// <summary>Server name checked against the TLS certificate; the endpoint's host when null.</summary>
     public string? SslHost { get; init; }
 
+    /// <summary>
+    /// A PEM file with the certificate authorities that may sign the server's certificate (a private CA),
+    /// trusted instead of the system store; the chain and the host name (<see cref="SslHost"/>) are still
+    /// checked. Null: the system store decides.
+    /// </summary>
+    public string? SslCaFile { get; init; }
+
     /// <summary>Accept any server certificate (self-signed test servers only).</summary>
     public bool AllowUntrustedCertificate { get; init; }
 
@@ -126,6 +133,7 @@ public sealed record RedisOptions
         "user" or "username" => options with { User = value },
         "ssl" => options with { Ssl = ParseBool(key, value) },
         "sslhost" => options with { SslHost = value },
+        "sslcafile" => options with { SslCaFile = value.Length > 0 ? value : throw new FormatException("Option 'sslCaFile' needs a file path.") },
         "defaultdatabase" or "db" => options with { Database = ParseInt(key, value) },
         "connecttimeout" => options with { ConnectTimeout = TimeSpan.FromMilliseconds(ParseInt(key, value)) },
         "synctimeout" or "asynctimeout" or "timeout" => options with { CommandTimeout = TimeSpan.FromMilliseconds(ParseInt(key, value)) },

@@ -14,7 +14,11 @@ internal sealed partial class RedisSubscriber(RedisClient client, ILogger<RedisS
 {
     private readonly ConcurrentDictionary<string, ChannelState> _channels = new();
     private readonly ConcurrentDictionary<RedisEndpoint, RedisNode> _nodes = new();
+    private const int MaxRedirects = 5;
+    private const int MaxFollowAttempts = 20;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly CancellationTokenSource _disposed = new();
 
     public async Task<IAsyncDisposable> SubscribeAsync(string channel, Action<string, string> handler, CancellationToken cancellationToken)
     {
@@ -40,20 +44,22 @@ internal sealed partial class RedisSubscriber(RedisClient client, ILogger<RedisS
 
     public async ValueTask DisposeAsync()
     {
+        await _disposed.CancelAsync();
         foreach (var node in _nodes.Values)
         {
             await node.DisposeAsync();
         }
 
         _gate.Dispose();
+        _disposed.Dispose();
     }
 
     private async Task SubscribeOnOwnerAsync(string channel, ChannelState state, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; ; attempt++)
+        var owner = (await client.NodeForKeyAsync(channel, cancellationToken)).Endpoint;
+        for (var redirects = 0; ; redirects++)
         {
-            var owner = await client.NodeForKeyAsync(channel, cancellationToken);
-            var node = _nodes.GetOrAdd(owner.Endpoint, endpoint =>
+            var node = _nodes.GetOrAdd(owner, endpoint =>
                 new RedisNode(endpoint, client.Options, logger, OnPush, ResubscribeAsync));
             var connection = await node.GetConnectionAsync(cancellationToken);
             try
@@ -62,9 +68,11 @@ internal sealed partial class RedisSubscriber(RedisClient client, ILogger<RedisS
                 state.Node = node;
                 return;
             }
-            catch (RedisServerException e) when (e.Prefix == "MOVED" && attempt < 3)
+            catch (RedisServerException e) when (e.Prefix == "MOVED" && redirects < MaxRedirects)
             {
-                await client.RefreshTopologyAsync(cancellationToken);
+                // The map is behind (the slot moved): subscribe where the server points, refresh the map for later.
+                owner = RedisClient.ParseRedirect(e.Message).Endpoint;
+                client.RequestTopologyRefresh();
             }
         }
     }
@@ -119,16 +127,67 @@ internal sealed partial class RedisSubscriber(RedisClient client, ILogger<RedisS
         }
     }
 
+    /// <summary>
+    /// Subscribes again at the channel's new owner after the server dropped it (slot moved). While a move is
+    /// being announced the nodes may disagree (MOVED back and forth), so failures are retried with backoff
+    /// for a while rather than leaving the channel silently unsubscribed.
+    /// </summary>
     private async Task FollowMovedChannelAsync(string channel, ChannelState state)
     {
+        CancellationToken token;
         try
         {
-            await client.RefreshTopologyAsync(CancellationToken.None);
-            await SubscribeOnOwnerAsync(channel, state, CancellationToken.None);
+            token = _disposed.Token;
         }
-        catch (RedisException e)
+        catch (ObjectDisposedException)
         {
-            LogFollowFailed(logger, channel, e.Message);
+            return;
+        }
+
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await _gate.WaitAsync(token);
+                try
+                {
+                    if (!_channels.TryGetValue(channel, out var current) || current != state)
+                    {
+                        return; // Unsubscribed meanwhile.
+                    }
+
+                    await client.RefreshTopologyAsync(token);
+                    await SubscribeOnOwnerAsync(channel, state, token);
+                    LogFollowed(logger, channel, state.Node?.Endpoint.ToString() ?? "?");
+                    return;
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+            catch (RedisException e) when (attempt < MaxFollowAttempts)
+            {
+                LogFollowRetry(logger, channel, e.Message);
+            }
+            catch (RedisException e)
+            {
+                LogFollowFailed(logger, channel, e.Message);
+                return;
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException && token.IsCancellationRequested)
+            {
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(50 << Math.Min(attempt, 5), 1000)), token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 
@@ -170,8 +229,14 @@ internal sealed partial class RedisSubscriber(RedisClient client, ILogger<RedisS
     [LoggerMessage(EventId = 3030, Level = LogLevel.Debug, Message = "Resubscribed to {Channel} on {Endpoint}")]
     private static partial void LogResubscribed(ILogger logger, string channel, string endpoint);
 
-    [LoggerMessage(EventId = 3031, Level = LogLevel.Warning, Message = "Could not follow channel {Channel} to its new shard: {Reason}")]
+    [LoggerMessage(EventId = 3031, Level = LogLevel.Error, Message = "Gave up following channel {Channel} to its new shard: {Reason}")]
     private static partial void LogFollowFailed(ILogger logger, string channel, string reason);
+
+    [LoggerMessage(EventId = 3033, Level = LogLevel.Information, Message = "Channel {Channel} moved; subscribed again on {Endpoint}")]
+    private static partial void LogFollowed(ILogger logger, string channel, string endpoint);
+
+    [LoggerMessage(EventId = 3034, Level = LogLevel.Warning, Message = "Could not follow channel {Channel} to its new shard yet; retrying: {Reason}")]
+    private static partial void LogFollowRetry(ILogger logger, string channel, string reason);
 
     [LoggerMessage(EventId = 3032, Level = LogLevel.Debug, Message = "Could not unsubscribe from {Channel}: {Reason}")]
     private static partial void LogUnsubscribeFailed(ILogger logger, string channel, string reason);

@@ -116,15 +116,17 @@ public sealed class RedisCluster : IAsyncDisposable
     /// <summary>Last step of a move: the target owns the slot, told to the target, the source, then every other master.</summary>
     public async Task FinishSlotMigrationAsync(int slot, RedisServer source, RedisServer target)
     {
-        var text = slot.ToString(CultureInfo.InvariantCulture);
-        var targetId = await IdOfAsync(target);
-        Expect("OK", await target.CliAsync("CLUSTER", "SETSLOT", text, "NODE", targetId));
-        Expect("OK", await source.CliAsync("CLUSTER", "SETSLOT", text, "NODE", targetId));
+        await AssignSlotAsync(slot, target, target);
+        await AssignSlotAsync(slot, target, source);
         foreach (var other in Nodes.Where(n => n != source && n != target))
         {
-            Expect("OK", await other.CliAsync("CLUSTER", "SETSLOT", text, "NODE", targetId));
+            await AssignSlotAsync(slot, target, other);
         }
     }
+
+    /// <summary><c>CLUSTER SETSLOT slot NODE owner</c> sent to one node (<paramref name="toldTo"/>) only.</summary>
+    public async Task AssignSlotAsync(int slot, RedisServer owner, RedisServer toldTo) =>
+        Expect("OK", await toldTo.CliAsync("CLUSTER", "SETSLOT", slot.ToString(CultureInfo.InvariantCulture), "NODE", await IdOfAsync(owner)));
 
     public async Task<string> IdOfAsync(RedisServer node) => (await node.CliAsync("CLUSTER", "MYID")).Trim();
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
-namespace Chatroom.Browser.Tests;
+namespace Chatroom.Testing.Standalone;
 
 /// <summary>The standalone host, composed exactly as its Program.cs does, on a loopback port and a data folder of the test's.</summary>
 public sealed class StandaloneHost : IAsyncDisposable
@@ -27,6 +27,8 @@ public sealed class StandaloneHost : IAsyncDisposable
     public int Port => Address.Port;
 
     public ChatApiClient Api { get; }
+
+    public IServiceProvider Services => _app.Services;
 
     /// <summary>The page URL for a path of the app, e.g. <c>Url("/admin")</c>.</summary>
     public string Url(string path = "/") => new Uri(Address, path).ToString();
