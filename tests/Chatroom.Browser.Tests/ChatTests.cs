@@ -16,6 +16,8 @@ public sealed class ChatTests(BrowserFixture browser) : IAsyncLifetime
         // The scroll-back test seeds a long history quickly.
         ["Chatroom:Chat:MessagesPerSecond"] = "1000",
         ["Chatroom:Chat:Burst"] = "1000",
+        ["Chatroom:Chat:UserMessagesPerSecond"] = "1000",
+        ["Chatroom:Chat:UserBurst"] = "1000",
     });
 
     public async Task DisposeAsync()

@@ -9,6 +9,8 @@ public sealed class HistoryTests
     {
         ["Chatroom:Chat:MessagesPerSecond"] = "1000",
         ["Chatroom:Chat:Burst"] = "1000",
+        ["Chatroom:Chat:UserMessagesPerSecond"] = "1000",
+        ["Chatroom:Chat:UserBurst"] = "1000",
     };
 
     [Fact]

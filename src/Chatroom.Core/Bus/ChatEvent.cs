@@ -18,4 +18,10 @@ public static class ChatEventTypes
     public const string AgentDelta = "agentDelta";
     public const string System = "system";
     public const string Analysis = "analysis";
+
+    /// <summary>
+    /// Not a client event: the bus tells a subscriber that its subscription was restored after a gap (events published
+    /// meanwhile were lost), so it can catch up from the message log.
+    /// </summary>
+    public const string Resync = "resync";
 }

@@ -1,6 +1,9 @@
 namespace Chatroom.Core.Bus;
 
-/// <summary>Port: cross-node fan-out. Delivery is at most once; the message log is the record.</summary>
+/// <summary>
+/// Port: cross-node fan-out. Delivery is at most once; the message log is the record. A backend whose subscriptions
+/// can lapse (a reconnect) hands the handler a <see cref="ChatEventTypes.Resync"/> event once it is subscribed again.
+/// </summary>
 public interface IChatBus
 {
     ValueTask PublishAsync(ChatEvent chatEvent, CancellationToken cancellationToken);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Chatroom.Core.Bus;
 using Chatroom.Core.Chat;
+using Chatroom.Redis.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -60,7 +61,9 @@ public sealed partial class RedisChatBus(RedisClient client, IOptions<RedisBacke
         {
             try
             {
-                var chatEvent = JsonSerializer.Deserialize<ChatEvent>(payload, ChatJson.Options);
+                var chatEvent = payload == RedisSubscriber.RestoredPayload
+                    ? new ChatEvent(ChatEventTypes.Resync, room, default)
+                    : JsonSerializer.Deserialize<ChatEvent>(payload, ChatJson.Options);
                 if (chatEvent is not null)
                 {
                     await handler(chatEvent);

@@ -99,7 +99,22 @@ internal sealed partial class RedisSubscriber(RedisClient client, ILogger<RedisS
             {
                 await SendAsync(connection, state.Sharded ? Commands.SSubscribe : Commands.Subscribe, channel, cancellationToken);
                 LogResubscribed(logger, channel, node.Endpoint.ToString());
+                SignalRestored(channel, state);
             }
+        }
+    }
+
+    /// <summary>
+    /// Handlers receive this payload once their channel is subscribed again after a gap (reconnect, slot move):
+    /// messages published during the gap were lost, so the handler may want to catch up from a durable log.
+    /// </summary>
+    internal const string RestoredPayload = "\u0000restored";
+
+    private static void SignalRestored(string channel, ChannelState state)
+    {
+        foreach (var handler in state.Handlers)
+        {
+            handler(channel, RestoredPayload);
         }
     }
 
@@ -159,6 +174,7 @@ internal sealed partial class RedisSubscriber(RedisClient client, ILogger<RedisS
                     await client.RefreshTopologyAsync(token);
                     await SubscribeOnOwnerAsync(channel, state, token);
                     LogFollowed(logger, channel, state.Node?.Endpoint.ToString() ?? "?");
+                    SignalRestored(channel, state);
                     return;
                 }
                 finally

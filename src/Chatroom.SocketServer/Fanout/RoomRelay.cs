@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Chatroom.Core.Bus;
 using Chatroom.Core.Chat;
+using Chatroom.Core.Messages;
 using Chatroom.SocketServer.Hubs;
 using Microsoft.AspNetCore.SignalR;
 
@@ -10,9 +12,14 @@ namespace Chatroom.SocketServer.Fanout;
 /// Bridges the chat bus to this node's SignalR groups. SignalR groups are node-local; the relay holds
 /// one bus subscription per room that has local members, and one for the global channel.
 /// </summary>
-public sealed class RoomRelay(IChatBus bus, IHubContext<ChatHub> hub, ChatMetrics metrics, TimeProvider time) : IAsyncDisposable
+public sealed class RoomRelay(IChatBus bus, IMessageLog log, IHubContext<ChatHub> hub, ChatMetrics metrics, TimeProvider time) : IAsyncDisposable
 {
     public const string AdminGroup = "admins";
+
+    /// <summary>Most messages one catch-up delivers; beyond that, clients page the log themselves by lastSeenId.</summary>
+    private const int MaxCatchUp = 1000;
+
+    private readonly ConcurrentDictionary<string, long> _lastDelivered = new(StringComparer.Ordinal);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, (IAsyncDisposable Subscription, HashSet<string> Connections)> _rooms = new(StringComparer.Ordinal);
@@ -28,6 +35,9 @@ public sealed class RoomRelay(IChatBus bus, IHubContext<ChatHub> hub, ChatMetric
         {
             if (!_rooms.TryGetValue(room, out var entry))
             {
+                // Where delivery starts: a lapsed subscription later catches up from here.
+                var latest = await log.ReadAsync(room, new MessageQuery(null, null, 1), cancellationToken);
+                _lastDelivered[room] = latest.Count > 0 ? latest[0].Id : 0;
                 var subscription = await bus.SubscribeAsync(room, e => DeliverAsync(e), cancellationToken);
                 _rooms[room] = entry = (subscription, new HashSet<string>(StringComparer.Ordinal));
             }
@@ -53,6 +63,7 @@ public sealed class RoomRelay(IChatBus bus, IHubContext<ChatHub> hub, ChatMetric
             if (_rooms.TryGetValue(room, out var entry) && entry.Connections.Remove(connectionId) && entry.Connections.Count == 0)
             {
                 _rooms.Remove(room);
+                _lastDelivered.TryRemove(room, out _);
                 release = entry.Subscription;
             }
         }
@@ -87,6 +98,36 @@ public sealed class RoomRelay(IChatBus bus, IHubContext<ChatHub> hub, ChatMetric
         _gate.Dispose();
     }
 
+    /// <summary>
+    /// After the bus subscription lapsed, delivers from the log what was stored since the last message this node
+    /// relayed, so members whose connections stayed up miss nothing (clients merge by id, so repeats are harmless).
+    /// </summary>
+    private async Task CatchUpAsync(string room)
+    {
+        if (!_lastDelivered.TryGetValue(room, out var from))
+        {
+            return;
+        }
+
+        var delivered = 0;
+        while (delivered < MaxCatchUp)
+        {
+            var page = await log.ReadAsync(room, new MessageQuery(null, from, 200), CancellationToken.None);
+            foreach (var message in page)
+            {
+                await hub.Clients.Group(GroupOf(room)).SendAsync(ChatEventTypes.Message, message.VisibleTo(isAdmin: false));
+                from = message.Id;
+            }
+
+            delivered += page.Count;
+            _lastDelivered.AddOrUpdate(room, from, (_, last) => Math.Max(last, from));
+            if (page.Count < 200)
+            {
+                return;
+            }
+        }
+    }
+
     private async ValueTask DeliverAsync(ChatEvent chatEvent)
     {
         if (chatEvent.Room is null)
@@ -106,7 +147,18 @@ public sealed class RoomRelay(IChatBus bus, IHubContext<ChatHub> hub, ChatMetric
             return;
         }
 
+        if (chatEvent.Type == ChatEventTypes.Resync)
+        {
+            await CatchUpAsync(chatEvent.Room);
+            return;
+        }
+
         await hub.Clients.Group(GroupOf(chatEvent.Room)).SendAsync(chatEvent.Type, chatEvent.Data);
+        if (chatEvent.Type == ChatEventTypes.Message && chatEvent.Data.TryGetProperty("id", out var id) && id.TryGetInt64(out var messageId))
+        {
+            _lastDelivered.AddOrUpdate(chatEvent.Room, messageId, (_, last) => Math.Max(last, messageId));
+        }
+
         if (chatEvent.Type == ChatEventTypes.Message &&
             chatEvent.Data.TryGetProperty("sentAt", out var sentAt) && sentAt.ValueKind == JsonValueKind.String &&
             sentAt.TryGetDateTimeOffset(out var stamp))

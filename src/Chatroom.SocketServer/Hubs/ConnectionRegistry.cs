@@ -32,4 +32,7 @@ public sealed class ConnectionRegistry
     }
 
     public ConnectionState? Get(string connectionId) => _connections.GetValueOrDefault(connectionId);
+
+    /// <summary>Every connection of this node, as it is now.</summary>
+    public IReadOnlyList<KeyValuePair<string, ConnectionState>> Snapshot() => [.. _connections];
 }

@@ -17,6 +17,7 @@ internal sealed partial class PresenceHeartbeat(
     IPresenceStore presence,
     IChatBus bus,
     RoomRelay relay,
+    ConnectionRegistry connections,
     IOptions<PresenceOptions> presenceOptions,
     IOptions<SocketOptions> socketOptions,
     TimeProvider time,
@@ -37,11 +38,18 @@ internal sealed partial class PresenceHeartbeat(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(presenceOptions.Value.HeartbeatInterval, time);
+        var recovering = false;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
                 await presence.HeartbeatAsync(socketOptions.Value.NodeId, stoppingToken);
+                if (recovering)
+                {
+                    await ReRegisterAsync(stoppingToken);
+                    recovering = false;
+                }
+
                 foreach (var departure in await presence.SweepAsync(stoppingToken))
                 {
                     await AnnounceAsync(departure, stoppingToken);
@@ -49,7 +57,29 @@ internal sealed partial class PresenceHeartbeat(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                // Missed heartbeats may let another node sweep this node's entries away: put them back once the store answers.
+                recovering = true;
                 LogHeartbeatFailed(logger, e);
+            }
+        }
+    }
+
+    /// <summary>Registers every local connection and room membership again; announces users who had dropped out.</summary>
+    private async Task ReRegisterAsync(CancellationToken cancellationToken)
+    {
+        var node = socketOptions.Value.NodeId;
+        foreach (var (connectionId, state) in connections.Snapshot())
+        {
+            var entry = new PresenceEntry(connectionId, state.Identity.UserId, state.Identity.Name, node);
+            await presence.ConnectAsync(entry, cancellationToken);
+            foreach (var room in state.Rooms())
+            {
+                if (await presence.JoinAsync(room, entry, cancellationToken))
+                {
+                    var count = (await presence.ListAsync(room, cancellationToken)).Count;
+                    var evt = new PresenceEvent(room, new PresentUser(entry.UserId, entry.UserName), "joined", count);
+                    await bus.PublishAsync(new ChatEvent(ChatEventTypes.Presence, room, ChatJson.ToElement(evt)), cancellationToken);
+                }
             }
         }
     }
