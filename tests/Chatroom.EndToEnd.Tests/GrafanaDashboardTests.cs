@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Chatroom.Testing.FakeLlm;
+using Chatroom.Testing.Hosting;
+
+namespace Chatroom.EndToEnd.Tests;
+
+/// <summary>
+/// The Grafana dashboards query exactly what the product exports: a real Prometheus scrapes a real host that served
+/// chat, moderation and an agent reply, and every panel's query runs on it; the core series have data.
+/// Alone, because a meter listener sees every host's meters in this process.
+/// </summary>
+[Collection(SerialCollection.Name)]
+public sealed partial class GrafanaDashboardTests
+{
+    private static readonly string[] MustHaveData =
+    [
+        "chatroom_messages_total", "chatroom_refusals_total", "chatroom_message_append_duration_seconds_bucket",
+        "chatroom_analysis_verdicts_total", "chatroom_analysis_unsafe_total", "chatroom_llm_tokens_total",
+        "http_server_request_duration_seconds_bucket", "dotnet_process_memory_working_set_bytes",
+    ];
+
+    [Fact]
+    public async Task EveryDashboardQueryRunsOnARealPrometheus()
+    {
+        var dashboard = JsonNode.Parse(await File.ReadAllTextAsync(RepositoryFile("grafana/dashboards/chatroom-overview.json")))!;
+        var queries = dashboard["panels"]!.AsArray().SelectMany(p => p!["targets"]!.AsArray()).Select(t => t!["expr"]!.GetValue<string>()).ToList();
+
+        using var data = new TempDirectory();
+        await using var ollama = await FakeOllamaServer.StartAsync();
+        ollama.DefaultReply = FakeLlmReply.Text("Hello!", promptTokens: 80, completionTokens: 5);
+        await using var host = await StandaloneHost.StartAsync(data.Path, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:reasoning-model"] = $"Endpoint={ollama.Endpoint};Model=fake-model",
+        });
+        await using (var ana = await host.Api.ConnectAsync("ana"))
+        {
+            await ana.InvokeAsync("JoinRoom", "lobby", null);
+            await ana.InvokeAsync("SendMessage", "lobby", "what a lovely morning", "g-1");
+            await ana.InvokeAsync("SendMessage", "lobby", "you are a worthless idiot, go kill yourself", "g-2");
+            await Assert.ThrowsAnyAsync<Exception>(() => ana.InvokeAsync("SendMessage", "lobby", " ", "g-3"));
+            await ana.InvokeAsync("SendMessage", "lobby", "@assistant hi", "g-4");
+            await AgentTests.AgentReplyAsync(ana, "assistant");
+        }
+
+        var exported = await WaitForMetricsAsync(host, "chatroom_analysis_unsafe_total");
+        foreach (var name in queries.SelectMany(q => MetricName().Matches(q).Select(m => m.Value)).Distinct())
+        {
+            var family = Regex.Replace(name, "_(bucket|sum|count)$", string.Empty);
+            Assert.True(exported.Contains($"# TYPE {family} ", StringComparison.Ordinal), $"the dashboard queries {name}, which /metrics does not export");
+        }
+
+        await using var prometheus = await PrometheusProcess.StartAsync(host.Address);
+        await prometheus.WaitForScrapesAsync(3);
+        foreach (var query in queries)
+        {
+            var result = await prometheus.QueryAsync(query);
+            Assert.True(result["status"]!.GetValue<string>() == "success", $"{query}: {result}");
+            if (MustHaveData.Any(query.Contains))
+            {
+                Assert.True(result["data"]!["result"]!.AsArray().Count > 0, $"{query} returned no series");
+            }
+        }
+    }
+
+    private static async Task<string> WaitForMetricsAsync(StandaloneHost host, string family)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var text = await host.Api.Http.GetStringAsync("/metrics");
+            if (text.Contains($"# TYPE {family} ", StringComparison.Ordinal) || DateTime.UtcNow > deadline)
+            {
+                return text;
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    private static string RepositoryFile(string relative)
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, relative);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException($"{relative} was not found above {AppContext.BaseDirectory}");
+    }
+
+    [GeneratedRegex(@"\b(?:chatroom|http_server|signalr|dotnet)_[a-z0-9_]+")]
+    private static partial Regex MetricName();
+
+    /// <summary>Debian's <c>prometheus</c> on a free loopback port, scraping the host every second; killed on dispose.</summary>
+    private sealed class PrometheusProcess : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly TempDirectory _directory;
+        private readonly HttpClient _http;
+
+        private PrometheusProcess(Process process, TempDirectory directory, Uri address)
+        {
+            _process = process;
+            _directory = directory;
+            _http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
+        }
+
+        public static async Task<PrometheusProcess> StartAsync(Uri target)
+        {
+            var directory = new TempDirectory("chatroom-prometheus");
+            var config = Path.Combine(directory.Path, "prometheus.yml");
+            await File.WriteAllTextAsync(config, $"""
+                global:
+                  scrape_interval: 1s
+                scrape_configs:
+                  - job_name: chatroom
+                    static_configs:
+                      - targets: ["{target.Authority}"]
+                """);
+            var port = FreePort.Next();
+            var start = new ProcessStartInfo("prometheus",
+                [$"--config.file={config}", $"--storage.tsdb.path={Path.Combine(directory.Path, "data")}", $"--web.listen-address=127.0.0.1:{port}"])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            var process = Process.Start(start) ?? throw new InvalidOperationException("prometheus did not start");
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return new PrometheusProcess(process, directory, new Uri($"http://127.0.0.1:{port}"));
+        }
+
+        public async Task<JsonNode> QueryAsync(string query) =>
+            JsonNode.Parse(await _http.GetStringAsync("/api/v1/query?query=" + Uri.EscapeDataString(query)))!;
+
+        /// <summary>Waits until the target is up and has been scraped <paramref name="scrapes"/> times.</summary>
+        public async Task WaitForScrapesAsync(int scrapes)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (true)
+            {
+                try
+                {
+                    var result = await QueryAsync("count_over_time(up{job=\"chatroom\"}[1m])");
+                    var samples = result["data"]!["result"]!.AsArray();
+                    if (samples.Count > 0 && double.Parse(samples[0]!["value"]![1]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) >= scrapes &&
+                        (await QueryAsync("up{job=\"chatroom\"}"))["data"]!["result"]![0]!["value"]![1]!.GetValue<string>() == "1")
+                    {
+                        return;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // Prometheus is still starting.
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, "Prometheus did not scrape the host in 30 s");
+                await Task.Delay(250);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _http.Dispose();
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+
+            _process.Dispose();
+            _directory.Dispose();
+        }
+    }
+}
