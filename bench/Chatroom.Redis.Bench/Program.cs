@@ -22,20 +22,15 @@ Array.Fill(value, (byte)'x');
 var fieldValue = "v"u8.ToArray();
 
 // Warm the JIT, the pools and the thread pool on every command before measuring any.
-foreach (var warm in new Func<RedisClient, CancellationToken, ValueTask<bool>>[]
-{
-    (c, ct) => c.SetAsync("key:__rand_int__", value, ct),
-    async (c, ct) => await c.GetAsync("key:__rand_int__", ct) is not null,
-})
-{
-    await MeasureAsync(warm, warmup: true);
-}
+await MeasureAsync((c, ct) => c.SetAsync("key:__rand_int__", value, ct), warmup: true);
+await MeasureAsync((c, ct) => c.GetAsync("key:__rand_int__", ct), warmup: true);
 
 var ours = new Dictionary<string, double>
 {
     ["SET"] = await MeasureAsync((c, ct) => c.SetAsync("key:__rand_int__", value, ct), warmup: true),
-    ["GET"] = await MeasureAsync(async (c, ct) => await c.GetAsync("key:__rand_int__", ct) is not null, warmup: true),
-    ["XADD"] = await MeasureAsync(async (c, ct) => await c.StreamAddAsync("bench-stream", 0, "f", fieldValue, ct) is not null, warmup: true),
+    // The client's own ValueTasks, unwrapped: an async lambda here would measure the harness's state machine too.
+    ["GET"] = await MeasureAsync((c, ct) => c.GetAsync("key:__rand_int__", ct), warmup: true),
+    ["XADD"] = await MeasureAsync((c, ct) => c.StreamAddAsync("bench-stream", 0, "f", fieldValue, ct), warmup: true),
 };
 
 var theirs = new Dictionary<string, double>
@@ -57,7 +52,7 @@ foreach (var client in clients)
     await client.DisposeAsync();
 }
 
-async Task<double> MeasureAsync(Func<RedisClient, CancellationToken, ValueTask<bool>> operation, bool warmup)
+async Task<double> MeasureAsync<T>(Func<RedisClient, CancellationToken, ValueTask<T>> operation, bool warmup)
 {
     if (warmup)
     {
@@ -69,13 +64,13 @@ async Task<double> MeasureAsync(Func<RedisClient, CancellationToken, ValueTask<b
     return requests / clock.Elapsed.TotalSeconds;
 }
 
-async Task RunAsync(Func<RedisClient, CancellationToken, ValueTask<bool>> operation, int total)
+async Task RunAsync<T>(Func<RedisClient, CancellationToken, ValueTask<T>> operation, int total)
 {
     var remaining = total;
     await Task.WhenAll(clients.Select(client => Task.Run(async () =>
     {
         // Like redis-benchmark -P: write a batch of `pipeline` commands, then wait for all their replies.
-        var batch = new ValueTask<bool>[pipeline];
+        var batch = new ValueTask<T>[pipeline];
         while (Interlocked.Add(ref remaining, -pipeline) > -pipeline)
         {
             for (var i = 0; i < pipeline; i++)
