@@ -78,7 +78,7 @@ public static partial class ChatWebExtensions
                 var index = files.GetFileInfo("index.html");
                 if (!index.Exists || index.PhysicalPath is null)
                 {
-                    return ChatProblems.Result(ErrorCodes.BackendUnavailable, "The browser app has not been built: build Chatroom.Web (it runs the npm build).");
+                    return ChatProblems.Refusal(ErrorCodes.BackendUnavailable, "The browser app has not been built: build Chatroom.Web (it runs the npm build).");
                 }
 
                 headers.ApplyDocument(context);
@@ -94,7 +94,7 @@ public static partial class ChatWebExtensions
     }
 
     private static ProblemHttpResult NotFound(HttpContext context) =>
-        ChatProblems.Result(ErrorCodes.NotFound, $"There is nothing at {context.Request.Method} {context.Request.Path}.");
+        ChatProblems.Refusal(ErrorCodes.NotFound, $"There is nothing at {context.Request.Method} {context.Request.Path}.");
 
     private static partial class Log
     {

@@ -53,16 +53,17 @@ public sealed class MultiNodeFixture : IAsyncLifetime
             Start("socket-b", "Chatroom.SocketServer", [new("Chatroom__Sockets__NodeId", "node-b")]),
             Start("analysis", "Chatroom.Analysis", []),
         };
+        ChildProcess[] started;
         try
         {
-            await Task.WhenAll(starting);
+            started = await Task.WhenAll(starting);
         }
         catch
         {
             // xunit does not dispose a fixture that failed to start: stop whatever did start (the failure names the output of the rest).
-            foreach (var started in starting.Where(t => t.IsCompletedSuccessfully))
+            foreach (var running in starting.Where(t => t.IsCompletedSuccessfully))
             {
-                await started.Result.DisposeAsync();
+                await (await running).DisposeAsync();
             }
 
             await Redis.DisposeAsync();
@@ -70,7 +71,7 @@ public sealed class MultiNodeFixture : IAsyncLifetime
             throw;
         }
 
-        var processes = starting.Select(t => t.Result).ToDictionary(p => p.Name);
+        var processes = started.ToDictionary(p => p.Name);
         (Api, SocketA, SocketB, Analysis) = (processes["api"], processes["socket-a"], processes["socket-b"], processes["analysis"]);
         ApiClient = new ChatApiClient(Api.BaseAddress);
     }

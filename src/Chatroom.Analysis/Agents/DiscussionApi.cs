@@ -24,7 +24,7 @@ public static class DiscussionApi
     {
         if (request.Room is null || request.Agents is null || request.Topic is null)
         {
-            return ChatProblems.Result(ErrorCodes.InvalidRequest, "room, agents and topic are required");
+            return ChatProblems.Refusal(ErrorCodes.InvalidRequest, "room, agents and topic are required");
         }
 
         var discussion = await discussions.StartAsync(request.Room, request.Agents, request.Topic.Trim(), request.Turns ?? 6,
@@ -35,10 +35,10 @@ public static class DiscussionApi
     internal static Results<Ok<Discussion>, ProblemHttpResult> Get(string room, DiscussionManager discussions) =>
         discussions.Get(room) is { } discussion
             ? TypedResults.Ok(discussion)
-            : ChatProblems.Result(ErrorCodes.NotFound, $"no discussion is running in '{room}'");
+            : ChatProblems.Refusal(ErrorCodes.NotFound, $"no discussion is running in '{room}'");
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> Stop(string room, HttpContext context, DiscussionManager discussions, CancellationToken ct) =>
         await discussions.StopAsync(room, context.User.ToChatIdentity()!.Name, ct)
             ? TypedResults.NoContent()
-            : ChatProblems.Result(ErrorCodes.NotFound, $"no discussion is running in '{room}'");
+            : ChatProblems.Refusal(ErrorCodes.NotFound, $"no discussion is running in '{room}'");
 }

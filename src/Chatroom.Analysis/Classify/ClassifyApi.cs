@@ -29,13 +29,13 @@ public static class ClassifyApi
     {
         if ((request.Text is null) == (request.Texts is null))
         {
-            return ChatProblems.Result(ErrorCodes.InvalidRequest, "send either \"text\" or \"texts\"");
+            return ChatProblems.Refusal(ErrorCodes.InvalidRequest, "send either \"text\" or \"texts\"");
         }
 
         var texts = request.Texts ?? [request.Text!];
         if (texts.Count is 0 or > MaxTexts)
         {
-            return ChatProblems.Result(ErrorCodes.InvalidRequest, $"\"texts\" holds 1-{MaxTexts} strings");
+            return ChatProblems.Refusal(ErrorCodes.InvalidRequest, $"\"texts\" holds 1-{MaxTexts} strings");
         }
 
         var max = chat.Value.MaxMessageLength;
@@ -43,7 +43,7 @@ public static class ClassifyApi
         {
             if (texts[i] is null || ChatService.CountCharacters(texts[i]) > max)
             {
-                return ChatProblems.Result(ErrorCodes.TextTooLong, $"text {i} is missing or longer than {max} characters");
+                return ChatProblems.Refusal(ErrorCodes.TextTooLong, $"text {i} is missing or longer than {max} characters");
             }
         }
 

@@ -29,12 +29,12 @@ public static class KnowledgeApi
         var title = request.Title?.Trim();
         if (string.IsNullOrEmpty(title) || title.Length > MaxTitleLength)
         {
-            return ChatProblems.Result(ErrorCodes.InvalidRequest, $"a title of 1-{MaxTitleLength} characters is required");
+            return ChatProblems.Refusal(ErrorCodes.InvalidRequest, $"a title of 1-{MaxTitleLength} characters is required");
         }
 
         if (string.IsNullOrWhiteSpace(request.Text) || request.Text.Length > MaxTextLength)
         {
-            return ChatProblems.Result(ErrorCodes.InvalidRequest, $"text of 1-{MaxTextLength} characters is required");
+            return ChatProblems.Refusal(ErrorCodes.InvalidRequest, $"text of 1-{MaxTextLength} characters is required");
         }
 
         try
@@ -44,12 +44,12 @@ public static class KnowledgeApi
         }
         catch (KnowledgeLimitException ex)
         {
-            return ChatProblems.Result(ErrorCodes.InvalidRequest, ex.Message);
+            return ChatProblems.Refusal(ErrorCodes.InvalidRequest, ex.Message);
         }
         catch (KnowledgeBackendException ex)
         {
             logger.LogKnowledgeBackendFailed(ex);
-            return ChatProblems.Result(ErrorCodes.BackendUnavailable, "the knowledge base's embedding model or vector store is unavailable");
+            return ChatProblems.Refusal(ErrorCodes.BackendUnavailable, "the knowledge base's embedding model or vector store is unavailable");
         }
     }
 
@@ -57,7 +57,7 @@ public static class KnowledgeApi
     {
         if (string.IsNullOrWhiteSpace(q) || q.Length > 500 || k is < 1 or > 20)
         {
-            return ChatProblems.Result(ErrorCodes.InvalidRequest, "q is 1-500 characters and k 1-20");
+            return ChatProblems.Refusal(ErrorCodes.InvalidRequest, "q is 1-500 characters and k 1-20");
         }
 
         try
@@ -67,7 +67,7 @@ public static class KnowledgeApi
         catch (KnowledgeBackendException ex)
         {
             logger.LogKnowledgeBackendFailed(ex);
-            return ChatProblems.Result(ErrorCodes.BackendUnavailable, "the knowledge base's embedding model or vector store is unavailable");
+            return ChatProblems.Refusal(ErrorCodes.BackendUnavailable, "the knowledge base's embedding model or vector store is unavailable");
         }
     }
 }

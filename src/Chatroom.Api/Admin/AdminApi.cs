@@ -35,7 +35,7 @@ public static class AdminApi
         var span = minutes ?? 60;
         if (span is < 1 or > 1440)
         {
-            return ChatProblems.Result(Core.Errors.ErrorCodes.InvalidRequest, "minutes is 1-1440");
+            return ChatProblems.Refusal(Core.Errors.ErrorCodes.InvalidRequest, "minutes is 1-1440");
         }
 
         var points = await ChatService.Guard(() => store.GetMinuteSeriesAsync(time.GetUtcNow().AddMinutes(-span), ct));

@@ -49,12 +49,12 @@ public static class ModerationAdminApi
     {
         if (state is not (null or "all" or FlagStates.Open or FlagStates.Approved or FlagStates.Hidden or FlagStates.Muted or FlagStates.Banned))
         {
-            return ChatProblems.Result(ErrorCodes.InvalidRequest, "state is open, approved, hidden, muted, banned or all");
+            return ChatProblems.Refusal(ErrorCodes.InvalidRequest, "state is open, approved, hidden, muted, banned or all");
         }
 
         if (limit is < 1 or > 200 || (room is not null && !RoomNames.IsValid(room)))
         {
-            return ChatProblems.Result(ErrorCodes.InvalidRequest, "limit is 1-200 and room a valid room name");
+            return ChatProblems.Refusal(ErrorCodes.InvalidRequest, "limit is 1-200 and room a valid room name");
         }
 
         var filter = state switch { null => FlagStates.Open, "all" => null, _ => state };
@@ -67,7 +67,7 @@ public static class ModerationAdminApi
         var reason = request.Reason?.Trim();
         if (string.IsNullOrEmpty(reason) || reason.Length > MaxReasonLength)
         {
-            return ChatProblems.Result(ErrorCodes.InvalidRequest, $"a reason of 1-{MaxReasonLength} characters is required");
+            return ChatProblems.Refusal(ErrorCodes.InvalidRequest, $"a reason of 1-{MaxReasonLength} characters is required");
         }
 
         var state = request.Action switch
@@ -80,25 +80,25 @@ public static class ModerationAdminApi
         };
         if (state is null)
         {
-            return ChatProblems.Result(ErrorCodes.InvalidRequest, "action is approve, hide, mute or ban");
+            return ChatProblems.Refusal(ErrorCodes.InvalidRequest, "action is approve, hide, mute or ban");
         }
 
         var muteSeconds = request.MuteSeconds ?? 600;
         if (muteSeconds is < 1 or > MaxMuteSeconds)
         {
-            return ChatProblems.Result(ErrorCodes.InvalidRequest, $"muteSeconds is 1-{MaxMuteSeconds}");
+            return ChatProblems.Refusal(ErrorCodes.InvalidRequest, $"muteSeconds is 1-{MaxMuteSeconds}");
         }
 
         var flag = await store.GetFlagAsync(id, ct);
         if (flag is null)
         {
-            return ChatProblems.Result(ErrorCodes.NotFound, $"there is no flag {id}");
+            return ChatProblems.Refusal(ErrorCodes.NotFound, $"there is no flag {id}");
         }
 
         var admin = context.User.ToChatIdentity()!.Name;
         if (!await store.ResolveFlagAsync(id, state, admin, reason, ct))
         {
-            return ChatProblems.Result(ErrorCodes.InvalidRequest, $"flag {id} was resolved already ({flag.State})");
+            return ChatProblems.Refusal(ErrorCodes.InvalidRequest, $"flag {id} was resolved already ({flag.State})");
         }
 
         switch (state)
@@ -128,7 +128,7 @@ public static class ModerationAdminApi
     {
         if (limit is < 1 or > 500 || before is < 1)
         {
-            return ChatProblems.Result(ErrorCodes.InvalidRequest, "limit is 1-500 and before ≥ 1");
+            return ChatProblems.Refusal(ErrorCodes.InvalidRequest, "limit is 1-500 and before ≥ 1");
         }
 
         return TypedResults.Ok(await ChatService.Guard(() => store.ListAuditAsync(before, limit ?? 100, ct)));
@@ -141,7 +141,7 @@ public static class ModerationAdminApi
         var slow = request.SlowModeSeconds ?? found.SlowModeSeconds;
         if (slow is < 0 or > MaxSlowModeSeconds)
         {
-            return ChatProblems.Result(ErrorCodes.InvalidRequest, $"slowModeSeconds is 0-{MaxSlowModeSeconds}");
+            return ChatProblems.Refusal(ErrorCodes.InvalidRequest, $"slowModeSeconds is 0-{MaxSlowModeSeconds}");
         }
 
         var admin = context.User.ToChatIdentity()!.Name;
@@ -167,12 +167,12 @@ public static class ModerationAdminApi
         RoomNames.Validate(room);
         if (room == options.Value.DefaultRoom)
         {
-            return ChatProblems.Result(ErrorCodes.Forbidden, $"the default room '{room}' cannot be deleted");
+            return ChatProblems.Refusal(ErrorCodes.Forbidden, $"the default room '{room}' cannot be deleted");
         }
 
         if (!await rooms.DeleteAsync(room, ct))
         {
-            return ChatProblems.Result(ErrorCodes.UnknownRoom, $"there is no room '{room}'");
+            return ChatProblems.Refusal(ErrorCodes.UnknownRoom, $"there is no room '{room}'");
         }
 
         await actions.AuditAsync(context.User.ToChatIdentity()!.Name, "delete_room", room, null, null, "deleted by an admin", null, ct);

@@ -52,7 +52,7 @@ public static class AgentsApi
     internal static async Task<Results<Ok<AgentDefinition>, ProblemHttpResult>> Get(string name, IAgentStore agents, CancellationToken ct) =>
         await ChatService.Guard(() => agents.GetAsync(name, ct)) is { } agent
             ? TypedResults.Ok(agent)
-            : ChatProblems.Result(ErrorCodes.NotFound, $"there is no agent '{name}'");
+            : ChatProblems.Refusal(ErrorCodes.NotFound, $"there is no agent '{name}'");
 
     internal static async Task<Results<Created<AgentDefinition>, ProblemHttpResult>> Create(
         [FromBody] JsonElement body, HttpContext context, IAgentStore agents, IChatBus bus, ModerationActions audit, CancellationToken ct)
@@ -65,7 +65,7 @@ public static class AgentsApi
 
         if (!await ChatService.Guard(() => agents.TryCreateAsync(definition!, ct)))
         {
-            return ChatProblems.Result(ErrorCodes.AgentExists, $"there is already an agent '{definition!.Name}'");
+            return ChatProblems.Refusal(ErrorCodes.AgentExists, $"there is already an agent '{definition!.Name}'");
         }
 
         await ChangedAsync(definition!.Name, "create_agent", context, bus, audit, ct);
@@ -91,7 +91,7 @@ public static class AgentsApi
     {
         if (!await ChatService.Guard(() => agents.DeleteAsync(name, ct)))
         {
-            return ChatProblems.Result(ErrorCodes.NotFound, $"there is no agent '{name}'");
+            return ChatProblems.Refusal(ErrorCodes.NotFound, $"there is no agent '{name}'");
         }
 
         await ChangedAsync(name, "delete_agent", context, bus, audit, ct);

@@ -30,12 +30,12 @@ public static class AuthApi
         var max = chat.Value.MaxNameLength;
         if (string.IsNullOrEmpty(name) || ChatService.CountCharacters(name) > max || name.Any(char.IsControl))
         {
-            return ChatProblems.Result(ErrorCodes.InvalidName, $"names are 1-{max} characters without control characters");
+            return ChatProblems.Refusal(ErrorCodes.InvalidName, $"names are 1-{max} characters without control characters");
         }
 
         if (ReservedNames.Contains(name, StringComparer.OrdinalIgnoreCase))
         {
-            return ChatProblems.Result(ErrorCodes.InvalidName, $"'{name}' is reserved; pick another name");
+            return ChatProblems.Refusal(ErrorCodes.InvalidName, $"'{name}' is reserved; pick another name");
         }
 
         var identity = new ChatIdentity("u_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), name, ChatRoles.Guest,
@@ -49,13 +49,13 @@ public static class AuthApi
         var expected = admin.Value.Password;
         if (string.IsNullOrEmpty(expected))
         {
-            return ChatProblems.Result(ErrorCodes.AdminDisabled, "admin sign-in is off: no Chatroom:Admin:Password is configured");
+            return ChatProblems.Refusal(ErrorCodes.AdminDisabled, "admin sign-in is off: no Chatroom:Admin:Password is configured");
         }
 
         var given = Encoding.UTF8.GetBytes(request.Password ?? string.Empty);
         if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(given), SHA256.HashData(Encoding.UTF8.GetBytes(expected))))
         {
-            return ChatProblems.Result(ErrorCodes.InvalidPassword, "the admin password is wrong");
+            return ChatProblems.Refusal(ErrorCodes.InvalidPassword, "the admin password is wrong");
         }
 
         var identity = new ChatIdentity("admin", "admin", ChatRoles.Admin, time.GetUtcNow() + auth.Value.TokenLifetime);

@@ -38,25 +38,25 @@ public static class RoomsApi
     {
         if (!RoomNames.IsValid(request.Name))
         {
-            return ChatProblems.Result(ErrorCodes.InvalidRoomName, "room names are 1-64 characters of lower-case letters, digits and '-'");
+            return ChatProblems.Refusal(ErrorCodes.InvalidRoomName, "room names are 1-64 characters of lower-case letters, digits and '-'");
         }
 
         var topic = string.IsNullOrWhiteSpace(request.Topic) ? null : request.Topic.Trim();
         if (topic is not null && (ChatService.CountCharacters(topic) > options.Value.MaxTopicLength || topic.Any(char.IsControl)))
         {
-            return ChatProblems.Result(ErrorCodes.InvalidTopic, $"topics are at most {options.Value.MaxTopicLength} characters on one line");
+            return ChatProblems.Refusal(ErrorCodes.InvalidTopic, $"topics are at most {options.Value.MaxTopicLength} characters on one line");
         }
 
         if ((await ChatService.Guard(() => rooms.ListAsync(ct))).Count >= options.Value.MaxRooms)
         {
-            return ChatProblems.Result(ErrorCodes.TooManyRooms, $"this deployment holds at most {options.Value.MaxRooms} rooms");
+            return ChatProblems.Refusal(ErrorCodes.TooManyRooms, $"this deployment holds at most {options.Value.MaxRooms} rooms");
         }
 
         var identity = context.User.ToChatIdentity()!;
         var room = new Room(request.Name!, topic, identity.UserId, time.GetUtcNow());
         return await ChatService.Guard(() => rooms.TryCreateAsync(room, ct))
             ? TypedResults.Created($"/api/rooms/{room.Name}", ToInfo(room, 0))
-            : ChatProblems.Result(ErrorCodes.RoomExists, $"there is already a room '{room.Name}'");
+            : ChatProblems.Refusal(ErrorCodes.RoomExists, $"there is already a room '{room.Name}'");
     }
 
     internal static async Task<Results<Ok<MessagePage>, ProblemHttpResult>> GetMessages(
@@ -66,12 +66,12 @@ public static class RoomsApi
         var max = options.Value.MaxPageSize;
         if (limit is { } l && (l < 1 || l > max))
         {
-            return ChatProblems.Result(ErrorCodes.InvalidRequest, $"limit must be 1-{max}");
+            return ChatProblems.Refusal(ErrorCodes.InvalidRequest, $"limit must be 1-{max}");
         }
 
         if (before is < 1 || after is < 0 || (before is { } b && after is { } a && a >= b))
         {
-            return ChatProblems.Result(ErrorCodes.InvalidCursor, "before must be ≥ 1, after ≥ 0, and after < before");
+            return ChatProblems.Refusal(ErrorCodes.InvalidCursor, "before must be ≥ 1, after ≥ 0, and after < before");
         }
 
         await chat.GetRoomAsync(room, ct);

@@ -32,9 +32,9 @@ public static class ChatProblems
     };
 
     /// <summary>A minimal-API result for a refusal.</summary>
-    public static ProblemHttpResult Result(string code, string detail) => TypedResults.Problem(Create(code, detail));
+    public static ProblemHttpResult Refusal(string code, string detail) => TypedResults.Problem(Create(code, detail));
 
-    public static ProblemHttpResult Result(ChatException refusal) => Result(refusal.Code, refusal.Message);
+    public static ProblemHttpResult Refusal(ChatException refusal) => Refusal(refusal.Code, refusal.Message);
 
     public static async Task WriteAsync(HttpContext context, string code, string detail, TimeSpan? retryAfter = null)
     {
