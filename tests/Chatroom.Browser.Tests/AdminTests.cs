@@ -138,6 +138,23 @@ public sealed class AdminTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(admin.Locator("[data-testid=agent-item][data-agent=helper]")).ToContainTextAsync("house rules");
     }
 
+    [Fact(Timeout = Ui.TestTimeoutMs)]
+    public async Task TheAgentsPageFollowsAnAgentsRunsLive()
+    {
+        var admin = await browser.NewPageAsync();
+        await admin.AdminSignInAsync(_host, "/admin/agents");
+        await admin.Locator("[data-testid=agent-item][data-agent=concierge]").ClickAsync();
+        await Expect(admin.TestId("agent-feed")).ToContainTextAsync("Following @concierge live");
+
+        await using var ana = await _host.Api.ConnectAsync("ana");
+        await ana.InvokeAsync("JoinRoom", "lobby", null);
+        await ana.InvokeAsync("SendMessage", "lobby", "@concierge list rooms", "feed-1");
+
+        await Expect(admin.Locator("[data-testid=agent-event].agent-event-trigger")).ToContainTextAsync("mention");
+        await Expect(admin.Locator("[data-testid=agent-event].agent-event-reply")).ToContainTextAsync("latencyMs");
+        await Expect(admin.Locator("[data-testid=agent-event].agent-event-reply .agent-event-room")).ToHaveTextAsync("#lobby");
+    }
+
     private async Task<string> RoomNamesAsync(string token)
     {
         using var response = await _host.Api.SendAsync(HttpMethod.Get, "/api/rooms", token);

@@ -109,6 +109,11 @@ export class AgentsPage implements AdminPage {
     replaceChildren(this.feed, h('p', { class: 'muted' }, agent ? `Waiting for @${agent} to run…` : 'Choose an agent to follow its runs live.'));
     if (agent === null) return;
     const source = new EventSource(this.api.agentEventsUrl(agent));
+    source.addEventListener('connected', () => {
+      if (this.feed.firstElementChild?.classList.contains('muted')) {
+        replaceChildren(this.feed, h('p', { class: 'muted' }, `Following @${agent} live: its next run shows here.`));
+      }
+    });
     const kinds = ['trigger', 'prompt', 'tool', 'tokens', 'reply', 'refused', 'error'];
     for (const kind of kinds) {
       source.addEventListener(kind, (event) => {
