@@ -12,7 +12,7 @@ namespace Chatroom.Core.Embedded;
 
 public static class EmbeddedBackendExtensions
 {
-    /// <summary>Registers the one-process backends: SQLite for rooms and messages, in-process bus, queues and presence.</summary>
+    /// <summary>Registers the one-process backends: SQLite for rooms, messages and work queues; in-process bus and presence.</summary>
     public static IServiceCollection AddEmbeddedChatBackends(this IServiceCollection services)
     {
         services.AddSingleton(sp =>
@@ -23,7 +23,10 @@ public static class EmbeddedBackendExtensions
         services.AddSingleton<IRoomStore, SqliteRoomStore>();
         services.AddSingleton<IMessageLog, SqliteMessageLog>();
         services.AddSingleton<IChatBus, InProcessChatBus>();
-        services.AddSingleton<IWorkQueue, InProcessWorkQueue>();
+        services.AddSingleton<IWorkQueue>(sp => new SqliteWorkQueue(
+            SqliteDatabase.Open(Path.Combine(sp.GetRequiredService<IOptions<EmbeddedOptions>>().Value.DataDirectory, "queues.db"), "NORMAL", SqliteWorkQueue.Migrations),
+            sp.GetRequiredService<IOptions<QueueOptions>>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IPresenceStore, InMemoryPresenceStore>();
         services.AddSingleton<IModerationStore, SqliteModerationStore>();
         services.AddSingleton<IAgentStore, SqliteAgentStore>();

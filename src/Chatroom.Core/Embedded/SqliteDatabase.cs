@@ -9,7 +9,8 @@ namespace Chatroom.Core.Embedded;
 /// </summary>
 public sealed class SqliteDatabase : IAsyncDisposable
 {
-    private static readonly string[] Migrations =
+    /// <summary>The chat database: rooms, messages, bans, moderation, agents, watches, usage.</summary>
+    public static readonly IReadOnlyList<string> ChatMigrations =
     [
         """
         CREATE TABLE rooms (
@@ -128,7 +129,10 @@ public sealed class SqliteDatabase : IAsyncDisposable
     }
 
     /// <summary>Opens (and migrates) the file. Synchronous: SQLite is in-process file I/O, and this runs once at start-up.</summary>
-    public static SqliteDatabase Open(string path, string synchronous)
+    public static SqliteDatabase Open(string path, string synchronous) => Open(path, synchronous, ChatMigrations);
+
+    /// <summary>Opens a database file with its own schema history (<c>PRAGMA user_version</c> counts the migrations applied).</summary>
+    public static SqliteDatabase Open(string path, string synchronous, IReadOnlyList<string> migrations)
     {
         if (synchronous is not ("FULL" or "NORMAL" or "EXTRA"))
         {
@@ -148,7 +152,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
         var writer = new SqliteConnection(connectionString);
         writer.Open();
         Execute(writer, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous};");
-        Migrate(writer);
+        Migrate(writer, migrations);
         return new SqliteDatabase(connectionString, writer);
     }
 
@@ -195,17 +199,17 @@ public sealed class SqliteDatabase : IAsyncDisposable
         SqliteConnection.ClearAllPools();
     }
 
-    private static void Migrate(SqliteConnection connection)
+    private static void Migrate(SqliteConnection connection, IReadOnlyList<string> migrations)
     {
         using var versionCommand = connection.CreateCommand();
         versionCommand.CommandText = "PRAGMA user_version";
         var version = Convert.ToInt32(versionCommand.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        for (var i = version; i < Migrations.Length; i++)
+        for (var i = version; i < migrations.Count; i++)
         {
             using var transaction = connection.BeginTransaction();
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = Migrations[i] + $"; PRAGMA user_version = {i + 1};";
+            command.CommandText = migrations[i] + $"; PRAGMA user_version = {i + 1};";
             command.ExecuteNonQuery();
             transaction.Commit();
         }

@@ -63,10 +63,31 @@ public sealed class InProcessChatBusContract : ChatBusContract
         Task.FromResult<IChatBus>(_bus ??= new InProcessChatBus(NullLogger<InProcessChatBus>.Instance));
 }
 
-public sealed class InProcessWorkQueueContract : WorkQueueContract
+public sealed class SqliteWorkQueueContract : WorkQueueContract
 {
-    protected override Task<IWorkQueue> CreateQueueAsync(QueueOptions options) =>
-        Task.FromResult<IWorkQueue>(new InProcessWorkQueue(Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System));
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "chatroom-queue-" + Guid.NewGuid().ToString("N"));
+    private SqliteWorkQueue? _queue;
+
+    protected override Task<IWorkQueue> CreateQueueAsync(QueueOptions options)
+    {
+        Directory.CreateDirectory(_folder);
+        _queue = Open(_folder, options);
+        return Task.FromResult<IWorkQueue>(_queue);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (_queue is not null)
+        {
+            await _queue.DisposeAsync();
+        }
+
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    internal static SqliteWorkQueue Open(string folder, QueueOptions options) => new(
+        SqliteDatabase.Open(Path.Combine(folder, "queues.db"), "NORMAL", SqliteWorkQueue.Migrations),
+        Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System);
 }
 
 public sealed class InMemoryPresenceStoreContract : PresenceStoreContract

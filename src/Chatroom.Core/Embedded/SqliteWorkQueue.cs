@@ -1,0 +1,200 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Chatroom.Core.Queues;
+using Microsoft.Extensions.Options;
+
+namespace Chatroom.Core.Embedded;
+
+/// <summary>
+/// Work queues in a SQLite file of their own, so entries not yet handled survive a restart. Same rules as the Redis
+/// streams: an entry read and not acknowledged within the claim timeout is delivered again, and dead-lettered after
+/// too many deliveries. The file runs with <c>synchronous=NORMAL</c>: it survives a process crash without an fsync
+/// per entry (the message log, which acknowledges senders, keeps its own setting).
+/// </summary>
+public sealed class SqliteWorkQueue : IWorkQueue, IAsyncDisposable
+{
+    public static readonly IReadOnlyList<string> Migrations =
+    [
+        """
+        CREATE TABLE entries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            queue TEXT NOT NULL,
+            room TEXT NOT NULL,
+            message_id INTEGER NOT NULL,
+            trace_parent TEXT,
+            deliveries INTEGER NOT NULL DEFAULT 0,
+            visible_at INTEGER NOT NULL
+        );
+        CREATE INDEX entries_ready ON entries (queue, visible_at, id);
+        CREATE TABLE dead_letters (
+            id INTEGER PRIMARY KEY,
+            queue TEXT NOT NULL,
+            room TEXT NOT NULL,
+            message_id INTEGER NOT NULL,
+            trace_parent TEXT,
+            deliveries INTEGER NOT NULL,
+            at INTEGER NOT NULL
+        );
+        CREATE INDEX dead_letters_queue ON dead_letters (queue, id);
+        """,
+    ];
+
+    /// <summary>How often a waiting reader looks again for entries whose claim timed out.</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+
+    private readonly SqliteDatabase _database;
+    private readonly QueueOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _arrivals = new(StringComparer.Ordinal);
+    private long _enqueued;
+
+    public SqliteWorkQueue(SqliteDatabase database, IOptions<QueueOptions> options, TimeProvider time)
+    {
+        _database = database;
+        _options = options.Value;
+        _time = time;
+    }
+
+    public async ValueTask EnqueueAsync(string queue, WorkItem item, CancellationToken cancellationToken)
+    {
+        var trim = Interlocked.Increment(ref _enqueued) % 1000 == 0;
+        await _database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                INSERT INTO entries (queue, room, message_id, trace_parent, visible_at) VALUES ($queue, $room, $message, $trace, 0)
+                """;
+            if (trim)
+            {
+                // Bounded like a Redis stream with MAXLEN: the oldest entries beyond the limit go.
+                command.CommandText += """
+                    ;
+                    DELETE FROM entries WHERE queue = $queue AND id <= (SELECT id FROM entries WHERE queue = $queue ORDER BY id DESC LIMIT 1 OFFSET $max)
+                    """;
+                command.Parameters.AddWithValue("$max", _options.MaxLength);
+            }
+
+            command.Parameters.AddWithValue("$queue", queue);
+            command.Parameters.AddWithValue("$room", item.Room);
+            command.Parameters.AddWithValue("$message", item.MessageId);
+            command.Parameters.AddWithValue("$trace", (object?)item.TraceParent ?? DBNull.Value);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
+        if (_arrivals.TryRemove(queue, out var arrival))
+        {
+            arrival.TrySetResult();
+        }
+    }
+
+    public async ValueTask<IReadOnlyList<QueueEntry>> ReadAsync(string queue, string consumer, int max, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var deadline = _time.GetTimestamp() + (long)(wait.TotalSeconds * _time.TimestampFrequency);
+        while (true)
+        {
+            var arrival = _arrivals.GetOrAdd(queue, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            var claimed = await ClaimAsync(queue, max, cancellationToken);
+            var left = _time.GetElapsedTime(_time.GetTimestamp(), deadline);
+            if (claimed.Count > 0 || left <= TimeSpan.Zero)
+            {
+                return claimed;
+            }
+
+            // Wake on a new entry, or poll for entries whose claim timed out.
+            await Task.WhenAny(arrival.Task, Task.Delay(left < PollInterval ? left : PollInterval, _time, cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    public ValueTask AckAsync(string queue, string entryId, CancellationToken cancellationToken) => new(
+        _database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "DELETE FROM entries WHERE id = $id AND queue = $queue";
+            command.Parameters.AddWithValue("$id", long.Parse(entryId, CultureInfo.InvariantCulture));
+            command.Parameters.AddWithValue("$queue", queue);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken));
+
+    public async ValueTask<long> BacklogAsync(string queue, CancellationToken cancellationToken) =>
+        await _database.ReadAsync(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM entries WHERE queue = $queue";
+            command.Parameters.AddWithValue("$queue", queue);
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        }, cancellationToken);
+
+    public async ValueTask<IReadOnlyList<QueueEntry>> DeadLettersAsync(string queue, int max, CancellationToken cancellationToken) =>
+        await _database.ReadAsync<IReadOnlyList<QueueEntry>>(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT id, room, message_id, trace_parent, deliveries FROM dead_letters WHERE queue = $queue ORDER BY id LIMIT $max";
+            command.Parameters.AddWithValue("$queue", queue);
+            command.Parameters.AddWithValue("$max", max);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var entries = new List<QueueEntry>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                entries.Add(new QueueEntry(reader.GetInt64(0).ToString(CultureInfo.InvariantCulture),
+                    new WorkItem(reader.GetString(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3)), reader.GetInt32(4)));
+            }
+
+            return entries;
+        }, cancellationToken);
+
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
+
+    /// <summary>Claims up to <paramref name="max"/> visible entries; those delivered too often go to the dead letters instead.</summary>
+    private Task<IReadOnlyList<QueueEntry>> ClaimAsync(string queue, int max, CancellationToken cancellationToken) =>
+        _database.WriteAsync<IReadOnlyList<QueueEntry>>(async (connection, transaction) =>
+        {
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            var visible = new List<(long Id, WorkItem Item, int Deliveries)>();
+            await using (var select = connection.CreateCommand())
+            {
+                select.Transaction = transaction;
+                select.CommandText = """
+                    SELECT id, room, message_id, trace_parent, deliveries FROM entries
+                    WHERE queue = $queue AND visible_at <= $now ORDER BY id LIMIT $max
+                    """;
+                select.Parameters.AddWithValue("$queue", queue);
+                select.Parameters.AddWithValue("$now", now);
+                select.Parameters.AddWithValue("$max", max);
+                await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    visible.Add((reader.GetInt64(0), new WorkItem(reader.GetString(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3)),
+                        reader.GetInt32(4)));
+                }
+            }
+
+            var claimed = new List<QueueEntry>(visible.Count);
+            foreach (var (id, item, deliveries) in visible)
+            {
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.Parameters.AddWithValue("$id", id);
+                command.Parameters.AddWithValue("$now", now);
+                if (deliveries >= _options.MaxDeliveries)
+                {
+                    command.CommandText = """
+                        INSERT INTO dead_letters (id, queue, room, message_id, trace_parent, deliveries, at)
+                        SELECT id, queue, room, message_id, trace_parent, deliveries, $now FROM entries WHERE id = $id;
+                        DELETE FROM entries WHERE id = $id;
+                        """;
+                    await command.ExecuteNonQueryAsync(cancellationToken);
+                    continue;
+                }
+
+                command.CommandText = "UPDATE entries SET deliveries = deliveries + 1, visible_at = $visible WHERE id = $id";
+                command.Parameters.AddWithValue("$visible", now + (long)_options.ClaimTimeout.TotalMilliseconds);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                claimed.Add(new QueueEntry(id.ToString(CultureInfo.InvariantCulture), item, deliveries + 1));
+            }
+
+            return claimed;
+        }, cancellationToken);
+}
