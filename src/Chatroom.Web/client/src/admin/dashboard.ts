@@ -3,7 +3,7 @@ import { h, replaceChildren } from '../lib/dom';
 import type { RoomSummary } from '../types';
 import type { AdminApi } from './adminApi';
 import { ActivityChart, MoodChart } from './charts';
-import { debounce, type AdminPage } from './page';
+import { Poller, type AdminPage } from './page';
 import { addVerdict, describeAction, describeAlert, fillMinutes, formatPercent, formatRate, ratePerMinute, topCategories, type MinuteSeries } from './series';
 import type { AnalysisEvent, RoomAnalysis } from './types';
 import { card, clock, moodBar, Tile } from './widgets';
@@ -30,9 +30,7 @@ export class DashboardPage implements AdminPage {
   private readonly liveAlerts = new Map<string, { alert: string; share: number; at: number }>();
   private readonly tiers = new Set<string>();
   private series: MinuteSeries = fillMinutes([], windowMinutes, Date.now());
-  private timer: number | undefined;
-  private visible = false;
-  private readonly refreshSoon = debounce(() => void this.refresh(), 2500);
+  private readonly poller = new Poller(() => this.refresh(), refreshMs, 2500);
 
   constructor(private readonly api: AdminApi) {
     this.tokens.set('n/a', 'no model configured: verdicts so far come from the embedded classifier');
@@ -90,15 +88,11 @@ export class DashboardPage implements AdminPage {
   }
 
   show(): void {
-    this.visible = true;
-    void this.refresh();
-    window.clearInterval(this.timer);
-    this.timer = window.setInterval(() => void this.refresh(), refreshMs);
+    this.poller.start();
   }
 
   hide(): void {
-    this.visible = false;
-    window.clearInterval(this.timer);
+    this.poller.stop();
   }
 
   onAnalysis(event: AnalysisEvent): void {
@@ -110,7 +104,7 @@ export class DashboardPage implements AdminPage {
     } else {
       this.liveAlerts.set(`${event.room}:${event.alert}`, { alert: event.alert, share: event.share, at: Date.now() });
     }
-    if (this.visible) this.refreshSoon();
+    this.poller.nudge();
   }
 
   private async refresh(): Promise<void> {

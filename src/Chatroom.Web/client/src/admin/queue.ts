@@ -1,7 +1,7 @@
 import { ApiError } from '../api';
 import { h, replaceChildren } from '../lib/dom';
 import type { AdminApi } from './adminApi';
-import { debounce, type AdminPage } from './page';
+import { Poller, type AdminPage } from './page';
 import type { AnalysisEvent, Flag, FlagState, ResolveAction } from './types';
 import { when } from './widgets';
 
@@ -17,9 +17,7 @@ export class QueuePage implements AdminPage {
   private readonly list: HTMLOListElement;
   private readonly filter: HTMLSelectElement;
   private readonly status: HTMLParagraphElement;
-  private timer: number | undefined;
-  private visible = false;
-  private readonly refreshSoon = debounce(() => void this.refresh(), 800);
+  private readonly poller = new Poller(() => this.refresh(), refreshMs, 800);
 
   constructor(
     private readonly api: AdminApi,
@@ -40,20 +38,16 @@ export class QueuePage implements AdminPage {
   }
 
   show(): void {
-    this.visible = true;
-    void this.refresh();
-    window.clearInterval(this.timer);
-    this.timer = window.setInterval(() => void this.refresh(), refreshMs);
+    this.poller.start();
   }
 
   hide(): void {
-    this.visible = false;
-    window.clearInterval(this.timer);
+    this.poller.stop();
   }
 
   onAnalysis(event: AnalysisEvent): void {
     if (event.kind === 'verdict' && event.verdict.safety === 'unsafe') {
-      if (this.visible) this.refreshSoon();
+      if (this.poller.isShown) this.poller.nudge();
       else void this.countOpen();
     }
   }
@@ -126,7 +120,7 @@ export class QueuePage implements AdminPage {
       }, (failure: unknown) => {
         for (const b of buttons) b.disabled = false;
         error.textContent = failure instanceof ApiError ? failure.message : 'Could not resolve the flag.';
-        if (failure instanceof ApiError && failure.code === 'invalid_request') this.refreshSoon();
+        if (failure instanceof ApiError && failure.code === 'invalid_request') this.poller.nudge();
       });
     };
     for (const action of ['approve', 'hide', 'mute', 'ban'] as const) {
