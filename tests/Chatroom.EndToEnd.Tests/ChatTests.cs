@@ -142,6 +142,28 @@ public sealed class ChatTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARetriedSendIsAnnouncedAgainSoNoLiveClientMissesIt()
+    {
+        await using var alice = await _host.Api.ConnectAsync("alice");
+        await using var bob = await _host.Api.ConnectAsync("bob");
+        await alice.InvokeAsync("JoinRoom", "lobby", null);
+        await bob.InvokeAsync("JoinRoom", "lobby", null);
+
+        var id = (await alice.InvokeAsync("SendMessage", "lobby", "said twice", "retry-1")).GetProperty("id").GetInt64();
+        await bob.WaitForEventAsync("message", m => m.GetProperty("id").GetInt64() == id);
+        await alice.InvokeAsync("SendMessage", "lobby", "said twice", "retry-1");
+
+        // The same id both times: clients merge by id, and the log holds it once.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (bob.EventsOf("message").Count(m => m.GetProperty("id").GetInt64() == id) < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(2, bob.EventsOf("message").Count(m => m.GetProperty("id").GetInt64() == id));
+    }
+
+    [Fact]
     public async Task AnotherUsersSameClientMessageIdIsADifferentMessage()
     {
         await using var alice = await _host.Api.ConnectAsync("alice");

@@ -56,13 +56,39 @@ public sealed class MultiNodeOutageTests(MultiNodeFixture cluster, ITestOutputHe
         }
 
         await bob.WaitForEventAsync("message", e => e.GetProperty("id").GetInt64() == id, EventTimeout);
-        var texts = (await cluster.ApiClient.GetJsonAsync($"/api/rooms/{room}/messages", aliceToken))["messages"]!.AsArray()
+
+        // Each process reconnects on its own schedule (backoff up to 5 s ± 50 %): the API may answer 503 a while longer.
+        var texts = (await EventuallyAsync(() => cluster.ApiClient.GetJsonAsync($"/api/rooms/{room}/messages", aliceToken)))["messages"]!.AsArray()
             .Select(m => m!["text"]!.GetValue<string>()).ToList();
         Assert.Equal(["before the outage", "after the outage"], texts);
 
         // Both users are still present once the nodes have heartbeated again, whatever was swept meanwhile.
         await Task.Delay(MultiNodeFixture.HeartbeatInterval * 3);
-        var rooms = JsonNode.Parse(await (await cluster.ApiClient.SendAsync(HttpMethod.Get, "/api/rooms", aliceToken)).Content.ReadAsStringAsync())!.AsArray();
+        var rooms = await EventuallyAsync(async () => JsonNode.Parse(await RoomsAsync(aliceToken))!.AsArray());
         Assert.Equal(2, rooms.Single(r => r!["name"]!.GetValue<string>() == room)!["present"]!.GetValue<int>());
     });
+
+    private async Task<string> RoomsAsync(string token)
+    {
+        using var response = await cluster.ApiClient.SendAsync(HttpMethod.Get, "/api/rooms", token);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>Retries a call that fails while a process is still reconnecting to Redis, for at most 20 s.</summary>
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> call)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (HttpRequestException e) when (e.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(250);
+            }
+        }
+    }
 }

@@ -60,22 +60,17 @@ public sealed partial class ChatService(
         var started = time.GetTimestamp();
         var result = await Guard(() => log.AppendAsync(message, time.GetUtcNow(), cancellationToken));
         metrics.AppendDuration(time.GetElapsedTime(started));
+        var stored = result.Message;
+
+        // A retry may follow an attempt that stored the message but never announced it (the reply was lost, or the
+        // publish failed), so a duplicate is announced again; clients merge messages by id.
+        await PublishAsync(stored, cancellationToken);
         if (result.Duplicate)
         {
             return result;
         }
 
         metrics.MessageStored(message.Kind.ToString().ToLowerInvariant());
-        var stored = result.Message;
-        try
-        {
-            await bus.PublishAsync(new ChatEvent(ChatEventTypes.Message, stored.Room, ChatJson.ToElement(stored)), cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // Stored but not fanned out: clients recover it from the log by lastSeenId.
-            LogPublishFailed(logger, e, stored.Room, stored.Id);
-        }
 
         try
         {
@@ -92,6 +87,19 @@ public sealed partial class ChatService(
         }
 
         return result;
+    }
+
+    private async Task PublishAsync(ChatMessage stored, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await bus.PublishAsync(new ChatEvent(ChatEventTypes.Message, stored.Room, ChatJson.ToElement(stored.VisibleTo(isAdmin: false))), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Stored but not fanned out: clients recover it from the log by lastSeenId, or a retried send announces it.
+            LogPublishFailed(logger, e, stored.Room, stored.Id);
+        }
     }
 
     /// <summary>Unicode scalar values, so an emoji counts as one character.</summary>
