@@ -267,34 +267,47 @@ describe("secrets", () => {
 });
 
 describe("Ingress", () => {
-  const routesOf = (objects) =>
-    Object.fromEntries(ofKind(objects, "Ingress")[0].spec.rules[0].http.paths.map((p) => [p.path, p.backend.service.name.replace(`${fullname}-`, "")]));
+  const pathsOf = (objects) => ofKind(objects, "Ingress").flatMap((i) => i.spec.rules[0].http.paths);
+  const routesOf = (objects) => Object.fromEntries(pathsOf(objects).map((p) => [p.path, p.backend.service.name.replace(`${fullname}-`, "")]));
   it("routes /hubs to the socket servers, the analysis routes to analysis, /api to the API and the rest to web", () => {
     assert.deepEqual(routesOf(render("prod")), {
-      "/hubs": "socketserver",
       "/api/analysis": "analysis",
       "/api/knowledge": "analysis",
       "/api/discussions": "analysis",
       "/api": "api",
       "/": "web",
+      "/hubs": "socketserver",
     });
   });
   it("sends every path to an existing Service's http port, by prefix", () => {
     const objects = render("prod");
-    for (const path of ofKind(objects, "Ingress")[0].spec.rules[0].http.paths) {
+    for (const path of pathsOf(objects)) {
       assert.equal(path.pathType, "Prefix");
       const service = named(objects, "Service", path.backend.service.name);
       assert.ok(service.spec.ports.some((p) => p.name === path.backend.service.port.name));
     }
   });
   it("terminates TLS for the host and keeps WebSockets open (prod)", () => {
-    const ingress = ofKind(render("prod"), "Ingress")[0];
-    assert.deepEqual(ingress.spec.tls, [{ hosts: ["chat.example.com"], secretName: "chat-example-com-tls" }]);
-    assert.equal(ingress.metadata.annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"], "3600");
-    assert.equal(ingress.metadata.annotations["nginx.ingress.kubernetes.io/proxy-buffering"], "off");
-    assert.equal(ingress.metadata.annotations["cert-manager.io/cluster-issuer"], "letsencrypt");
+    const ingresses = ofKind(render("prod"), "Ingress");
+    assert.equal(ingresses.length, 2);
+    for (const ingress of ingresses) {
+      assert.deepEqual(ingress.spec.tls, [{ hosts: ["chat.example.com"], secretName: "chat-example-com-tls" }]);
+      assert.equal(ingress.spec.ingressClassName, "nginx");
+      assert.equal(ingress.metadata.annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"], "3600");
+      assert.equal(ingress.metadata.annotations["nginx.ingress.kubernetes.io/proxy-buffering"], "off");
+      assert.equal(ingress.metadata.annotations["cert-manager.io/cluster-issuer"], "letsencrypt");
+    }
   });
-  it("has no TLS section when TLS is off (dev)", () => assert.equal(ofKind(render("dev"), "Ingress")[0].spec.tls, undefined));
+  it("keeps a hub connection's negotiate and WebSocket on one socket server, and only there", () => {
+    const objects = render("prod");
+    const hubs = named(objects, "Ingress", `${fullname}-hubs`);
+    assert.equal(hubs.metadata.annotations["nginx.ingress.kubernetes.io/affinity"], "cookie");
+    assert.equal(hubs.metadata.annotations["nginx.ingress.kubernetes.io/session-cookie-path"], "/hubs");
+    assert.equal(named(objects, "Ingress", fullname).metadata.annotations["nginx.ingress.kubernetes.io/affinity"], undefined);
+  });
+  it("has no TLS section when TLS is off (dev)", () => {
+    for (const ingress of ofKind(render("dev"), "Ingress")) assert.equal(ingress.spec.tls, undefined);
+  });
 });
 
 describe("autoscaling", () => {
