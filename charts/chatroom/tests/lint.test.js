@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
-import { chartDir, helm, release, run, valueSets } from "./lib/chart.js";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { chartDir, helm, namespace, ofKind, parseManifests, release, repoDir, run, valueSets } from "./lib/chart.js";
 
 describe("helm lint --strict", () => {
   it("passes with the chart's defaults", () => {
@@ -31,5 +34,29 @@ describe("values.schema.json", () => {
   it("refuses a wrong type", () => refused(["socketserver.autoscaling.maxReplicas=many"], /maxReplicas/));
   it("accepts a non-secret setting", () => {
     run(helm, ["template", release, chartDir, "--set", "config.Chatroom__Auth__TokenLifetime=1.00:00:00"]);
+  });
+});
+
+describe("the runbook's values for a GPU cluster (docs/operations.md)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "chatroom-runbook-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const runbook = readFileSync(join(repoDir, "docs/operations.md"), "utf8");
+  const block = /<!-- values: gpu-cluster -->\n```yaml\n([\s\S]*?)\n```/.exec(runbook);
+  const file = join(dir, "values.yaml");
+
+  it("is on the page", () => {
+    assert.ok(block, "no ```yaml block after <!-- values: gpu-cluster -->");
+    writeFileSync(file, block[1]);
+  });
+  it("lints and renders GPU Ollama, the external Redis, Milvus, TLS and autoscaling", () => {
+    run(helm, ["lint", "--strict", chartDir, "--values", file]);
+    const objects = parseManifests(run(helm, ["template", release, chartDir, "--namespace", namespace, "--values", file]));
+    const ollama = objects.find((o) => o.kind === "StatefulSet" && o.metadata.name.endsWith("-ollama"));
+    assert.equal(ollama.spec.template.spec.containers[0].resources.limits["nvidia.com/gpu"], "1");
+    assert.equal(ollama.spec.replicas, 2);
+    assert.ok(!objects.some((o) => o.kind === "StatefulSet" && o.metadata.name.endsWith("-redis")));
+    assert.ok(ofKind(objects, "Ingress").every((i) => i.spec.tls?.[0]?.secretName === "chat-example-com-tls"));
+    assert.equal(ofKind(objects, "HorizontalPodAutoscaler").length, 2);
+    assert.equal(ofKind(objects, "PrometheusRule").length, 1);
   });
 });
