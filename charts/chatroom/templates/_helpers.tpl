@@ -86,6 +86,7 @@ which Kubernetes expands from the env var of the same name (a secretKeyRef) defi
 {{- $parts = concat $parts .Values.redis.external.endpoints }}
 {{- if .Values.redis.external.tls }}{{ $parts = append $parts "ssl=true" }}{{ end }}
 {{- with .Values.redis.external.sslHost }}{{ $parts = append $parts (printf "sslHost=%s" .) }}{{ end }}
+{{- with .Values.redis.external.caSecret }}{{ $parts = append $parts (printf "sslCaFile=/etc/chatroom/redis-ca/%s" $.Values.redis.external.caKey) }}{{ end }}
 {{- with .Values.redis.external.user }}{{ $parts = append $parts (printf "user=%s" .) }}{{ end }}
 {{- end }}
 {{- if include "chatroom.redisPasswordSecret" . }}{{ $parts = append $parts "password=$(REDIS_PASSWORD)" }}{{ end }}

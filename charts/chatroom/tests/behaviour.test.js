@@ -212,14 +212,18 @@ describe("connections", () => {
     assert.equal(envValue(analysis, "ConnectionStrings__reasoning-model"), `Endpoint=http://${fullname}-ollama:11434;Model=llama3.2:3b`);
     assert.equal(envValue(analysis, "ConnectionStrings__milvus"), undefined);
     assert.equal(envValue(envOf(objects, "web"), "ConnectionStrings__redis"), undefined, "web needs no Redis");
+    assert.ok(!JSON.stringify(objects).includes("redis-ca"), "no CA mount without caSecret");
   });
   it("prod: external Redis cluster over TLS with the password from its Secret, Milvus from its Secret", () => {
     const objects = render("prod");
     for (const name of ["api", "socketserver", "analysis"]) {
       assert.equal(
         envValue(envOf(objects, name), "ConnectionStrings__redis"),
-        "redis-0.redis.data.svc:6379,redis-1.redis.data.svc:6379,redis-2.redis.data.svc:6379,ssl=true,sslHost=redis.data.svc,user=chatroom,password=$(REDIS_PASSWORD),abortConnect=false",
+        "redis-0.redis.data.svc:6379,redis-1.redis.data.svc:6379,redis-2.redis.data.svc:6379,ssl=true,sslHost=redis.data.svc,sslCaFile=/etc/chatroom/redis-ca/ca.crt,user=chatroom,password=$(REDIS_PASSWORD),abortConnect=false",
       );
+      const pod = named(objects, "Deployment", `${fullname}-${name}`).spec.template.spec;
+      const mount = pod.containers[0].volumeMounts.find((m) => m.mountPath === "/etc/chatroom/redis-ca");
+      assert.equal(pod.volumes.find((v) => v.name === mount.name).secret.secretName, "redis-ca");
       assert.deepEqual(envOf(objects, name).find((e) => e.name === "REDIS_PASSWORD").valueFrom.secretKeyRef, { name: "chatroom-redis", key: "password" });
     }
     assert.ok(!named(objects, "StatefulSet", `${fullname}-redis`), "no bundled Redis in prod");
