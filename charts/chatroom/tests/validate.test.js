@@ -58,3 +58,25 @@ for (const name of Object.keys(valueSets)) {
     }
   });
 }
+
+// Switches the ci/ value sets leave at one position, rendered the other way and validated the same.
+const variants = {
+  "everything optional off": [
+    "networkPolicy.enabled=false", "dashboards.enabled=false", "ollama.pull.enabled=false", "topologySpread.enabled=false",
+    "serviceAccount.create=false", "api.pdb.enabled=false", "socketserver.autoscaling.enabled=false", "ingress.enabled=false",
+  ],
+  "external Redis without TLS or password, Ollama without GPU, ingress without TLS or affinity": [
+    "redis.mode=external", "redis.external.endpoints={redis:6379}", "redis.external.tls=false", "ollama.gpu.enabled=false",
+    "ingress.enabled=true", "ingress.tls.enabled=false", "ingress.hubsAffinity=false", "ingress.webSocketAnnotations=false",
+    "otel.endpoint=http://collector:4317", "serviceMonitor.enabled=true", "prometheusRule.enabled=true",
+  ],
+};
+for (const [name, sets] of Object.entries(variants)) {
+  describe(`${name}: objects valid against their schemas`, () => {
+    const objects = render(null, sets);
+    it("renders the four services", () => assert.equal(objects.filter((o) => o.kind === "Deployment").length, 4));
+    for (const object of objects) {
+      it(`${object.kind} ${object.metadata.name}`, async () => validate(object));
+    }
+  });
+}
