@@ -115,7 +115,8 @@ public sealed class ChatHub(
             truncated,
             await presence.ListAsync(room, ct),
             found.SlowModeSeconds,
-            found.Locked);
+            found.Locked,
+            socketOptions.Value.NodeId);
     }
 
     public async Task LeaveRoom(string room)

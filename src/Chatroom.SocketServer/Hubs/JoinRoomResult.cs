@@ -6,6 +6,7 @@ namespace Chatroom.SocketServer.Hubs;
 /// <summary>
 /// What <c>JoinRoom</c> returns: the latest messages, the ones missed since <c>lastSeenId</c> (oldest first,
 /// at most <c>MaxMissed</c>; <see cref="MissedTruncated"/> says to page the rest over REST) and who is present.
+/// <see cref="Node"/> names the socket node serving this connection, for support and debugging.
 /// </summary>
 public sealed record JoinRoomResult(
     string Room,
@@ -15,7 +16,8 @@ public sealed record JoinRoomResult(
     bool MissedTruncated,
     IReadOnlyList<PresentUser> Present,
     int SlowModeSeconds,
-    bool Locked);
+    bool Locked,
+    string Node);
 
 /// <summary>The acknowledgement of <c>SendMessage</c>: the message is stored under <see cref="Id"/>.</summary>
 public sealed record SendMessageResult(string Room, long Id, DateTimeOffset SentAt, bool Duplicate);

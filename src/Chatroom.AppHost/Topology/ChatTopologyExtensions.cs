@@ -1,0 +1,110 @@
+using Chatroom.AppHost.Milvus;
+using Chatroom.AppHost.Ollama;
+
+namespace Chatroom.AppHost.Topology;
+
+/// <summary>Resource names, and how the backends and services are wired.</summary>
+public static class ChatTopologyExtensions
+{
+    public const string RedisName = "redis";
+    public const string AnalysisModelName = "analysis-model";
+    public const string ReasoningModelName = "reasoning-model";
+    public const string MilvusName = "milvus";
+    public const string ApiName = "api";
+    public const string SocketServerName = "socketserver";
+    public const string AnalysisName = "analysis";
+    public const string WebName = "web";
+    public const string StandaloneName = "chatroom";
+
+    /// <summary>
+    /// The signing key is 64 letters and digits: valid base64 for 48 bytes, which is what
+    /// <c>Chatroom:Auth:SigningKey</c> asks for. Both persist in user secrets between runs.
+    /// </summary>
+    public static ChatSecrets AddChatSecrets(this IDistributedApplicationBuilder builder) => new(
+        builder.AddParameter("signing-key", new GenerateParameterDefault { MinLength = 64, Special = false }, secret: true, persist: true),
+        builder.AddParameter("admin-password", new GenerateParameterDefault { MinLength = 20, Special = false }, secret: true, persist: true));
+
+    public static ChatBackends AddChatBackends(this IDistributedApplicationBuilder builder, AppHostSettings settings)
+    {
+        IResourceBuilder<IResourceWithConnectionString>? redis = settings.Redis switch
+        {
+            BackendMode.Container => builder.AddRedis(RedisName).WithDataVolume("chatroom-redis-data"),
+            BackendMode.Existing => builder.AddConnectionString(RedisName),
+            _ => null,
+        };
+
+        IResourceBuilder<IResourceWithConnectionString>? analysisModel = null, reasoningModel = null;
+        switch (settings.Ollama)
+        {
+            case BackendMode.Container:
+                var ollama = builder.AddOllamaContainer("ollama", settings.OllamaGpu, settings.Podman);
+                analysisModel = ollama.AddOllamaModel(AnalysisModelName, settings.AnalysisModel);
+                reasoningModel = ollama.AddOllamaModel(ReasoningModelName, settings.ReasoningModel);
+                break;
+            case BackendMode.Existing:
+                analysisModel = builder.AddConnectionString(AnalysisModelName);
+                reasoningModel = builder.AddConnectionString(ReasoningModelName);
+                break;
+        }
+
+        IResourceBuilder<IResourceWithConnectionString>? milvus = settings.Milvus switch
+        {
+            BackendMode.Container => builder.AddMilvusContainer(MilvusName),
+            BackendMode.Existing => builder.AddConnectionString(MilvusName),
+            _ => null,
+        };
+
+        return new ChatBackends(redis, analysisModel, reasoningModel, milvus);
+    }
+
+    /// <summary>
+    /// The distributed form: API, socket servers (replicated; Redis makes their groups cluster-wide), analysis
+    /// and the web front door, which routes <c>/api</c> and <c>/hubs</c> to the others so the browser sees one origin.
+    /// </summary>
+    public static void AddChatServices(this IDistributedApplicationBuilder builder, AppHostSettings settings, ChatBackends backends, ChatSecrets secrets)
+    {
+        var api = builder.AddProject<Projects.Chatroom_Api>(ApiName)
+            .WithChatDefaults(secrets)
+            .WithBackend(backends.Redis);
+
+        var sockets = builder.AddProject<Projects.Chatroom_SocketServer>(SocketServerName)
+            .WithReplicas(settings.SocketServerReplicas)
+            .WithChatDefaults(secrets)
+            .WithBackend(backends.Redis);
+
+        var analysis = builder.AddProject<Projects.Chatroom_Analysis>(AnalysisName)
+            .WithChatDefaults(secrets)
+            .WithBackend(backends.Redis)
+            .WithBackend(backends.AnalysisModel)
+            .WithBackend(backends.ReasoningModel)
+            .WithBackend(backends.Milvus);
+
+        builder.AddProject<Projects.Chatroom_Web>(WebName)
+            .WithChatDefaults(secrets)
+            .WithExternalHttpEndpoints()
+            .WithEnvironment("Chatroom__Web__Gateway__Enabled", "true")
+            .WithReference(api).WaitFor(api)
+            .WithReference(sockets).WaitFor(sockets)
+            .WithReference(analysis).WaitFor(analysis);
+    }
+
+    /// <summary>Without Redis the services cannot share a bus, so they run together in one process on the embedded backends.</summary>
+    public static void AddChatStandalone(this IDistributedApplicationBuilder builder, ChatBackends backends, ChatSecrets secrets) =>
+        builder.AddProject<Projects.Chatroom_Standalone>(StandaloneName)
+            .WithChatDefaults(secrets)
+            .WithExternalHttpEndpoints()
+            .WithBackend(backends.AnalysisModel)
+            .WithBackend(backends.ReasoningModel)
+            .WithBackend(backends.Milvus);
+
+    private static IResourceBuilder<ProjectResource> WithChatDefaults(this IResourceBuilder<ProjectResource> project, ChatSecrets secrets) =>
+        project
+            // The services have no launch profiles, so the endpoint is declared here.
+            .WithHttpEndpoint()
+            .WithHttpHealthCheck("/health")
+            .WithEnvironment("Chatroom__Auth__SigningKey", secrets.SigningKey)
+            .WithEnvironment("Chatroom__Admin__Password", secrets.AdminPassword);
+
+    private static IResourceBuilder<ProjectResource> WithBackend(this IResourceBuilder<ProjectResource> project, IResourceBuilder<IResourceWithConnectionString>? backend) =>
+        backend is null ? project : project.WithReference(backend).WaitFor(backend);
+}

@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
+
+namespace Chatroom.Web.Gateway;
+
+/// <summary>The one-origin gateway: YARP routes with destinations found by service discovery.</summary>
+public static class ChatGatewayExtensions
+{
+    /// <summary>Analysis owns these <c>/api</c> areas; the rest of <c>/api</c> belongs to the API (DESIGN.md §10).</summary>
+    internal static readonly string[] AnalysisAreas = ["analysis", "knowledge", "discussions"];
+
+    public static IHostApplicationBuilder AddChatGateway(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ChatGatewayOptions>()
+            .Bind(builder.Configuration.GetSection(ChatGatewayOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        var options = builder.Configuration.GetSection(ChatGatewayOptions.SectionName).Get<ChatGatewayOptions>() ?? new ChatGatewayOptions();
+        if (options.Enabled)
+        {
+            builder.Services.AddServiceDiscovery();
+            builder.Services.AddReverseProxy()
+                .LoadFromMemory(Routes(), Clusters(options))
+                .AddServiceDiscoveryDestinationResolver();
+        }
+
+        return builder;
+    }
+
+    public static WebApplication MapChatGateway(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<ChatGatewayOptions>>().Value.Enabled)
+        {
+            app.MapReverseProxy();
+        }
+
+        return app;
+    }
+
+    internal static IReadOnlyList<RouteConfig> Routes() =>
+    [
+        .. AnalysisAreas.Select(area => Route($"analysis-{area}", "analysis", $"/api/{area}/{{**rest}}")),
+        Route("api", "api", "/api/{**rest}"),
+        Route("hubs", "socketserver", "/hubs/{**rest}"),
+    ];
+
+    private static RouteConfig Route(string id, string cluster, string path) =>
+        new() { RouteId = id, ClusterId = cluster, Match = new RouteMatch { Path = path } };
+
+    private static IReadOnlyList<ClusterConfig> Clusters(ChatGatewayOptions options) =>
+    [
+        Cluster("api", options.Api),
+        Cluster("socketserver", options.SocketServer),
+        Cluster("analysis", options.Analysis),
+    ];
+
+    private static ClusterConfig Cluster(string id, string address) => new()
+    {
+        ClusterId = id,
+        Destinations = new Dictionary<string, DestinationConfig> { [id] = new() { Address = address } },
+    };
+}

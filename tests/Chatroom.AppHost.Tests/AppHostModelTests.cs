@@ -1,0 +1,219 @@
+namespace Chatroom.AppHost.Tests;
+
+/// <summary>What the AppHost wires, per switch, read from its model without starting anything.</summary>
+public sealed class AppHostModelTests
+{
+    [Fact]
+    public async Task DefaultsRunEveryBackendAsAContainerAndEveryServiceApart()
+    {
+        await using var model = await AppHostModel.CreateAsync();
+
+        Assert.Equivalent(
+            new[] { "signing-key", "admin-password", "redis", "ollama", "analysis-model", "reasoning-model", "milvus-key", "milvus-server", "milvus", "api", "socketserver", "analysis", "web" },
+            model.Names.ToArray());
+        Assert.IsType<RedisResource>(model.Get<IResource>("redis"));
+        Assert.Contains(model.Get<RedisResource>("redis").Annotations.OfType<ContainerMountAnnotation>(), m => m.Target == "/data");
+        Assert.False(model.Has("chatroom"));
+    }
+
+    [Fact]
+    public async Task SocketServersRunAsTwoReplicasUnlessConfigured()
+    {
+        await using var defaults = await AppHostModel.CreateAsync();
+        await using var four = await AppHostModel.CreateAsync("SocketServer:Replicas=4");
+
+        Assert.Equal(2, defaults.Get<ProjectResource>("socketserver").GetReplicaCount());
+        Assert.Equal(4, four.Get<ProjectResource>("socketserver").GetReplicaCount());
+        Assert.Equal(1, defaults.Get<ProjectResource>("api").GetReplicaCount());
+    }
+
+    [Fact]
+    public async Task ModelsAreConnectionStringsOnTheOllamaContainerWithItsModelsVolume()
+    {
+        await using var model = await AppHostModel.CreateAsync("Ollama:AnalysisModel=llama3.2:1b", "Ollama:ReasoningModel=qwen3:14b");
+
+        var ollama = model.Get<ContainerResource>("ollama");
+        Assert.Equal("ollama/ollama", ollama.Annotations.OfType<ContainerImageAnnotation>().Single().Image);
+        Assert.Contains(ollama.Annotations.OfType<ContainerMountAnnotation>(), m => m.Target == "/root/.ollama" && m.Source == "chatroom-ollama-models");
+        Assert.Equal("Endpoint={ollama.bindings.http.url};Model=llama3.2:1b",
+            model.Get<IResourceWithConnectionString>("analysis-model").ConnectionStringExpression.ValueExpression);
+        Assert.Equal("Endpoint={ollama.bindings.http.url};Model=qwen3:14b",
+            model.Get<IResourceWithConnectionString>("reasoning-model").ConnectionStringExpression.ValueExpression);
+    }
+
+    [Fact]
+    public async Task ModelsBecomeHealthyOnlyOnceOllamaHasThem()
+    {
+        await using var model = await AppHostModel.CreateAsync();
+
+        Assert.Contains(model.Get<IResource>("analysis-model").Annotations.OfType<HealthCheckAnnotation>(), h => h.Key == "analysis-model-pulled");
+        Assert.Contains(model.Get<IResource>("reasoning-model").Annotations.OfType<HealthCheckAnnotation>(), h => h.Key == "reasoning-model-pulled");
+        Assert.NotEmpty(model.Get<IResource>("ollama").Annotations.OfType<HealthCheckAnnotation>());
+    }
+
+    [Theory]
+    [InlineData(new string[0], null)]
+    [InlineData(new[] { "Ollama:Gpu=true" }, "--gpus all")]
+    [InlineData(new[] { "Ollama:Gpu=true", "ASPIRE_CONTAINER_RUNTIME=podman" }, "--device nvidia.com/gpu=all")]
+    public async Task GpuArgumentsOnlyWhenAsked(string[] args, string? expected)
+    {
+        await using var model = await AppHostModel.CreateAsync(args);
+
+        var ollama = model.Get<ContainerResource>("ollama");
+        var runtimeArgs = new List<object>();
+        foreach (var callback in ollama.Annotations.OfType<ContainerRuntimeArgsCallbackAnnotation>())
+        {
+            await callback.Callback(new ContainerRuntimeArgsCallbackContext(runtimeArgs));
+        }
+
+        Assert.Equal(expected, runtimeArgs.Count == 0 ? null : string.Join(' ', runtimeArgs));
+    }
+
+    [Fact]
+    public async Task MilvusHasAGeneratedSecretRootPasswordAHealthCheckAndAVolume()
+    {
+        await using var model = await AppHostModel.CreateAsync();
+
+        var key = model.Get<ParameterResource>("milvus-key");
+        Assert.True(key.Secret);
+        var server = model.Get<ContainerResource>("milvus-server");
+        Assert.Contains(server.Annotations.OfType<ContainerMountAnnotation>(), m => m.Target == "/var/lib/milvus");
+        Assert.NotEmpty(server.Annotations.OfType<HealthCheckAnnotation>());
+        Assert.Equal("{milvus-key.value}", (await AppHostModel.EnvironmentAsync(server))["COMMON_SECURITY_DEFAULTROOTPASSWORD"]);
+        Assert.Equal("Endpoint={milvus-server.bindings.grpc.url};Key=root:{milvus-key.value}",
+            model.Get<IResourceWithConnectionString>("milvus").ConnectionStringExpression.ValueExpression);
+    }
+
+    [Fact]
+    public async Task EachServiceGetsItsConnectionStringsAndTheSharedSecrets()
+    {
+        await using var model = await AppHostModel.CreateAsync();
+
+        foreach (var name in new[] { "api", "socketserver", "analysis", "web" })
+        {
+            var env = await AppHostModel.EnvironmentAsync(model.Get<ProjectResource>(name));
+            Assert.Equal("{signing-key.value}", env["Chatroom__Auth__SigningKey"]);
+            Assert.Equal("{admin-password.value}", env["Chatroom__Admin__Password"]);
+        }
+
+        foreach (var name in new[] { "api", "socketserver", "analysis" })
+        {
+            Assert.Equal("{redis.connectionString}", (await AppHostModel.EnvironmentAsync(model.Get<ProjectResource>(name)))["ConnectionStrings__redis"]);
+        }
+
+        var analysis = await AppHostModel.EnvironmentAsync(model.Get<ProjectResource>("analysis"));
+        Assert.Equal("{analysis-model.connectionString}", analysis["ConnectionStrings__analysis-model"]);
+        Assert.Equal("{reasoning-model.connectionString}", analysis["ConnectionStrings__reasoning-model"]);
+        Assert.Equal("{milvus.connectionString}", analysis["ConnectionStrings__milvus"]);
+
+        var api = await AppHostModel.EnvironmentAsync(model.Get<ProjectResource>("api"));
+        Assert.DoesNotContain("ConnectionStrings__analysis-model", api.Keys);
+        Assert.True(model.Get<ParameterResource>("signing-key").Secret);
+        Assert.True(model.Get<ParameterResource>("admin-password").Secret);
+    }
+
+    [Fact]
+    public async Task TheWebFrontDoorFindsTheOtherServicesAndIsTheOnlyExternalOne()
+    {
+        await using var model = await AppHostModel.CreateAsync();
+
+        var web = await AppHostModel.EnvironmentAsync(model.Get<ProjectResource>("web"));
+        Assert.Equal("true", web["Chatroom__Web__Gateway__Enabled"]);
+        Assert.Equal("{api.bindings.http.url}", web["services__api__http__0"]);
+        Assert.Equal("{socketserver.bindings.http.url}", web["services__socketserver__http__0"]);
+        Assert.Equal("{analysis.bindings.http.url}", web["services__analysis__http__0"]);
+        Assert.True(model.Get<ProjectResource>("web").Annotations.OfType<EndpointAnnotation>().Single().IsExternal);
+        Assert.False(model.Get<ProjectResource>("api").Annotations.OfType<EndpointAnnotation>().Single().IsExternal);
+    }
+
+    [Fact]
+    public async Task ServicesWaitForTheirBackendsAndReportHealth()
+    {
+        await using var model = await AppHostModel.CreateAsync();
+
+        Assert.Equivalent(new[] { "redis" }, AppHostModel.Waits(model.Get<ProjectResource>("api")));
+        Assert.Equivalent(new[] { "redis" }, AppHostModel.Waits(model.Get<ProjectResource>("socketserver")));
+        Assert.Equivalent(new[] { "redis", "analysis-model", "reasoning-model", "milvus" }, AppHostModel.Waits(model.Get<ProjectResource>("analysis")));
+        Assert.Equivalent(new[] { "api", "socketserver", "analysis" }, AppHostModel.Waits(model.Get<ProjectResource>("web")));
+        Assert.Contains("milvus-server", AppHostModel.Waits(model.Get<IResource>("milvus")));
+        foreach (var name in new[] { "api", "socketserver", "analysis", "web" })
+        {
+            Assert.NotEmpty(model.Get<ProjectResource>(name).Annotations.OfType<HealthCheckAnnotation>());
+        }
+    }
+
+    [Fact]
+    public async Task OllamaNoneLeavesAnalysisOnItsEmbeddedModels()
+    {
+        await using var model = await AppHostModel.CreateAsync("Ollama:Mode=none");
+
+        Assert.False(model.Has("ollama"));
+        Assert.False(model.Has("analysis-model"));
+        var analysis = await AppHostModel.EnvironmentAsync(model.Get<ProjectResource>("analysis"));
+        Assert.DoesNotContain("ConnectionStrings__analysis-model", analysis.Keys);
+        Assert.Contains("ConnectionStrings__milvus", analysis.Keys);
+    }
+
+    [Fact]
+    public async Task ExternalModelsComeFromTheAppHostsConnectionStrings()
+    {
+        await using var model = await AppHostModel.CreateAsync(
+            "Ollama:Mode=external",
+            "ConnectionStrings:analysis-model=Endpoint=http://gpu-box:11434;Model=qwen2.5:1.5b",
+            "ConnectionStrings:reasoning-model=Endpoint=http://gpu-box:11434;Model=qwen2.5:32b");
+
+        Assert.False(model.Has("ollama"));
+        Assert.Equal("Endpoint=http://gpu-box:11434;Model=qwen2.5:32b",
+            await model.Get<IResourceWithConnectionString>("reasoning-model").GetConnectionStringAsync());
+        var analysis = await AppHostModel.EnvironmentAsync(model.Get<ProjectResource>("analysis"));
+        Assert.Equal("{analysis-model.connectionString}", analysis["ConnectionStrings__analysis-model"]);
+    }
+
+    [Fact]
+    public async Task ExistingRedisAndMilvusAreUsedAsGiven()
+    {
+        await using var model = await AppHostModel.CreateAsync(
+            "Redis:Mode=existing", "ConnectionStrings:redis=redis.internal:6379,password=x",
+            "Milvus:Mode=existing", "ConnectionStrings:milvus=Endpoint=http://milvus.internal:19530;Key=root:y");
+
+        Assert.IsNotType<RedisResource>(model.Get<IResource>("redis"));
+        Assert.False(model.Has("milvus-server"));
+        Assert.DoesNotContain(model.Resources, r => r is ContainerResource && r.Name != "ollama");
+        Assert.Equal("{redis.connectionString}", (await AppHostModel.EnvironmentAsync(model.Get<ProjectResource>("api")))["ConnectionStrings__redis"]);
+    }
+
+    [Fact]
+    public async Task NoContainersRunsTheServicesOnTheRedisYouPointItAt()
+    {
+        await using var model = await AppHostModel.CreateAsync("Chatroom:Containers=false", "ConnectionStrings:redis=127.0.0.1:6379");
+
+        Assert.DoesNotContain(model.Resources, r => r is ContainerResource);
+        Assert.Equivalent(new[] { "signing-key", "admin-password", "redis", "api", "socketserver", "analysis", "web" }, model.Names.ToArray());
+        Assert.Equivalent(new[] { "redis" }, AppHostModel.Waits(model.Get<ProjectResource>("analysis")));
+    }
+
+    [Fact]
+    public async Task NoContainersAndNoRedisRunsEverythingInOneEmbeddedProcess()
+    {
+        await using var model = await AppHostModel.CreateAsync("Chatroom:Containers=false");
+
+        Assert.Equivalent(new[] { "signing-key", "admin-password", "chatroom" }, model.Names.ToArray());
+        var chatroom = model.Get<ProjectResource>("chatroom");
+        Assert.True(chatroom.Annotations.OfType<EndpointAnnotation>().Single().IsExternal);
+        Assert.DoesNotContain("ConnectionStrings__redis", (await AppHostModel.EnvironmentAsync(chatroom)).Keys);
+    }
+
+    [Theory]
+    [InlineData("Ollama:Mode=sometimes", "Ollama:Mode must be container, external or none")]
+    [InlineData("Redis:Mode=existing", "Redis:Mode=existing needs ConnectionStrings:redis")]
+    [InlineData("Ollama:Mode=external", "Ollama:Mode=external needs ConnectionStrings:analysis-model")]
+    [InlineData("SocketServer:Replicas=0", "SocketServer:Replicas must be between 1 and 16")]
+    public async Task RefusesSwitchesThatCannotWork(string arg, string message)
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => AppHostModel.CreateAsync(arg));
+
+        Assert.Contains(message, Flatten(error));
+    }
+
+    private static string Flatten(Exception e) => e.InnerException is null ? e.Message : e.Message + " | " + Flatten(e.InnerException);
+}
