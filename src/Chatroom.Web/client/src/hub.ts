@@ -1,4 +1,5 @@
 import {
+  HttpTransportType,
   HubConnectionBuilder,
   HubConnectionState,
   LogLevel,
@@ -56,7 +57,9 @@ export class ChatHub {
 
   constructor(url: string, accessToken: () => string, events: HubEvents) {
     this.connection = new HubConnectionBuilder()
-      .withUrl(url, { accessTokenFactory: accessToken })
+      // WebSockets straight away, without SignalR's negotiate request: behind a load balancer a negotiate and the
+      // socket that follows could reach different socket servers, so this needs no sticky sessions.
+      .withUrl(url, { accessTokenFactory: accessToken, transport: HttpTransportType.WebSockets, skipNegotiation: true })
       .withAutomaticReconnect(retryForever)
       .configureLogging(LogLevel.Warning)
       .build();
