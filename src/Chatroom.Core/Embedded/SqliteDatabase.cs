@@ -1,11 +1,14 @@
+using System.Threading.Channels;
 using Chatroom.Core.Errors;
 using Microsoft.Data.Sqlite;
 
 namespace Chatroom.Core.Embedded;
 
 /// <summary>
-/// The embedded database file. Writes go through one connection, one at a time (SQLite has one
-/// writer anyway, and this avoids busy retries); reads use pooled connections under WAL.
+/// The embedded database file. Writes go through one connection (SQLite has one writer anyway, and this avoids
+/// busy retries) with group commit: every write waiting when the writer comes round runs in one transaction, each
+/// inside its own savepoint, and one commit (one fsync) makes them all durable before any of them completes.
+/// Reads use pooled connections under WAL.
 /// </summary>
 public sealed class SqliteDatabase : IAsyncDisposable
 {
@@ -118,14 +121,19 @@ public sealed class SqliteDatabase : IAsyncDisposable
         """,
     ];
 
+    /// <summary>Writes committed together at most; bounds the time one commit holds the writer.</summary>
+    private const int MaxBatch = 256;
+
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writerLoop;
 
     private SqliteDatabase(string connectionString, SqliteConnection writer)
     {
         _connectionString = connectionString;
         _writer = writer;
+        _writerLoop = Task.Run(WriteLoopAsync);
     }
 
     /// <summary>Opens (and migrates) the file. Synchronous: SQLite is in-process file I/O, and this runs once at start-up.</summary>
@@ -156,25 +164,20 @@ public sealed class SqliteDatabase : IAsyncDisposable
         return new SqliteDatabase(connectionString, writer);
     }
 
-    /// <summary>Runs <paramref name="work"/> on the writer connection inside one transaction.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> on the writer connection inside a transaction it may share with other writes, and
+    /// completes only after that transaction committed. An exception from <paramref name="work"/> undoes its own
+    /// changes alone; a failed commit fails every write in it.
+    /// </summary>
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
-        await _writeGate.WaitAsync(cancellationToken);
-        try
+        var pending = new PendingWrite<T>(work, cancellationToken);
+        if (!_writes.Writer.TryWrite(pending))
         {
-            await using var transaction = (SqliteTransaction)await _writer.BeginTransactionAsync(cancellationToken);
-            var result = await work(_writer, transaction);
-            await transaction.CommitAsync(cancellationToken);
-            return result;
+            throw new ObjectDisposedException(nameof(SqliteDatabase));
         }
-        catch (SqliteException e)
-        {
-            throw new BackendUnavailableException("The embedded database refused the write.", e);
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+
+        return await pending.Task.WaitAsync(cancellationToken);
     }
 
     /// <summary>Runs <paramref name="work"/> on a pooled read connection.</summary>
@@ -194,9 +197,119 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _writes.Writer.TryComplete();
+        await _writerLoop;
         await _writer.DisposeAsync();
-        _writeGate.Dispose();
         SqliteConnection.ClearAllPools();
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<PendingWrite>(MaxBatch);
+        var done = new List<PendingWrite>(MaxBatch);
+        while (await _writes.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            done.Clear();
+            while (batch.Count < MaxBatch && _writes.Reader.TryRead(out var write))
+            {
+                if (!write.CancelIfRequested())
+                {
+                    batch.Add(write);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await CommitBatchAsync(batch, done);
+            }
+        }
+    }
+
+    private async Task CommitBatchAsync(List<PendingWrite> batch, List<PendingWrite> done)
+    {
+        SqliteTransaction? transaction = null;
+        try
+        {
+            transaction = _writer.BeginTransaction();
+            foreach (var write in batch)
+            {
+                transaction.Save("w");
+                try
+                {
+                    await write.RunAsync(_writer, transaction);
+                    transaction.Release("w");
+                    done.Add(write);
+                }
+                catch (Exception e) when (e is not SqliteException { SqliteErrorCode: SqliteFull or SqliteIoError or SqliteCorrupt })
+                {
+                    transaction.Rollback("w");
+                    transaction.Release("w");
+                    write.Fail(e is SqliteException ? new BackendUnavailableException("The embedded database refused the write.", e) : e);
+                }
+            }
+
+            transaction.Commit();
+            foreach (var write in done)
+            {
+                write.Complete();
+            }
+        }
+        catch (SqliteException e)
+        {
+            // The transaction as a whole failed (disk full, I/O error): nothing in it is stored, so nothing is acknowledged.
+            try
+            {
+                transaction?.Rollback();
+            }
+            catch (SqliteException)
+            {
+                // The connection already rolled back on its own (SQLite does on SqliteFull and I/O errors).
+            }
+
+            var failure = new BackendUnavailableException("The embedded database refused the write.", e);
+            foreach (var write in batch)
+            {
+                write.Fail(failure);
+            }
+        }
+        finally
+        {
+            transaction?.Dispose();
+        }
+    }
+
+    private const int SqliteCorrupt = 11;
+    private const int SqliteFull = 13;
+    private const int SqliteIoError = 10;
+
+    /// <summary>A write waiting for the writer; its result is held until the transaction it ran in commits.</summary>
+    private abstract class PendingWrite
+    {
+        public abstract bool CancelIfRequested();
+
+        public abstract Task RunAsync(SqliteConnection connection, SqliteTransaction transaction);
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception error);
+    }
+
+    private sealed class PendingWrite<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken) : PendingWrite
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T _result = default!;
+
+        public Task<T> Task => _completion.Task;
+
+        public override bool CancelIfRequested() => cancellationToken.IsCancellationRequested && _completion.TrySetCanceled(cancellationToken);
+
+        public override async Task RunAsync(SqliteConnection connection, SqliteTransaction transaction) =>
+            _result = await work(connection, transaction);
+
+        public override void Complete() => _completion.TrySetResult(_result);
+
+        public override void Fail(Exception error) => _completion.TrySetException(error);
     }
 
     private static void Migrate(SqliteConnection connection, IReadOnlyList<string> migrations)
