@@ -1,80 +1,118 @@
-using System.Buffers;
-using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using Chatroom.Core.Bus;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Http.Connections.Client;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Chatroom.Testing.SignalR;
 
 /// <summary>
-/// A small client of the SignalR JSON hub protocol over <see cref="ClientWebSocket"/> (the .NET SignalR
-/// client does not restore here). Invocations (type 1) with completions (type 3), server invocations
-/// recorded as events, pings (type 6) and close (type 7). Frames end with the record separator 0x1E.
+/// A hub connection for tests and the load tool: the SignalR .NET client (<see cref="HubConnection"/>, JSON protocol,
+/// WebSockets without negotiation) that records every server event in arrival order and turns hub errors into
+/// <see cref="HubInvocationException"/> carrying the refusal code.
 /// </summary>
 public sealed class HubClient : IAsyncDisposable
 {
-    private const char RecordSeparator = '\u001e';
+    /// <summary>The server events recorded (DESIGN.md §4, plus <c>roomUpdated</c>); the client drops targets it has no handler for.</summary>
+    public static readonly IReadOnlyList<string> RecordedEvents =
+    [
+        ChatEventTypes.Message, ChatEventTypes.MessageHidden, ChatEventTypes.Presence, ChatEventTypes.Typing,
+        ChatEventTypes.AgentDelta, ChatEventTypes.System, ChatEventTypes.Analysis, "roomUpdated",
+    ];
+
+    private const string ServerCloseMarker = "The server closed the connection with the following error: ";
+    private static readonly TimeSpan InvokeTimeout = TimeSpan.FromSeconds(30);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private readonly ClientWebSocket _socket;
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonElement>> _pending = new();
+    private readonly HubConnection _connection;
     private readonly List<HubEvent> _events = [];
     private readonly Lock _eventsGate = new();
-    private readonly SemaphoreSlim _sendGate = new(1, 1);
-    private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<string?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _eventArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Task _receiveLoop = Task.CompletedTask;
-    private Task _pingLoop = Task.CompletedTask;
-    private int _nextId;
+    private WebSocket? _socket;
 
-    private HubClient(ClientWebSocket socket) => _socket = socket;
+    private HubClient(Uri hubUri, string? accessToken)
+    {
+        _connection = new HubConnectionBuilder()
+            .WithUrl(hubUri, HttpTransportType.WebSockets, options =>
+            {
+                options.SkipNegotiation = true;
+                options.AccessTokenProvider = () => Task.FromResult(accessToken);
+                // Our own factory only to keep a handle on the socket for Abort(); it does what the default one does.
+                options.WebSocketFactory = ConnectSocketAsync;
+            })
+            .Build();
+        foreach (var target in RecordedEvents)
+        {
+            _connection.On(target, [typeof(JsonElement)], Record, target);
+        }
+
+        _connection.Closed += error =>
+        {
+            _closed.TrySetResult(CloseError(error));
+            return Task.CompletedTask;
+        };
+    }
 
     /// <summary>Completes with the server's close error (null for a clean close) when the connection ends.</summary>
     public Task<string?> Closed => _closed.Task;
 
+    /// <summary>The underlying SignalR client connection, for calls this wrapper does not cover.</summary>
+    public HubConnection Connection => _connection;
+
     /// <summary>Connects straight over WebSockets (no negotiate round trip) and completes the handshake.</summary>
     public static async Task<HubClient> ConnectAsync(Uri baseAddress, string hubPath, string? accessToken, CancellationToken cancellationToken = default)
     {
-        var scheme = baseAddress.Scheme == "https" ? "wss" : "ws";
-        var query = accessToken is null ? string.Empty : "?access_token=" + Uri.EscapeDataString(accessToken);
-        var uri = new Uri($"{scheme}://{baseAddress.Authority}{hubPath}{query}");
-        var socket = new ClientWebSocket();
-        await socket.ConnectAsync(uri, cancellationToken);
-        var client = new HubClient(socket);
-        await client.SendFrameAsync("{\"protocol\":\"json\",\"version\":1}", cancellationToken);
-        var handshake = await client.ReceiveFramesAsync(cancellationToken);
-        using (var response = JsonDocument.Parse(handshake[0]))
+        var client = new HubClient(new Uri(baseAddress, hubPath), accessToken);
+        try
         {
-            if (response.RootElement.TryGetProperty("error", out var error))
-            {
-                throw new HubHandshakeException(error.GetString() ?? "handshake failed");
-            }
+            await client._connection.StartAsync(cancellationToken);
+        }
+        catch (HubException e) when (e.Message.Contains("handshake", StringComparison.OrdinalIgnoreCase))
+        {
+            await client._connection.DisposeAsync();
+            throw new HubHandshakeException(e.Message, e);
+        }
+        catch
+        {
+            await client._connection.DisposeAsync();
+            throw;
         }
 
-        client._receiveLoop = Task.Run(() => client.ReceiveLoopAsync(handshake.Skip(1).ToList()));
-        client._pingLoop = Task.Run(client.PingLoopAsync);
         return client;
     }
 
     /// <summary>Calls a hub method and returns its result; a hub error throws <see cref="HubInvocationException"/>.</summary>
-    public async Task<JsonElement> InvokeAsync(string method, params object?[] arguments)
+    public Task<JsonElement> InvokeAsync(string method, params object?[] arguments) =>
+        InvokeAsync(method, arguments, CancellationToken.None);
+
+    /// <summary>Calls a hub method and returns its result; a hub error throws <see cref="HubInvocationException"/>.</summary>
+    public async Task<JsonElement> InvokeAsync(string method, object?[] arguments, CancellationToken cancellationToken)
     {
-        var id = Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var completion = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[id] = completion;
-        var frame = new JsonObject
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(InvokeTimeout);
+        try
         {
-            ["type"] = 1,
-            ["invocationId"] = id,
-            ["target"] = method,
-            ["arguments"] = JsonSerializer.SerializeToNode(arguments, Json),
-        };
-        await SendFrameAsync(frame.ToJsonString(), _stop.Token);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await using var registration = timeout.Token.Register(() => completion.TrySetException(new TimeoutException($"{method} got no completion in 30 s")));
-        return await completion.Task;
+            var result = await _connection.InvokeCoreAsync(method, typeof(JsonElement), arguments, timeout.Token);
+            return result is JsonElement element ? element : default;
+        }
+        catch (HubException e)
+        {
+            throw new HubInvocationException(e.Message, e);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{method} got no completion in {InvokeTimeout.TotalSeconds:0} s");
+        }
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or WebSocketException or IOException
+                                  && !cancellationToken.IsCancellationRequested)
+        {
+            // The connection ended (or was never up) before the completion arrived.
+            throw new HubInvocationException("connection closed: " + e.Message, e);
+        }
     }
 
     public async Task<T> InvokeAsync<T>(string method, params object?[] arguments) =>
@@ -124,168 +162,64 @@ public sealed class HubClient : IAsyncDisposable
     public IReadOnlyList<JsonElement> EventsOf(string target) => Events.Where(e => e.Target == target).Select(e => e.Argument).ToList();
 
     /// <summary>Drops the TCP connection without a close handshake, as a crashed client would.</summary>
-    public void Abort() => _socket.Abort();
+    public void Abort() => _socket?.Abort();
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+
+    private Task Record(object?[] arguments, object state)
     {
-        await _stop.CancelAsync();
-        if (_socket.State == WebSocketState.Open)
+        var argument = arguments.Length > 0 && arguments[0] is JsonElement element ? element : default;
+        lock (_eventsGate)
         {
-            try
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
-            }
-            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-            {
-                _socket.Abort();
-            }
+            _events.Add(new HubEvent((string)state, argument, Stopwatch.GetTimestamp()));
+            var arrived = _eventArrived;
+            _eventArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            arrived.TrySetResult();
         }
 
-        await Task.WhenAll(_receiveLoop, _pingLoop).ContinueWith(_ => { }, TaskScheduler.Default);
-        _socket.Dispose();
-        _stop.Dispose();
-        _sendGate.Dispose();
+        return Task.CompletedTask;
     }
 
-    private async Task SendFrameAsync(string json, CancellationToken cancellationToken)
+    private async ValueTask<WebSocket> ConnectSocketAsync(WebSocketConnectionContext context, CancellationToken cancellationToken)
     {
-        var bytes = Encoding.UTF8.GetBytes(json + RecordSeparator);
-        await _sendGate.WaitAsync(cancellationToken);
+        var socket = new ClientWebSocket();
+        var token = context.Options.AccessTokenProvider is { } provider ? await provider() : null;
+        if (!string.IsNullOrEmpty(token))
+        {
+            socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
+        }
+
+        var uri = new UriBuilder(context.Uri) { Scheme = context.Uri.Scheme switch { "https" => "wss", "http" => "ws", var s => s } }.Uri;
         try
         {
-            await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+            await socket.ConnectAsync(uri, cancellationToken);
         }
-        finally
+        catch
         {
-            _sendGate.Release();
+            socket.Dispose();
+            throw;
         }
+
+        _socket = socket;
+        return socket;
     }
 
-    private async Task<List<string>> ReceiveFramesAsync(CancellationToken cancellationToken)
+    private static string? CloseError(Exception? error) => error switch
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        while (true)
-        {
-            var memory = buffer.GetMemory(8192);
-            var result = await _socket.ReceiveAsync(memory, cancellationToken);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "the server closed the connection");
-            }
-
-            buffer.Advance(result.Count);
-            if (result.EndOfMessage && buffer.WrittenCount > 0 && buffer.WrittenSpan[^1] == (byte)RecordSeparator)
-            {
-                return Encoding.UTF8.GetString(buffer.WrittenSpan).Split(RecordSeparator, StringSplitOptions.RemoveEmptyEntries).ToList();
-            }
-        }
-    }
-
-    private async Task ReceiveLoopAsync(List<string> first)
-    {
-        string? closeError = null;
-        try
-        {
-            var frames = first;
-            while (true)
-            {
-                foreach (var frame in frames)
-                {
-                    if (Handle(frame, out var error))
-                    {
-                        closeError = error;
-                        return;
-                    }
-                }
-
-                frames = await ReceiveFramesAsync(_stop.Token);
-            }
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
-        {
-            closeError ??= e is OperationCanceledException ? null : e.Message;
-        }
-        finally
-        {
-            foreach (var pending in _pending.Values)
-            {
-                pending.TrySetException(new HubInvocationException("connection closed"));
-            }
-
-            _closed.TrySetResult(closeError);
-        }
-    }
-
-    /// <summary>Handles one frame; true when it closes the connection.</summary>
-    private bool Handle(string frame, out string? closeError)
-    {
-        closeError = null;
-        using var document = JsonDocument.Parse(frame);
-        var root = document.RootElement;
-        switch (root.GetProperty("type").GetInt32())
-        {
-            case 1:
-                var target = root.GetProperty("target").GetString()!;
-                var arguments = root.GetProperty("arguments");
-                var argument = arguments.GetArrayLength() > 0 ? arguments[0].Clone() : default;
-                lock (_eventsGate)
-                {
-                    _events.Add(new HubEvent(target, argument, System.Diagnostics.Stopwatch.GetTimestamp()));
-                    var arrived = _eventArrived;
-                    _eventArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                    arrived.TrySetResult();
-                }
-
-                return false;
-            case 3:
-                var id = root.GetProperty("invocationId").GetString()!;
-                if (_pending.TryRemove(id, out var completion))
-                {
-                    if (root.TryGetProperty("error", out var error))
-                    {
-                        completion.TrySetException(new HubInvocationException(error.GetString() ?? string.Empty));
-                    }
-                    else
-                    {
-                        completion.TrySetResult(root.TryGetProperty("result", out var result) ? result.Clone() : default);
-                    }
-                }
-
-                return false;
-            case 7:
-                closeError = root.TryGetProperty("error", out var reason) ? reason.GetString() : null;
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    private async Task PingLoopAsync()
-    {
-        try
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(10), _stop.Token);
-                await SendFrameAsync("{\"type\":6}", _stop.Token);
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
-        {
-            // The connection is closing.
-        }
-    }
+        null => null,
+        HubException e when e.Message.StartsWith(ServerCloseMarker, StringComparison.Ordinal) => e.Message[ServerCloseMarker.Length..],
+        _ => error.Message,
+    };
 }
 
-/// <summary>A server-to-client invocation: the event name, its first argument and when it arrived (<see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
+/// <summary>A server-to-client invocation: the event name, its first argument and when it arrived (<see cref="Stopwatch"/> timestamp).</summary>
 public sealed record HubEvent(string Target, JsonElement Argument, long ReceivedTimestamp);
 
 /// <summary>
 /// A hub method's error. SignalR sends a <c>HubException</c> as
 /// "An unexpected error occurred invoking 'X' on the server. HubException: code: sentence".
 /// </summary>
-public sealed class HubInvocationException(string message) : Exception(message)
+public sealed class HubInvocationException(string message, Exception? innerException = null) : Exception(message, innerException)
 {
     private const string Marker = "HubException: ";
 
@@ -298,4 +232,5 @@ public sealed class HubInvocationException(string message) : Exception(message)
     public string Code => Refusal.Split(':', 2)[0].Trim();
 }
 
-public sealed class HubHandshakeException(string message) : Exception(message);
+/// <summary>The server refused the SignalR handshake.</summary>
+public sealed class HubHandshakeException(string message, Exception? innerException = null) : Exception(message, innerException);

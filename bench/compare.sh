@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# Side-by-side load runs on loopback (docs/benchmarks.md): our standalone host on its embedded backends and on Redis,
+# and the Socket.IO 4.8 peer persisting each message to Redis and persisting nothing. Every target gets the same
+# workloads; ours is driven by bench/Chatroom.LoadTest (SignalR .NET client), the peer by bench/peer/loadtest.js
+# (socket.io-client) with the same schedule and measurement. Prints a markdown table and keeps every run's JSON.
+#
+#   bench/compare.sh
+#   WORKLOADS="100:10:5:10" TARGETS="embedded peer-redis" bench/compare.sh     # a short smoke run
+#
+# Environment:
+#   WORKLOADS  space-separated connections:rooms:msg-per-second-per-room:seconds
+#              (default: 600:60:5:30 1000:100:10:30 and the saturation step 1000:100:100:20)
+#   TARGETS    any of embedded redis peer-redis peer-none (default: all four)
+#   SIZE       message size in bytes (default 100)
+#   WARMUP     seconds of a 100-connection warm-up run, discarded, after each target starts (default 5; 0 = none)
+#   OUT        folder for the JSON, logs and table (default bench/results/<UTC stamp>)
+#   SKIP_BUILD set to 1 to use the existing Release builds
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+WORKLOADS=${WORKLOADS:-"600:60:5:30 1000:100:10:30 1000:100:100:20"}
+TARGETS=${TARGETS:-"embedded redis peer-redis peer-none"}
+SIZE=${SIZE:-100}
+WARMUP=${WARMUP:-5}
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+OUT=${OUT:-$ROOT/bench/results/$STAMP}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/chatroom-compare.XXXXXX")
+STANDALONE=$ROOT/src/Chatroom.Standalone/bin/Release/net10.0/Chatroom.Standalone.dll
+LOADTEST=$ROOT/bench/Chatroom.LoadTest/bin/Release/net10.0/Chatroom.LoadTest.dll
+COMMAND="$0 $*"
+mkdir -p "$OUT"
+
+PIDS=()
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { printf '[compare %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_healthy() { # url seconds pid
+  local deadline=$((SECONDS + $2))
+  until curl -sf "$1/health" >/dev/null 2>&1; do
+    if ! kill -0 "$3" 2>/dev/null; then
+      log "the server for $1 exited (see its log in $OUT)"
+      return 1
+    fi
+    if ((SECONDS >= deadline)); then
+      log "no answer from $1/health within $2 s"
+      return 1
+    fi
+    sleep 0.5
+  done
+}
+
+stop_pid() {
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+# 1000 connections need 1000 sockets on each side.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+if [[ ${SKIP_BUILD:-0} != 1 ]]; then
+  log "building the standalone host and the load tool (Release)"
+  dotnet build "$ROOT/src/Chatroom.Standalone" -c Release -v quiet -nologo >"$OUT/build.log" 2>&1
+  dotnet build "$ROOT/bench/Chatroom.LoadTest" -c Release -v quiet -nologo >>"$OUT/build.log" 2>&1
+fi
+if [[ ! -d $ROOT/bench/peer/node_modules ]]; then
+  log "installing the peer's packages (npm ci)"
+  (cd "$ROOT/bench/peer" && npm ci --no-audit --no-fund >"$OUT/npm.log" 2>&1)
+fi
+
+REDIS_PORT=""
+start_redis() {
+  if [[ -n $REDIS_PORT ]]; then
+    redis-cli -p "$REDIS_PORT" FLUSHALL >/dev/null
+    return
+  fi
+  REDIS_PORT=$(free_port)
+  mkdir -p "$WORK/redis"
+  # Durable like a production Redis: the append-only file, fsynced every second.
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$WORK/redis" --save "" \
+    --appendonly yes --appendfsync everysec --daemonize no >"$OUT/redis.log" 2>&1 &
+  PIDS+=($!)
+  local deadline=$((SECONDS + 20))
+  until redis-cli -p "$REDIS_PORT" PING >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || { log "redis-server did not start"; exit 1; }
+    sleep 0.2
+  done
+}
+
+SERVER_PID=""
+SERVER_URL=""
+start_target() { # target
+  local port
+  port=$(free_port)
+  SERVER_URL="http://127.0.0.1:$port"
+  case $1 in
+    embedded | redis)
+      local data="$WORK/data-$1"
+      mkdir -p "$data"
+      local redis_env=()
+      if [[ $1 == redis ]]; then
+        start_redis
+        redis_env=("ConnectionStrings__redis=127.0.0.1:$REDIS_PORT")
+      fi
+      # Limits far above the workloads (they are still enforced; refusals are reported by code), every sign-in from loopback.
+      env "${redis_env[@]}" \
+        Chatroom__DataDirectory="$data" Chatroom__Admin__Password=compare-admin \
+        Chatroom__Api__SignInsPerMinute=100000 \
+        Chatroom__Chat__MessagesPerSecond=1000 Chatroom__Chat__Burst=1000 \
+        Chatroom__Chat__UserMessagesPerSecond=1000 Chatroom__Chat__UserBurst=1000 \
+        Logging__LogLevel__Default=Warning \
+        dotnet "$STANDALONE" --urls "$SERVER_URL" >"$OUT/$1.log" 2>&1 &
+      SERVER_PID=$!
+      ;;
+    peer-redis)
+      start_redis
+      node "$ROOT/bench/peer/server.js" --port "$port" --persist redis --redis "redis://127.0.0.1:$REDIS_PORT" >"$OUT/$1.log" 2>&1 &
+      SERVER_PID=$!
+      ;;
+    peer-none)
+      node "$ROOT/bench/peer/server.js" --port "$port" --persist none >"$OUT/$1.log" 2>&1 &
+      SERVER_PID=$!
+      ;;
+    *)
+      log "unknown target $1 (embedded, redis, peer-redis, peer-none)"
+      exit 2
+      ;;
+  esac
+  PIDS+=("$SERVER_PID")
+  wait_healthy "$SERVER_URL" 90 "$SERVER_PID"
+}
+
+run_load() { # target label connections rooms rate seconds json
+  local driver=(dotnet "$LOADTEST")
+  [[ $1 == peer-* ]] && driver=(node "$ROOT/bench/peer/loadtest.js")
+  # Bounded: the send phase, the drain, and generous time to connect.
+  timeout --signal=INT --kill-after=20 $(($6 + 240)) "${driver[@]}" \
+    --url "$SERVER_URL" --connections "$3" --rooms "$4" --rate "$5" --duration "$6" --size "$SIZE" \
+    --server-pid "$SERVER_PID" --label "$2" --json "$7"
+}
+
+log "results in $OUT"
+for target in $TARGETS; do
+  log "target $target: starting"
+  start_target "$target"
+  if ((WARMUP > 0)); then
+    log "target $target: warm-up ($WARMUP s, discarded)"
+    run_load "$target" "$target warm-up" 100 10 5 "$WARMUP" "$OUT/$target-warmup.json" >/dev/null 2>"$OUT/$target-warmup.progress" || true
+  fi
+  for workload in $WORKLOADS; do
+    IFS=: read -r conns rooms rate seconds <<<"$workload"
+    name="$target-${workload//:/-}"
+    log "target $target: $conns connections, $rooms rooms, $rate msg/s per room, $seconds s"
+    run_load "$target" "$target" "$conns" "$rooms" "$rate" "$seconds" "$OUT/$name.json" >"$OUT/$name.md" 2> >(tee "$OUT/$name.progress" >&2) ||
+      log "target $target: the run $name failed (see $OUT/$name.progress)"
+  done
+  stop_pid "$SERVER_PID"
+done
+
+{
+  echo "## Chatroom vs Socket.IO peer, $(date -u +'%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "- machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- command: \`WORKLOADS=\"$WORKLOADS\" TARGETS=\"$TARGETS\" SIZE=$SIZE $COMMAND\`"
+  echo "- targets: embedded = standalone host, SQLite (synchronous=FULL); redis = standalone host on redis-server (AOF everysec);"
+  echo "  peer-redis = Socket.IO 4.8 on Node, XADD before broadcast; peer-none = Socket.IO, stores nothing"
+  echo
+  echo "| target | connections / rooms / msg/s per room / s | connected | sent | acked | refused | send→ack p50 / p90 / p99 / max (ms) | send→deliver p50 / p90 / p99 / max (ms) | delivered/s | missing | server RSS per connection |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  for workload in $WORKLOADS; do
+    for target in $TARGETS; do
+      json="$OUT/$target-${workload//:/-}.json"
+      [[ -f $json ]] || continue
+      jq -r '
+      def ms: . * 100 | round / 100;
+      def lat: "\(.p50 | ms) / \(.p90 | ms) / \(.p99 | ms) / \(.max | ms)";
+      def counts: if length == 0 then "0" else (to_entries | map("\(.key) \(.value)") | join(", ")) end;
+      "| \(.label) | \(.workload.connections) / \(.workload.rooms) / \(.workload.ratePerRoom) / \(.workload.durationSeconds) "
+      + "| \(.connections.connected)\(if (.connections.failures | length) > 0 then " (" + (.connections.failures | counts) + ")" else "" end) "
+      + "| \(.sent) | \(.acked) | \(.refused | counts) | \(.ackMs | lat) | \(.deliverMs | lat) | \(.deliveredPerSecond | round) "
+      + "| \(.missing) | \(if .serverRss == null then "–" else "\(.serverRss.perConnectionBytes / 1024 * 10 | round / 10) KiB" end) |"
+    ' "$json"
+    done
+  done
+} | tee "$OUT/table.md"
