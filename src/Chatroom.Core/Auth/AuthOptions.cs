@@ -20,6 +20,9 @@ public sealed class AuthOptions
     /// <summary>The audience (<c>aud</c>) the external issuer's tokens must carry.</summary>
     public string? Audience { get; set; }
 
+    /// <summary>Whether the authority's discovery document must come over HTTPS; turn off only for a local issuer in development.</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
     /// <summary>How long issued tokens stay valid.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromDays(7);
 

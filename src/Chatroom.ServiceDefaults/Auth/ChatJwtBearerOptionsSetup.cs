@@ -33,6 +33,7 @@ internal sealed class ChatJwtBearerOptionsSetup(IOptions<AuthOptions> auth, Chat
             // own tokens stay valid so guests can still sign in. External keys are asymmetric, so any algorithm the
             // keys support is allowed; alg "none" still fails because every token must be signed.
             options.Authority = external.Authority;
+            options.RequireHttpsMetadata = external.RequireHttpsMetadata;
             parameters.ValidAudiences = [ChatTokens.Audience, external.Audience!];
             parameters.ValidAudience = null;
             parameters.ValidAlgorithms = null;
