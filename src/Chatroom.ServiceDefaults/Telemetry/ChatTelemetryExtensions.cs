@@ -23,10 +23,11 @@ public static class ChatTelemetryExtensions
     public const string GenAiTelemetryName = "Experimental.Microsoft.Extensions.AI";
 
     /// <summary>
-    /// Meters with no instrumentation package of their own: ours, SignalR's connection meter (the ASP.NET Core
-    /// instrumentation adds hosting, Kestrel, routing, diagnostics and rate limiting) and the GenAI meter.
+    /// Meters no instrumentation package subscribes to: ours and the GenAI meter. (The ASP.NET Core instrumentation
+    /// brings hosting, Kestrel, SignalR connections, routing, diagnostics, rate limiting, authentication and the memory
+    /// pool; the HttpClient, runtime and process instrumentations bring theirs.)
     /// </summary>
-    internal static readonly string[] Meters = [ChatMetrics.MeterName, "Microsoft.AspNetCore.Http.Connections", GenAiTelemetryName];
+    internal static readonly string[] Meters = [ChatMetrics.MeterName, GenAiTelemetryName];
 
     internal static readonly string[] Sources = [ChatMetrics.ActivitySourceName, GenAiTelemetryName];
 
