@@ -6,6 +6,7 @@ using Chatroom.Analysis.Moderation;
 using Chatroom.Analysis.Moderation.Embedded;
 using Chatroom.Analysis.Worker;
 using Chatroom.ServiceDefaults.Backends;
+using Chatroom.ServiceDefaults.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
@@ -44,7 +45,10 @@ public static class ChatAnalysisExtensions
         {
             // A malformed connection string stops start-up here, naming the key, instead of failing on the first message.
             var connection = AnalysisModelConnection.Parse(model);
-            builder.Services.AddHttpClient(AnalysisModelConnection.ConnectionStringName, http => http.Timeout = Timeout.InfiniteTimeSpan);
+            // LlmModerator's own Polly pipeline owns timeouts and retries; the standard handler would cut long generations
+            // and retry requests that pipeline already retries.
+            builder.Services.AddHttpClient(AnalysisModelConnection.ConnectionStringName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+                .WithoutStandardResilience();
             builder.Services.AddSingleton(sp => AnalysisModelClientFactory.Create(connection,
                 sp.GetRequiredService<IHttpClientFactory>().CreateClient(AnalysisModelConnection.ConnectionStringName)));
             builder.Services.AddSingleton<LlmModerator>();
@@ -68,7 +72,9 @@ public static class ChatAnalysisExtensions
     /// <summary>Agents (catalog, router, runner, tools, topic watches) and the knowledge base they search.</summary>
     private static void AddAgents(IHostApplicationBuilder builder)
     {
-        builder.Services.AddHttpClient();
+        // Streamed agent replies last longer than the standard handler's 10 s attempt timeout, and a retried generation
+        // would bill twice; the runner has its own limits.
+        builder.Services.AddHttpClient(AgentModelClients.ReasoningConnectionName).WithoutStandardResilience();
         builder.Services.AddSingleton(sp => AgentModelClients.Create(builder.Configuration, sp.GetRequiredService<IHttpClientFactory>()));
         builder.AddKnowledge();
         builder.Services.AddSingleton<AgentCatalog>();

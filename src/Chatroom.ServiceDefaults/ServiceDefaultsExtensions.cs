@@ -11,7 +11,10 @@ using Microsoft.Extensions.Hosting;
 
 namespace Chatroom.ServiceDefaults;
 
-/// <summary>What every Chatroom process has: telemetry, health, problem+json errors and token validation.</summary>
+/// <summary>
+/// What every Chatroom process has: telemetry, health, service discovery and resilient HttpClients (as Aspire's
+/// ServiceDefaults), problem+json errors and token validation.
+/// </summary>
 public static class ServiceDefaultsExtensions
 {
     private const string DefaultEndpointsKey = "chatroom.default-endpoints";
@@ -25,6 +28,14 @@ public static class ServiceDefaultsExtensions
 
         builder.Services.AddSingleton<ServiceDefaultsMarker>();
         builder.AddChatTelemetry();
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            // Clients that bring their own timeouts and retries (the model and knowledge clients in Chatroom.Analysis)
+            // opt out with WithoutStandardResilience(): two pipelines would retry each other's retries.
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+        });
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Chatroom.Testing.Hosting;
 
 namespace Chatroom.EndToEnd.Tests;
@@ -24,13 +24,18 @@ public sealed class MetricsTests
 
         var text = await host.Api.Http.GetStringAsync("/metrics");
 
-        Assert.Contains("chatroom_messages_total{kind=\"user\"} 1", text);
-        Assert.Contains("chatroom_refusals_total{code=\"empty_text\"} 1", text);
+        Assert.Contains("# TYPE chatroom_messages_total counter\n", text);
+        Assert.Matches(Sample("chatroom_messages_total", "kind=\"user\"", "1"), text);
+        Assert.Contains("# TYPE chatroom_refusals_total counter\n", text);
+        Assert.Matches(Sample("chatroom_refusals_total", "code=\"empty_text\"", "1"), text);
+        Assert.Contains("# TYPE chatroom_message_append_duration_seconds histogram\n", text);
+        Assert.Contains("# TYPE chatroom_delivery_latency_seconds histogram\n", text);
         Assert.Contains("chatroom_message_append_duration_seconds_bucket", text);
         Assert.Contains("http_server_request_duration_seconds_bucket", text);
         Assert.Contains("# TYPE chatroom_connections gauge", text);
+        Assert.Contains("# TYPE signalr_server_active_connections gauge", text);
 
-        var (exitCode, output) = await PromtoolAsync(text);
+        var (exitCode, output) = await Promtool.CheckMetricsAsync(text);
         Assert.True(exitCode == 0, $"promtool check metrics failed ({exitCode}):\n{output}");
     }
 
@@ -43,21 +48,7 @@ public sealed class MetricsTests
         Assert.Equal("Healthy", await host.Api.Http.GetStringAsync("/alive"));
     }
 
-    private static async Task<(int ExitCode, string Output)> PromtoolAsync(string metrics)
-    {
-        var start = new ProcessStartInfo("promtool", "check metrics")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("promtool did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.StandardInput.WriteAsync(metrics);
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    /// <summary>A sample line of <paramref name="name"/> carrying <paramref name="label"/> (beside the exporter's <c>otel_scope_name</c>) with <paramref name="value"/>.</summary>
+    private static Regex Sample(string name, string label, string value) =>
+        new($"(?m)^{Regex.Escape(name)}\\{{[^}}\\n]*{Regex.Escape(label)}[^}}\\n]*\\}} {Regex.Escape(value)}$");
 }

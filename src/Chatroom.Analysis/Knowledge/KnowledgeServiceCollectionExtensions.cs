@@ -1,4 +1,5 @@
 using Chatroom.Analysis.Llm;
+using Chatroom.ServiceDefaults.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +19,10 @@ public static class KnowledgeServiceCollectionExtensions
     {
         builder.Services.AddOptions<KnowledgeOptions>().Bind(builder.Configuration.GetSection(KnowledgeOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddHttpClient(HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
+        // Embedding and Milvus calls carry their own per-request timeout (Chatroom:Knowledge:RequestTimeout), which the
+        // standard handler's retries and 10 s attempt timeout would override.
+        builder.Services.AddHttpClient(HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .WithoutStandardResilience();
 
         var embedding = builder.Configuration.GetConnectionString(EmbeddingModelConnection.ConnectionStringName);
         if (string.IsNullOrWhiteSpace(embedding))

@@ -3,11 +3,15 @@ using Chatroom.Core.Chat;
 
 namespace Chatroom.Analysis.Worker;
 
-/// <summary>Moderation instruments on the <c>Chatroom</c> meter: verdicts, tiers, lag and backlog.</summary>
+/// <summary>
+/// Moderation instruments on the <c>Chatroom</c> meter: verdicts, tiers, lag and backlog. Room labels are bounded by
+/// <c>Chatroom:Chat:MaxRooms</c> and kept off the tier/mood/safety product: mood and safety per room is a counter of its own.
+/// </summary>
 public sealed class AnalysisMetrics : IDisposable
 {
     private readonly Meter _meter;
     private readonly Counter<long> _verdicts;
+    private readonly Counter<long> _roomVerdicts;
     private readonly Counter<long> _unsafe;
     private readonly Counter<long> _actions;
     private readonly Histogram<double> _lag;
@@ -17,18 +21,20 @@ public sealed class AnalysisMetrics : IDisposable
     {
         _meter = meterFactory.Create(ChatMetrics.MeterName);
         _verdicts = _meter.CreateCounter<long>("chatroom.analysis.verdicts", "{verdict}", "Moderation verdicts, by mood, safety and the tier that decided.");
-        _unsafe = _meter.CreateCounter<long>("chatroom.analysis.unsafe", "{verdict}", "Unsafe verdicts, by category.");
+        _roomVerdicts = _meter.CreateCounter<long>("chatroom.analysis.room.verdicts", "{verdict}", "Moderation verdicts, by room, mood and safety.");
+        _unsafe = _meter.CreateCounter<long>("chatroom.analysis.unsafe", "{verdict}", "Unsafe verdicts, by room and category.");
         _actions = _meter.CreateCounter<long>("chatroom.analysis.actions", "{action}", "Moderation actions taken, by action.");
         _lag = _meter.CreateHistogram<double>("chatroom.analysis.lag", "s", "From a message being stored to its verdict.", advice: ChatMetrics.SecondsBuckets);
         _meter.CreateObservableGauge("chatroom.analysis.backlog", () => Interlocked.Read(ref _backlog), "{message}", "Messages waiting in the analysis queue.");
     }
 
-    public void Verdict(string mood, string safety, string tier, IReadOnlyList<string> categories)
+    public void Verdict(string room, string mood, string safety, string tier, IReadOnlyList<string> categories)
     {
         _verdicts.Add(1, new("mood", mood), new("safety", safety), new("tier", tier));
+        _roomVerdicts.Add(1, new("room", room), new("mood", mood), new("safety", safety));
         foreach (var category in categories)
         {
-            _unsafe.Add(1, new KeyValuePair<string, object?>("category", category));
+            _unsafe.Add(1, new("room", room), new("category", category));
         }
     }
 

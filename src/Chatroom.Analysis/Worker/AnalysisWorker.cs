@@ -129,7 +129,7 @@ internal sealed partial class AnalysisWorker(
             return;
         }
 
-        metrics.Verdict(verdict.Mood, verdict.Safety, verdict.Tier, verdict.Categories);
+        metrics.Verdict(message.Room, verdict.Mood, verdict.Safety, verdict.Tier, verdict.Categories);
         metrics.Lag(now - message.SentAt);
         string? action = null;
         if (verdict.IsUnsafe && message.Kind == MessageKind.User)

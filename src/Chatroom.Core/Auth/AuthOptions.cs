@@ -11,6 +11,18 @@ public sealed class AuthOptions
     [Required(ErrorMessage = "Chatroom:Auth:SigningKey is required: base64 of at least 32 random bytes, the same for every service.")]
     public string? SigningKey { get; set; }
 
+    /// <summary>
+    /// An external OpenID Connect issuer (e.g. <c>https://login.example.com/realms/chat</c>) whose tokens are accepted
+    /// beside the API's own; its signing keys come from its discovery document. Needs <see cref="Audience"/>.
+    /// </summary>
+    public string? Authority { get; set; }
+
+    /// <summary>The audience (<c>aud</c>) the external issuer's tokens must carry.</summary>
+    public string? Audience { get; set; }
+
+    /// <summary>Whether the authority's discovery document must come over HTTPS; turn off only for a local issuer in development.</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
     /// <summary>How long issued tokens stay valid.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromDays(7);
 

@@ -1,19 +1,26 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Security.Claims;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Chatroom.Core.Auth;
 
 /// <summary>
-/// Compact signed bearer tokens: <c>v1.&lt;payload&gt;.&lt;HMAC-SHA256&gt;</c>, base64url. Every service
-/// holding the same signing key validates what the API issued.
+/// The API's bearer tokens: standard JWTs (RFC 7519) signed with HS256 and the shared signing key, so every service
+/// holding that key validates what the API issued, and any JWT library can read them.
 /// </summary>
 public sealed class ChatTokens
 {
-    private const string Prefix = "v1.";
-    private const int MaxTokenLength = 2048;
-    private readonly byte[] _key;
+    /// <summary><c>iss</c> and <c>aud</c> of the tokens the API issues.</summary>
+    public const string Issuer = "chatroom";
+
+    public const string Audience = "chatroom";
+
+    /// <summary>Clocks of the services that validate a token may differ a little from the API's.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+    private readonly SymmetricSecurityKey _key;
+    private readonly SigningCredentials _credentials;
 
     public ChatTokens(byte[] key)
     {
@@ -22,71 +29,63 @@ public sealed class ChatTokens
             throw new ArgumentException("The signing key must be at least 32 bytes.", nameof(key));
         }
 
-        _key = key;
+        _key = new SymmetricSecurityKey(key);
+        _credentials = new SigningCredentials(_key, SecurityAlgorithms.HmacSha256);
     }
 
-    public string Issue(ChatIdentity identity)
+    /// <summary>A JWT for <paramref name="identity"/>, valid until its <see cref="ChatIdentity.ExpiresAt"/>.</summary>
+    public string Issue(ChatIdentity identity, DateTimeOffset? issuedAt = null)
     {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(
-            new TokenPayload(identity.UserId, identity.Name, identity.Role, identity.ExpiresAt.ToUnixTimeSeconds()),
-            TokenJsonContext.Default.TokenPayload);
-        var body = Prefix + Base64Url.EncodeToString(payload);
-        var signature = HMACSHA256.HashData(_key, System.Text.Encoding.ASCII.GetBytes(body));
-        return body + "." + Base64Url.EncodeToString(signature);
+        // nbf/iat may not follow exp (the handler refuses such a descriptor), which matters only for tokens issued already expired.
+        var issued = issuedAt ?? DateTimeOffset.UtcNow;
+        if (issued >= identity.ExpiresAt)
+        {
+            issued = identity.ExpiresAt.AddSeconds(-1);
+        }
+
+        return _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = Audience,
+            IssuedAt = issued.UtcDateTime,
+            NotBefore = issued.UtcDateTime,
+            Expires = identity.ExpiresAt.UtcDateTime,
+            Claims = new Dictionary<string, object>
+            {
+                [ChatClaims.Subject] = identity.UserId,
+                [ChatClaims.Name] = identity.Name,
+                [ChatClaims.Role] = identity.Role,
+            },
+            SigningCredentials = _credentials,
+        });
     }
 
-    /// <summary>The identity of a well-formed, correctly signed, unexpired token; otherwise null.</summary>
-    public ChatIdentity? Validate(string? token, DateTimeOffset now)
+    /// <summary>
+    /// How a token of ours is checked, here and by JwtBearer on every service: HS256 only (so <c>alg: none</c> and
+    /// algorithm swaps fail), our key, issuer and audience, and an expiry.
+    /// </summary>
+    public TokenValidationParameters ValidationParameters() => new()
     {
-        if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength || !token.StartsWith(Prefix, StringComparison.Ordinal))
+        ValidIssuer = Issuer,
+        ValidAudience = Audience,
+        IssuerSigningKey = _key,
+        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        RequireSignedTokens = true,
+        RequireExpirationTime = true,
+        ClockSkew = ClockSkew,
+        NameClaimType = ChatClaims.Name,
+        RoleClaimType = ChatClaims.Role,
+    };
+
+    /// <summary>The identity of a correctly signed, unexpired token of ours; otherwise null.</summary>
+    public async Task<ChatIdentity?> ValidateAsync(string? token)
+    {
+        if (string.IsNullOrEmpty(token))
         {
             return null;
         }
 
-        var dot = token.LastIndexOf('.');
-        if (dot <= Prefix.Length)
-        {
-            return null;
-        }
-
-        var body = token.AsSpan(0, dot);
-        Span<byte> expected = stackalloc byte[32];
-        Span<byte> bodyBytes = stackalloc byte[body.Length];
-        System.Text.Encoding.ASCII.GetBytes(body, bodyBytes);
-        HMACSHA256.HashData(_key, bodyBytes, expected);
-
-        try
-        {
-            // TryDecodeFromChars throws (rather than returning false) on characters outside the alphabet.
-            Span<byte> actual = stackalloc byte[64];
-            if (!Base64Url.TryDecodeFromChars(token.AsSpan(dot + 1), actual, out var written) || written != 32 ||
-                !CryptographicOperations.FixedTimeEquals(expected, actual[..written]))
-            {
-                return null;
-            }
-
-            var payloadBytes = Base64Url.DecodeFromChars(token.AsSpan(Prefix.Length, dot - Prefix.Length));
-            var payload = JsonSerializer.Deserialize(payloadBytes, TokenJsonContext.Default.TokenPayload);
-            if (payload is null || string.IsNullOrEmpty(payload.Sub) || string.IsNullOrEmpty(payload.Name))
-            {
-                return null;
-            }
-
-            var expires = DateTimeOffset.FromUnixTimeSeconds(payload.Exp);
-            return expires <= now ? null : new ChatIdentity(payload.Sub, payload.Name, payload.Role ?? ChatRoles.Guest, expires);
-        }
-        catch (Exception e) when (e is FormatException or JsonException or ArgumentOutOfRangeException)
-        {
-            return null;
-        }
+        var result = await _handler.ValidateTokenAsync(token, ValidationParameters());
+        return result.IsValid ? ChatClaims.ToIdentity(result.ClaimsIdentity, result.SecurityToken.ValidTo) : null;
     }
 }
-
-internal sealed record TokenPayload(
-    [property: JsonPropertyName("sub")] string Sub,
-    [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("role")] string? Role,
-    [property: JsonPropertyName("exp")] long Exp);
-
-[JsonSerializable(typeof(TokenPayload))]
-internal sealed partial class TokenJsonContext : JsonSerializerContext;

@@ -21,6 +21,7 @@ public sealed class ChatMetrics : IDisposable
     private readonly Counter<long> _messages;
     private readonly Counter<long> _refusals;
     private readonly UpDownCounter<long> _connections;
+    private readonly UpDownCounter<long> _activeRooms;
     private readonly Histogram<double> _appendDuration;
     private readonly Histogram<double> _deliveryLatency;
 
@@ -30,6 +31,7 @@ public sealed class ChatMetrics : IDisposable
         _messages = _meter.CreateCounter<long>("chatroom.messages", "{message}", "Messages stored, by kind.");
         _refusals = _meter.CreateCounter<long>("chatroom.refusals", "{refusal}", "Requests refused, by stable error code.");
         _connections = _meter.CreateUpDownCounter<long>("chatroom.connections", "{connection}", "Open hub connections on this node.");
+        _activeRooms = _meter.CreateUpDownCounter<long>("chatroom.rooms.active", "{room}", "Rooms with at least one member connected to this node.");
         _appendDuration = _meter.CreateHistogram<double>("chatroom.message.append.duration", "s", "Time to store a message durably before the sender is acknowledged.", advice: SecondsBuckets);
         _deliveryLatency = _meter.CreateHistogram<double>("chatroom.delivery.latency", "s", "From a message being stored to its fan-out on this node.", advice: SecondsBuckets);
     }
@@ -43,6 +45,10 @@ public sealed class ChatMetrics : IDisposable
     public void ConnectionOpened() => _connections.Add(1);
 
     public void ConnectionClosed() => _connections.Add(-1);
+
+    public void RoomActivated() => _activeRooms.Add(1);
+
+    public void RoomDeactivated() => _activeRooms.Add(-1);
 
     public void AppendDuration(TimeSpan elapsed) => _appendDuration.Record(elapsed.TotalSeconds);
 

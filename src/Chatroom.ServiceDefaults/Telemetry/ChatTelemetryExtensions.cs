@@ -1,13 +1,10 @@
 using Chatroom.Core.Chat;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
-using OpenTelemetry.Exporter;
-using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -15,110 +12,96 @@ using OpenTelemetry.Trace;
 namespace Chatroom.ServiceDefaults.Telemetry;
 
 /// <summary>
-/// OpenTelemetry without the hosting package (which does not restore here): providers built with the
-/// SDK, owned by the container, metrics always scrapeable at <c>/metrics</c>, OTLP when configured.
+/// OpenTelemetry as Aspire's ServiceDefaults set it up (hosting package, ASP.NET Core, HttpClient, runtime and process
+/// instrumentation, OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set), plus <c>/metrics</c> from the OpenTelemetry
+/// Prometheus exporter, which names and types instruments as the specification says (<c>chatroom_messages_total</c>
+/// counter, <c>_seconds</c> histograms).
 /// </summary>
 public static class ChatTelemetryExtensions
 {
-    /// <summary>Meters the SDK listens to: ours and what ASP.NET Core, Kestrel, SignalR, HttpClient and the runtime publish.</summary>
-    internal static readonly string[] Meters =
-    [
-        ChatMetrics.MeterName,
-        "Microsoft.AspNetCore.Hosting",
-        "Microsoft.AspNetCore.Server.Kestrel",
-        "Microsoft.AspNetCore.Http.Connections",
-        "Microsoft.AspNetCore.Routing",
-        "Microsoft.AspNetCore.Diagnostics",
-        "Microsoft.AspNetCore.RateLimiting",
-        "System.Net.Http",
-        "System.Runtime",
-    ];
+    /// <summary>Microsoft.Extensions.AI's <c>UseOpenTelemetry()</c> meter and activity source (<c>gen_ai.client.*</c>).</summary>
+    public const string GenAiTelemetryName = "Experimental.Microsoft.Extensions.AI";
 
-    internal static readonly string[] Sources = [ChatMetrics.ActivitySourceName, "Microsoft.AspNetCore", "System.Net.Http"];
+    /// <summary>
+    /// Meters no instrumentation package subscribes to: ours and the GenAI meter. (The ASP.NET Core instrumentation
+    /// brings hosting, Kestrel, SignalR connections, routing, diagnostics, rate limiting, authentication and the memory
+    /// pool; the HttpClient, runtime and process instrumentations bring theirs.)
+    /// </summary>
+    internal static readonly string[] Meters = [ChatMetrics.MeterName, GenAiTelemetryName];
+
+    internal static readonly string[] Sources = [ChatMetrics.ActivitySourceName, GenAiTelemetryName];
+
+    /// <summary>
+    /// Gauges the runtime and process instrumentation name <c>*.count</c>. Prometheus reserves <c>_count</c> for
+    /// histograms and summaries (<c>promtool check metrics</c> rejects these), so they are exported under these names;
+    /// every other instrument keeps the name the exporter derives from the specification.
+    /// </summary>
+    internal static readonly IReadOnlyDictionary<string, string> CountGaugeNames = new Dictionary<string, string>
+    {
+        ["dotnet.assembly.count"] = "dotnet.assemblies.loaded",
+        ["dotnet.process.cpu.count"] = "dotnet.process.cpus",
+        ["dotnet.timer.count"] = "dotnet.timers.active",
+        ["process.thread.count"] = "process.threads",
+        ["process.unix.file_descriptor.count"] = "process.open_fds",
+    };
 
     public static IHostApplicationBuilder AddChatTelemetry(this IHostApplicationBuilder builder)
     {
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
-        var resource = ResourceBuilder.CreateDefault().AddService(serviceName);
 
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         if (otlp)
         {
+            // Without an exporter the OpenTelemetry logger would build records nobody reads, on the chat path too.
             builder.Logging.AddOpenTelemetry(o =>
             {
-                o.SetResourceBuilder(resource);
                 o.IncludeScopes = true;
                 o.IncludeFormattedMessage = true;
-                o.AddOtlpExporter();
             });
         }
 
-        builder.Services.AddMetrics();
         builder.Services.AddSingleton<ChatMetrics>();
-        builder.Services.AddSingleton<PrometheusTextExporter>();
-        builder.Services.AddSingleton(sp =>
-        {
-            var exporter = sp.GetRequiredService<PrometheusTextExporter>();
-            var reader = new BaseExportingMetricReader(exporter) { TemporalityPreference = MetricReaderTemporalityPreference.Cumulative };
-            var metrics = Sdk.CreateMeterProviderBuilder().SetResourceBuilder(resource).AddMeter(Meters).AddReader(reader);
-            if (otlp)
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName))
+            .WithMetrics(metrics =>
             {
-                metrics.AddOtlpExporter();
-            }
+                foreach (var (instrument, name) in CountGaugeNames)
+                {
+                    metrics.AddView(instrument, name);
+                }
 
-            return metrics.Build();
-        });
-
-        builder.Services.AddSingleton(_ =>
+                metrics.AddMeter(Meters)
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddProcessInstrumentation()
+                    .AddPrometheusExporter(o =>
+                    {
+                        // A scrape shows what happened up to that scrape; the default 300 ms cache would hide the
+                        // last sends from a scrape that follows them (tests, and an operator's curl).
+                        o.ScrapeResponseCacheDurationMilliseconds = 0;
+                    });
+            })
+            .WithTracing(tracing => tracing
+                .AddSource(Sources)
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsProbe(context.Request.Path))
+                .AddHttpClientInstrumentation());
+        if (otlp)
         {
-            var tracing = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource).AddSource(Sources);
-            if (otlp)
-            {
-                tracing.AddOtlpExporter();
-            }
+            telemetry.UseOtlpExporter();
+        }
 
-            return tracing.Build();
-        });
-
-        // Providers are built at start-up, not on first use, so nothing measured before the first scrape is lost.
-        builder.Services.AddHostedService<TelemetryStartup>();
         return builder;
     }
 
-    /// <summary>Serves <c>/metrics</c> and keeps probe requests out of traces.</summary>
+    /// <summary>Serves <c>/metrics</c> (Prometheus text, or OpenMetrics when the scraper asks for it).</summary>
     public static WebApplication MapChatTelemetry(this WebApplication app)
     {
-        app.Use(static (context, next) =>
-        {
-            if (IsProbe(context.Request.Path) && System.Diagnostics.Activity.Current is { } activity)
-            {
-                activity.IsAllDataRequested = false;
-                activity.ActivityTraceFlags &= ~System.Diagnostics.ActivityTraceFlags.Recorded;
-            }
-
-            return next(context);
-        });
-
-        app.MapGet("/metrics", static (PrometheusTextExporter exporter) =>
-                Results.Text(exporter.Scrape(), "text/plain; version=0.0.4; charset=utf-8"))
-            .ExcludeFromDescription()
-            .AllowAnonymous();
+        app.MapPrometheusScrapingEndpoint().AllowAnonymous();
         return app;
     }
 
+    /// <summary>Probes and scrapes come every few seconds; traced, they would drown the requests worth reading.</summary>
     private static bool IsProbe(PathString path) =>
         path.StartsWithSegments("/health") || path.StartsWithSegments("/alive") || path.StartsWithSegments("/metrics");
-
-    private sealed class TelemetryStartup(MeterProvider meters, TracerProvider traces) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken)
-        {
-            meters.ForceFlush(2_000);
-            traces.ForceFlush(2_000);
-            return Task.CompletedTask;
-        }
-    }
 }

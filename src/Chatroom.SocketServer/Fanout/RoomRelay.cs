@@ -40,6 +40,7 @@ public sealed class RoomRelay(IChatBus bus, IMessageLog log, IHubContext<ChatHub
                 _lastDelivered[room] = latest.Count > 0 ? latest[0].Id : 0;
                 var subscription = await bus.SubscribeAsync(room, e => DeliverAsync(e), cancellationToken);
                 _rooms[room] = entry = (subscription, new HashSet<string>(StringComparer.Ordinal));
+                metrics.RoomActivated();
             }
 
             entry.Connections.Add(connectionId);
@@ -65,6 +66,7 @@ public sealed class RoomRelay(IChatBus bus, IMessageLog log, IHubContext<ChatHub
                 _rooms.Remove(room);
                 _lastDelivered.TryRemove(room, out _);
                 release = entry.Subscription;
+                metrics.RoomDeactivated();
             }
         }
         finally

@@ -1,56 +1,78 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
+using System.Text;
 using Chatroom.Core.Auth;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Chatroom.Core.Tests.Auth;
 
 public sealed class ChatTokensTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
     private readonly ChatTokens _tokens = new(RandomNumberGenerator.GetBytes(32));
 
     [Fact]
-    public void AnIssuedTokenValidatesToTheSameIdentity()
+    public async Task AnIssuedTokenValidatesToTheSameIdentity()
     {
         var identity = new ChatIdentity("u_1", "Zoë 🎉", ChatRoles.Guest, Now.AddHours(1));
-        var validated = _tokens.Validate(_tokens.Issue(identity), Now);
+        var validated = await _tokens.ValidateAsync(_tokens.Issue(identity));
         Assert.NotNull(validated);
         Assert.Equal(("u_1", "Zoë 🎉", ChatRoles.Guest), (validated.UserId, validated.Name, validated.Role));
         Assert.False(validated.IsAdmin);
     }
 
     [Fact]
-    public void AnExpiredTokenIsRejected()
+    public void AnIssuedTokenIsAStandardHs256Jwt()
     {
-        var token = _tokens.Issue(new ChatIdentity("u_1", "a", ChatRoles.Guest, Now.AddSeconds(-1)));
-        Assert.Null(_tokens.Validate(token, Now));
+        var token = new JsonWebToken(_tokens.Issue(new ChatIdentity("admin", "admin", ChatRoles.Admin, Now.AddHours(1))));
+        Assert.Equal(("HS256", "JWT"), (token.Alg, token.Typ));
+        Assert.Equal((ChatTokens.Issuer, ChatTokens.Audience), (token.Issuer, token.Audiences.Single()));
+        Assert.Equal(("admin", "admin", "admin"), (token.Subject, token.GetClaim("name").Value, token.GetClaim("role").Value));
+        Assert.Equal(Now.AddHours(1).ToUnixTimeSeconds(), new DateTimeOffset(token.ValidTo).ToUnixTimeSeconds());
     }
 
     [Fact]
-    public void ATokenSignedWithAnotherKeyIsRejected()
+    public async Task AnExpiredTokenIsRejected()
+    {
+        var token = _tokens.Issue(new ChatIdentity("u_1", "a", ChatRoles.Guest, Now - ChatTokens.ClockSkew - TimeSpan.FromSeconds(5)));
+        Assert.Null(await _tokens.ValidateAsync(token));
+    }
+
+    [Fact]
+    public async Task ATokenSignedWithAnotherKeyIsRejected()
     {
         var other = new ChatTokens(RandomNumberGenerator.GetBytes(32));
         var token = other.Issue(new ChatIdentity("admin", "admin", ChatRoles.Admin, Now.AddHours(1)));
-        Assert.Null(_tokens.Validate(token, Now));
+        Assert.Null(await _tokens.ValidateAsync(token));
     }
 
     [Fact]
-    public void AnAlteredPayloadIsRejected()
+    public async Task AnAlteredPayloadIsRejected()
     {
         var token = _tokens.Issue(new ChatIdentity("u_1", "a", ChatRoles.Guest, Now.AddHours(1)));
         var parts = token.Split('.');
-        var forgedPayload = System.Buffers.Text.Base64Url.EncodeToString(
-            System.Text.Encoding.UTF8.GetBytes("{\"sub\":\"u_1\",\"name\":\"a\",\"role\":\"admin\",\"exp\":9999999999}"));
-        Assert.Null(_tokens.Validate($"{parts[0]}.{forgedPayload}.{parts[2]}", Now));
+        var forgedPayload = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(
+            "{\"sub\":\"u_1\",\"name\":\"a\",\"role\":\"admin\",\"iss\":\"chatroom\",\"aud\":\"chatroom\",\"exp\":9999999999}"));
+        Assert.Null(await _tokens.ValidateAsync($"{parts[0]}.{forgedPayload}.{parts[2]}"));
+    }
+
+    [Fact]
+    public async Task AnUnsignedTokenIsRejected()
+    {
+        var header = Base64Url.EncodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}"u8);
+        var payload = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(
+            $"{{\"sub\":\"admin\",\"name\":\"admin\",\"role\":\"admin\",\"iss\":\"chatroom\",\"aud\":\"chatroom\",\"exp\":{Now.AddHours(1).ToUnixTimeSeconds()}}}"));
+        Assert.Null(await _tokens.ValidateAsync($"{header}.{payload}."));
     }
 
     [Theory]
     [InlineData(null)]
     [InlineData("")]
     [InlineData("garbage")]
-    [InlineData("v1.")]
-    [InlineData("v1..")]
-    [InlineData("v1.!!!.@@@")]
-    public void MalformedTokensAreRejected(string? token) => Assert.Null(_tokens.Validate(token, Now));
+    [InlineData("v1.e30.AAAA")]
+    [InlineData("a.b.c")]
+    [InlineData("!!!.@@@.###")]
+    public async Task MalformedTokensAreRejected(string? token) => Assert.Null(await _tokens.ValidateAsync(token));
 
     [Fact]
     public void KeysShorterThan32BytesAreRefused() =>

@@ -1,0 +1,30 @@
+using System.Security.Claims;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace Chatroom.Core.Auth;
+
+/// <summary>The JWT claims a Chatroom identity is made of (registered names, not mapped to WS-* URIs).</summary>
+public static class ChatClaims
+{
+    public const string Subject = JwtRegisteredClaimNames.Sub;
+    public const string Name = JwtRegisteredClaimNames.Name;
+    public const string Role = "role";
+
+    /// <summary>
+    /// Who a validated token speaks for. Tokens from an external OpenID Connect issuer may lack <c>name</c> (then
+    /// <c>preferred_username</c>, else the subject) or <c>role</c> (then a guest).
+    /// </summary>
+    public static ChatIdentity? ToIdentity(ClaimsIdentity? identity, DateTime validTo)
+    {
+        var id = identity?.FindFirst(Subject)?.Value;
+        if (identity is null || string.IsNullOrEmpty(id))
+        {
+            return null;
+        }
+
+        var name = identity.FindFirst(Name)?.Value ?? identity.FindFirst(JwtRegisteredClaimNames.PreferredUsername)?.Value ?? id;
+        var role = identity.FindFirst(Role)?.Value ?? ChatRoles.Guest;
+        var expires = validTo == DateTime.MinValue ? DateTimeOffset.MaxValue : new DateTimeOffset(DateTime.SpecifyKind(validTo, DateTimeKind.Utc));
+        return new ChatIdentity(id, name, role, expires);
+    }
+}

@@ -1,0 +1,69 @@
+using Chatroom.Core.Auth;
+using Chatroom.Core.Errors;
+using Chatroom.ServiceDefaults.Problems;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace Chatroom.ServiceDefaults.Auth;
+
+/// <summary>
+/// JwtBearer for Chatroom: the API's HS256 tokens (<see cref="ChatTokens.ValidationParameters"/>), optionally an external
+/// OpenID Connect issuer's, the <c>access_token</c> query where browsers cannot send headers, and problem+json refusals.
+/// </summary>
+internal sealed class ChatJwtBearerOptionsSetup(IOptions<AuthOptions> auth, ChatTokens tokens) : IConfigureNamedOptions<JwtBearerOptions>
+{
+    public void Configure(string? name, JwtBearerOptions options)
+    {
+        if (name == JwtBearerDefaults.AuthenticationScheme)
+        {
+            Configure(options);
+        }
+    }
+
+    public void Configure(JwtBearerOptions options)
+    {
+        // Claims keep their JWT names (sub, name, role) instead of being renamed to WS-* URIs.
+        options.MapInboundClaims = false;
+        var parameters = tokens.ValidationParameters();
+        var external = auth.Value;
+        if (!string.IsNullOrWhiteSpace(external.Authority))
+        {
+            // JwtBearer adds the issuer and signing keys from the authority's discovery document to these; the API's
+            // own tokens stay valid so guests can still sign in. External keys are asymmetric, so any algorithm the
+            // keys support is allowed; alg "none" still fails because every token must be signed.
+            options.Authority = external.Authority;
+            options.RequireHttpsMetadata = external.RequireHttpsMetadata;
+            parameters.ValidAudiences = [ChatTokens.Audience, external.Audience!];
+            parameters.ValidAudience = null;
+            parameters.ValidAlgorithms = null;
+        }
+
+        options.TokenValidationParameters = parameters;
+        options.Events = new JwtBearerEvents
+        {
+            OnMessageReceived = context =>
+            {
+                if (string.IsNullOrEmpty(context.Token) && AcceptsQueryToken(context.Request.Path) &&
+                    context.Request.Query.TryGetValue("access_token", out var token))
+                {
+                    context.Token = token.ToString();
+                }
+
+                return Task.CompletedTask;
+            },
+            OnChallenge = async context =>
+            {
+                // The standard WWW-Authenticate header (with error="invalid_token" when one was sent), and our problem body.
+                context.HandleResponse();
+                context.Response.Headers.WWWAuthenticate = context.AuthenticateFailure is null ? "Bearer" : "Bearer error=\"invalid_token\"";
+                await ChatProblems.WriteAsync(context.HttpContext, ErrorCodes.Unauthorized, "a valid bearer token is required; sign in first");
+            },
+            OnForbidden = context => ChatProblems.WriteAsync(context.HttpContext, ErrorCodes.Forbidden, "this needs the admin role"),
+        };
+    }
+
+    /// <summary>Where browsers cannot send headers: the hub's WebSockets and server-sent event streams (EventSource).</summary>
+    private static bool AcceptsQueryToken(PathString path) =>
+        path.StartsWithSegments("/hubs") || (path.StartsWithSegments("/api/agents") && path.Value!.EndsWith("/events", StringComparison.Ordinal));
+}
