@@ -4,7 +4,6 @@ using Chatroom.ServiceDefaults.Backends;
 using Chatroom.Testing.Redis;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -21,7 +20,7 @@ public sealed class RedisHealthTests
         await using var redis = await RedisServer.StartAsync();
         await using var app = BuildService(redis.ConnectionString);
         await app.StartAsync();
-        using var http = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
+        using var http = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
         var health = app.Services.GetRequiredService<HealthCheckService>();
 
         Assert.IsType<ConnectionMultiplexer>(app.Services.GetRequiredService<IConnectionMultiplexer>());
