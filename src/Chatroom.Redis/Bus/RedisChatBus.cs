@@ -28,6 +28,7 @@ public sealed partial class RedisChatBus : IChatBus, IDisposable
     private readonly ILogger<RedisChatBus> _logger;
     private readonly RedisKeys _keys;
     private readonly ConcurrentDictionary<Subscription, byte> _subscriptions = new();
+    private readonly CancellationTokenSource _stopping = new();
     private bool? _isCluster;
     private int _watching;
 
@@ -62,7 +63,7 @@ public sealed partial class RedisChatBus : IChatBus, IDisposable
             // A queue rather than a handler: the library runs handlers concurrently on the thread pool, a queue keeps order.
             messages = await _redis.GetSubscriber().SubscribeAsync(channel);
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is RedisException or RedisTimeoutException)
         {
             queue.Writer.TryComplete();
             await pump;
@@ -98,6 +99,8 @@ public sealed partial class RedisChatBus : IChatBus, IDisposable
     {
         _redis.ConnectionRestored -= OnConnectionRestored;
         _redis.HashSlotMoved -= OnHashSlotMoved;
+        _stopping.Cancel();
+        _stopping.Dispose();
     }
 
     private RedisChannel Channel(string? room)
@@ -168,7 +171,7 @@ public sealed partial class RedisChatBus : IChatBus, IDisposable
             // after them, so the catch-up reads start once the channels are live again.
             await _redis.GetSubscriber().PingAsync();
         }
-        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        catch (Exception e) when (e is RedisException or RedisTimeoutException or ObjectDisposedException)
         {
             LogResyncPingFailed(_logger, e.Message);
         }
@@ -199,9 +202,10 @@ public sealed partial class RedisChatBus : IChatBus, IDisposable
         var lapsed = new HashSet<Subscription>();
         try
         {
+            var stopping = _stopping.Token;
             while (true)
             {
-                await Task.Delay(ShardCheckInterval);
+                await Task.Delay(ShardCheckInterval, stopping);
                 var sharded = _subscriptions.Keys.Where(s => s.Channel.IsSharded).ToList();
                 if (sharded.Count == 0)
                 {
@@ -227,13 +231,21 @@ public sealed partial class RedisChatBus : IChatBus, IDisposable
                 {
                     lapsed.UnionWith(orphans);
                     LogOrphanedShardSubscriptions(_logger, orphans.Count);
-                    await _redis.ConfigureAsync();
+                    try
+                    {
+                        await _redis.ConfigureAsync();
+                    }
+                    catch (Exception e) when (e is RedisException or RedisTimeoutException)
+                    {
+                        // Redis went away meanwhile: tried again on the next round.
+                        LogMapReloadFailed(_logger, e.Message);
+                    }
                 }
             }
         }
-        catch (ObjectDisposedException)
+        catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException)
         {
-            // The multiplexer was disposed (shutdown): nothing left to watch.
+            // The bus or the multiplexer was disposed (shutdown): nothing left to watch.
         }
     }
 
@@ -268,6 +280,9 @@ public sealed partial class RedisChatBus : IChatBus, IDisposable
 
     [LoggerMessage(EventId = 3104, Level = LogLevel.Debug, Message = "Could not confirm the resubscription before a resync: {Reason}")]
     private static partial void LogResyncPingFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3106, Level = LogLevel.Warning, Message = "Could not reload the cluster map for the chat bus: {Reason}")]
+    private static partial void LogMapReloadFailed(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "{Count} sharded chat bus subscriptions have no shard; reloading the cluster map")]
     private static partial void LogOrphanedShardSubscriptions(ILogger logger, int count);
