@@ -8,7 +8,7 @@ namespace Chatroom.Redis.Queues;
 
 /// <summary>
 /// A stream and consumer group per queue. Reading first reclaims entries idle longer than the claim
-/// timeout (moving those delivered too often to the dead-letter stream), then reads new ones. A read that
+/// timeout (XAUTOCLAIM; those delivered too often go to the dead-letter stream), then reads new ones. A read that
 /// finds nothing polls until its wait is over: StackExchange.Redis multiplexes every caller over one
 /// connection, so a blocking XREADGROUP would stall them all. Acknowledged entries are deleted, so the
 /// stream length is the backlog.
@@ -22,37 +22,13 @@ public sealed class RedisWorkQueue(IConnectionMultiplexer redis, IOptions<QueueO
 
     private static readonly TimeSpan FirstPollInterval = TimeSpan.FromMilliseconds(10);
 
-    // XPENDING + XCLAIM in a script rather than XAUTOCLAIM: the delivery counts decide, in the same atomic step,
-    // which entries go to the dead letters; XAUTOCLAIM does not return them.
-    // KEYS: stream, dead. ARGV: group, consumer, idle ms, count, max deliveries, dead maxlen.
-    private const string ClaimScript = """
-        local pending = redis.call('XPENDING', KEYS[1], ARGV[1], 'IDLE', ARGV[3], '-', '+', ARGV[4])
-        local out = {}
-        for _, p in ipairs(pending) do
-          local id = p[1]
-          local deliveries = tonumber(p[4])
-          if deliveries >= tonumber(ARGV[5]) then
-            local entry = redis.call('XRANGE', KEYS[1], id, id)
-            if #entry > 0 then
-              local fields = entry[1][2]
-              table.insert(fields, 'id')
-              table.insert(fields, id)
-              table.insert(fields, 'deliveries')
-              table.insert(fields, tostring(deliveries))
-              redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', unpack(fields))
-            end
-            redis.call('XACK', KEYS[1], ARGV[1], id)
-            redis.call('XDEL', KEYS[1], id)
-          else
-            local claimed = redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], id)
-            if claimed[1] then
-              table.insert(out, {claimed[1][1], claimed[1][2], deliveries + 1})
-            else
-              redis.call('XACK', KEYS[1], ARGV[1], id)
-            end
-          end
-        end
-        return out
+    // Moves one entry this consumer has just claimed to the dead letters, in one step.
+    // KEYS: stream, dead. ARGV: group, id, deliveries made, dead maxlen, then the entry's field/value pairs.
+    private const string DeadLetterScript = """
+        if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+        redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', 'id', ARGV[2], 'deliveries', ARGV[3], unpack(ARGV, 5))
+        redis.call('XDEL', KEYS[1], ARGV[2])
+        return 1
         """;
 
     private readonly QueueOptions _queueOptions = queueOptions.Value;
@@ -133,21 +109,13 @@ public sealed class RedisWorkQueue(IConnectionMultiplexer redis, IOptions<QueueO
         var stream = _keys.QueueStream(queue);
         await EnsureGroupAsync(queue, stream);
         var batch = new List<QueueEntry>(max);
-        var claimed = await _db.ScriptEvaluateAsync(ClaimScript, [stream, _keys.QueueDeadLetters(queue)],
-        [
-            Group, consumer, (long)_queueOptions.ClaimTimeout.TotalMilliseconds, max, _queueOptions.MaxDeliveries, _options.DeadLetterMaxLength,
-        ]);
-        for (var i = 0; i < claimed.Length; i++)
-        {
-            var item = claimed[i];
-            var fields = item[1];
-            var values = new NameValueEntry[fields.Length / 2];
-            for (var f = 0; f < values.Length; f++)
-            {
-                values[f] = new NameValueEntry((string)fields[2 * f]!, (string)fields[2 * f + 1]!);
-            }
 
-            batch.Add(ToQueueEntry((string)item[0]!, values, (int)(long)item[2]));
+        // Entries idle past the claim timeout belonged to a consumer that died (or is stuck): take them over.
+        // XAUTOCLAIM is atomic, so each goes to one consumer, and it drops entries deleted from the stream.
+        var claimed = await _db.StreamAutoClaimAsync(stream, Group, consumer, (long)_queueOptions.ClaimTimeout.TotalMilliseconds, "0-0", max);
+        if (claimed.ClaimedEntries.Length > 0)
+        {
+            await TakeClaimedAsync(queue, stream, consumer, claimed.ClaimedEntries, batch);
         }
 
         if (batch.Count < max)
@@ -157,6 +125,36 @@ public sealed class RedisWorkQueue(IConnectionMultiplexer redis, IOptions<QueueO
         }
 
         return batch;
+    }
+
+    /// <summary>
+    /// XAUTOCLAIM does not say how often an entry was delivered, so the counts come from XPENDING (the entries are
+    /// this consumer's now: nobody else changes them). An entry delivered more than <c>MaxDeliveries</c> times with
+    /// this claim goes to the dead letters instead, with the count of deliveries actually made.
+    /// </summary>
+    private async Task TakeClaimedAsync(string queue, string stream, string consumer, StreamEntry[] entries, List<QueueEntry> batch)
+    {
+        var counts = entries
+            .Select(e => _db.StreamPendingMessagesAsync(stream, Group, 1, consumer, e.Id, e.Id))
+            .ToList();
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var entry = entries[i];
+            var pending = await counts[i];
+            var deliveries = pending.Length == 1 ? pending[0].DeliveryCount : 1;
+            if (deliveries <= _queueOptions.MaxDeliveries)
+            {
+                batch.Add(ToQueueEntry((string)entry.Id!, entry.Values, deliveries));
+                continue;
+            }
+
+            RedisValue[] args =
+            [
+                Group, entry.Id, deliveries - 1, _options.DeadLetterMaxLength,
+                .. entry.Values.SelectMany(f => new[] { (RedisValue)f.Name, f.Value }),
+            ];
+            await _db.ScriptEvaluateAsync(DeadLetterScript, [stream, _keys.QueueDeadLetters(queue)], args);
+        }
     }
 
     private async Task EnsureGroupAsync(string queue, string stream)
