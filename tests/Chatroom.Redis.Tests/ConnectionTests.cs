@@ -39,6 +39,15 @@ public sealed class ConnectionConfigurationTests
     }
 
     [Fact]
+    public void TakesTheOldClientsCaFileOptionOutOfTheString()
+    {
+        Assert.Equal(("cache:6379,ssl=true,password=a=b", "/etc/ca.pem"),
+            RedisConnectionConfiguration.TakeCaFile("cache:6379,ssl=true,sslCaFile=/etc/ca.pem,password=a=b"));
+        Assert.Equal(("cache:6379", null), RedisConnectionConfiguration.TakeCaFile("cache:6379"));
+        Assert.ThrowsAny<ArgumentException>(() => RedisConnectionConfiguration.TakeCaFile("cache:6379,sslcafile="));
+    }
+
+    [Fact]
     public void RefusesUnknownOptions() =>
         Assert.ThrowsAny<ArgumentException>(() => RedisConnectionConfiguration.Create("host:6379,bogus=1"));
 }

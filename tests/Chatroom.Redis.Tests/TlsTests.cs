@@ -55,6 +55,15 @@ public sealed class TlsTests(RedisTlsServerFixture redis) : IClassFixture<RedisT
     }
 
     [Fact]
+    public async Task ReadsTheCaFromTheConnectionStringAsTheHelmChartWritesIt()
+    {
+        var ct = CancellationToken.None;
+        await using var backend = await TestBackend.ConnectAsync($"{redis.Server.Endpoint},ssl=true,sslCaFile={redis.CaFile},connectTimeout=3000,abortConnect=false");
+        Assert.True(backend.Redis.IsConnected);
+        Assert.True(await new RedisRoomStore(backend.Redis, backend.Options).TryCreateAsync(new Room("chart", null, "owner", Now), ct));
+    }
+
+    [Fact]
     public async Task ChecksTheNameGivenBySslHostAndSelectsTheDatabase()
     {
         var ct = CancellationToken.None;

@@ -50,7 +50,18 @@ public static partial class ChatBackendExtensions
             // health check (part of /health) and tracing. The connection is made when the ports are first resolved;
             // with AbortOnConnectFail off a process starts while Redis is down and answers backend_unavailable.
             var backend = builder.Configuration.GetSection(RedisBackendOptions.Section).Get<RedisBackendOptions>() ?? new RedisBackendOptions();
-            builder.AddRedisClient(RedisConnectionName, configureOptions: options => RedisConnectionConfiguration.Apply(options, backend));
+            string? connectionStringCaFile = null;
+            builder.AddRedisClient(
+                RedisConnectionName,
+                configureSettings: settings =>
+                {
+                    // sslCaFile (the old client's option, still written by the Helm chart) is not StackExchange.Redis's.
+                    if (settings.ConnectionString is { } connectionString)
+                    {
+                        (settings.ConnectionString, connectionStringCaFile) = RedisConnectionConfiguration.TakeCaFile(connectionString);
+                    }
+                },
+                configureOptions: options => RedisConnectionConfiguration.Apply(options, backend, connectionStringCaFile));
             builder.Services.AddRedisChatBackends();
         }
 

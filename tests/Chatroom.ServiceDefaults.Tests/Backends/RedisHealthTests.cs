@@ -58,6 +58,19 @@ public sealed class RedisHealthTests
         await app.StopAsync();
     }
 
+    [Fact]
+    public async Task ConnectsOverTlsWithTheCaNamedInTheConnectionString()
+    {
+        // The Helm chart writes the old client's sslCaFile option into ConnectionStrings__redis.
+        await using var redis = await RedisServer.StartTlsAsync();
+        await using var app = BuildService($"{redis.Endpoint},ssl=true,sslCaFile={redis.CaCertificateFile},abortConnect=false");
+        await app.StartAsync();
+        var report = await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(CancellationToken.None);
+        Assert.Equal(HealthStatus.Healthy, report.Entries["StackExchange.Redis"].Status);
+        Assert.Equal(HealthStatus.Healthy, report.Entries["backends"].Status);
+        await app.StopAsync();
+    }
+
     private static WebApplication BuildService(string connectionString)
     {
         var builder = WebApplication.CreateBuilder();
