@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Chatroom.Redis;
 using Chatroom.Testing.Redis;
+using StackExchange.Redis;
 
 // Same server, same connection count (-c), same pipeline depth (-P), same request count (-n) and payload (-d 16).
 var connections = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 4;
@@ -11,26 +12,32 @@ var requests = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture
 await using var server = await RedisServer.StartAsync();
 Console.WriteLine($"redis-server on {server.Endpoint}; {connections} connections, pipeline {pipeline}, {requests} requests per test, {Environment.ProcessorCount} cores");
 
-var clients = new RedisClient[connections];
+// One multiplexer per redis-benchmark connection (a multiplexer is one interactive socket), configured as the ports' is.
+var clients = new ConnectionMultiplexer[connections];
 for (var i = 0; i < connections; i++)
 {
-    clients[i] = await RedisClient.ConnectAsync(server.ConnectionString);
+    clients[i] = await RedisConnectionConfiguration.ConnectAsync(server.ConnectionString);
 }
+
+var databases = clients.Select(c => c.GetDatabase()).ToArray();
 
 var value = new byte[16];
 Array.Fill(value, (byte)'x');
 var fieldValue = "v"u8.ToArray();
 
 // Warm the JIT, the pools and the thread pool on every command before measuring any.
-await MeasureAsync((c, ct) => c.SetAsync("key:__rand_int__", value, ct), warmup: true);
-await MeasureAsync((c, ct) => c.GetAsync("key:__rand_int__", ct), warmup: true);
+RedisKey key = "key:__rand_int__";
+RedisKey stream = "bench-stream";
+await MeasureAsync(db => db.StringSetAsync(key, value), warmup: true);
+await MeasureAsync(db => db.StringGetAsync(key), warmup: true);
 
 var ours = new Dictionary<string, double>
 {
-    ["SET"] = await MeasureAsync((c, ct) => c.SetAsync("key:__rand_int__", value, ct), warmup: true),
-    // The client's own ValueTasks, unwrapped: an async lambda here would measure the harness's state machine too.
-    ["GET"] = await MeasureAsync((c, ct) => c.GetAsync("key:__rand_int__", ct), warmup: true),
-    ["XADD"] = await MeasureAsync((c, ct) => c.StreamAddAsync("bench-stream", 0, "f", fieldValue, ct), warmup: true),
+    ["SET"] = await MeasureAsync(db => db.StringSetAsync(key, value), warmup: true),
+    // The library's own tasks, unwrapped: an async lambda here would measure the harness's state machine too.
+    // GET keeps the reply as a RedisValue (the ports then read it as a string).
+    ["GET"] = await MeasureAsync(db => db.StringGetAsync(key), warmup: true),
+    ["XADD"] = await MeasureAsync(db => db.StreamAddAsync(stream, "f", fieldValue), warmup: true),
 };
 
 var theirs = new Dictionary<string, double>
@@ -41,7 +48,7 @@ var theirs = new Dictionary<string, double>
 };
 
 Console.WriteLine();
-Console.WriteLine($"{"command",-8} {"client ops/s",14} {"redis-benchmark",16} {"ratio",7}");
+Console.WriteLine($"{"command",-8} {"SE.Redis ops/s",14} {"redis-benchmark",16} {"ratio",7}");
 foreach (var (name, rate) in ours)
 {
     Console.WriteLine($"{name,-8} {rate,14:N0} {theirs[name],16:N0} {rate / theirs[name],7:0.00}");
@@ -52,7 +59,7 @@ foreach (var client in clients)
     await client.DisposeAsync();
 }
 
-async Task<double> MeasureAsync<T>(Func<RedisClient, CancellationToken, ValueTask<T>> operation, bool warmup)
+async Task<double> MeasureAsync<T>(Func<IDatabase, Task<T>> operation, bool warmup)
 {
     if (warmup)
     {
@@ -64,18 +71,18 @@ async Task<double> MeasureAsync<T>(Func<RedisClient, CancellationToken, ValueTas
     return requests / clock.Elapsed.TotalSeconds;
 }
 
-async Task RunAsync<T>(Func<RedisClient, CancellationToken, ValueTask<T>> operation, int total)
+async Task RunAsync<T>(Func<IDatabase, Task<T>> operation, int total)
 {
     var remaining = total;
-    await Task.WhenAll(clients.Select(client => Task.Run(async () =>
+    await Task.WhenAll(databases.Select(db => Task.Run(async () =>
     {
         // Like redis-benchmark -P: write a batch of `pipeline` commands, then wait for all their replies.
-        var batch = new ValueTask<T>[pipeline];
+        var batch = new Task<T>[pipeline];
         while (Interlocked.Add(ref remaining, -pipeline) > -pipeline)
         {
             for (var i = 0; i < pipeline; i++)
             {
-                batch[i] = operation(client, CancellationToken.None);
+                batch[i] = operation(db);
             }
 
             for (var i = 0; i < pipeline; i++)

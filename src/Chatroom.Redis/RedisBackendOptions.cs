@@ -19,4 +19,10 @@ public sealed class RedisBackendOptions
 
     /// <summary>Entries kept in the moderation audit stream (XADD MAXLEN ~).</summary>
     public int AuditLogMaxLength { get; set; } = 100_000;
+
+    /// <summary>
+    /// A PEM file with the certificate authority that signed the server's TLS certificate (a private CA). The
+    /// chain must lead to it and the certificate must name the host (or <c>sslHost</c>); null: the system store decides.
+    /// </summary>
+    public string? CaCertificateFile { get; set; }
 }

@@ -13,7 +13,6 @@ using Chatroom.Redis.Presence;
 using Chatroom.Redis.Queues;
 using Chatroom.Redis.Rooms;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Chatroom.Redis;
 
@@ -21,20 +20,18 @@ namespace Chatroom.Redis;
 public static class RedisChatBackendExtensions
 {
     /// <summary>
-    /// One <see cref="RedisClient"/> (connecting in the background, disposed with the container) and the
-    /// eight ports as singletons. Expects <c>IOptions&lt;QueueOptions&gt;</c>, <c>IOptions&lt;PresenceOptions&gt;</c>,
-    /// <see cref="TimeProvider"/>, <c>IConfiguration</c> and logging to be registered; <see cref="RedisBackendOptions"/> binds
-    /// <c>Chatroom:Redis</c>.
+    /// The eight ports as singletons over the registered <c>IConnectionMultiplexer</c> (Aspire's <c>AddRedisClient</c>,
+    /// configured with <see cref="RedisConnectionConfiguration.Apply"/>). Expects <c>IOptions&lt;QueueOptions&gt;</c>,
+    /// <c>IOptions&lt;PresenceOptions&gt;</c>, <c>IConfiguration</c> and logging to be registered;
+    /// <see cref="RedisBackendOptions"/> binds <c>Chatroom:Redis</c>.
     /// </summary>
-    public static IServiceCollection AddRedisChatBackends(this IServiceCollection services, string connectionString)
+    public static IServiceCollection AddRedisChatBackends(this IServiceCollection services)
     {
-        var redisOptions = RedisOptions.Parse(connectionString);
         services.AddOptions<RedisBackendOptions>().BindConfiguration(RedisBackendOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.KeyPrefix) && o.MessageLogMaxLength > 0 && o.DeadLetterMaxLength > 0
                 && o.AuditLogMaxLength > 0 && o.DeduplicationWindow > TimeSpan.Zero,
                 "Chatroom:Redis needs a KeyPrefix, positive MessageLogMaxLength, DeadLetterMaxLength and AuditLogMaxLength, and DeduplicationWindow > 0.")
             .ValidateOnStart();
-        services.AddSingleton(provider => RedisClient.Create(redisOptions, provider.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<IRoomStore, RedisRoomStore>();
         services.AddSingleton<IMessageLog, RedisMessageLog>();
         services.AddSingleton<IChatBus, RedisChatBus>();

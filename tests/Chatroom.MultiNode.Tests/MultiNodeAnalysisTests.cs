@@ -46,7 +46,7 @@ public sealed class MultiNodeAnalysisTests(MultiNodeFixture cluster, ITestOutput
         var id = await MultiNodeChatTests.SendAsync(alice, room, Abuse);
 
         // A worker takes the entry from the consumer group, then dies (its connection drops) before acknowledging.
-        await using (var doomed = await RedisClient.ConnectAsync(cluster.Redis.ConnectionString))
+        await using (var doomed = await RedisConnectionConfiguration.ConnectAsync(cluster.Redis.ConnectionString))
         {
             var queue = new RedisWorkQueue(doomed, Microsoft.Extensions.Options.Options.Create(new QueueOptions { ClaimTimeout = MultiNodeFixture.ClaimTimeout }),
                 Microsoft.Extensions.Options.Options.Create(new RedisBackendOptions()));

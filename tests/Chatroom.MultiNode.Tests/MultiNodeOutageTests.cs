@@ -37,6 +37,12 @@ public sealed class MultiNodeOutageTests(MultiNodeFixture cluster, ITestOutputHe
             Assert.Equal((503, "backend_unavailable"), await ChatApiClient.ProblemAsync(history));
         }
 
+        // The readiness probe says so too (the StackExchange.Redis check and the backend check are both unhealthy).
+        using (var health = await cluster.ApiClient.SendAsync(HttpMethod.Get, "/health", token: null))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        }
+
         // Longer than a node's presence lifetime: every heartbeat in between failed.
         await Task.Delay(MultiNodeFixture.NodeTimeout + TimeSpan.FromSeconds(1));
         await cluster.Redis.RestartAsync();

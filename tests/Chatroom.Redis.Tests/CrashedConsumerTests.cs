@@ -18,10 +18,10 @@ public sealed class CrashedConsumerTests(RedisServerFixture redis) : IClassFixtu
     {
         var options = Options.Create(new RedisBackendOptions { KeyPrefix = "crash" + Guid.NewGuid().ToString("N")[..8] });
         const string Queue = "analysis";
-        await using var survivorClient = await RedisClient.ConnectAsync(redis.Server.ConnectionString);
+        await using var survivorClient = await RedisConnectionConfiguration.ConnectAsync(redis.Server.ConnectionString);
         var survivor = new RedisWorkQueue(survivorClient, Options.Create(Queues), options);
 
-        await using (var doomedClient = await RedisClient.ConnectAsync(redis.Server.ConnectionString))
+        await using (var doomedClient = await RedisConnectionConfiguration.ConnectAsync(redis.Server.ConnectionString))
         {
             var doomed = new RedisWorkQueue(doomedClient, Options.Create(Queues), options);
             for (var i = 1; i <= 3; i++)

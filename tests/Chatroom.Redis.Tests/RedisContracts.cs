@@ -15,6 +15,7 @@ using Chatroom.Redis.Rooms;
 using Chatroom.Testing.Contracts;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Chatroom.Redis.Tests;
 
@@ -51,7 +52,7 @@ public sealed class RedisRoomStoreContract(RedisServerFixture redis) : RoomStore
     protected override async Task<IRoomStore> CreateStoreAsync()
     {
         var backend = await _ports.ConnectAsync();
-        return new RedisRoomStore(backend.Client, backend.Options);
+        return new RedisRoomStore(backend.Redis, backend.Options);
     }
 }
 
@@ -64,21 +65,21 @@ public sealed class RedisMessageLogContract(RedisServerFixture redis) : MessageL
     protected override async Task<(IRoomStore Rooms, IMessageLog Log)> CreateAsync()
     {
         var backend = await _ports.ConnectAsync();
-        return (new RedisRoomStore(backend.Client, backend.Options), new RedisMessageLog(backend.Client, backend.Options));
+        return (new RedisRoomStore(backend.Redis, backend.Options), new RedisMessageLog(backend.Redis, backend.Options));
     }
 }
 
-/// <summary>The same contract over RESP2, for servers or proxies without HELLO 3.</summary>
-public sealed class RedisResp2MessageLogContract(RedisServerFixture redis) : MessageLogContract, IClassFixture<RedisServerFixture>
+/// <summary>The same contract over RESP3 (the library speaks RESP2 unless told otherwise).</summary>
+public sealed class RedisResp3MessageLogContract(RedisServerFixture redis) : MessageLogContract, IClassFixture<RedisServerFixture>
 {
-    private readonly RedisPorts _ports = new(redis.Server.ConnectionString + ",protocol=resp2");
+    private readonly RedisPorts _ports = new(redis.Server.ConnectionString + ",protocol=resp3");
 
     public override async Task DisposeAsync() => await _ports.DisposeAsync();
 
     protected override async Task<(IRoomStore Rooms, IMessageLog Log)> CreateAsync()
     {
         var backend = await _ports.ConnectAsync();
-        return (new RedisRoomStore(backend.Client, backend.Options), new RedisMessageLog(backend.Client, backend.Options));
+        return (new RedisRoomStore(backend.Redis, backend.Options), new RedisMessageLog(backend.Redis, backend.Options));
     }
 }
 
@@ -91,7 +92,21 @@ public sealed class RedisChatBusContract(RedisServerFixture redis) : ChatBusCont
     protected override async Task<IChatBus> CreateBusAsync()
     {
         var backend = await _ports.ConnectAsync();
-        return new RedisChatBus(backend.Client, backend.Options, NullLogger<RedisChatBus>.Instance);
+        return new RedisChatBus(backend.Redis, backend.Options, NullLogger<RedisChatBus>.Instance);
+    }
+}
+
+/// <summary>Over RESP3, pub/sub shares the interactive connection instead of having one of its own.</summary>
+public sealed class RedisResp3ChatBusContract(RedisServerFixture redis) : ChatBusContract, IClassFixture<RedisServerFixture>
+{
+    private readonly RedisPorts _ports = new(redis.Server.ConnectionString + ",protocol=resp3");
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<IChatBus> CreateBusAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisChatBus(backend.Redis, backend.Options, NullLogger<RedisChatBus>.Instance);
     }
 }
 
@@ -104,7 +119,7 @@ public sealed class RedisWorkQueueContract(RedisServerFixture redis) : WorkQueue
     protected override async Task<IWorkQueue> CreateQueueAsync(QueueOptions options)
     {
         var backend = await _ports.ConnectAsync();
-        return new RedisWorkQueue(backend.Client, Microsoft.Extensions.Options.Options.Create(options), backend.Options);
+        return new RedisWorkQueue(backend.Redis, Microsoft.Extensions.Options.Options.Create(options), backend.Options);
     }
 }
 
@@ -117,7 +132,7 @@ public sealed class RedisPresenceStoreContract(RedisServerFixture redis) : Prese
     protected override async Task<IPresenceStore> CreateStoreAsync(PresenceOptions options)
     {
         var backend = await _ports.ConnectAsync();
-        return new RedisPresenceStore(backend.Client, Options.Create(options), backend.Options);
+        return new RedisPresenceStore(backend.Redis, Options.Create(options), backend.Options);
     }
 }
 
@@ -131,8 +146,8 @@ public sealed class ClusterMessageLogContract(RedisClusterFixture redis) : Messa
     protected override async Task<(IRoomStore Rooms, IMessageLog Log)> CreateAsync()
     {
         var backend = await _ports.ConnectAsync();
-        Assert.True(backend.Client.IsCluster);
-        return (new RedisRoomStore(backend.Client, backend.Options), new RedisMessageLog(backend.Client, backend.Options));
+        Assert.Contains(backend.Redis.GetServers(), s => s.ServerType == ServerType.Cluster);
+        return (new RedisRoomStore(backend.Redis, backend.Options), new RedisMessageLog(backend.Redis, backend.Options));
     }
 }
 
@@ -146,7 +161,7 @@ public sealed class ClusterRoomStoreContract(RedisClusterFixture redis) : RoomSt
     protected override async Task<IRoomStore> CreateStoreAsync()
     {
         var backend = await _ports.ConnectAsync();
-        return new RedisRoomStore(backend.Client, backend.Options);
+        return new RedisRoomStore(backend.Redis, backend.Options);
     }
 }
 
@@ -160,7 +175,7 @@ public sealed class ClusterChatBusContract(RedisClusterFixture redis) : ChatBusC
     protected override async Task<IChatBus> CreateBusAsync()
     {
         var backend = await _ports.ConnectAsync();
-        return new RedisChatBus(backend.Client, backend.Options, NullLogger<RedisChatBus>.Instance);
+        return new RedisChatBus(backend.Redis, backend.Options, NullLogger<RedisChatBus>.Instance);
     }
 }
 
@@ -174,7 +189,7 @@ public sealed class ClusterWorkQueueContract(RedisClusterFixture redis) : WorkQu
     protected override async Task<IWorkQueue> CreateQueueAsync(QueueOptions options)
     {
         var backend = await _ports.ConnectAsync();
-        return new RedisWorkQueue(backend.Client, Microsoft.Extensions.Options.Options.Create(options), backend.Options);
+        return new RedisWorkQueue(backend.Redis, Microsoft.Extensions.Options.Options.Create(options), backend.Options);
     }
 }
 
@@ -188,7 +203,7 @@ public sealed class ClusterPresenceStoreContract(RedisClusterFixture redis) : Pr
     protected override async Task<IPresenceStore> CreateStoreAsync(PresenceOptions options)
     {
         var backend = await _ports.ConnectAsync();
-        return new RedisPresenceStore(backend.Client, Options.Create(options), backend.Options);
+        return new RedisPresenceStore(backend.Redis, Options.Create(options), backend.Options);
     }
 }
 
@@ -201,7 +216,7 @@ public sealed class RedisModerationStoreContract(RedisServerFixture redis) : Mod
     protected override async Task<IModerationStore> CreateStoreAsync()
     {
         var backend = await _ports.ConnectAsync();
-        return new RedisModerationStore(backend.Client, backend.Options);
+        return new RedisModerationStore(backend.Redis, backend.Options);
     }
 }
 
@@ -214,7 +229,7 @@ public sealed class RedisAgentStoreContract(RedisServerFixture redis) : AgentSto
     protected override async Task<IAgentStore> CreateStoreAsync()
     {
         var backend = await _ports.ConnectAsync();
-        return new RedisAgentStore(backend.Client, backend.Options);
+        return new RedisAgentStore(backend.Redis, backend.Options);
     }
 }
 
@@ -228,7 +243,7 @@ public sealed class ClusterModerationStoreContract(RedisClusterFixture redis) : 
     protected override async Task<IModerationStore> CreateStoreAsync()
     {
         var backend = await _ports.ConnectAsync();
-        return new RedisModerationStore(backend.Client, backend.Options);
+        return new RedisModerationStore(backend.Redis, backend.Options);
     }
 }
 
@@ -242,7 +257,7 @@ public sealed class ClusterAgentStoreContract(RedisClusterFixture redis) : Agent
     protected override async Task<IAgentStore> CreateStoreAsync()
     {
         var backend = await _ports.ConnectAsync();
-        return new RedisAgentStore(backend.Client, backend.Options);
+        return new RedisAgentStore(backend.Redis, backend.Options);
     }
 }
 
@@ -255,7 +270,7 @@ public sealed class RedisTopicWatchStoreContract(RedisServerFixture redis) : Top
     protected override async Task<ITopicWatchStore> CreateStoreAsync()
     {
         var backend = await _ports.ConnectAsync();
-        return new RedisTopicWatchStore(backend.Client, backend.Options);
+        return new RedisTopicWatchStore(backend.Redis, backend.Options);
     }
 }
 
@@ -269,6 +284,6 @@ public sealed class ClusterTopicWatchStoreContract(RedisClusterFixture redis) : 
     protected override async Task<ITopicWatchStore> CreateStoreAsync()
     {
         var backend = await _ports.ConnectAsync();
-        return new RedisTopicWatchStore(backend.Client, backend.Options);
+        return new RedisTopicWatchStore(backend.Redis, backend.Options);
     }
 }

@@ -1,4 +1,5 @@
 using Chatroom.Testing.Redis;
+using StackExchange.Redis;
 
 namespace Chatroom.Redis.Tests;
 
@@ -28,18 +29,31 @@ public sealed class RedisClusterCollection : ICollectionFixture<RedisClusterFixt
     public const string Name = "redis-cluster";
 }
 
-/// <summary>A connected client plus options with a key prefix no other test uses.</summary>
+/// <summary>A multiplexer configured as the services configure theirs, plus options with a key prefix no other test uses.</summary>
 internal sealed class TestBackend : IAsyncDisposable
 {
-    private TestBackend(RedisClient client) => Client = client;
+    private TestBackend(ConnectionMultiplexer redis) => Redis = redis;
 
-    public RedisClient Client { get; }
+    public ConnectionMultiplexer Redis { get; }
+
+    public IDatabase Database => Redis.GetDatabase();
 
     public Microsoft.Extensions.Options.IOptions<RedisBackendOptions> Options { get; } =
         Microsoft.Extensions.Options.Options.Create(new RedisBackendOptions { KeyPrefix = "t" + Guid.NewGuid().ToString("N")[..12] });
 
-    public static async Task<TestBackend> ConnectAsync(string connectionString) =>
-        new(await RedisClient.ConnectAsync(connectionString));
+    public static async Task<TestBackend> ConnectAsync(string connectionString, RedisBackendOptions? backend = null) =>
+        new(await RedisConnectionConfiguration.ConnectAsync(connectionString, backend));
 
-    public ValueTask DisposeAsync() => Client.DisposeAsync();
+    public ValueTask DisposeAsync() => Redis.DisposeAsync();
+}
+
+internal static class TestCertificates
+{
+    public static System.Security.Cryptography.X509Certificates.X509Certificate2 CreateCa(string subject)
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(subject, key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension(true, false, 0, true));
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+    }
 }

@@ -1,5 +1,11 @@
-using System.Collections.Concurrent;
+using Chatroom.Core.Bus;
+using Chatroom.Core.Chat;
+using Chatroom.Core.Errors;
+using Chatroom.Core.Rooms;
+using Chatroom.Redis.Bus;
+using Chatroom.Redis.Rooms;
 using Chatroom.Testing.Redis;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Chatroom.Redis.Tests;
 
@@ -17,67 +23,77 @@ public sealed class RedisTlsServerFixture : IAsyncLifetime
 
 public sealed class TlsTests(RedisTlsServerFixture redis) : IClassFixture<RedisTlsServerFixture>
 {
+    private static readonly DateTimeOffset Now = DateTimeOffset.UnixEpoch.AddDays(20000);
+
     [Fact]
-    public async Task TalksTlsWithTheAspireFormTrustingAGivenCa()
+    public async Task TalksTlsWithTheAspireFormTrustingTheConfiguredCa()
     {
         var ct = CancellationToken.None;
-        await using var client = await RedisClient.ConnectAsync($"{redis.Server.Endpoint},ssl=true,sslCaFile={redis.CaFile},connectTimeout=3000");
-        Assert.True(await client.SetAsync("tls:aspire", "über TLS", ct));
-        Assert.Equal("über TLS", await client.GetAsync("tls:aspire", ct));
-        Assert.Equal("über TLS", (await redis.Server.CliAsync("GET", "tls:aspire")).Trim());
+        await using var backend = await TestBackend.ConnectAsync($"{redis.Server.Endpoint},ssl=true,connectTimeout=3000",
+            new RedisBackendOptions { CaCertificateFile = redis.CaFile });
+        Assert.True(backend.Redis.IsConnected);
+        var rooms = new RedisRoomStore(backend.Redis, backend.Options);
+        Assert.True(await rooms.TryCreateAsync(new Room("über-tls", "über TLS", "owner", Now), ct));
+        Assert.Equal("über TLS", (await rooms.GetAsync("über-tls", ct))?.Topic);
+        var key = new RedisKeys(backend.Options.Value.KeyPrefix).Room("über-tls");
+        Assert.Equal("über TLS", (await redis.Server.CliAsync("HGET", key, "topic")).Trim());
 
         // Pub/sub runs on a connection of its own, over TLS too.
-        var received = new ConcurrentQueue<string>();
-        var got = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var subscription = await client.SubscribeAsync("tls:channel", (_, payload) =>
+        var bus = new RedisChatBus(backend.Redis, backend.Options, NullLogger<RedisChatBus>.Instance);
+        var got = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var subscription = await bus.SubscribeAsync("über-tls", e =>
         {
-            received.Enqueue(payload);
-            got.TrySetResult();
+            if (e.Type == ChatEventTypes.Message)
+            {
+                got.TrySetResult(e.Data.GetProperty("text").GetString()!);
+            }
+
+            return ValueTask.CompletedTask;
         }, ct);
-        Assert.Equal(1, await client.PublishAsync("tls:channel", "hello", ct));
-        await got.Task.WaitAsync(TimeSpan.FromSeconds(5), ct);
-        Assert.Equal(["hello"], received);
+        await bus.PublishAsync(new ChatEvent(ChatEventTypes.Message, "über-tls", ChatJson.ToElement(new { text = "hello" })), ct);
+        Assert.Equal("hello", await got.Task.WaitAsync(TimeSpan.FromSeconds(5), ct));
     }
 
     [Fact]
-    public async Task TalksTlsWithARedissUriCheckingTheNameGivenBySslHost()
+    public async Task ReadsTheCaFromTheConnectionStringAsTheHelmChartWritesIt()
     {
         var ct = CancellationToken.None;
-        var uri = $"rediss://localhost:{redis.Server.Port}/2?sslCaFile={Uri.EscapeDataString(redis.CaFile)}&sslHost=localhost";
-        var options = RedisOptions.Parse(uri);
-        Assert.True(options.Ssl);
+        await using var backend = await TestBackend.ConnectAsync($"{redis.Server.Endpoint},ssl=true,sslCaFile={redis.CaFile},connectTimeout=3000,abortConnect=false");
+        Assert.True(backend.Redis.IsConnected);
+        Assert.True(await new RedisRoomStore(backend.Redis, backend.Options).TryCreateAsync(new Room("chart", null, "owner", Now), ct));
+    }
+
+    [Fact]
+    public async Task ChecksTheNameGivenBySslHostAndSelectsTheDatabase()
+    {
+        var ct = CancellationToken.None;
         // Connect to the loopback address while checking the certificate for the name "localhost".
-        await using var client = await RedisClient.ConnectAsync(uri.Replace("rediss://localhost:", "rediss://127.0.0.1:", StringComparison.Ordinal));
-        Assert.True(await client.SetAsync("tls:uri", "db2", ct));
-        Assert.Equal("db2", (await redis.Server.CliAsync("-n", "2", "GET", "tls:uri")).Trim());
+        await using var backend = await TestBackend.ConnectAsync($"{redis.Server.Endpoint},ssl=true,sslHost=localhost,defaultDatabase=2,connectTimeout=3000",
+            new RedisBackendOptions { CaCertificateFile = redis.CaFile });
+        Assert.True(await new RedisRoomStore(backend.Redis, backend.Options).TryCreateAsync(new Room("db2", null, "owner", Now), ct));
+        var key = new RedisKeys(backend.Options.Value.KeyPrefix).Room("db2");
+        Assert.Equal("db2", (await redis.Server.CliAsync("-n", "2", "HGET", key, "name")).Trim());
     }
 
     [Fact]
     public async Task RefusesAServerItDoesNotTrust()
     {
         // The system store does not know the test CA.
-        var untrusted = await Assert.ThrowsAsync<RedisConnectionException>(() =>
-            RedisClient.ConnectAsync($"{redis.Server.Endpoint},ssl=true,connectTimeout=3000"));
-        Assert.Contains(redis.Server.Endpoint, untrusted.Message, StringComparison.Ordinal);
+        await AssertRefusedAsync($"{redis.Server.Endpoint},ssl=true,connectTimeout=3000", caFile: null);
 
         // A trusted CA does not excuse a certificate for another name.
-        await Assert.ThrowsAsync<RedisConnectionException>(() =>
-            RedisClient.ConnectAsync($"{redis.Server.Endpoint},ssl=true,sslCaFile={redis.CaFile},sslHost=redis.example.org,connectTimeout=3000"));
+        await AssertRefusedAsync($"{redis.Server.Endpoint},ssl=true,sslHost=redis.example.org,connectTimeout=3000", redis.CaFile);
 
-        // Nor does a CA that did not sign it: trust is limited to the file's roots, the system store is not consulted.
+        // Nor does a CA that did not sign it: the chain must end at the configured CA.
         var otherCa = Path.Combine(Path.GetTempPath(), "chatroom-other-ca-" + Guid.NewGuid().ToString("N") + ".crt");
-        using (var key = System.Security.Cryptography.ECDsa.Create())
+        using (var other = TestCertificates.CreateCa("CN=Some other CA"))
         {
-            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=Some other CA", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
-            request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension(true, false, 0, true));
-            using var other = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
             await File.WriteAllTextAsync(otherCa, other.ExportCertificatePem());
         }
 
         try
         {
-            await Assert.ThrowsAsync<RedisConnectionException>(() =>
-                RedisClient.ConnectAsync($"{redis.Server.Endpoint},ssl=true,sslCaFile={otherCa},connectTimeout=3000"));
+            await AssertRefusedAsync($"{redis.Server.Endpoint},ssl=true,connectTimeout=3000", otherCa);
         }
         finally
         {
@@ -85,7 +101,16 @@ public sealed class TlsTests(RedisTlsServerFixture redis) : IClassFixture<RedisT
         }
 
         // Plain text to a TLS port is refused rather than hanging.
-        await Assert.ThrowsAsync<RedisConnectionException>(() =>
-            RedisClient.ConnectAsync($"{redis.Server.Endpoint},connectTimeout=1000"));
+        await AssertRefusedAsync($"{redis.Server.Endpoint},connectTimeout=1000", caFile: null);
+    }
+
+    /// <summary>The process starts (the connection is retried in the background) and every port call is refused.</summary>
+    private static async Task AssertRefusedAsync(string connectionString, string? caFile)
+    {
+        await using var backend = await TestBackend.ConnectAsync(connectionString, new RedisBackendOptions { CaCertificateFile = caFile });
+        Assert.False(backend.Redis.IsConnected);
+        var error = await Assert.ThrowsAsync<BackendUnavailableException>(() =>
+            new RedisRoomStore(backend.Redis, backend.Options).GetAsync("any", CancellationToken.None));
+        Assert.Contains("Redis is unavailable", error.Message, StringComparison.Ordinal);
     }
 }

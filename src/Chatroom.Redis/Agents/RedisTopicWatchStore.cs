@@ -2,39 +2,40 @@ using System.Globalization;
 using System.Text.Json;
 using Chatroom.Core.Agents;
 using Chatroom.Core.Chat;
-using Chatroom.Redis.Client;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Chatroom.Redis.Agents;
 
 /// <summary>Topic watches as JSON in one hash (room + topic → watch), ids from a counter beside it, both under <c>{agents}</c>.</summary>
-public sealed class RedisTopicWatchStore(RedisClient client, IOptions<RedisBackendOptions> options) : ITopicWatchStore
+public sealed class RedisTopicWatchStore(IConnectionMultiplexer redis, IOptions<RedisBackendOptions> options) : ITopicWatchStore
 {
     // KEYS: watches, sequence. ARGV: field, room, topic, created by, created at ms.
-    private static readonly RedisScript AddScript = new("""
+    private const string AddScript = """
         local existing = redis.call('HGET', KEYS[1], ARGV[1])
         if existing then return existing end
         local id = redis.call('INCR', KEYS[2])
         local json = cjson.encode({id = id, room = ARGV[2], topic = ARGV[3], createdBy = ARGV[4], createdAt = ARGV[5]})
         redis.call('HSET', KEYS[1], ARGV[1], json)
         return json
-        """);
+        """;
 
+    private readonly IDatabase _db = redis.GetDatabase();
     private readonly RedisKeys _keys = new(options.Value.KeyPrefix);
 
     public Task<TopicWatch> AddAsync(string room, string topic, string createdBy, DateTimeOffset now, CancellationToken cancellationToken) =>
-        RedisPort.GuardAsync(async () =>
+        RedisPort.GuardAsync(redis, cancellationToken, async () =>
         {
-            var json = await client.EvalAsync(AddScript, [_keys.TopicWatches, _keys.TopicWatchSequence],
-                [Field(room, topic), room, topic, createdBy, now.ToUnixTimeMilliseconds()], cancellationToken);
-            return Parse(json.AsString()!);
+            var json = await _db.ScriptEvaluateAsync(AddScript, [_keys.TopicWatches, _keys.TopicWatchSequence],
+                [Field(room, topic), room, topic, createdBy, now.ToUnixTimeMilliseconds()]);
+            return Parse((string)json!);
         });
 
-    public Task<bool> RemoveAsync(string room, string topic, CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
-        await client.HashDeleteAsync(_keys.TopicWatches, Field(room, topic), cancellationToken) == 1);
+    public Task<bool> RemoveAsync(string room, string topic, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
+        await _db.HashDeleteAsync(_keys.TopicWatches, Field(room, topic)));
 
-    public Task<IReadOnlyList<TopicWatch>> ListAsync(CancellationToken cancellationToken) => RedisPort.GuardAsync<IReadOnlyList<TopicWatch>>(async () =>
-        (await client.HashGetAllAsync(_keys.TopicWatches, cancellationToken)).Values.Select(Parse).OrderBy(w => w.Id).ToList());
+    public Task<IReadOnlyList<TopicWatch>> ListAsync(CancellationToken cancellationToken) => RedisPort.GuardAsync<IReadOnlyList<TopicWatch>>(redis, cancellationToken, async () =>
+        (await _db.HashValuesAsync(_keys.TopicWatches)).Select(v => Parse((string)v!)).OrderBy(w => w.Id).ToList());
 
     private static string Field(string room, string topic) => room + "\n" + topic;
 

@@ -1,9 +1,8 @@
 using System.Globalization;
 using Chatroom.Core.Errors;
 using Chatroom.Core.Messages;
-using Chatroom.Redis.Client;
-using Chatroom.Redis.Protocol;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Chatroom.Redis.Messages;
 
@@ -12,10 +11,10 @@ namespace Chatroom.Redis.Messages;
 /// stream id <c>&lt;id&gt;-0</c>; de-duplication, counter and append run in one Lua script, so they are atomic.
 /// Hidden ids sit in a set beside the stream, since stream entries cannot change.
 /// </summary>
-public sealed class RedisMessageLog(RedisClient client, IOptions<RedisBackendOptions> options) : IMessageLog
+public sealed class RedisMessageLog(IConnectionMultiplexer redis, IOptions<RedisBackendOptions> options) : IMessageLog
 {
     // KEYS: room, seq, log, cids, cids-t. ARGV: maxlen, window ms, dedup field ('' for none), now ms, then field/value pairs.
-    private static readonly RedisScript AppendScript = new("""
+    private const string AppendScript = """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
         local nowMs = tonumber(ARGV[4])
         local dedup = ARGV[3]
@@ -40,10 +39,10 @@ public sealed class RedisMessageLog(RedisClient client, IOptions<RedisBackendOpt
           redis.call('ZADD', KEYS[5], nowMs, dedup)
         end
         return {1, id}
-        """);
+        """;
 
     // KEYS: log, hidden. ARGV: start, end, count, reverse.
-    private static readonly RedisScript ReadScript = new("""
+    private const string ReadScript = """
         local entries
         if ARGV[4] == '1' then
           entries = redis.call('XREVRANGE', KEYS[1], ARGV[1], ARGV[2], 'COUNT', ARGV[3])
@@ -55,26 +54,27 @@ public sealed class RedisMessageLog(RedisClient client, IOptions<RedisBackendOpt
           out[i] = {e[1], e[2], redis.call('SISMEMBER', KEYS[2], string.match(e[1], '^%d+'))}
         end
         return out
-        """);
+        """;
 
     // KEYS: log, hidden. ARGV: id, hidden.
-    private static readonly RedisScript HideScript = new("""
+    private const string HideScript = """
         local entry = redis.call('XRANGE', KEYS[1], ARGV[1] .. '-0', ARGV[1] .. '-0')
         if #entry == 0 then return 0 end
         if ARGV[2] == '1' then redis.call('SADD', KEYS[2], ARGV[1]) else redis.call('SREM', KEYS[2], ARGV[1]) end
         return 1
-        """);
+        """;
 
+    private readonly IDatabase _db = redis.GetDatabase();
     private readonly RedisKeys _keys = new(options.Value.KeyPrefix);
     private readonly RedisBackendOptions _options = options.Value;
 
-    public Task<AppendResult> AppendAsync(NewMessage message, DateTimeOffset now, CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
+    public Task<AppendResult> AppendAsync(NewMessage message, DateTimeOffset now, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
     {
         var room = message.Room;
         var dedup = message.ClientMessageId is null
             ? string.Empty
             : $"{message.AuthorId.Length.ToString(CultureInfo.InvariantCulture)}:{message.AuthorId}:{message.ClientMessageId}";
-        var args = new List<object>(14)
+        var args = new List<RedisValue>(14)
         {
             _options.MessageLogMaxLength, (long)_options.DeduplicationWindow.TotalMilliseconds, dedup, now.ToUnixTimeMilliseconds(),
             "a", message.AuthorId, "n", message.AuthorName, "k", (int)message.Kind, "t", message.Text,
@@ -85,20 +85,20 @@ public sealed class RedisMessageLog(RedisClient client, IOptions<RedisBackendOpt
             args.Add(message.ClientMessageId);
         }
 
-        var reply = await client.EvalAsync(AppendScript,
+        var reply = await _db.ScriptEvaluateAsync(AppendScript,
             [_keys.Room(room), _keys.RoomSequence(room), _keys.RoomLog(room), _keys.RoomClientIds(room), _keys.RoomClientIdTimes(room)],
-            [.. args], cancellationToken);
-        var status = reply[0].AsInt64();
+            [.. args]);
+        var status = (long)reply[0];
         if (status == -1)
         {
             throw new ChatException(ErrorCodes.UnknownRoom, $"there is no room '{room}'");
         }
 
-        var id = reply[1].AsInt64();
+        var id = (long)reply[1];
         if (status == 0)
         {
             // The first copy may have been trimmed from the stream: then the request stands in for it.
-            var stored = reply.Count > 2 && reply[2].IsAggregate
+            var stored = reply.Length > 2 && !reply[2].IsNull
                 ? ReadMessage(room, id, reply[2], hidden: false)
                 : ToMessage(message, id, now);
             return new AppendResult(stored, Duplicate: true);
@@ -107,7 +107,7 @@ public sealed class RedisMessageLog(RedisClient client, IOptions<RedisBackendOpt
         return new AppendResult(ToMessage(message, id, now), Duplicate: false);
     });
 
-    public Task<IReadOnlyList<ChatMessage>> ReadAsync(string room, MessageQuery query, CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
+    public Task<IReadOnlyList<ChatMessage>> ReadAsync(string room, MessageQuery query, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
     {
         if (query.Limit <= 0)
         {
@@ -126,25 +126,25 @@ public sealed class RedisMessageLog(RedisClient client, IOptions<RedisBackendOpt
         return (IReadOnlyList<ChatMessage>)page;
     });
 
-    public Task<ChatMessage?> GetAsync(string room, long id, CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
+    public Task<ChatMessage?> GetAsync(string room, long id, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
     {
         var exact = $"{id.ToString(CultureInfo.InvariantCulture)}-0";
         var page = await ReadRangeAsync(room, exact, exact, 1, reverse: false, cancellationToken);
         return page.Count == 1 ? page[0] : null;
     });
 
-    public Task<bool> SetHiddenAsync(string room, long id, bool hidden, CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
-        (await client.EvalAsync(HideScript, [_keys.RoomLog(room), _keys.RoomHidden(room)], [id, hidden ? 1 : 0], cancellationToken)).AsInt64() == 1);
+    public Task<bool> SetHiddenAsync(string room, long id, bool hidden, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
+        (long)await _db.ScriptEvaluateAsync(HideScript, [_keys.RoomLog(room), _keys.RoomHidden(room)], [id, hidden ? 1 : 0]) == 1);
 
     /// <summary>Sum of the room counters: ids are never reused and messages leave only with their room.</summary>
-    public Task<long> CountAsync(CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
+    public Task<long> CountAsync(CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
     {
-        var rooms = await client.SetMembersAsync(_keys.RoomIndex, cancellationToken);
-        var counters = rooms.Select(r => client.GetAsync(_keys.RoomSequence(r), cancellationToken).AsTask()).ToList();
+        var rooms = await _db.SetMembersAsync(_keys.RoomIndex);
+        var counters = rooms.Select(r => _db.StringGetAsync(_keys.RoomSequence(r!))).ToList();
         long total = 0;
         foreach (var counter in counters)
         {
-            total += await counter is { } value ? long.Parse(value, CultureInfo.InvariantCulture) : 0;
+            total += await counter is { IsNull: false } value ? (long)value : 0;
         }
 
         return total;
@@ -152,13 +152,16 @@ public sealed class RedisMessageLog(RedisClient client, IOptions<RedisBackendOpt
 
     private async Task<List<ChatMessage>> ReadRangeAsync(string room, string start, string end, int count, bool reverse, CancellationToken cancellationToken)
     {
-        var reply = await client.EvalAsync(ReadScript, [_keys.RoomLog(room), _keys.RoomHidden(room)],
-            [start, end, count, reverse ? 1 : 0], cancellationToken);
-        var page = new List<ChatMessage>(reply.Count);
-        foreach (var item in reply.Items ?? [])
+        cancellationToken.ThrowIfCancellationRequested();
+        var reply = await _db.ScriptEvaluateAsync(ReadScript, [_keys.RoomLog(room), _keys.RoomHidden(room)],
+            [start, end, count, reverse ? 1 : 0]);
+        var page = new List<ChatMessage>(reply.Length);
+        for (var i = 0; i < reply.Length; i++)
         {
-            var id = long.Parse(item[0].AsString()!.AsSpan(0, item[0].AsString()!.IndexOf('-', StringComparison.Ordinal)), CultureInfo.InvariantCulture);
-            page.Add(ReadMessage(room, id, item[1], hidden: item[2].AsInt64() == 1));
+            var item = reply[i];
+            var entryId = (string)item[0]!;
+            var id = long.Parse(entryId.AsSpan(0, entryId.IndexOf('-', StringComparison.Ordinal)), CultureInfo.InvariantCulture);
+            page.Add(ReadMessage(room, id, item[1], hidden: (long)item[2] == 1));
         }
 
         return page;
@@ -168,15 +171,15 @@ public sealed class RedisMessageLog(RedisClient client, IOptions<RedisBackendOpt
         new(message.Room, id, message.AuthorId, message.AuthorName, message.Kind, message.Text,
             DateTimeOffset.FromUnixTimeMilliseconds(sentAt.ToUnixTimeMilliseconds()), message.ClientMessageId);
 
-    private static ChatMessage ReadMessage(string room, long id, RespValue fields, bool hidden)
+    private static ChatMessage ReadMessage(string room, long id, RedisResult fields, bool hidden)
     {
         string? author = null, name = null, text = null, clientId = null;
         long sentAt = 0;
         var kind = 0;
-        for (var i = 0; i + 1 < fields.Count; i += 2)
+        for (var i = 0; i + 1 < fields.Length; i += 2)
         {
-            var value = fields[i + 1].AsString();
-            switch (fields[i].AsString())
+            var value = (string?)fields[i + 1];
+            switch ((string?)fields[i])
             {
                 case "a": author = value; break;
                 case "n": name = value; break;

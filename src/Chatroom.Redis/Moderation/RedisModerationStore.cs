@@ -2,9 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using Chatroom.Core.Chat;
 using Chatroom.Core.Moderation;
-using Chatroom.Redis.Client;
-using Chatroom.Redis.Protocol;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Chatroom.Redis.Moderation;
 
@@ -14,7 +13,7 @@ namespace Chatroom.Redis.Moderation;
 /// queue under <c>{moderation}</c>; the audit log as a stream under <c>{audit}</c>; mutes as expiring keys.
 /// Rolling windows are summed from whole minutes: a minute that overlaps the window counts in full.
 /// </summary>
-public sealed class RedisModerationStore(RedisClient client, IOptions<RedisBackendOptions> options) : IModerationStore
+public sealed class RedisModerationStore(IConnectionMultiplexer redis, IOptions<RedisBackendOptions> options) : IModerationStore
 {
     private const long MinuteMs = 60_000;
 
@@ -28,7 +27,7 @@ public sealed class RedisModerationStore(RedisClient client, IOptions<RedisBacke
     private static readonly TimeSpan SeriesRetention = TimeSpan.FromHours(25);
 
     // KEYS: verdicts, all-time counters, minute counters. ARGV: message id, json, mood, safety, minute ttl ms, categories…
-    private static readonly RedisScript SaveVerdictScript = new("""
+    private const string SaveVerdictScript = """
         if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
         for k = 2, 3 do
           local key = KEYS[k]
@@ -43,10 +42,10 @@ public sealed class RedisModerationStore(RedisClient client, IOptions<RedisBacke
         end
         redis.call('PEXPIRE', KEYS[3], ARGV[5])
         return 1
-        """);
+        """;
 
     // KEYS: minute index, minute counters. ARGV: minute, mood, unsafe (1/0), ttl ms, oldest minute kept.
-    private static readonly RedisScript CountMinuteScript = new("""
+    private const string CountMinuteScript = """
         redis.call('ZADD', KEYS[1], ARGV[1], ARGV[1])
         redis.call('HINCRBY', KEYS[2], 'n', 1)
         redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
@@ -54,19 +53,19 @@ public sealed class RedisModerationStore(RedisClient client, IOptions<RedisBacke
         redis.call('PEXPIRE', KEYS[2], ARGV[4])
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[5])
         return 1
-        """);
+        """;
 
     // KEYS: minute index, minute counters. ARGV: minute, tokens, ttl ms, oldest minute kept.
-    private static readonly RedisScript CountTokensScript = new("""
+    private const string CountTokensScript = """
         redis.call('ZADD', KEYS[1], ARGV[1], ARGV[1])
         redis.call('HINCRBY', KEYS[2], 'tokens', ARGV[2])
         redis.call('PEXPIRE', KEYS[2], ARGV[3])
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[4])
         return 1
-        """);
+        """;
 
     // KEYS: minute index. ARGV: first minute, minute key prefix.
-    private static readonly RedisScript ReadSeriesScript = new("""
+    private const string ReadSeriesScript = """
         local minutes = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')
         local out = {}
         for _, m in ipairs(minutes) do
@@ -74,10 +73,10 @@ public sealed class RedisModerationStore(RedisClient client, IOptions<RedisBacke
           if c[1] or c[6] then table.insert(out, {m, c[1] or '0', c[2] or '0', c[3] or '0', c[4] or '0', c[5] or '0', c[6] or '0'}) end
         end
         return out
-        """);
+        """;
 
     // KEYS: sequence, by-message, index. ARGV: flag key prefix, room \n message id, then field/value pairs (without id).
-    private static readonly RedisScript FlagScript = new("""
+    private const string FlagScript = """
         local existing = redis.call('HGET', KEYS[2], ARGV[2])
         if existing then return redis.call('HGETALL', ARGV[1] .. existing) end
         local id = redis.call('INCR', KEYS[1])
@@ -85,10 +84,10 @@ public sealed class RedisModerationStore(RedisClient client, IOptions<RedisBacke
         redis.call('HSET', KEYS[2], ARGV[2], id)
         redis.call('ZADD', KEYS[3], id, id)
         return redis.call('HGETALL', ARGV[1] .. id)
-        """);
+        """;
 
     // KEYS: index. ARGV: flag key prefix, room ('' = any), state ('' = any), limit.
-    private static readonly RedisScript ListFlagsScript = new("""
+    private const string ListFlagsScript = """
         local limit = tonumber(ARGV[4])
         local out = {}
         local offset = 0
@@ -105,74 +104,75 @@ public sealed class RedisModerationStore(RedisClient client, IOptions<RedisBacke
           end
         end
         return out
-        """);
+        """;
 
     // KEYS: flag. ARGV: state, resolved by, resolution.
-    private static readonly RedisScript ResolveFlagScript = new("""
+    private const string ResolveFlagScript = """
         if redis.call('HGET', KEYS[1], 'state') ~= 'open' then return 0 end
         redis.call('HSET', KEYS[1], 'state', ARGV[1], 'resolvedBy', ARGV[2], 'resolution', ARGV[3])
         return 1
-        """);
+        """;
 
     // KEYS: mute. ARGV: until ms. Keeps the later end; the key expires when the mute ends.
-    private static readonly RedisScript MuteScript = new("""
+    private const string MuteScript = """
         local untilMs = tonumber(ARGV[1])
         local current = tonumber(redis.call('GET', KEYS[1]) or '0')
         if current > untilMs then untilMs = current end
         local text = string.format('%d', untilMs)
         redis.call('SET', KEYS[1], text, 'PXAT', text)
         return 1
-        """);
+        """;
 
     // KEYS: sequence, log. ARGV: max length, then field/value pairs.
-    private static readonly RedisScript AuditScript = new("""
+    private const string AuditScript = """
         local id = redis.call('INCR', KEYS[1])
         redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], id .. '-0', unpack(ARGV, 2))
         return id
-        """);
+        """;
 
+    private readonly IDatabase _db = redis.GetDatabase();
     private readonly RedisKeys _keys = new(options.Value.KeyPrefix);
     private readonly RedisBackendOptions _options = options.Value;
 
-    public Task<bool> SaveVerdictAsync(VerdictRecord verdict, CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
+    public Task<bool> SaveVerdictAsync(VerdictRecord verdict, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
     {
         var mood = MoodOf(verdict.Mood);
         var minute = verdict.At.ToUnixTimeMilliseconds() / MinuteMs;
-        object[] args =
+        RedisValue[] args =
         [
             verdict.MessageId, JsonSerializer.Serialize(verdict, ChatJson.Options), mood, verdict.IsUnsafe ? "unsafe" : "safe",
-            (long)RoomMinuteRetention.TotalMilliseconds, .. verdict.Categories,
+            (long)RoomMinuteRetention.TotalMilliseconds, .. verdict.Categories.Select(c => (RedisValue)c),
         ];
-        var saved = await client.EvalAsync(SaveVerdictScript,
-            [_keys.RoomVerdicts(verdict.Room), _keys.RoomVerdictCounts(verdict.Room), _keys.RoomVerdictMinute(verdict.Room, minute)], args, cancellationToken);
-        if (saved.AsInt64() != 1)
+        var saved = await _db.ScriptEvaluateAsync(SaveVerdictScript,
+            [_keys.RoomVerdicts(verdict.Room), _keys.RoomVerdictCounts(verdict.Room), _keys.RoomVerdictMinute(verdict.Room, minute)], args);
+        if ((long)saved != 1)
         {
             return false;
         }
 
         // The series spans rooms, so it lives in another slot: counted right after the verdict, not atomically with it.
-        await client.EvalAsync(CountMinuteScript, [_keys.ModerationMinutes, _keys.ModerationMinute(minute)],
+        await _db.ScriptEvaluateAsync(CountMinuteScript, [_keys.ModerationMinutes, _keys.ModerationMinute(minute)],
         [
             minute, mood, verdict.IsUnsafe ? 1 : 0, (long)SeriesRetention.TotalMilliseconds, minute - (long)SeriesRetention.TotalMinutes,
-        ], cancellationToken);
+        ]);
         return true;
     });
 
-    public Task<VerdictRecord?> GetVerdictAsync(string room, long messageId, CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
+    public Task<VerdictRecord?> GetVerdictAsync(string room, long messageId, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
     {
-        var json = await client.HashGetAsync(_keys.RoomVerdicts(room), messageId.ToString(CultureInfo.InvariantCulture), cancellationToken);
+        var json = (string?)await _db.HashGetAsync(_keys.RoomVerdicts(room), messageId.ToString(CultureInfo.InvariantCulture));
         return json is null ? null : JsonSerializer.Deserialize<VerdictRecord>(json, ChatJson.Options);
     });
 
-    public Task<RoomAggregates> GetAggregatesAsync(string room, DateTimeOffset now, CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
+    public Task<RoomAggregates> GetAggregatesAsync(string room, DateTimeOffset now, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
     {
         var nowMs = now.ToUnixTimeMilliseconds();
         var lastMinute = nowMs / MinuteMs;
-        var allTime = client.HashGetAllAsync(_keys.RoomVerdictCounts(room), cancellationToken).AsTask();
-        var minutes = new Task<Dictionary<string, string>>[WindowMinutes];
+        var allTime = _db.HashGetAllAsync(_keys.RoomVerdictCounts(room));
+        var minutes = new Task<HashEntry[]>[WindowMinutes];
         for (var i = 0; i < WindowMinutes; i++)
         {
-            minutes[i] = client.HashGetAllAsync(_keys.RoomVerdictMinute(room, lastMinute - i), cancellationToken).AsTask();
+            minutes[i] = _db.HashGetAllAsync(_keys.RoomVerdictMinute(room, lastMinute - i));
         }
 
         var hour = new Counter();
@@ -199,78 +199,79 @@ public sealed class RedisModerationStore(RedisClient client, IOptions<RedisBacke
         return new RoomAggregates(room, total.ToCounts(), hour.ToCounts(), quarter.ToCounts());
     });
 
-    public Task RecordTokensAsync(DateTimeOffset minute, long tokens, CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
+    public Task RecordTokensAsync(DateTimeOffset minute, long tokens, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
     {
         var m = minute.ToUnixTimeMilliseconds() / MinuteMs;
-        await client.EvalAsync(CountTokensScript, [_keys.ModerationMinutes, _keys.ModerationMinute(m)],
-            [m, tokens, (long)SeriesRetention.TotalMilliseconds, m - (long)SeriesRetention.TotalMinutes], cancellationToken);
+        await _db.ScriptEvaluateAsync(CountTokensScript, [_keys.ModerationMinutes, _keys.ModerationMinute(m)],
+            [m, tokens, (long)SeriesRetention.TotalMilliseconds, m - (long)SeriesRetention.TotalMinutes]);
         return true;
     });
 
     public Task<IReadOnlyList<MinuteCounts>> GetMinuteSeriesAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
-        RedisPort.GuardAsync<IReadOnlyList<MinuteCounts>>(async () =>
+        RedisPort.GuardAsync<IReadOnlyList<MinuteCounts>>(redis, cancellationToken, async () =>
         {
-            var reply = await client.EvalAsync(ReadSeriesScript, [_keys.ModerationMinutes],
-                [since.ToUnixTimeMilliseconds() / MinuteMs, _keys.ModerationMinutePrefix], cancellationToken);
-            var series = new List<MinuteCounts>(reply.Count);
-            foreach (var row in reply.Items ?? [])
+            var reply = await _db.ScriptEvaluateAsync(ReadSeriesScript, [_keys.ModerationMinutes],
+                [since.ToUnixTimeMilliseconds() / MinuteMs, _keys.ModerationMinutePrefix]);
+            var series = new List<MinuteCounts>(reply.Length);
+            for (var i = 0; i < reply.Length; i++)
             {
-                series.Add(new MinuteCounts(DateTimeOffset.FromUnixTimeMilliseconds(row[0].AsInt64() * MinuteMs),
-                    row[1].AsInt64(), row[2].AsInt64(), row[3].AsInt64(), row[4].AsInt64(), row[5].AsInt64(), row[6].AsInt64()));
+                var row = reply[i];
+                series.Add(new MinuteCounts(DateTimeOffset.FromUnixTimeMilliseconds((long)row[0] * MinuteMs),
+                    (long)row[1], (long)row[2], (long)row[3], (long)row[4], (long)row[5], (long)row[6]));
             }
 
             return series;
         });
 
-    public Task<FlagRecord> FlagAsync(FlagRecord flag, CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
+    public Task<FlagRecord> FlagAsync(FlagRecord flag, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
     {
-        var reply = await client.EvalAsync(FlagScript, [_keys.FlagSequence, _keys.FlagByMessage, _keys.FlagIndex],
+        var reply = await _db.ScriptEvaluateAsync(FlagScript, [_keys.FlagSequence, _keys.FlagByMessage, _keys.FlagIndex],
         [
             _keys.FlagPrefix, flag.Room + "\n" + flag.MessageId.ToString(CultureInfo.InvariantCulture),
             "room", flag.Room, "messageId", flag.MessageId, "authorId", flag.AuthorId, "authorName", flag.AuthorName, "text", flag.Text,
             "reason", flag.Reason, "categories", string.Join(',', flag.Categories), "unsafeScore", flag.UnsafeScore.ToString("R", CultureInfo.InvariantCulture),
             "state", flag.State, "createdAt", flag.CreatedAt.ToUnixTimeMilliseconds(),
-        ], cancellationToken);
+        ]);
         return ReadFlag(reply);
     });
 
     public Task<IReadOnlyList<FlagRecord>> ListFlagsAsync(string? room, string? state, int limit, CancellationToken cancellationToken) =>
-        RedisPort.GuardAsync<IReadOnlyList<FlagRecord>>(async () =>
+        RedisPort.GuardAsync<IReadOnlyList<FlagRecord>>(redis, cancellationToken, async () =>
         {
             if (limit <= 0)
             {
                 return [];
             }
 
-            var reply = await client.EvalAsync(ListFlagsScript, [_keys.FlagIndex], [_keys.FlagPrefix, room ?? string.Empty, state ?? string.Empty, limit], cancellationToken);
-            return (reply.Items ?? []).Select(ReadFlag).ToList();
+            var reply = await _db.ScriptEvaluateAsync(ListFlagsScript, [_keys.FlagIndex], [_keys.FlagPrefix, room ?? string.Empty, state ?? string.Empty, limit]);
+            return ((RedisResult[]?)reply ?? []).Select(ReadFlag).ToList();
         });
 
-    public Task<FlagRecord?> GetFlagAsync(long id, CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
+    public Task<FlagRecord?> GetFlagAsync(long id, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
     {
-        var fields = await client.HashGetAllAsync(FlagKey(id), cancellationToken);
-        return fields.Count == 0 ? null : ReadFlag(fields);
+        var fields = await _db.HashGetAllAsync(FlagKey(id));
+        return fields.Length == 0 ? null : ReadFlag(fields.ToStringDictionary());
     });
 
     public Task<bool> ResolveFlagAsync(long id, string state, string resolvedBy, string resolution, CancellationToken cancellationToken) =>
-        RedisPort.GuardAsync(async () =>
-            (await client.EvalAsync(ResolveFlagScript, [FlagKey(id)], [state, resolvedBy, resolution], cancellationToken)).AsInt64() == 1);
+        RedisPort.GuardAsync(redis, cancellationToken, async () =>
+            (long)await _db.ScriptEvaluateAsync(ResolveFlagScript, [FlagKey(id)], [state, resolvedBy, resolution]) == 1);
 
-    public Task MuteAsync(string room, string userId, DateTimeOffset until, CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
-        await client.EvalAsync(MuteScript, [_keys.RoomMute(room, userId)], [until.ToUnixTimeMilliseconds()], cancellationToken));
+    public Task MuteAsync(string room, string userId, DateTimeOffset until, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
+        await _db.ScriptEvaluateAsync(MuteScript, [_keys.RoomMute(room, userId)], [until.ToUnixTimeMilliseconds()]));
 
     public Task<DateTimeOffset?> GetMuteAsync(string room, string userId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        RedisPort.GuardAsync<DateTimeOffset?>(async () =>
+        RedisPort.GuardAsync<DateTimeOffset?>(redis, cancellationToken, async () =>
         {
-            var until = await client.GetAsync(_keys.RoomMute(room, userId), cancellationToken);
+            var until = (string?)await _db.StringGetAsync(_keys.RoomMute(room, userId));
             return until is not null && long.Parse(until, CultureInfo.InvariantCulture) is var ms && ms > now.ToUnixTimeMilliseconds()
                 ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
                 : null;
         });
 
-    public Task<AuditEntry> AuditAsync(AuditEntry entry, CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
+    public Task<AuditEntry> AuditAsync(AuditEntry entry, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
     {
-        List<object> args =
+        List<RedisValue> args =
         [
             _options.AuditLogMaxLength, "at", entry.At.ToUnixTimeMilliseconds(), "actor", entry.Actor, "action", entry.Action, "reason", entry.Reason,
         ];
@@ -278,33 +279,34 @@ public sealed class RedisModerationStore(RedisClient client, IOptions<RedisBacke
         AddIfPresent(args, "messageId", entry.MessageId?.ToString(CultureInfo.InvariantCulture));
         AddIfPresent(args, "target", entry.TargetUserId);
         AddIfPresent(args, "detail", entry.Detail);
-        var id = await client.EvalAsync(AuditScript, [_keys.AuditSequence, _keys.AuditLog], [.. args], cancellationToken);
-        return entry with { Id = id.AsInt64() };
+        var id = await _db.ScriptEvaluateAsync(AuditScript, [_keys.AuditSequence, _keys.AuditLog], [.. args]);
+        return entry with { Id = (long)id };
     });
 
     public Task<IReadOnlyList<AuditEntry>> ListAuditAsync(long? before, int limit, CancellationToken cancellationToken) =>
-        RedisPort.GuardAsync<IReadOnlyList<AuditEntry>>(async () =>
+        RedisPort.GuardAsync<IReadOnlyList<AuditEntry>>(redis, cancellationToken, async () =>
         {
             if (limit <= 0 || before <= 1)
             {
                 return [];
             }
 
+            // Exclusive ranges ("(id") are a Redis 6.2 form the library passes through as it is.
             var end = before is { } b ? "(" + b.ToString(CultureInfo.InvariantCulture) + "-0" : "+";
-            var entries = await client.StreamRangeAsync(_keys.AuditLog, end, "-", limit, reverse: true, cancellationToken);
+            var entries = await _db.StreamRangeAsync(_keys.AuditLog, "-", end, limit, Order.Descending);
             return entries.Select(e => new AuditEntry(
-                long.Parse(e.Id.AsSpan(0, e.Id.IndexOf('-')), CultureInfo.InvariantCulture),
-                DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(e["at"] ?? "0", CultureInfo.InvariantCulture)),
-                e["actor"] ?? string.Empty,
-                e["action"] ?? string.Empty,
-                e["room"],
-                e["messageId"] is { } message ? long.Parse(message, CultureInfo.InvariantCulture) : null,
-                e["target"],
-                e["reason"] ?? string.Empty,
-                e["detail"])).ToList();
+                long.Parse(((string)e.Id!).AsSpan(0, ((string)e.Id!).IndexOf('-')), CultureInfo.InvariantCulture),
+                DateTimeOffset.FromUnixTimeMilliseconds(long.Parse((string?)e["at"] ?? "0", CultureInfo.InvariantCulture)),
+                (string?)e["actor"] ?? string.Empty,
+                (string?)e["action"] ?? string.Empty,
+                (string?)e["room"],
+                (string?)e["messageId"] is { } message ? long.Parse(message, CultureInfo.InvariantCulture) : null,
+                (string?)e["target"],
+                (string?)e["reason"] ?? string.Empty,
+                (string?)e["detail"])).ToList();
         });
 
-    private static void AddIfPresent(List<object> args, string field, string? value)
+    private static void AddIfPresent(List<RedisValue> args, string field, string? value)
     {
         if (value is not null)
         {
@@ -323,12 +325,12 @@ public sealed class RedisModerationStore(RedisClient client, IOptions<RedisBacke
 
     private string FlagKey(long id) => _keys.FlagPrefix + id.ToString(CultureInfo.InvariantCulture);
 
-    private static FlagRecord ReadFlag(RespValue reply)
+    private static FlagRecord ReadFlag(RedisResult reply)
     {
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i + 1 < reply.Count; i += 2)
+        for (var i = 0; i + 1 < reply.Length; i += 2)
         {
-            fields[reply[i].AsString()!] = reply[i + 1].AsString() ?? string.Empty;
+            fields[(string)reply[i]!] = (string?)reply[i + 1] ?? string.Empty;
         }
 
         return ReadFlag(fields);
@@ -359,11 +361,12 @@ public sealed class RedisModerationStore(RedisClient client, IOptions<RedisBacke
         private readonly Dictionary<string, long> _byCategory = new(StringComparer.Ordinal);
         private long _total, _happy, _neutral, _sad, _safe, _unsafe;
 
-        public void Add(Dictionary<string, string> counts)
+        public void Add(HashEntry[] counts)
         {
-            foreach (var (field, text) in counts)
+            foreach (var entry in counts)
             {
-                var value = long.Parse(text, CultureInfo.InvariantCulture);
+                var field = (string)entry.Name!;
+                var value = (long)entry.Value;
                 switch (field)
                 {
                     case "total": _total += value; break;

@@ -1,7 +1,6 @@
 using Chatroom.Core.Presence;
-using Chatroom.Redis.Client;
-using Chatroom.Redis.Protocol;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Chatroom.Redis.Presence;
 
@@ -11,10 +10,10 @@ namespace Chatroom.Redis.Presence;
 /// it holds. A node's heartbeat is a key that expires after the node timeout; a sweep removes the
 /// connections of nodes whose heartbeat is gone and reports who left which room.
 /// </summary>
-public sealed class RedisPresenceStore(RedisClient client, IOptions<PresenceOptions> presenceOptions, IOptions<RedisBackendOptions> options) : IPresenceStore
+public sealed class RedisPresenceStore(IConnectionMultiplexer redis, IOptions<PresenceOptions> presenceOptions, IOptions<RedisBackendOptions> options) : IPresenceStore
 {
     // Values are joined with \31 (unit separator): conns = node,user,name; room = user,name,node.
-    private static readonly RedisScript Script = new("""
+    private const string Script = """
         local p = ARGV[1]
         local op = ARGV[2]
         local SEP = '\31'
@@ -113,32 +112,33 @@ public sealed class RedisPresenceStore(RedisClient client, IOptions<PresenceOpti
           return departures
         end
         return redis.error_reply('unknown presence operation ' .. op)
-        """);
+        """;
 
+    private readonly IDatabase _db = redis.GetDatabase();
     private readonly RedisKeys _keys = new(options.Value.KeyPrefix);
     private readonly PresenceOptions _presence = presenceOptions.Value;
 
-    public ValueTask ConnectAsync(PresenceEntry entry, CancellationToken cancellationToken) => RedisPort.GuardValueAsync(async () =>
+    public ValueTask ConnectAsync(PresenceEntry entry, CancellationToken cancellationToken) => RedisPort.GuardValueAsync(redis, cancellationToken, async () =>
     {
-        await RunAsync(["connect", entry.ConnectionId, entry.Node, entry.UserId, entry.UserName], cancellationToken);
+        await RunAsync(["connect", entry.ConnectionId, entry.Node, entry.UserId, entry.UserName]);
     });
 
     public ValueTask<IReadOnlyList<string>> DisconnectAsync(string connectionId, CancellationToken cancellationToken) =>
-        RedisPort.GuardValueAsync<IReadOnlyList<string>>(async () =>
-            (await RunAsync(["disconnect", connectionId], cancellationToken)).Items?.Select(i => i.AsString()!).ToList() ?? []);
+        RedisPort.GuardValueAsync<IReadOnlyList<string>>(redis, cancellationToken, async () =>
+            ((string?[]?)await RunAsync(["disconnect", connectionId]) ?? []).Select(r => r!).ToList());
 
-    public ValueTask<bool> JoinAsync(string room, PresenceEntry entry, CancellationToken cancellationToken) => RedisPort.GuardValueAsync(async () =>
-        (await RunAsync(["join", room, entry.ConnectionId, entry.Node, entry.UserId, entry.UserName], cancellationToken)).AsInt64() == 1);
+    public ValueTask<bool> JoinAsync(string room, PresenceEntry entry, CancellationToken cancellationToken) => RedisPort.GuardValueAsync(redis, cancellationToken, async () =>
+        (long)await RunAsync(["join", room, entry.ConnectionId, entry.Node, entry.UserId, entry.UserName]) == 1);
 
-    public ValueTask<bool> LeaveAsync(string room, string connectionId, CancellationToken cancellationToken) => RedisPort.GuardValueAsync(async () =>
-        (await RunAsync(["leave", room, connectionId], cancellationToken)).AsInt64() == 1);
+    public ValueTask<bool> LeaveAsync(string room, string connectionId, CancellationToken cancellationToken) => RedisPort.GuardValueAsync(redis, cancellationToken, async () =>
+        (long)await RunAsync(["leave", room, connectionId]) == 1);
 
     public ValueTask<IReadOnlyList<PresentUser>> ListAsync(string room, CancellationToken cancellationToken) =>
-        RedisPort.GuardValueAsync<IReadOnlyList<PresentUser>>(async () =>
+        RedisPort.GuardValueAsync<IReadOnlyList<PresentUser>>(redis, cancellationToken, async () =>
         {
-            var members = await client.HashGetAllAsync(_keys.PresenceRoom(room), cancellationToken);
-            return members.Values
-                .Select(v => v.Split('\u001f'))
+            var members = await _db.HashValuesAsync(_keys.PresenceRoom(room));
+            return members
+                .Select(v => ((string)v!).Split('\u001f'))
                 .DistinctBy(f => f[0])
                 .Select(f => new PresentUser(f[0], f.Length > 1 ? f[1] : string.Empty))
                 .OrderBy(u => u.Name, StringComparer.OrdinalIgnoreCase)
@@ -146,22 +146,22 @@ public sealed class RedisPresenceStore(RedisClient client, IOptions<PresenceOpti
         });
 
     public ValueTask<long> CountUsersAsync(CancellationToken cancellationToken) =>
-        RedisPort.GuardValueAsync(() => client.HashLengthAsync(_keys.PresenceUsers, cancellationToken));
+        RedisPort.GuardValueAsync(redis, cancellationToken, () => _db.HashLengthAsync(_keys.PresenceUsers));
 
-    public ValueTask HeartbeatAsync(string node, CancellationToken cancellationToken) => RedisPort.GuardValueAsync(async () =>
+    public ValueTask HeartbeatAsync(string node, CancellationToken cancellationToken) => RedisPort.GuardValueAsync(redis, cancellationToken, async () =>
     {
-        await RunAsync(["beat", node, (long)_presence.NodeTimeout.TotalMilliseconds], cancellationToken);
+        await RunAsync(["beat", node, (long)_presence.NodeTimeout.TotalMilliseconds]);
     });
 
     public ValueTask<IReadOnlyList<PresenceDeparture>> SweepAsync(CancellationToken cancellationToken) =>
-        RedisPort.GuardValueAsync<IReadOnlyList<PresenceDeparture>>(async () => Departures(await RunAsync(["sweep"], cancellationToken)));
+        RedisPort.GuardValueAsync<IReadOnlyList<PresenceDeparture>>(redis, cancellationToken, async () => Departures(await RunAsync(["sweep"])));
 
     public ValueTask<IReadOnlyList<PresenceDeparture>> ResetNodeAsync(string node, CancellationToken cancellationToken) =>
-        RedisPort.GuardValueAsync<IReadOnlyList<PresenceDeparture>>(async () => Departures(await RunAsync(["reset", node], cancellationToken)));
+        RedisPort.GuardValueAsync<IReadOnlyList<PresenceDeparture>>(redis, cancellationToken, async () => Departures(await RunAsync(["reset", node])));
 
-    private static IReadOnlyList<PresenceDeparture> Departures(RespValue value) =>
-        value.Items?.Select(d => new PresenceDeparture(d[0].AsString()!, new PresentUser(d[1].AsString()!, d[2].AsString() ?? string.Empty))).ToList() ?? [];
+    private static IReadOnlyList<PresenceDeparture> Departures(RedisResult value) =>
+        ((RedisResult[]?)value ?? []).Select(d => new PresenceDeparture((string)d[0]!, new PresentUser((string)d[1]!, (string?)d[2] ?? string.Empty))).ToList();
 
-    private async Task<RespValue> RunAsync(object[] args, CancellationToken cancellationToken) =>
-        await client.EvalAsync(Script, [_keys.PresenceConnections], [_keys.Presence, .. args], cancellationToken);
+    private Task<RedisResult> RunAsync(RedisValue[] args) =>
+        _db.ScriptEvaluateAsync(Script, [_keys.PresenceConnections], [_keys.Presence, .. args]);
 }

@@ -1,59 +1,45 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Chatroom.Core.Queues;
-using Chatroom.Redis.Client;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Chatroom.Redis.Queues;
 
 /// <summary>
 /// A stream and consumer group per queue. Reading first reclaims entries idle longer than the claim
-/// timeout (moving those delivered too often to the dead-letter stream), then reads new ones, blocking
-/// on a connection of its own. Acknowledged entries are deleted, so the stream length is the backlog.
+/// timeout (XAUTOCLAIM; those delivered too often go to the dead-letter stream), then reads new ones. A read that
+/// finds nothing polls until its wait is over: StackExchange.Redis multiplexes every caller over one
+/// connection, so a blocking XREADGROUP would stall them all. Acknowledged entries are deleted, so the
+/// stream length is the backlog.
 /// </summary>
-public sealed class RedisWorkQueue(RedisClient client, IOptions<QueueOptions> queueOptions, IOptions<RedisBackendOptions> options) : IWorkQueue
+public sealed class RedisWorkQueue(IConnectionMultiplexer redis, IOptions<QueueOptions> queueOptions, IOptions<RedisBackendOptions> options) : IWorkQueue
 {
     private const string Group = "workers";
 
-    // KEYS: stream, dead. ARGV: group, consumer, idle ms, count, max deliveries, dead maxlen.
-    private static readonly RedisScript ClaimScript = new("""
-        local pending = redis.call('XPENDING', KEYS[1], ARGV[1], 'IDLE', ARGV[3], '-', '+', ARGV[4])
-        local out = {}
-        for _, p in ipairs(pending) do
-          local id = p[1]
-          local deliveries = tonumber(p[4])
-          if deliveries >= tonumber(ARGV[5]) then
-            local entry = redis.call('XRANGE', KEYS[1], id, id)
-            if #entry > 0 then
-              local fields = entry[1][2]
-              table.insert(fields, 'id')
-              table.insert(fields, id)
-              table.insert(fields, 'deliveries')
-              table.insert(fields, tostring(deliveries))
-              redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', unpack(fields))
-            end
-            redis.call('XACK', KEYS[1], ARGV[1], id)
-            redis.call('XDEL', KEYS[1], id)
-          else
-            local claimed = redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], id)
-            if claimed[1] then
-              table.insert(out, {claimed[1][1], claimed[1][2], deliveries + 1})
-            else
-              redis.call('XACK', KEYS[1], ARGV[1], id)
-            end
-          end
-        end
-        return out
-        """);
+    /// <summary>Polling starts quick (a worker that just emptied the queue) and backs off to this when idle.</summary>
+    private static readonly TimeSpan MaxPollInterval = TimeSpan.FromMilliseconds(100);
+
+    private static readonly TimeSpan FirstPollInterval = TimeSpan.FromMilliseconds(10);
+
+    // Moves one entry this consumer has just claimed to the dead letters, in one step.
+    // KEYS: stream, dead. ARGV: group, id, deliveries made, dead maxlen, then the entry's field/value pairs.
+    private const string DeadLetterScript = """
+        if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+        redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', 'id', ARGV[2], 'deliveries', ARGV[3], unpack(ARGV, 5))
+        redis.call('XDEL', KEYS[1], ARGV[2])
+        return 1
+        """;
 
     private readonly QueueOptions _queueOptions = queueOptions.Value;
     private readonly RedisBackendOptions _options = options.Value;
     private readonly RedisKeys _keys = new(options.Value.KeyPrefix);
+    private readonly IDatabase _db = redis.GetDatabase();
     private readonly ConcurrentDictionary<string, bool> _groups = new();
 
-    public ValueTask EnqueueAsync(string queue, WorkItem item, CancellationToken cancellationToken) => RedisPort.GuardValueAsync(async () =>
+    public ValueTask EnqueueAsync(string queue, WorkItem item, CancellationToken cancellationToken) => RedisPort.GuardValueAsync(redis, cancellationToken, async () =>
     {
-        List<KeyValuePair<string, string>> fields =
+        List<NameValueEntry> fields =
         [
             new("r", item.Room),
             new("m", item.MessageId.ToString(CultureInfo.InvariantCulture)),
@@ -63,87 +49,146 @@ public sealed class RedisWorkQueue(RedisClient client, IOptions<QueueOptions> qu
             fields.Add(new("tp", item.TraceParent));
         }
 
-        await client.StreamAddAsync(_keys.QueueStream(queue), "*", _queueOptions.MaxLength, fields, cancellationToken);
+        await _db.StreamAddAsync(_keys.QueueStream(queue), [.. fields], maxLength: _queueOptions.MaxLength, useApproximateMaxLength: true);
     });
 
-    public ValueTask<IReadOnlyList<QueueEntry>> ReadAsync(string queue, string consumer, int max, TimeSpan wait, CancellationToken cancellationToken) =>
-        RedisPort.GuardValueAsync<IReadOnlyList<QueueEntry>>(async () =>
+    public async ValueTask<IReadOnlyList<QueueEntry>> ReadAsync(string queue, string consumer, int max, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + wait;
+        var interval = FirstPollInterval;
+        while (true)
         {
-            try
+            var batch = await RedisPort.GuardValueAsync(redis, cancellationToken, async () =>
             {
-                return await ReadCoreAsync(queue, consumer, max, wait, cancellationToken);
-            }
-            catch (RedisServerException e) when (e.Prefix == "NOGROUP")
+                try
+                {
+                    return await ReadOnceAsync(queue, consumer, max);
+                }
+                catch (RedisServerException e) when (RedisPort.HasPrefix(e, "NOGROUP"))
+                {
+                    // The stream was lost (Redis restarted without persistence): make the group again.
+                    _groups.TryRemove(queue, out _);
+                    return await ReadOnceAsync(queue, consumer, max);
+                }
+            });
+            var left = deadline - DateTime.UtcNow;
+            if (batch.Count > 0 || left <= TimeSpan.Zero)
             {
-                // The stream was lost (Redis restarted without persistence): make the group again.
-                _groups.TryRemove(queue, out _);
-                return await ReadCoreAsync(queue, consumer, max, wait, cancellationToken);
+                return batch;
             }
-        });
 
-    public ValueTask AckAsync(string queue, string entryId, CancellationToken cancellationToken) =>
-        RedisPort.GuardValueAsync(async () => { await client.StreamAckAndDeleteAsync(_keys.QueueStream(queue), Group, entryId, cancellationToken); });
+            await Task.Delay(left < interval ? left : interval, cancellationToken);
+            interval = TimeSpan.FromTicks(Math.Min(interval.Ticks * 2, MaxPollInterval.Ticks));
+        }
+    }
+
+    public ValueTask AckAsync(string queue, string entryId, CancellationToken cancellationToken) => RedisPort.GuardValueAsync(redis, cancellationToken, async () =>
+    {
+        // XACK and XDEL pipelined, so the stream holds only unacknowledged entries.
+        var stream = _keys.QueueStream(queue);
+        var acked = _db.StreamAcknowledgeAsync(stream, Group, entryId);
+        var deleted = _db.StreamDeleteAsync(stream, [entryId]);
+        await acked;
+        await deleted;
+    });
 
     public ValueTask<long> BacklogAsync(string queue, CancellationToken cancellationToken) =>
-        RedisPort.GuardValueAsync(() => client.StreamLengthAsync(_keys.QueueStream(queue), cancellationToken));
+        RedisPort.GuardValueAsync(redis, cancellationToken, () => _db.StreamLengthAsync(_keys.QueueStream(queue)));
 
     public ValueTask<IReadOnlyList<QueueEntry>> DeadLettersAsync(string queue, int max, CancellationToken cancellationToken) =>
-        RedisPort.GuardValueAsync<IReadOnlyList<QueueEntry>>(async () =>
+        RedisPort.GuardValueAsync<IReadOnlyList<QueueEntry>>(redis, cancellationToken, async () =>
         {
-            var entries = await client.StreamRangeAsync(_keys.QueueDeadLetters(queue), "-", "+", max, reverse: false, cancellationToken);
-            return entries.Select(e => ToQueueEntry(e with { Id = e["id"] ?? e.Id }, int.Parse(e["deliveries"] ?? "0", CultureInfo.InvariantCulture))).ToList();
+            var entries = await _db.StreamRangeAsync(_keys.QueueDeadLetters(queue), "-", "+", max);
+            return entries
+                .Select(e => ToQueueEntry((string?)e["id"] ?? (string)e.Id!, e.Values, int.Parse((string?)e["deliveries"] ?? "0", CultureInfo.InvariantCulture)))
+                .ToList();
         });
 
-    private async Task<IReadOnlyList<QueueEntry>> ReadCoreAsync(string queue, string consumer, int max, TimeSpan wait, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<QueueEntry>> ReadOnceAsync(string queue, string consumer, int max)
     {
         var stream = _keys.QueueStream(queue);
-        await EnsureGroupAsync(queue, stream, cancellationToken);
+        await EnsureGroupAsync(queue, stream);
         var batch = new List<QueueEntry>(max);
-        var claimed = await client.EvalAsync(ClaimScript, [stream, _keys.QueueDeadLetters(queue)],
-        [
-            Group, consumer, (long)_queueOptions.ClaimTimeout.TotalMilliseconds, max, _queueOptions.MaxDeliveries, _options.DeadLetterMaxLength,
-        ], cancellationToken);
-        foreach (var item in claimed.Items ?? [])
+
+        // Entries idle past the claim timeout belonged to a consumer that died (or is stuck): take them over.
+        // XAUTOCLAIM is atomic, so each goes to one consumer, and it drops entries deleted from the stream.
+        var claimed = await _db.StreamAutoClaimAsync(stream, Group, consumer, (long)_queueOptions.ClaimTimeout.TotalMilliseconds, "0-0", max);
+        if (claimed.ClaimedEntries.Length > 0)
         {
-            if (StreamEntry.Read(item) is { } entry)
-            {
-                batch.Add(ToQueueEntry(entry, (int)item[2].AsInt64()));
-            }
+            await TakeClaimedAsync(queue, stream, consumer, claimed.ClaimedEntries, batch);
         }
 
         if (batch.Count < max)
         {
-            var fresh = await ReadNewAsync(stream, consumer, max - batch.Count, block: null, cancellationToken);
-            if (fresh.Count == 0 && batch.Count == 0 && wait >= TimeSpan.FromMilliseconds(1))
-            {
-                fresh = await ReadNewAsync(stream, consumer, max, wait, cancellationToken);
-            }
-
-            batch.AddRange(fresh.Select(e => ToQueueEntry(e, 1)));
+            var fresh = await _db.StreamReadGroupAsync(stream, Group, consumer, StreamPosition.NewMessages, max - batch.Count);
+            batch.AddRange(fresh.Where(e => !e.IsNull).Select(e => ToQueueEntry((string)e.Id!, e.Values, 1)));
         }
 
         return batch;
     }
 
-    private async Task<IReadOnlyList<StreamEntry>> ReadNewAsync(string stream, string consumer, int count, TimeSpan? block, CancellationToken cancellationToken) =>
-        await client.StreamReadGroupAsync(stream, Group, consumer, count, block, cancellationToken);
+    /// <summary>
+    /// XAUTOCLAIM does not say how often an entry was delivered, so the counts come from XPENDING (the entries are
+    /// this consumer's now: nobody else changes them). An entry delivered more than <c>MaxDeliveries</c> times with
+    /// this claim goes to the dead letters instead, with the count of deliveries actually made.
+    /// </summary>
+    private async Task TakeClaimedAsync(string queue, string stream, string consumer, StreamEntry[] entries, List<QueueEntry> batch)
+    {
+        var counts = entries
+            .Select(e => _db.StreamPendingMessagesAsync(stream, Group, 1, consumer, e.Id, e.Id))
+            .ToList();
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var entry = entries[i];
+            var pending = await counts[i];
+            var deliveries = pending.Length == 1 ? pending[0].DeliveryCount : 1;
+            if (deliveries <= _queueOptions.MaxDeliveries)
+            {
+                batch.Add(ToQueueEntry((string)entry.Id!, entry.Values, deliveries));
+                continue;
+            }
 
-    private async ValueTask EnsureGroupAsync(string queue, string stream, CancellationToken cancellationToken)
+            RedisValue[] args =
+            [
+                Group, entry.Id, deliveries - 1, _options.DeadLetterMaxLength,
+                .. entry.Values.SelectMany(f => new[] { (RedisValue)f.Name, f.Value }),
+            ];
+            await _db.ScriptEvaluateAsync(DeadLetterScript, [stream, _keys.QueueDeadLetters(queue)], args);
+        }
+    }
+
+    private async Task EnsureGroupAsync(string queue, string stream)
     {
         if (_groups.ContainsKey(queue))
         {
             return;
         }
 
-        await client.StreamCreateGroupAsync(stream, Group, cancellationToken);
+        try
+        {
+            await _db.StreamCreateConsumerGroupAsync(stream, Group, "0", createStream: true);
+        }
+        catch (RedisServerException e) when (RedisPort.HasPrefix(e, "BUSYGROUP"))
+        {
+            // Made already, by this process before a restart or by another one.
+        }
+
         _groups[queue] = true;
     }
 
-    private static QueueEntry ToQueueEntry(StreamEntry entry, int deliveries) => new(
-        entry.Id,
-        new WorkItem(
-            entry["r"] ?? string.Empty,
-            long.Parse(entry["m"] ?? "0", CultureInfo.InvariantCulture),
-            entry["tp"]),
-        deliveries);
+    private static QueueEntry ToQueueEntry(string id, NameValueEntry[] fields, int deliveries)
+    {
+        string? room = null, message = null, traceParent = null;
+        foreach (var field in fields)
+        {
+            switch ((string?)field.Name)
+            {
+                case "r": room = field.Value; break;
+                case "m": message = field.Value; break;
+                case "tp": traceParent = field.Value; break;
+            }
+        }
+
+        return new QueueEntry(id, new WorkItem(room ?? string.Empty, long.Parse(message ?? "0", CultureInfo.InvariantCulture), traceParent), deliveries);
+    }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Chatroom.Core.Rooms;
-using Chatroom.Redis.Client;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Chatroom.Redis.Rooms;
 
@@ -9,53 +9,54 @@ namespace Chatroom.Redis.Rooms;
 /// Rooms as hashes (<c>{room:name}:room</c>), bans as a hash per room, and a set indexing room names.
 /// Deleting a room deletes every key of its hash tag, its messages included.
 /// </summary>
-public sealed class RedisRoomStore(RedisClient client, IOptions<RedisBackendOptions> options) : IRoomStore
+public sealed class RedisRoomStore(IConnectionMultiplexer redis, IOptions<RedisBackendOptions> options) : IRoomStore
 {
-    private static readonly RedisScript CreateScript = new("""
+    private const string CreateScript = """
         if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
         redis.call('HSET', KEYS[1], 'name', ARGV[1], 'createdBy', ARGV[2], 'createdAt', ARGV[3], 'slow', ARGV[4], 'locked', ARGV[5])
         if ARGV[6] == '1' then redis.call('HSET', KEYS[1], 'topic', ARGV[7]) end
         return 1
-        """);
+        """;
 
-    private static readonly RedisScript UpdateScript = new("""
+    private const string UpdateScript = """
         if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
         redis.call('HSET', KEYS[1], 'slow', ARGV[1], 'locked', ARGV[2])
         return 1
-        """);
+        """;
 
-    private static readonly RedisScript DeleteScript = new("""
+    private const string DeleteScript = """
         local existed = redis.call('EXISTS', KEYS[1])
         redis.call('DEL', unpack(KEYS))
         return existed
-        """);
+        """;
 
+    private readonly IDatabase _db = redis.GetDatabase();
     private readonly RedisKeys _keys = new(options.Value.KeyPrefix);
 
-    public Task<bool> TryCreateAsync(Room room, CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
+    public Task<bool> TryCreateAsync(Room room, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
     {
-        var created = await client.EvalAsync(CreateScript, [_keys.Room(room.Name)],
+        var created = await _db.ScriptEvaluateAsync(CreateScript, [_keys.Room(room.Name)],
         [
             room.Name, room.CreatedBy, room.CreatedAt.ToUnixTimeMilliseconds(), room.SlowModeSeconds, room.Locked ? 1 : 0,
             room.Topic is null ? 0 : 1, room.Topic ?? string.Empty,
-        ], cancellationToken);
-        if (created.AsInt64() != 1)
+        ]);
+        if ((long)created != 1)
         {
             return false;
         }
 
-        await client.SetAddAsync(_keys.RoomIndex, room.Name, cancellationToken);
+        await _db.SetAddAsync(_keys.RoomIndex, room.Name);
         return true;
     });
 
-    public Task<Room?> GetAsync(string name, CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
-        ReadRoom(await client.HashGetAllAsync(_keys.Room(name), cancellationToken)));
+    public Task<Room?> GetAsync(string name, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
+        ReadRoom(await _db.HashGetAllAsync(_keys.Room(name))));
 
-    public Task<IReadOnlyList<Room>> ListAsync(CancellationToken cancellationToken) => RedisPort.GuardAsync<IReadOnlyList<Room>>(async () =>
+    public Task<IReadOnlyList<Room>> ListAsync(CancellationToken cancellationToken) => RedisPort.GuardAsync<IReadOnlyList<Room>>(redis, cancellationToken, async () =>
     {
-        var names = await client.SetMembersAsync(_keys.RoomIndex, cancellationToken);
-        var fetches = names.Select(n => client.HashGetAllAsync(_keys.Room(n), cancellationToken).AsTask()).ToList();
-        var rooms = new List<Room>(names.Count);
+        var names = await _db.SetMembersAsync(_keys.RoomIndex);
+        var fetches = names.Select(n => _db.HashGetAllAsync(_keys.Room(n!))).ToList();
+        var rooms = new List<Room>(names.Length);
         foreach (var fetch in fetches)
         {
             if (ReadRoom(await fetch) is { } room)
@@ -69,27 +70,27 @@ public sealed class RedisRoomStore(RedisClient client, IOptions<RedisBackendOpti
     });
 
     public Task<bool> UpdateSettingsAsync(string name, int slowModeSeconds, bool locked, CancellationToken cancellationToken) =>
-        RedisPort.GuardAsync(async () =>
-            (await client.EvalAsync(UpdateScript, [_keys.Room(name)], [slowModeSeconds, locked ? 1 : 0], cancellationToken)).AsInt64() == 1);
+        RedisPort.GuardAsync(redis, cancellationToken, async () =>
+            (long)await _db.ScriptEvaluateAsync(UpdateScript, [_keys.Room(name)], [slowModeSeconds, locked ? 1 : 0]) == 1);
 
-    public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken) => RedisPort.GuardAsync(async () =>
+    public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
     {
-        var existed = (await client.EvalAsync(DeleteScript, _keys.RoomKeys(name), [], cancellationToken)).AsInt64() == 1;
-        await client.SetRemoveAsync(_keys.RoomIndex, name, cancellationToken);
+        var existed = (long)await _db.ScriptEvaluateAsync(DeleteScript, [.. _keys.RoomKeys(name).Select(k => (RedisKey)k)]) == 1;
+        await _db.SetRemoveAsync(_keys.RoomIndex, name);
         return existed;
     });
 
     public Task BanAsync(string room, string userId, DateTimeOffset? until, CancellationToken cancellationToken) =>
-        RedisPort.GuardAsync(async () => await client.HashSetAsync(_keys.RoomBans(room),
-            [new(userId, until is { } u ? u.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : string.Empty)], cancellationToken));
+        RedisPort.GuardAsync(redis, cancellationToken, () => _db.HashSetAsync(_keys.RoomBans(room),
+            userId, until is { } u ? u.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : string.Empty));
 
     public Task UnbanAsync(string room, string userId, CancellationToken cancellationToken) =>
-        RedisPort.GuardAsync(async () => await client.HashDeleteAsync(_keys.RoomBans(room), userId, cancellationToken));
+        RedisPort.GuardAsync(redis, cancellationToken, () => _db.HashDeleteAsync(_keys.RoomBans(room), userId));
 
     public Task<bool> IsBannedAsync(string room, string userId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        RedisPort.GuardAsync(async () =>
+        RedisPort.GuardAsync(redis, cancellationToken, async () =>
         {
-            var until = await client.HashGetAsync(_keys.RoomBans(room), userId, cancellationToken);
+            var until = (string?)await _db.HashGetAsync(_keys.RoomBans(room), userId);
             return until switch
             {
                 null => false,
@@ -98,8 +99,9 @@ public sealed class RedisRoomStore(RedisClient client, IOptions<RedisBackendOpti
             };
         });
 
-    private static Room? ReadRoom(Dictionary<string, string> fields)
+    private static Room? ReadRoom(HashEntry[] entries)
     {
+        var fields = entries.ToStringDictionary();
         if (!fields.TryGetValue("name", out var name))
         {
             return null;

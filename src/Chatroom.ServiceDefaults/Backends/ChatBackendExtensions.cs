@@ -17,6 +17,8 @@ namespace Chatroom.ServiceDefaults.Backends;
 
 public static partial class ChatBackendExtensions
 {
+    private const string RedisConnectionName = "redis";
+
     /// <summary>
     /// Chooses the backends of every port: Redis when <c>ConnectionStrings:redis</c> is set, otherwise
     /// the embedded ones in <c>Chatroom:DataDirectory</c>. Safe to call from several services in one process.
@@ -38,14 +40,29 @@ public static partial class ChatBackendExtensions
             .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.NodeTimeout > o.HeartbeatInterval, "Chatroom:Presence:NodeTimeout must exceed HeartbeatInterval.")
             .ValidateOnStart();
 
-        var redis = builder.Configuration.GetConnectionString("redis");
-        if (string.IsNullOrWhiteSpace(redis))
+        if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(RedisConnectionName)))
         {
             builder.Services.AddEmbeddedChatBackends();
         }
         else
         {
-            builder.Services.AddRedisChatBackends(redis);
+            // Aspire's client: ConnectionStrings:redis and Aspire:StackExchange:Redis:*, the "StackExchange.Redis"
+            // health check (part of /health) and tracing. The connection is made when the ports are first resolved;
+            // with AbortOnConnectFail off a process starts while Redis is down and answers backend_unavailable.
+            var backend = builder.Configuration.GetSection(RedisBackendOptions.Section).Get<RedisBackendOptions>() ?? new RedisBackendOptions();
+            string? connectionStringCaFile = null;
+            builder.AddRedisClient(
+                RedisConnectionName,
+                configureSettings: settings =>
+                {
+                    // sslCaFile (the old client's option, still written by the Helm chart) is not StackExchange.Redis's.
+                    if (settings.ConnectionString is { } connectionString)
+                    {
+                        (settings.ConnectionString, connectionStringCaFile) = RedisConnectionConfiguration.TakeCaFile(connectionString);
+                    }
+                },
+                configureOptions: options => RedisConnectionConfiguration.Apply(options, backend, connectionStringCaFile));
+            builder.Services.AddRedisChatBackends();
         }
 
         builder.Services.AddHostedService<BackendReport>();
