@@ -27,7 +27,7 @@ internal sealed class RedisPorts(string connectionString) : IAsyncDisposable
 
     public async Task<TestBackend> ConnectAsync()
     {
-        var backend = await TestBackend.ConnectAsync(connectionString);
+        var backend = await (await TestBackend.ConnectAsync(connectionString)).ConnectedAsync();
         _prefix ??= backend.Options.Value.KeyPrefix;
         backend.Options.Value.KeyPrefix = _prefix;
         _backends.Add(backend);

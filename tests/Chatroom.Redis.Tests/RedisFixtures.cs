@@ -44,6 +44,22 @@ internal sealed class TestBackend : IAsyncDisposable
     public static async Task<TestBackend> ConnectAsync(string connectionString, RedisBackendOptions? backend = null) =>
         new(await RedisConnectionConfiguration.ConnectAsync(connectionString, backend));
 
+    /// <summary>
+    /// Waits for the first connect: with AbortOnConnectFail=false the library may hand back a multiplexer whose first
+    /// connect is still under way (a loaded machine), and commands fail fast until it is up. For tests that need a
+    /// working connection from their first command; tests of refused connections do not call it.
+    /// </summary>
+    public async Task<TestBackend> ConnectedAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!Redis.IsConnected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        return this;
+    }
+
     public ValueTask DisposeAsync() => Redis.DisposeAsync();
 }
 
