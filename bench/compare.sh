@@ -10,7 +10,9 @@
 # Environment:
 #   WORKLOADS  space-separated connections:rooms:msg-per-second-per-room:seconds
 #              (default: 600:60:5:30 1000:100:10:30 and the saturation step 1000:100:100:20)
-#   TARGETS    any of embedded redis peer-redis peer-none (default: all four)
+#   TARGETS    any of embedded redis peer-redis peer-none (default: all four), and redis-baseline
+#   BASELINE_STANDALONE  for the redis-baseline target: another build's Chatroom.Standalone.dll (e.g. a worktree of
+#              an older commit), run on Redis like `redis`, for before/after rows in one run
 #   SIZE       message size in bytes (default 100)
 #   WARMUP     seconds of a 100-connection warm-up run, discarded, after each target starts (default 5; 0 = none)
 #   OUT        folder for the JSON, logs and table (default bench/results/<UTC stamp>)
@@ -109,11 +111,15 @@ start_target() { # target
   port=$(free_port)
   SERVER_URL="http://127.0.0.1:$port"
   case $1 in
-    embedded | redis)
+    embedded | redis | redis-baseline)
       local data="$WORK/data-$1"
       mkdir -p "$data"
       local redis_env=()
-      if [[ $1 == redis ]]; then
+      local host=$STANDALONE
+      if [[ $1 == redis-baseline ]]; then
+        host=${BASELINE_STANDALONE:?redis-baseline needs BASELINE_STANDALONE}
+      fi
+      if [[ $1 == redis* ]]; then
         start_redis
         redis_env=("ConnectionStrings__redis=127.0.0.1:$REDIS_PORT")
       fi
@@ -124,7 +130,7 @@ start_target() { # target
         Chatroom__Chat__MessagesPerSecond=1000 Chatroom__Chat__Burst=1000 \
         Chatroom__Chat__UserMessagesPerSecond=1000 Chatroom__Chat__UserBurst=1000 \
         Logging__LogLevel__Default=Warning \
-        dotnet "$STANDALONE" --urls "$SERVER_URL" >"$OUT/$1.log" 2>&1 &
+        dotnet "$host" --urls "$SERVER_URL" >"$OUT/$1.log" 2>&1 &
       SERVER_PID=$!
       ;;
     peer-redis)
@@ -137,7 +143,7 @@ start_target() { # target
       SERVER_PID=$!
       ;;
     *)
-      log "unknown target $1 (embedded, redis, peer-redis, peer-none)"
+      log "unknown target $1 (embedded, redis, redis-baseline, peer-redis, peer-none)"
       exit 2
       ;;
   esac
