@@ -46,7 +46,7 @@ public static class ChatAnalysisExtensions
             var connection = AnalysisModelConnection.Parse(model);
             builder.Services.AddHttpClient(AnalysisModelConnection.ConnectionStringName, http => http.Timeout = Timeout.InfiniteTimeSpan);
             builder.Services.AddSingleton(sp => AnalysisModelClientFactory.Create(connection,
-                sp.GetRequiredService<IHttpClientFactory>().CreateClient(AnalysisModelConnection.ConnectionStringName)));
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient(AnalysisModelConnection.ConnectionStringName), sp.GetService<ILoggerFactory>()));
             builder.Services.AddSingleton<LlmModerator>();
             builder.Services.AddSingleton(sp => new ModerationCascade(
                 sp.GetRequiredService<EmbeddedModerator>(), sp.GetRequiredService<IOptionsMonitor<ModerationOptions>>(), sp.GetRequiredService<LlmModerator>()));
@@ -69,7 +69,7 @@ public static class ChatAnalysisExtensions
     private static void AddAgents(IHostApplicationBuilder builder)
     {
         builder.Services.AddHttpClient();
-        builder.Services.AddSingleton(sp => AgentModelClients.Create(builder.Configuration, sp.GetRequiredService<IHttpClientFactory>()));
+        builder.Services.AddSingleton(sp => AgentModelClients.Create(builder.Configuration, sp.GetRequiredService<IHttpClientFactory>(), sp.GetService<ILoggerFactory>()));
         builder.AddKnowledge();
         builder.Services.AddSingleton<AgentCatalog>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentCatalog>());

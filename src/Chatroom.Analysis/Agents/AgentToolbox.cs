@@ -41,10 +41,13 @@ public sealed class AgentToolbox(
             """),
     };
 
-    /// <summary>The declarations of the tools an agent may use, for the model's function calling.</summary>
-    public IList<AITool> Declarations(AgentDefinition agent) =>
+    /// <summary>
+    /// The agent's tools as <see cref="AIFunction"/>s for Microsoft.Extensions.AI's function invocation: each checks its
+    /// arguments before anything runs and answers "error: …" to the model otherwise; <paramref name="invoked"/> sees every call and its result.
+    /// </summary>
+    public IList<AITool> Functions(AgentDefinition agent, ToolContext context, Func<string, IDictionary<string, object?>, string, CancellationToken, ValueTask>? invoked = null) =>
         agent.Tools.Where(Specs.ContainsKey)
-            .Select(name => (AITool)AIFunctionFactory.CreateDeclaration(name, Specs[name].Description, JsonDocument.Parse(Specs[name].Schema).RootElement.Clone()))
+            .Select(name => (AITool)new ToolFunction(this, agent, name, Specs[name].Description, JsonDocument.Parse(Specs[name].Schema).RootElement.Clone(), context, invoked))
             .ToList();
 
     /// <summary>Runs a tool the agent is allowed, with checked arguments; refusals come back as text starting with "error:".</summary>
@@ -162,6 +165,35 @@ public sealed class AgentToolbox(
         return hits.Count == 0
             ? "the knowledge base has nothing on that"
             : string.Join("\n\n", hits.Select(h => $"[{h.Title}] (score {h.Score:F2})\n{h.Text}"));
+    }
+
+    /// <summary>One tool as the model sees it; invoking it goes through <see cref="InvokeAsync"/> and its checks.</summary>
+    private sealed class ToolFunction(
+        AgentToolbox toolbox,
+        AgentDefinition agent,
+        string name,
+        string description,
+        JsonElement schema,
+        ToolContext context,
+        Func<string, IDictionary<string, object?>, string, CancellationToken, ValueTask>? invoked) : AIFunction
+    {
+        public override string Name => name;
+
+        public override string Description => description;
+
+        public override JsonElement JsonSchema => schema;
+
+        protected override async ValueTask<object?> InvokeCoreAsync(AIFunctionArguments arguments, CancellationToken cancellationToken)
+        {
+            var values = new Dictionary<string, object?>(arguments, StringComparer.Ordinal);
+            var result = await toolbox.InvokeAsync(agent, name, values, context, cancellationToken);
+            if (invoked is not null)
+            {
+                await invoked(name, values, result, cancellationToken);
+            }
+
+            return result;
+        }
     }
 
     /// <summary>Arguments as a model sent them: JSON values or plain objects.</summary>

@@ -32,9 +32,11 @@ public static class ChatTelemetryExtensions
         "Microsoft.AspNetCore.RateLimiting",
         "System.Net.Http",
         "System.Runtime",
+        // Microsoft.Extensions.AI's UseOpenTelemetry: gen_ai.client.operation.duration and gen_ai.client.token.usage.
+        "Experimental.Microsoft.Extensions.AI",
     ];
 
-    internal static readonly string[] Sources = [ChatMetrics.ActivitySourceName, "Microsoft.AspNetCore", "System.Net.Http"];
+    internal static readonly string[] Sources = [ChatMetrics.ActivitySourceName, "Microsoft.AspNetCore", "System.Net.Http", "Experimental.Microsoft.Extensions.AI"];
 
     public static IHostApplicationBuilder AddChatTelemetry(this IHostApplicationBuilder builder)
     {
