@@ -76,6 +76,7 @@ public static class ChatAnalysisExtensions
         builder.Services.AddSingleton<AgentFeed>();
         builder.Services.AddSingleton<AgentToolbox>();
         builder.Services.AddSingleton<NoModelResponder>();
+        builder.Services.AddSingleton<SemanticMatcher>();
         builder.Services.AddSingleton<TopicWatcher>();
         builder.Services.AddSingleton<AgentRunner>();
         builder.Services.AddSingleton<DiscussionManager>();

@@ -58,6 +58,45 @@ public sealed class EmbeddedVectorStore : IVectorStore
         }
     }
 
+    /// <summary>
+    /// The fallback when no embedding model is available: passages ranked by the share of the query's words (a trailing
+    /// plural 's' forgiven) that occur in their title or text.
+    /// </summary>
+    public IReadOnlyList<(VectorRecord Record, double Score)> SearchWords(string query, int k)
+    {
+        var wanted = Agents.AgentRouter.Words(query).Where(w => w.Length > 2).Select(w => w.TrimEnd('s')).Distinct(StringComparer.Ordinal).ToArray();
+        if (wanted.Length == 0)
+        {
+            return [];
+        }
+
+        List<VectorRecord> all;
+        lock (_gate)
+        {
+            all = [.. _records.Values];
+        }
+
+        return all
+            .Select(r =>
+            {
+                var words = Agents.AgentRouter.Words(r.Title + " " + r.Text).Select(w => w.TrimEnd('s')).ToHashSet(StringComparer.Ordinal);
+                return (Record: r, Score: (double)wanted.Count(words.Contains) / wanted.Length);
+            })
+            .Where(x => x.Score > 0)
+            .OrderByDescending(x => x.Score)
+            .Take(k)
+            .ToList();
+    }
+
+    /// <summary>Records whose vector does not have <paramref name="dimensions"/> entries: made by another model, or stored without one.</summary>
+    public IReadOnlyList<VectorRecord> Stale(int dimensions)
+    {
+        lock (_gate)
+        {
+            return _records.Values.Where(r => r.Vector.Length != dimensions).ToList();
+        }
+    }
+
     public Task<IReadOnlyList<(VectorRecord Record, double Score)>> SearchAsync(float[] vector, int k, CancellationToken cancellationToken)
     {
         List<VectorRecord> all;

@@ -11,7 +11,7 @@ public static class KnowledgeServiceCollectionExtensions
 
     /// <summary>
     /// The knowledge base and its two ports: embeddings from <c>ConnectionStrings:embedding-model</c> (Ollama or an
-    /// OpenAI-compatible server) or else the hashing embedder, and passages in Milvus when <c>ConnectionStrings:milvus</c>
+    /// OpenAI-compatible server) or else the local MiniLM sentence model, and passages in Milvus when <c>ConnectionStrings:milvus</c>
     /// is set or else the embedded index. Malformed connection strings stop start-up here, naming the key.
     /// </summary>
     public static IHostApplicationBuilder AddKnowledge(this IHostApplicationBuilder builder)
@@ -23,7 +23,8 @@ public static class KnowledgeServiceCollectionExtensions
         var embedding = builder.Configuration.GetConnectionString(EmbeddingModelConnection.ConnectionStringName);
         if (string.IsNullOrWhiteSpace(embedding))
         {
-            builder.Services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>, HashingEmbedder>();
+            builder.Services.AddSingleton(sp => new LocalEmbeddingGenerator(sp.GetRequiredService<ILogger<LocalEmbeddingGenerator>>()));
+            builder.Services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => sp.GetRequiredService<LocalEmbeddingGenerator>());
         }
         else
         {
@@ -57,6 +58,7 @@ public static class KnowledgeServiceCollectionExtensions
 
         builder.Services.AddSingleton<IKnowledgeBase, KnowledgeBase>();
         builder.Services.AddHostedService<KnowledgeBackendReport>();
+        builder.Services.AddHostedService<KnowledgeReindexer>();
         return builder;
     }
 

@@ -63,7 +63,7 @@ public sealed class KnowledgeConfigurationTests
     {
         using var host = Build([]);
 
-        Assert.IsType<HashingEmbedder>(host.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
+        Assert.IsType<LocalEmbeddingGenerator>(host.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
         Assert.IsType<EmbeddedVectorStore>(host.Services.GetRequiredService<IVectorStore>());
     }
 
