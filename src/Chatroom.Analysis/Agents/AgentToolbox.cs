@@ -1,12 +1,16 @@
 using System.Text.Json;
 using Chatroom.Analysis.Knowledge;
 using Chatroom.Core.Agents;
+using Chatroom.Core.Bus;
 using Chatroom.Core.Chat;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Rooms;
 using Microsoft.Extensions.AI;
 
 namespace Chatroom.Analysis.Agents;
+
+/// <summary>The <c>roomCreated</c> event: the new room, its topic, the agent that made it and who asked.</summary>
+public sealed record RoomCreatedEvent(string Name, string? Topic, string CreatedBy, string RequestedBy);
 
 /// <summary>Where a tool runs: the room it was asked in and the agent asking.</summary>
 public sealed record ToolContext(string Room, string Agent, string RequestedBy);
@@ -20,6 +24,7 @@ public sealed class AgentToolbox(
     IMessageLog log,
     ITopicWatchStore watches,
     IKnowledgeBase knowledge,
+    IChatBus bus,
     TimeProvider time)
 {
     public const int MaxTopicLength = 100;
@@ -104,8 +109,16 @@ public sealed class AgentToolbox(
             return "error: the topic is longer than 200 characters";
         }
 
-        var created = await rooms.TryCreateAsync(new Room(name, string.IsNullOrWhiteSpace(topic) ? null : topic.Trim(), AgentRouter.AuthorPrefix + context.Agent, time.GetUtcNow()), cancellationToken);
-        return created ? $"created room #{name}" : $"error: room #{name} exists already";
+        var room = new Room(name, string.IsNullOrWhiteSpace(topic) ? null : topic.Trim(), AgentRouter.AuthorPrefix + context.Agent, time.GetUtcNow());
+        if (!await rooms.TryCreateAsync(room, cancellationToken))
+        {
+            return $"error: room #{name} exists already";
+        }
+
+        // People in the room where it was asked for see the new room in their list at once.
+        await bus.PublishAsync(new ChatEvent(ChatEventTypes.RoomCreated, context.Room,
+            ChatJson.ToElement(new RoomCreatedEvent(room.Name, room.Topic, context.Agent, context.RequestedBy))), cancellationToken);
+        return $"created room #{name}";
     }
 
     private async Task<string> ListRoomsAsync(CancellationToken cancellationToken)
