@@ -6,6 +6,7 @@ using Chatroom.Core.Agents;
 using Chatroom.Core.Bus;
 using Chatroom.Core.Chat;
 using Chatroom.Core.Messages;
+using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using RoomMessage = Chatroom.Core.Messages.ChatMessage;
@@ -106,7 +107,16 @@ public sealed partial class AgentRunner(
         var lastDelta = time.GetTimestamp();
         var round = 0;
         var unanswered = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var update in client.GetStreamingResponseAsync(conversation, options, cancellationToken))
+        // The definition becomes a Microsoft Agent Framework agent: name, description, persona (the system message),
+        // tools and limits; the chat client already carries the tool loop with this agent's turn limit, so it is used as is.
+        var aiAgent = new ChatClientAgent(client, new ChatClientAgentOptions
+        {
+            Name = agent.Name,
+            Description = agent.Description,
+            ChatOptions = options,
+            UseProvidedChatClientAsIs = true,
+        }, loggerFactory);
+        await foreach (var update in aiAgent.RunStreamingAsync(conversation, cancellationToken: cancellationToken))
         {
             foreach (var content in update.Contents)
             {
