@@ -80,6 +80,7 @@ public static class ChatAnalysisExtensions
         builder.Services.AddSingleton<TopicWatcher>();
         builder.Services.AddSingleton<AgentRunner>();
         builder.Services.AddSingleton<DiscussionManager>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DiscussionManager>());
         builder.Services.AddSingleton<IntentRouter>();
         builder.Services.AddOptions<AgentOptions>().Bind(builder.Configuration.GetSection(AgentOptions.Section))
             .ValidateDataAnnotations()

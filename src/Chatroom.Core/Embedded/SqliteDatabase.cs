@@ -116,6 +116,12 @@ public sealed class SqliteDatabase : IAsyncDisposable
             tokens INTEGER NOT NULL
         );
         """,
+        """
+        CREATE TABLE discussions (
+            room TEXT PRIMARY KEY,
+            state TEXT NOT NULL
+        );
+        """,
     ];
 
     private readonly string _connectionString;
