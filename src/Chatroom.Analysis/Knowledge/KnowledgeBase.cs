@@ -13,7 +13,7 @@ namespace Chatroom.Analysis.Knowledge;
 /// </summary>
 public sealed partial class KnowledgeBase(
     IEmbeddingGenerator<string, Embedding<float>> embedder,
-    IVectorStore store,
+    KnowledgeCollection store,
     TimeProvider time,
     IOptions<KnowledgeOptions> options,
     ILogger<KnowledgeBase>? logger = null) : IKnowledgeBase

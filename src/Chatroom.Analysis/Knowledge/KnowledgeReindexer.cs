@@ -10,7 +10,7 @@ namespace Chatroom.Analysis.Knowledge;
 /// </summary>
 public sealed partial class KnowledgeReindexer(
     IEmbeddingGenerator<string, Embedding<float>> embedder,
-    IVectorStore store,
+    KnowledgeCollection store,
     IOptions<KnowledgeOptions> options,
     ILogger<KnowledgeReindexer> logger) : BackgroundService
 {

@@ -43,12 +43,12 @@ public static class KnowledgeServiceCollectionExtensions
         var milvus = builder.Configuration.GetConnectionString(MilvusConnection.ConnectionStringName);
         if (string.IsNullOrWhiteSpace(milvus))
         {
-            builder.Services.AddSingleton<IVectorStore, EmbeddedVectorStore>();
+            builder.Services.AddSingleton<KnowledgeCollection, EmbeddedVectorStore>();
         }
         else
         {
             var connection = MilvusConnection.Parse(milvus);
-            builder.Services.AddSingleton<IVectorStore>(sp =>
+            builder.Services.AddSingleton<KnowledgeCollection>(sp =>
             {
                 var options = sp.GetRequiredService<IOptions<KnowledgeOptions>>().Value;
                 return new MilvusVectorStore(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), connection, options.Collection,
@@ -65,7 +65,7 @@ public static class KnowledgeServiceCollectionExtensions
     /// <summary>Says at start-up which embedder and which vector store the knowledge base uses.</summary>
     private sealed class KnowledgeBackendReport(
         IEmbeddingGenerator<string, Embedding<float>> embedder,
-        IVectorStore store,
+        KnowledgeCollection store,
         IOptions<KnowledgeOptions> options,
         ILogger<KnowledgeBackendReport> logger) : IHostedService
     {
