@@ -50,7 +50,7 @@ public static class ChatAnalysisExtensions
             builder.Services.AddHttpClient(AnalysisModelConnection.ConnectionStringName, http => http.Timeout = Timeout.InfiniteTimeSpan)
                 .WithoutStandardResilience();
             builder.Services.AddSingleton(sp => AnalysisModelClientFactory.Create(connection,
-                sp.GetRequiredService<IHttpClientFactory>().CreateClient(AnalysisModelConnection.ConnectionStringName)));
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient(AnalysisModelConnection.ConnectionStringName), sp.GetService<ILoggerFactory>()));
             builder.Services.AddSingleton<LlmModerator>();
             builder.Services.AddSingleton(sp => new ModerationCascade(
                 sp.GetRequiredService<EmbeddedModerator>(), sp.GetRequiredService<IOptionsMonitor<ModerationOptions>>(), sp.GetRequiredService<LlmModerator>()));
@@ -75,16 +75,18 @@ public static class ChatAnalysisExtensions
         // Streamed agent replies last longer than the standard handler's 10 s attempt timeout, and a retried generation
         // would bill twice; the runner has its own limits.
         builder.Services.AddHttpClient(AgentModelClients.ReasoningConnectionName).WithoutStandardResilience();
-        builder.Services.AddSingleton(sp => AgentModelClients.Create(builder.Configuration, sp.GetRequiredService<IHttpClientFactory>()));
+        builder.Services.AddSingleton(sp => AgentModelClients.Create(builder.Configuration, sp.GetRequiredService<IHttpClientFactory>(), sp.GetService<ILoggerFactory>()));
         builder.AddKnowledge();
         builder.Services.AddSingleton<AgentCatalog>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentCatalog>());
         builder.Services.AddSingleton<AgentFeed>();
         builder.Services.AddSingleton<AgentToolbox>();
         builder.Services.AddSingleton<NoModelResponder>();
+        builder.Services.AddSingleton<SemanticMatcher>();
         builder.Services.AddSingleton<TopicWatcher>();
         builder.Services.AddSingleton<AgentRunner>();
         builder.Services.AddSingleton<DiscussionManager>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DiscussionManager>());
         builder.Services.AddSingleton<IntentRouter>();
         builder.Services.AddOptions<AgentOptions>().Bind(builder.Configuration.GetSection(AgentOptions.Section))
             .ValidateDataAnnotations()

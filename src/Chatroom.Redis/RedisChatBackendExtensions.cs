@@ -40,6 +40,7 @@ public static class RedisChatBackendExtensions
         services.AddSingleton<IModerationStore, RedisModerationStore>();
         services.AddSingleton<IAgentStore, RedisAgentStore>();
         services.AddSingleton<ITopicWatchStore, RedisTopicWatchStore>();
+        services.AddSingleton<IDiscussionStore, RedisDiscussionStore>();
         return services;
     }
 }

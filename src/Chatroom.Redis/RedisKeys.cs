@@ -88,6 +88,8 @@ internal sealed class RedisKeys(string prefix)
 
     public string TopicWatchSequence => $"{Agents}:watches:seq";
 
+    public string Discussions => $"{Agents}:discussions";
+
     public string[] RoomKeys(string room) =>
     [
         Room(room), RoomSequence(room), RoomLog(room), RoomHidden(room), RoomBans(room), RoomClientIds(room), RoomClientIdTimes(room),

@@ -69,7 +69,7 @@ public sealed class AgentModelTests : IAsyncLifetime
         var rooms = await (await _host.Api.SendAsync(HttpMethod.Get, "/api/rooms", _admin)).Content.ReadAsStringAsync();
         Assert.Contains("\"from-the-model\"", rooms);
         var second = _ollama.Requests[1].GetProperty("messages").EnumerateArray().ToList();
-        Assert.Contains(second, m => m.GetProperty("role").GetString() == "tool" && m.GetProperty("content").GetString() == "created room #from-the-model");
+        Assert.Contains(second, m => m.GetProperty("role").GetString() == "tool" && ToolResult(m) == "created room #from-the-model");
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class AgentModelTests : IAsyncLifetime
 
         await AgentTests.AgentReplyAsync(ana, "concierge");
         var toolResult = _ollama.Requests[1].GetProperty("messages").EnumerateArray().Single(m => m.GetProperty("role").GetString() == "tool");
-        Assert.Equal("error: 'name' must be a string", toolResult.GetProperty("content").GetString());
+        Assert.Equal("error: 'name' must be a string", ToolResult(toolResult));
         var rooms = JsonNode.Parse(await (await _host.Api.SendAsync(HttpMethod.Get, "/api/rooms", _admin)).Content.ReadAsStringAsync())!.AsArray();
         Assert.Single(rooms);
     }
@@ -225,6 +225,68 @@ public sealed class AgentModelTests : IAsyncLifetime
         Assert.Equal(404, (int)none.StatusCode);
     }
 
+    [Fact]
+    public async Task ADiscussionSurvivesARestartOfTheProcessRunningIt()
+    {
+        // Slow turns, so the process stops in the middle of the discussion.
+        _ollama.Responder = request => FakeLlmReply.Text(
+            request.GetProperty("messages")[0].GetProperty("content").GetString()!.Contains("You are @assistant") ? "Cats, clearly." : "Dogs, obviously.")
+            .After(TimeSpan.FromSeconds(1));
+        int turnsBeforeRestart;
+        await using (var ana = await _host.Api.ConnectAsync("ana"))
+        {
+            await ana.InvokeAsync("JoinRoom", "lobby", null);
+            await ana.InvokeAsync("SendMessage", "lobby", "/discuss assistant, concierge 4 cats or dogs?", "dr-1");
+            await AgentTests.AgentReplyAsync(ana, "assistant");
+            await _host.DisposeAsync();
+            turnsBeforeRestart = ana.EventsOf("message").Count(m => m.GetProperty("kind").GetString() == "agent" && m.GetProperty("authorName").GetString() != "moderator");
+        }
+
+        _host = await StandaloneHost.StartAsync(_data.Path, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:reasoning-model"] = $"Endpoint={_ollama.Endpoint};Model=fake-model",
+        });
+        var deadline = DateTime.UtcNow.AddSeconds(40);
+        List<JsonNode> messages;
+        do
+        {
+            await Task.Delay(500);
+            var page = await _host.Api.GetJsonAsync("/api/rooms/lobby/messages?limit=50", _admin);
+            messages = [.. page["messages"]!.AsArray().Select(m => m!)];
+        }
+        while (!messages.Any(m => m["text"]!.GetValue<string>().Contains("is over", StringComparison.Ordinal)) && DateTime.UtcNow < deadline);
+
+        Assert.InRange(turnsBeforeRestart, 1, 3);
+        Assert.Contains(messages, m => m["authorName"]!.GetValue<string>() == "moderator" && m["text"]!.GetValue<string>().Contains("is over (4 turns)", StringComparison.Ordinal));
+        var turns = messages.Where(m => m["kind"]!.GetValue<string>() == "agent" && m["authorName"]!.GetValue<string>() != "moderator")
+            .Select(m => m["authorName"]!.GetValue<string>()).ToList();
+        Assert.Equal(["assistant", "concierge", "assistant", "concierge"], turns);
+    }
+
+    [Fact]
+    public async Task ADiscussionStoppedFromAnotherNodeStopsHere()
+    {
+        _ollama.Responder = _ => FakeLlmReply.Text("Another point.").After(TimeSpan.FromMilliseconds(300));
+        await using var ana = await _host.Api.ConnectAsync("ana");
+        await ana.InvokeAsync("JoinRoom", "lobby", null);
+        await ana.InvokeAsync("SendMessage", "lobby", "/discuss assistant, concierge 30 tabs or spaces", "dn-1");
+        await AgentTests.AgentReplyAsync(ana, "assistant");
+
+        // Another analysis node shares the store (here: the same SQLite file) and stops the discussion there.
+        await using (var database = Chatroom.Core.Embedded.SqliteDatabase.Open(Path.Combine(_data.Path, "chatroom.db"), "NORMAL"))
+        {
+            var removed = await new Chatroom.Core.Embedded.SqliteDiscussionStore(database).RemoveAsync("lobby", CancellationToken.None);
+            Assert.NotNull(removed);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var settled = ana.EventsOf("message").Count(m => m.GetProperty("kind").GetString() == "agent");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(settled, ana.EventsOf("message").Count(m => m.GetProperty("kind").GetString() == "agent"));
+        using var none = await _host.Api.SendAsync(HttpMethod.Get, "/api/discussions/lobby", _admin);
+        Assert.Equal(404, (int)none.StatusCode);
+    }
+
     [Theory]
     [InlineData(0.9, true)]
     [InlineData(0.3, false)]
@@ -281,4 +343,8 @@ public sealed class AgentModelTests : IAsyncLifetime
 
         Assert.Equal(320, tokens);
     }
+
+    /// <summary>The tool result in a <c>tool</c> message as OllamaSharp sends it: <c>{"CallId":…,"Result":…}</c>.</summary>
+    private static string? ToolResult(JsonElement message) =>
+        JsonDocument.Parse(message.GetProperty("content").GetString()!).RootElement.GetProperty("Result").GetString();
 }

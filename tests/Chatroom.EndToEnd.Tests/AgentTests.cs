@@ -40,22 +40,28 @@ public sealed class AgentTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TheConciergeReallyCreatesARoom()
+    public async Task TheConciergeReallyCreatesARoom_AndItAppearsAtOnceForPeopleInTheRoom()
     {
         await using var ana = await _host.Api.ConnectAsync("ana");
         await ana.InvokeAsync("JoinRoom", "lobby", null);
-        await ana.InvokeAsync("SendMessage", "lobby", "@concierge create room book-club about novels", "c-1");
+        await using var bo = await _host.Api.ConnectAsync("bo");
+        await bo.InvokeAsync("JoinRoom", "lobby", null);
+        await ana.InvokeAsync("SendMessage", "lobby", "@concierge create a room called book-club about novels", "c-1");
 
         var reply = await AgentReplyAsync(ana, "concierge");
         Assert.Equal("created room #book-club", reply.GetProperty("text").GetString());
+        var created = await bo.WaitForEventAsync("roomCreated", e => e.GetProperty("name").GetString() == "book-club", TimeSpan.FromSeconds(5));
+        Assert.Equal("novels", created.GetProperty("topic").GetString());
+        Assert.Equal("ana", created.GetProperty("requestedBy").GetString());
         var rooms = await _host.Api.SendAsync(HttpMethod.Get, "/api/rooms", _admin);
         var list = JsonNode.Parse(await rooms.Content.ReadAsStringAsync())!.AsArray();
-        var created = list.Single(r => r!["name"]!.GetValue<string>() == "book-club")!;
-        Assert.Equal("novels", created["topic"]!.GetValue<string>());
+        Assert.Equal("novels", list.Single(r => r!["name"]!.GetValue<string>() == "book-club")!["topic"]!.GetValue<string>());
 
-        await ana.InvokeAsync("SendMessage", "lobby", "@concierge create room no_underscores_allowed", "c-2");
+        await ana.InvokeAsync("SendMessage", "lobby", "@concierge make a room named book club", "c-2");
         var refused = await AgentReplyAsync(ana, "concierge", after: reply.GetProperty("id").GetInt64());
-        Assert.StartsWith("error:", refused.GetProperty("text").GetString());
+        Assert.Equal("error: 'book club' is not a valid room name (1-64 lower-case letters, digits and '-')", refused.GetProperty("text").GetString());
+        Assert.DoesNotContain(JsonNode.Parse(await (await _host.Api.SendAsync(HttpMethod.Get, "/api/rooms", _admin)).Content.ReadAsStringAsync())!.AsArray(),
+            r => r!["name"]!.GetValue<string>() is "called" or "book");
     }
 
     [Fact]
@@ -166,6 +172,70 @@ public sealed class AgentTests : IAsyncLifetime
         var next = await AgentReplyAsync(ana, "assistant", after: marker);
         Assert.DoesNotContain(ana.EventsOf("message"), m => m.GetProperty("authorName").GetString() == "librarian" && m.GetProperty("id").GetInt64() > marker);
         Assert.True(next.GetProperty("id").GetInt64() > marker);
+    }
+
+    [Fact]
+    public async Task AWatchMatchesByMeaningAcrossRooms_WithTheScoreInTheFeed_AndUnrelatedChatStaysQuiet()
+    {
+        using var feedRequest = new HttpRequestMessage(HttpMethod.Get, "/api/agents/concierge/events");
+        feedRequest.Headers.Authorization = new("Bearer", _admin);
+        using var feed = await _host.Api.Http.SendAsync(feedRequest, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await feed.Content.ReadAsStreamAsync());
+
+        await _host.Api.CreateRoomAsync(_admin, "food");
+        await using var ana = await _host.Api.ConnectAsync("ana");
+        await ana.InvokeAsync("JoinRoom", "lobby", null);
+        await ana.InvokeAsync("SendMessage", "lobby", "@concierge watch pizza in other rooms", "wm-1");
+        var confirmed = await AgentReplyAsync(ana, "concierge");
+        Assert.Contains("watching other rooms for \"pizza\"", confirmed.GetProperty("text").GetString());
+
+        await using var bo = await _host.Api.ConnectAsync("bo");
+        await bo.InvokeAsync("JoinRoom", "food", null);
+        await bo.InvokeAsync("SendMessage", "food", "the build is broken again", "wm-2");
+        await bo.InvokeAsync("SendMessage", "food", "who wants pepperoni tonight?", "wm-3");
+        var notice = await AgentReplyAsync(ana, "concierge", after: confirmed.GetProperty("id").GetInt64());
+        Assert.Contains("bo: who wants pepperoni tonight?", notice.GetProperty("text").GetString());
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.DoesNotContain(ana.EventsOf("message"), m => m.GetProperty("text").GetString()!.Contains("the build is broken", StringComparison.Ordinal));
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        string? kind = null;
+        while (true)
+        {
+            var line = await reader.ReadLineAsync(timeout.Token) ?? throw new InvalidOperationException("the feed ended");
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                kind = line["event: ".Length..];
+            }
+            else if (kind == "watch" && line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                var data = JsonDocument.Parse(line["data: ".Length..]).RootElement.GetProperty("data");
+                Assert.Equal("meaning", data.GetProperty("match").GetString());
+                Assert.Equal("pizza", data.GetProperty("topic").GetString());
+                Assert.InRange(data.GetProperty("score").GetDouble(), 0.3, 1.0);
+                break;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task IntentRoutingWorksWithoutAModel()
+    {
+        using var created = await _host.Api.SendAsync(HttpMethod.Post, "/api/agents", _admin, new
+        {
+            name = "librarian",
+            triggers = new { mention = true, intent = "questions about the library: opening hours, loans, returns" },
+        });
+        Assert.Equal(201, (int)created.StatusCode);
+        await using var ana = await _host.Api.ConnectAsync("ana");
+        await ana.InvokeAsync("JoinRoom", "lobby", null);
+
+        var unrelated = (await ana.InvokeAsync("SendMessage", "lobby", "anyone watching the game tonight?", "in-1")).GetProperty("id").GetInt64();
+        var asked = (await ana.InvokeAsync("SendMessage", "lobby", "when does the library open on sundays?", "in-2")).GetProperty("id").GetInt64();
+
+        var reply = await AgentReplyAsync(ana, "librarian", after: asked);
+        Assert.Contains("Text generation is not configured", reply.GetProperty("text").GetString());
+        Assert.Single(ana.EventsOf("message"), m => m.GetProperty("authorName").GetString() == "librarian" && m.GetProperty("id").GetInt64() > unrelated);
     }
 
     private async Task AddDocumentAsync(string title, string text)

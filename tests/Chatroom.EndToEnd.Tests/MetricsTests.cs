@@ -40,6 +40,33 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task AModelCallShowsUpAsGenAiMetricsBesideTheChatroomLlmOnes()
+    {
+        using var data = new TempDirectory();
+        await using var ollama = await Chatroom.Testing.FakeLlm.FakeOllamaServer.StartAsync();
+        await using var host = await StandaloneHost.StartAsync(data.Path, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:reasoning-model"] = $"Endpoint={ollama.Endpoint};Model=fake-model",
+        });
+        ollama.Enqueue(Chatroom.Testing.FakeLlm.FakeLlmReply.Text("Hello there.", promptTokens: 30, completionTokens: 4));
+        await using (var client = await host.Api.ConnectAsync("metered"))
+        {
+            await client.InvokeAsync("JoinRoom", "lobby", null);
+            await client.InvokeAsync("SendMessage", "lobby", "@assistant hi", "g-1");
+            await AgentTests.AgentReplyAsync(client, "assistant");
+        }
+
+        var text = await host.Api.Http.GetStringAsync("/metrics");
+
+        Assert.Contains("gen_ai_client_operation_duration_seconds_bucket", text);
+        Assert.Contains("gen_ai_client_token_usage", text);
+        Assert.Contains("gen_ai_token_type=\"input\"", text);
+        Assert.Contains("chatroom_llm_requests_total{", text);
+        Assert.Contains("purpose=\"agent:assistant\"", text);
+        Assert.Contains("chatroom_llm_tokens_total{", text);
+    }
+
+    [Fact]
     public async Task HealthAndAliveAnswerInProduction()
     {
         using var data = new TempDirectory();

@@ -287,3 +287,30 @@ public sealed class ClusterTopicWatchStoreContract(RedisClusterFixture redis) : 
         return new RedisTopicWatchStore(backend.Redis, backend.Options);
     }
 }
+
+public sealed class RedisDiscussionStoreContract(RedisServerFixture redis) : DiscussionStoreContract, IClassFixture<RedisServerFixture>
+{
+    private readonly RedisPorts _ports = new(redis.Server.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<IDiscussionStore> CreateStoreAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisDiscussionStore(backend.Redis, backend.Options);
+    }
+}
+
+[Collection(RedisClusterCollection.Name)]
+public sealed class ClusterDiscussionStoreContract(RedisClusterFixture redis) : DiscussionStoreContract
+{
+    private readonly RedisPorts _ports = new(redis.Cluster.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<IDiscussionStore> CreateStoreAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisDiscussionStore(backend.Redis, backend.Options);
+    }
+}

@@ -16,11 +16,11 @@ public sealed class AgentModelClients(IChatClient? analysis, IChatClient? reason
 
     public bool Any => analysis is not null || reasoning is not null;
 
-    public static AgentModelClients Create(IConfiguration configuration, IHttpClientFactory http)
+    public static AgentModelClients Create(IConfiguration configuration, IHttpClientFactory http, ILoggerFactory? loggerFactory = null)
     {
         IChatClient? Build(string name) =>
             configuration.GetConnectionString(name) is { Length: > 0 } value
-                ? AnalysisModelClientFactory.Create(AnalysisModelConnection.Parse(value), http.CreateClient(name))
+                ? AnalysisModelClientFactory.Create(AnalysisModelConnection.Parse(value), http.CreateClient(name), loggerFactory)
                 : null;
 
         return new AgentModelClients(Build(AnalysisModelConnection.ConnectionStringName), Build(ReasoningConnectionName));

@@ -6,6 +6,7 @@ using Chatroom.Core.Agents;
 using Chatroom.Core.Bus;
 using Chatroom.Core.Chat;
 using Chatroom.Core.Messages;
+using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using RoomMessage = Chatroom.Core.Messages.ChatMessage;
@@ -15,7 +16,7 @@ namespace Chatroom.Analysis.Agents;
 
 /// <summary>
 /// Runs one agent on one message: checks its rate, builds the prompt from its persona and the room, streams the reply as
-/// <c>agentDelta</c> events, runs the tools the model calls (up to the turn limit), and posts the final text through the
+/// <c>agentDelta</c> events, lets Microsoft.Extensions.AI run the tools the model calls (up to the turn limit), and posts the final text through the
 /// same path as a person's message. Without a model it answers what it can without one.
 /// </summary>
 public sealed partial class AgentRunner(
@@ -29,6 +30,7 @@ public sealed partial class AgentRunner(
     LlmMetrics llmMetrics,
     IOptions<Core.Chat.ChatOptions> chatOptions,
     TimeProvider time,
+    ILoggerFactory loggerFactory,
     ILogger<AgentRunner> logger)
 {
     private const int ContextMessages = 12;
@@ -84,76 +86,78 @@ public sealed partial class AgentRunner(
     }
 
     private async Task<string> GenerateAsync(
-        IChatClient client, AgentDefinition agent, RoomMessage message, string runId, ToolContext context, string? instruction, CancellationToken cancellationToken)
+        IChatClient model, AgentDefinition agent, RoomMessage message, string runId, ToolContext context, string? instruction, CancellationToken cancellationToken)
     {
         var conversation = await PromptAsync(agent, message, instruction, cancellationToken);
         var options = new Microsoft.Extensions.AI.ChatOptions
         {
             MaxOutputTokens = agent.Limits.MaxTokens,
             Temperature = (float)agent.Temperature,
-            Tools = tools.Declarations(agent),
+            Tools = tools.Functions(agent, context, (name, arguments, result, token) =>
+                feed.PublishAsync(agent.Name, runId, "tool", message.Room, new { name, arguments, result }, token)),
         };
         await feed.PublishAsync(agent.Name, runId, "prompt", message.Room,
             new { messages = conversation.Count, characters = conversation.Sum(m => m.Text.Length), tools = agent.Tools }, cancellationToken);
 
+        // Microsoft.Extensions.AI runs the tool loop; each round trip is metered (chatroom.llm.* and gen_ai.client.*).
+        var client = AnalysisModelClientFactory.ForTools(model, agent.Limits.MaxTurns, loggerFactory,
+            inner => new LlmMetricsChatClient(inner, llmMetrics, "agent:" + agent.Name));
         var text = new StringBuilder();
-        for (var round = 1; round <= agent.Limits.MaxTurns; round++)
+        var pending = new StringBuilder();
+        var lastDelta = time.GetTimestamp();
+        var round = 0;
+        var unanswered = new HashSet<string>(StringComparer.Ordinal);
+        // The definition becomes a Microsoft Agent Framework agent: name, description, persona (the system message),
+        // tools and limits; the chat client already carries the tool loop with this agent's turn limit, so it is used as is.
+        var aiAgent = new ChatClientAgent(client, new ChatClientAgentOptions
         {
-            var calls = new List<FunctionCallContent>();
-            var pending = new StringBuilder();
-            var lastDelta = time.GetTimestamp();
-            var roundStarted = time.GetTimestamp();
-            long promptTokens = 0, completionTokens = 0;
-            await foreach (var update in client.GetStreamingResponseAsync(conversation, options, cancellationToken))
+            Name = agent.Name,
+            Description = agent.Description,
+            ChatOptions = options,
+            UseProvidedChatClientAsIs = true,
+        }, loggerFactory);
+        await foreach (var update in aiAgent.RunStreamingAsync(conversation, cancellationToken: cancellationToken))
+        {
+            foreach (var content in update.Contents)
             {
-                foreach (var content in update.Contents)
+                switch (content)
                 {
-                    switch (content)
-                    {
-                        case TextContent { Text.Length: > 0 } chunk:
-                            text.Append(chunk.Text);
-                            pending.Append(chunk.Text);
-                            break;
-                        case FunctionCallContent call:
-                            calls.Add(call);
-                            break;
-                        case UsageContent usage:
-                            promptTokens += usage.Details.InputTokenCount ?? 0;
-                            completionTokens += usage.Details.OutputTokenCount ?? 0;
-                            break;
-                    }
-                }
-
-                if (pending.Length > 0 && time.GetElapsedTime(lastDelta) >= DeltaInterval)
-                {
-                    await DeltaAsync(message.Room, agent.Name, runId, pending, cancellationToken);
-                    lastDelta = time.GetTimestamp();
+                    case TextContent { Text.Length: > 0 } chunk:
+                        text.Append(chunk.Text);
+                        pending.Append(chunk.Text);
+                        break;
+                    case FunctionCallContent call:
+                        unanswered.Add(call.CallId);
+                        break;
+                    case FunctionResultContent result:
+                        unanswered.Remove(result.CallId);
+                        break;
+                    case UsageContent usage:
+                        round++;
+                        await feed.PublishAsync(agent.Name, runId, "tokens", message.Room,
+                            new { round, promptTokens = usage.Details.InputTokenCount ?? 0, completionTokens = usage.Details.OutputTokenCount ?? 0 }, cancellationToken);
+                        break;
                 }
             }
 
-            if (pending.Length > 0)
+            if (pending.Length > 0 && time.GetElapsedTime(lastDelta) >= DeltaInterval)
             {
                 await DeltaAsync(message.Room, agent.Name, runId, pending, cancellationToken);
-            }
-
-            var model = ModelName(client);
-            llmMetrics.Request(model, "agent:" + agent.Name, "success", time.GetElapsedTime(roundStarted));
-            llmMetrics.Tokens(model, "agent:" + agent.Name, promptTokens, completionTokens);
-            await feed.PublishAsync(agent.Name, runId, "tokens", message.Room, new { round, promptTokens, completionTokens }, cancellationToken);
-            if (calls.Count == 0)
-            {
-                return text.ToString();
-            }
-
-            conversation.Add(new AiMessage(ChatRole.Assistant, [.. calls]));
-            foreach (var call in calls)
-            {
-                var result = await tools.InvokeAsync(agent, call.Name, call.Arguments, context, cancellationToken);
-                await feed.PublishAsync(agent.Name, runId, "tool", message.Room, new { name = call.Name, arguments = call.Arguments, result }, cancellationToken);
-                conversation.Add(new AiMessage(ChatRole.Tool, [new FunctionResultContent(call.CallId, result)]));
+                lastDelta = time.GetTimestamp();
             }
         }
 
+        if (pending.Length > 0)
+        {
+            await DeltaAsync(message.Room, agent.Name, runId, pending, cancellationToken);
+        }
+
+        if (unanswered.Count == 0)
+        {
+            return text.ToString();
+        }
+
+        // The model still asked for tools on its last allowed round trip: those calls were not run.
         await feed.PublishAsync(agent.Name, runId, "refused", message.Room, new { reason = "turn_limit", agent.Limits.MaxTurns }, cancellationToken);
         return text.Length > 0 ? text.ToString() : "I stopped after using my tools as many times as I'm allowed; the results are above in my event feed.";
     }
@@ -198,9 +202,6 @@ public sealed partial class AgentRunner(
 
         return builder.Append('…').ToString();
     }
-
-    private static string ModelName(IChatClient client) =>
-        client.GetService<ChatClientMetadata>()?.DefaultModelId ?? "unknown";
 
     [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Agent {Agent} failed to answer in {Room}")]
     private static partial void LogRunFailed(ILogger logger, Exception exception, string agent, string room);

@@ -1,12 +1,16 @@
 using System.Text.Json;
 using Chatroom.Analysis.Knowledge;
 using Chatroom.Core.Agents;
+using Chatroom.Core.Bus;
 using Chatroom.Core.Chat;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Rooms;
 using Microsoft.Extensions.AI;
 
 namespace Chatroom.Analysis.Agents;
+
+/// <summary>The <c>roomCreated</c> event: the new room, its topic, the agent that made it and who asked.</summary>
+public sealed record RoomCreatedEvent(string Name, string? Topic, string CreatedBy, string RequestedBy);
 
 /// <summary>Where a tool runs: the room it was asked in and the agent asking.</summary>
 public sealed record ToolContext(string Room, string Agent, string RequestedBy);
@@ -20,6 +24,7 @@ public sealed class AgentToolbox(
     IMessageLog log,
     ITopicWatchStore watches,
     IKnowledgeBase knowledge,
+    IChatBus bus,
     TimeProvider time)
 {
     public const int MaxTopicLength = 100;
@@ -41,10 +46,13 @@ public sealed class AgentToolbox(
             """),
     };
 
-    /// <summary>The declarations of the tools an agent may use, for the model's function calling.</summary>
-    public IList<AITool> Declarations(AgentDefinition agent) =>
+    /// <summary>
+    /// The agent's tools as <see cref="AIFunction"/>s for Microsoft.Extensions.AI's function invocation: each checks its
+    /// arguments before anything runs and answers "error: …" to the model otherwise; <paramref name="invoked"/> sees every call and its result.
+    /// </summary>
+    public IList<AITool> Functions(AgentDefinition agent, ToolContext context, Func<string, IDictionary<string, object?>, string, CancellationToken, ValueTask>? invoked = null) =>
         agent.Tools.Where(Specs.ContainsKey)
-            .Select(name => (AITool)AIFunctionFactory.CreateDeclaration(name, Specs[name].Description, JsonDocument.Parse(Specs[name].Schema).RootElement.Clone()))
+            .Select(name => (AITool)new ToolFunction(this, agent, name, Specs[name].Description, JsonDocument.Parse(Specs[name].Schema).RootElement.Clone(), context, invoked))
             .ToList();
 
     /// <summary>Runs a tool the agent is allowed, with checked arguments; refusals come back as text starting with "error:".</summary>
@@ -101,8 +109,16 @@ public sealed class AgentToolbox(
             return "error: the topic is longer than 200 characters";
         }
 
-        var created = await rooms.TryCreateAsync(new Room(name, string.IsNullOrWhiteSpace(topic) ? null : topic.Trim(), AgentRouter.AuthorPrefix + context.Agent, time.GetUtcNow()), cancellationToken);
-        return created ? $"created room #{name}" : $"error: room #{name} exists already";
+        var room = new Room(name, string.IsNullOrWhiteSpace(topic) ? null : topic.Trim(), AgentRouter.AuthorPrefix + context.Agent, time.GetUtcNow());
+        if (!await rooms.TryCreateAsync(room, cancellationToken))
+        {
+            return $"error: room #{name} exists already";
+        }
+
+        // People in the room where it was asked for see the new room in their list at once.
+        await bus.PublishAsync(new ChatEvent(ChatEventTypes.RoomCreated, context.Room,
+            ChatJson.ToElement(new RoomCreatedEvent(room.Name, room.Topic, context.Agent, context.RequestedBy))), cancellationToken);
+        return $"created room #{name}";
     }
 
     private async Task<string> ListRoomsAsync(CancellationToken cancellationToken)
@@ -162,6 +178,35 @@ public sealed class AgentToolbox(
         return hits.Count == 0
             ? "the knowledge base has nothing on that"
             : string.Join("\n\n", hits.Select(h => $"[{h.Title}] (score {h.Score:F2})\n{h.Text}"));
+    }
+
+    /// <summary>One tool as the model sees it; invoking it goes through <see cref="InvokeAsync"/> and its checks.</summary>
+    private sealed class ToolFunction(
+        AgentToolbox toolbox,
+        AgentDefinition agent,
+        string name,
+        string description,
+        JsonElement schema,
+        ToolContext context,
+        Func<string, IDictionary<string, object?>, string, CancellationToken, ValueTask>? invoked) : AIFunction
+    {
+        public override string Name => name;
+
+        public override string Description => description;
+
+        public override JsonElement JsonSchema => schema;
+
+        protected override async ValueTask<object?> InvokeCoreAsync(AIFunctionArguments arguments, CancellationToken cancellationToken)
+        {
+            var values = new Dictionary<string, object?>(arguments, StringComparer.Ordinal);
+            var result = await toolbox.InvokeAsync(agent, name, values, context, cancellationToken);
+            if (invoked is not null)
+            {
+                await invoked(name, values, result, cancellationToken);
+            }
+
+            return result;
+        }
     }
 
     /// <summary>Arguments as a model sent them: JSON values or plain objects.</summary>

@@ -60,7 +60,7 @@ internal sealed partial class AgentWorker(
         await watcher.CheckAsync(message, cancellationToken);
         var agents = catalog.Agents;
         if (agents.Count == 0 || await discussions.TryCommandAsync(message, cancellationToken) ||
-            (message.Kind == MessageKind.Agent && discussions.IsActive(message.Room)))
+            (message.Kind == MessageKind.Agent && await discussions.IsActiveAsync(message.Room, cancellationToken)))
         {
             // Commands are not questions, and during a discussion the manager alone gives agents the floor.
             return;

@@ -32,8 +32,8 @@ public static class DiscussionApi
         return TypedResults.Created($"/api/discussions/{request.Room}", discussion);
     }
 
-    internal static Results<Ok<Discussion>, ProblemHttpResult> Get(string room, DiscussionManager discussions) =>
-        discussions.Get(room) is { } discussion
+    internal static async Task<Results<Ok<Discussion>, ProblemHttpResult>> Get(string room, DiscussionManager discussions, CancellationToken ct) =>
+        await discussions.GetAsync(room, ct) is { } discussion
             ? TypedResults.Ok(discussion)
             : ChatProblems.Refusal(ErrorCodes.NotFound, $"no discussion is running in '{room}'");
 

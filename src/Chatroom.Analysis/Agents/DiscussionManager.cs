@@ -1,33 +1,54 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
+using Chatroom.Core.Agents;
 using Chatroom.Core.Chat;
 using Chatroom.Core.Errors;
 using Chatroom.Core.Messages;
 
 namespace Chatroom.Analysis.Agents;
 
-/// <summary>A managed discussion: who takes part, on what, how many turns are left.</summary>
+/// <summary>A managed discussion as the API shows it: who takes part, on what, how many turns, how many taken.</summary>
 public sealed record Discussion(string Room, IReadOnlyList<string> Agents, string Topic, int Turns, string StartedBy)
 {
-    public int TurnsTaken { get; set; }
+    public int TurnsTaken { get; init; }
+
+    public static Discussion From(DiscussionState state) =>
+        new(state.Room, state.Agents, state.Topic, state.Turns, state.StartedBy) { TurnsTaken = state.TurnsTaken };
 }
 
 /// <summary>
-/// Round-robin discussions between agents in a room: the manager gives each agent the floor in turn until the turn
-/// limit, and anyone can stop it (<c>/stop</c> in the room, or the API). Started with
-/// <c>/discuss assistant, concierge 6 should we adopt four-day weeks?</c> or <c>POST /api/discussions</c>.
+/// Round-robin discussions between agents in a room: each agent gets the floor in turn until the turn limit, and anyone
+/// can stop it (<c>/stop</c> in the room, or the API). Started with <c>/discuss assistant, concierge 6 should we adopt
+/// four-day weeks?</c> or <c>POST /api/discussions</c>. The state lives in <see cref="IDiscussionStore"/>, so any
+/// analysis node can stop a discussion, and one whose node stopped is continued by another (or by the same process
+/// after a restart): the node running it holds a short lease it renews every second; a lapsed lease is claimed by
+/// whichever node scans first. A node shutting down releases its leases so the next one continues at once.
 /// </summary>
-public sealed partial class DiscussionManager(AgentCatalog catalog, AgentRunner runner, ChatService chat, ILogger<DiscussionManager> logger)
+public sealed partial class DiscussionManager(
+    AgentCatalog catalog,
+    AgentRunner runner,
+    ChatService chat,
+    IDiscussionStore store,
+    IMessageLog log,
+    TimeProvider time,
+    ILogger<DiscussionManager> logger) : BackgroundService
 {
     public const string Moderator = "moderator";
     public const int MaxTurns = 40;
     public const int MaxTopicLength = 300;
 
-    private readonly ConcurrentDictionary<string, (Discussion Discussion, CancellationTokenSource Stop, Task Run)> _running = new(StringComparer.Ordinal);
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Renewal = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ScanInterval = TimeSpan.FromSeconds(2);
 
-    public Discussion? Get(string room) => _running.TryGetValue(room, out var entry) ? entry.Discussion : null;
+    private readonly string _node = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
+    private readonly ConcurrentDictionary<string, Run> _local = new(StringComparer.Ordinal);
 
-    public bool IsActive(string room) => _running.ContainsKey(room);
+    public async Task<Discussion?> GetAsync(string room, CancellationToken cancellationToken) =>
+        await store.GetAsync(room, cancellationToken) is { } state ? Discussion.From(state) : null;
+
+    public async Task<bool> IsActiveAsync(string room, CancellationToken cancellationToken) =>
+        _local.ContainsKey(room) || await store.GetAsync(room, cancellationToken) is not null;
 
     /// <summary>Handles <c>/discuss</c> and <c>/stop</c> typed in a room; true when the message was such a command.</summary>
     public async Task<bool> TryCommandAsync(ChatMessage message, CancellationToken cancellationToken)
@@ -82,78 +103,216 @@ public sealed partial class DiscussionManager(AgentCatalog catalog, AgentRunner 
         }
 
         await chat.GetRoomAsync(room, cancellationToken);
-        var discussion = new Discussion(room, agents, topic, turns, startedBy);
-        var stop = new CancellationTokenSource();
-        if (!_running.TryAdd(room, (discussion, stop, Task.CompletedTask)))
+        var now = time.GetUtcNow();
+        var state = new DiscussionState(room, agents, topic, turns, startedBy, now);
+        if (!await store.TryStartAsync(state, cancellationToken))
         {
-            stop.Dispose();
             throw new ChatException(ErrorCodes.InvalidRequest, "a discussion is already running in this room; /stop it first");
         }
 
+        var claimed = await store.TryClaimAsync(room, _node, now, now + Lease, cancellationToken) ?? state;
         var opening = await SayAsync(room, $"Discussion on \"{topic}\" between {string.Join(", ", agents.Select(a => "@" + a))}, {turns} turns. Type /stop to end it.",
-            $"discuss-{Guid.NewGuid():N}", cancellationToken);
-        _running[room] = (discussion, stop, Task.Run(() => RunAsync(discussion, opening, stop.Token), CancellationToken.None));
-        return discussion;
+            $"discuss-{room}-{now.ToUnixTimeMilliseconds()}", cancellationToken);
+        if (await store.UpdateAsync(room, _node, 0, opening.Id, time.GetUtcNow() + Lease, cancellationToken))
+        {
+            Begin(claimed with { LastMessageId = opening.Id, Owner = _node });
+        }
+
+        return Discussion.From(state);
     }
 
-    /// <summary>Stops the room's discussion; false when none was running.</summary>
+    /// <summary>Stops the room's discussion, wherever it runs; false when none was running.</summary>
     public async Task<bool> StopAsync(string room, string by, CancellationToken cancellationToken)
     {
-        if (!_running.TryRemove(room, out var entry))
+        if (await store.RemoveAsync(room, cancellationToken) is not { } removed)
         {
             return false;
         }
 
-        await entry.Stop.CancelAsync();
-        entry.Stop.Dispose();
-        await SayAsync(room, $"{by} ended the discussion after {entry.Discussion.TurnsTaken} of {entry.Discussion.Turns} turns.", $"discuss-stop-{Guid.NewGuid():N}", cancellationToken);
+        // Here at once; on another node its lease renewal (every second) finds the discussion gone and stops it.
+        if (_local.TryRemove(room, out var run))
+        {
+            await run.Stop.CancelAsync();
+        }
+
+        await SayAsync(room, $"{by} ended the discussion after {removed.TurnsTaken} of {removed.Turns} turns.", $"discuss-stop-{Guid.NewGuid():N}", cancellationToken);
         return true;
     }
 
-    private async Task RunAsync(Discussion discussion, ChatMessage opening, CancellationToken stop)
+    /// <summary>Continues discussions whose node stopped: claims lapsed leases every few seconds.</summary>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var previous = opening;
+        using var timer = new PeriodicTimer(ScanInterval, time);
         try
         {
-            for (var turn = 0; turn < discussion.Turns && !stop.IsCancellationRequested; turn++)
+            do
             {
-                var name = discussion.Agents[turn % discussion.Agents.Count];
-                if (catalog.Find(name) is not { } agent)
+                try
+                {
+                    foreach (var state in await store.ListAsync(stoppingToken))
+                    {
+                        var now = time.GetUtcNow();
+                        if (!_local.ContainsKey(state.Room) && (state.Owner is null || state.LeaseUntil <= now) &&
+                            await store.TryClaimAsync(state.Room, _node, now, now + Lease, stoppingToken) is { } claimed)
+                        {
+                            LogContinued(logger, state.Room, claimed.TurnsTaken, claimed.Turns);
+                            Begin(claimed);
+                        }
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogScanFailed(logger, e);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        foreach (var (room, run) in _local.ToArray())
+        {
+            await run.Stop.CancelAsync();
+            try
+            {
+                // Release the lease: the next node (or this one, restarted) continues without waiting for it to lapse.
+                await store.UpdateAsync(room, _node, run.TurnsTaken, run.LastMessageId, time.GetUtcNow(), cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogReleaseFailed(logger, e, room);
+            }
+        }
+    }
+
+    private void Begin(DiscussionState state)
+    {
+        var run = new Run(state);
+        if (_local.TryAdd(state.Room, run))
+        {
+            _ = Task.Run(() => RunAsync(run), CancellationToken.None);
+        }
+    }
+
+    private async Task RunAsync(Run run)
+    {
+        var state = run.State;
+        var stop = run.Stop.Token;
+        var renewal = Task.Run(() => RenewAsync(run), CancellationToken.None);
+        try
+        {
+            while (!stop.IsCancellationRequested && run.TurnsTaken < state.Turns)
+            {
+                var name = state.Agents[run.TurnsTaken % state.Agents.Count];
+                var previous = (await log.ReadAsync(state.Room, new MessageQuery(run.LastMessageId + 1, null, 1), stop)).LastOrDefault();
+                if (catalog.Find(name) is not { } agent || previous is null)
                 {
                     break;
                 }
 
-                var others = string.Join(", ", discussion.Agents.Where(a => a != name).Select(a => "@" + a));
-                var instruction = $"You are taking part in a moderated discussion on \"{discussion.Topic}\" with {others}. It is your turn " +
-                                  $"({turn + 1} of {discussion.Turns}). Reply to what was said last in two to four sentences; add something new. Do not @-mention anyone.";
+                var others = string.Join(", ", state.Agents.Where(a => a != name).Select(a => "@" + a));
+                var instruction = $"You are taking part in a moderated discussion on \"{state.Topic}\" with {others}. It is your turn " +
+                                  $"({run.TurnsTaken + 1} of {state.Turns}). Reply to what was said last in two to four sentences; add something new. Do not @-mention anyone.";
                 var reply = await runner.RunAsync(new AgentRoute(agent, "discussion"), previous, stop, instruction);
-                discussion.TurnsTaken = turn + 1;
-                previous = reply ?? previous;
+                run.Advance(reply?.Id ?? run.LastMessageId);
+                if (!await store.UpdateAsync(state.Room, _node, run.TurnsTaken, run.LastMessageId, time.GetUtcNow() + Lease, stop))
+                {
+                    // Stopped elsewhere, or another node took it over.
+                    return;
+                }
             }
 
-            if (!stop.IsCancellationRequested && _running.TryRemove(discussion.Room, out var entry))
+            if (!stop.IsCancellationRequested && await store.RemoveAsync(state.Room, CancellationToken.None) is not null)
             {
-                entry.Stop.Dispose();
-                await SayAsync(discussion.Room, $"The discussion on \"{discussion.Topic}\" is over ({discussion.TurnsTaken} turns).", $"discuss-end-{Guid.NewGuid():N}", CancellationToken.None);
+                await SayAsync(state.Room, $"The discussion on \"{state.Topic}\" is over ({run.TurnsTaken} turns).",
+                    $"discuss-end-{state.Room}-{state.StartedAt.ToUnixTimeMilliseconds()}", CancellationToken.None);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            // Stopped by someone; StopAsync announced it.
+            // Stopped (here, elsewhere, or by shutdown); whoever stopped it announced it.
         }
         catch (Exception e)
         {
-            LogDiscussionFailed(logger, e, discussion.Room);
-            _running.TryRemove(discussion.Room, out _);
+            LogDiscussionFailed(logger, e, state.Room);
+            await store.RemoveAsync(state.Room, CancellationToken.None);
+        }
+        finally
+        {
+            if (_local.TryGetValue(state.Room, out var current) && current == run)
+            {
+                _local.TryRemove(state.Room, out _);
+            }
+
+            await run.Stop.CancelAsync();
+            await renewal;
+        }
+    }
+
+    private async Task RenewAsync(Run run)
+    {
+        using var timer = new PeriodicTimer(Renewal, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(run.Stop.Token))
+            {
+                if (!await store.UpdateAsync(run.State.Room, _node, run.TurnsTaken, run.LastMessageId, time.GetUtcNow() + Lease, run.Stop.Token))
+                {
+                    await run.Stop.CancelAsync();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception e)
+        {
+            LogReleaseFailed(logger, e, run.State.Room);
         }
     }
 
     private async Task<ChatMessage> SayAsync(string room, string text, string clientId, CancellationToken cancellationToken) =>
         (await chat.PostAsync(new NewMessage(room, AgentRouter.AuthorPrefix + Moderator, Moderator, MessageKind.Agent, text, clientId), cancellationToken)).Message;
 
+    /// <summary>A discussion this node runs: its progress (read by the lease renewal) and its stop switch.</summary>
+    private sealed class Run(DiscussionState state)
+    {
+        private long _lastMessageId = state.LastMessageId;
+        private int _turnsTaken = state.TurnsTaken;
+
+        public DiscussionState State { get; } = state;
+
+        public CancellationTokenSource Stop { get; } = new();
+
+        public int TurnsTaken => Volatile.Read(ref _turnsTaken);
+
+        public long LastMessageId => Interlocked.Read(ref _lastMessageId);
+
+        public void Advance(long lastMessageId)
+        {
+            Interlocked.Exchange(ref _lastMessageId, lastMessageId);
+            Interlocked.Increment(ref _turnsTaken);
+        }
+    }
+
     [GeneratedRegex(@"^/discuss\s+(?<agents>@?[a-z][a-z0-9-]*(?:\s*,\s*@?[a-z][a-z0-9-]*)+)\s+(?<turns>\d{1,3})\s+(?<topic>.+)$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex DiscussPattern();
 
     [LoggerMessage(EventId = 5301, Level = LogLevel.Warning, Message = "The discussion in {Room} failed and was ended")]
     private static partial void LogDiscussionFailed(ILogger logger, Exception exception, string room);
+
+    [LoggerMessage(EventId = 5302, Level = LogLevel.Information, Message = "Continuing the discussion in {Room} at turn {Taken} of {Turns} (its node stopped)")]
+    private static partial void LogContinued(ILogger logger, string room, int taken, int turns);
+
+    [LoggerMessage(EventId = 5303, Level = LogLevel.Warning, Message = "Scanning for discussions to continue failed")]
+    private static partial void LogScanFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 5304, Level = LogLevel.Warning, Message = "Renewing or releasing the discussion lease in {Room} failed")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, string room);
 }

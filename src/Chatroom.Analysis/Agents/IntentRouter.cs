@@ -10,12 +10,53 @@ namespace Chatroom.Analysis.Agents;
 
 /// <summary>
 /// The last routing step: when neither a mention nor a keyword matched, the analysis model reads the message and the
-/// intents of the agents that declare one, and names the agent that should take it with a confidence; below the
-/// threshold, or with no model, nobody answers (keywords were the fallback already).
+/// intents of the agents that declare one, and names the agent that should take it with a confidence. Without a model,
+/// the confidence comes from meaning instead: the similarity of the message's sentence embedding to each agent's intent,
+/// mapped linearly from [<see cref="SimilarityFloor"/>, <see cref="SimilarityCeiling"/>] onto [0, 1]. Either way, below
+/// <see cref="AgentOptions.IntentThreshold"/> nobody answers.
 /// </summary>
-public sealed partial class IntentRouter(AgentModelClients models, LlmMetrics metrics, IOptions<AgentOptions> options, TimeProvider time, ILogger<IntentRouter> logger)
+public sealed partial class IntentRouter(
+    AgentModelClients models,
+    SemanticMatcher matcher,
+    LlmMetrics metrics,
+    IOptions<AgentOptions> options,
+    TimeProvider time,
+    ILogger<IntentRouter> logger)
 {
     public const string Purpose = "intent";
+
+    /// <summary>Similarity of unrelated chat to an intent (all-MiniLM-L6-v2; measured in docs/agents.md): confidence 0.</summary>
+    public const double SimilarityFloor = 0.15;
+
+    /// <summary>Similarity of a plain request to its intent description: confidence 1.</summary>
+    public const double SimilarityCeiling = 0.4;
+
+    /// <summary>The confidence a similarity stands for.</summary>
+    public static double Confidence(double similarity) =>
+        Math.Round(Math.Clamp((similarity - SimilarityFloor) / (SimilarityCeiling - SimilarityFloor), 0, 1), 4);
+
+    /// <summary>
+    /// Routes by meaning alone: the agent whose intent (or description) is most similar to the message, when that
+    /// similarity's confidence reaches the threshold.
+    /// </summary>
+    public async Task<(AgentDefinition Agent, double Confidence)?> RouteByMeaningAsync(RoomMessage message, IReadOnlyList<AgentDefinition> candidates, CancellationToken cancellationToken)
+    {
+        var labels = candidates.SelectMany(a => new[] { a.Triggers.Intent!, a.Description }).ToList();
+        var scores = await matcher.ScoreAsync(message.Text, labels.Select(l => string.IsNullOrWhiteSpace(l) ? "-" : l).ToList(), cancellationToken);
+        if (scores is null || scores.Length == 0)
+        {
+            return null;
+        }
+
+        var perAgent = candidates.Select((a, i) => (Agent: a, Similarity: Math.Max(scores[2 * i], string.IsNullOrWhiteSpace(a.Description) ? 0 : scores[2 * i + 1]))).ToList();
+        var best = perAgent.MaxBy(x => x.Similarity);
+        var confidence = Confidence(best.Similarity);
+        LogRoutedByMeaning(logger, message.Room, message.Id, best.Agent.Name, best.Similarity, confidence);
+        return confidence >= options.Value.IntentThreshold ? (best.Agent, confidence) : null;
+    }
+
+    [LoggerMessage(EventId = 5402, Level = LogLevel.Debug, Message = "Intent by meaning for {Room}/{Id}: best {Agent}, similarity {Similarity}, confidence {Confidence}")]
+    private static partial void LogRoutedByMeaning(ILogger logger, string room, long id, string agent, double similarity, double confidence);
 
     private static readonly JsonElement Schema = JsonDocument.Parse("""
         {"type":"object","properties":{"agent":{"type":"string"},"confidence":{"type":"number","minimum":0,"maximum":1}},"required":["agent","confidence"],"additionalProperties":false}
@@ -24,10 +65,17 @@ public sealed partial class IntentRouter(AgentModelClients models, LlmMetrics me
     public async Task<AgentRoute?> RouteAsync(RoomMessage message, IReadOnlyList<AgentDefinition> agents, CancellationToken cancellationToken)
     {
         var candidates = agents.Where(a => a.Enabled && a.Triggers.Intent is { Length: > 0 } && a.WorksIn(message.Room)).ToList();
-        var client = models.For(Core.Agents.AgentModels.Analysis);
-        if (candidates.Count == 0 || client is null)
+        if (candidates.Count == 0)
         {
             return null;
+        }
+
+        var client = models.For(Core.Agents.AgentModels.Analysis);
+        if (client is null)
+        {
+            return await RouteByMeaningAsync(message, candidates, cancellationToken) is { } byMeaning
+                ? new AgentRoute(byMeaning.Agent, AgentTriggerKinds.Intent)
+                : null;
         }
 
         var system = "You route chat messages to assistants. Decide which assistant, if any, the message is a request for. " +

@@ -44,9 +44,9 @@ public sealed partial class NoModelResponder(AgentToolbox tools)
             }
         }
 
-        Add(AgentTools.CreateRoom, "create room <name> [topic]");
+        Add(AgentTools.CreateRoom, "create a room called <name> [about <topic>]");
         Add(AgentTools.ListRooms, "list rooms");
-        Add(AgentTools.WatchTopic, "watch <topic>");
+        Add(AgentTools.WatchTopic, "watch <topic> in other rooms");
         Add(AgentTools.SummarizeRoom, "summarize [#room]");
         Add(AgentTools.SearchKnowledge, "search <words>");
         return string.Join(", ", help);
@@ -56,9 +56,10 @@ public sealed partial class NoModelResponder(AgentToolbox tools)
     public static (string Tool, Dictionary<string, object?> Arguments)? Command(string request)
     {
         var text = request.Trim();
-        if (CreateRoomPattern().Match(text) is { Success: true } create)
+        if (CreateRoomPattern().Match(text) is { Success: true } create &&
+            (create.Groups["room"].Success || create.Groups["name"].Value.StartsWith('#')))
         {
-            return (AgentTools.CreateRoom, new() { ["name"] = create.Groups["name"].Value, ["topic"] = NullIfEmpty(create.Groups["topic"].Value) });
+            return (AgentTools.CreateRoom, new() { ["name"] = Unquote(create.Groups["name"].Value), ["topic"] = NullIfEmpty(Unquote(create.Groups["topic"].Value)) });
         }
 
         if (ListRoomsPattern().IsMatch(text))
@@ -68,7 +69,7 @@ public sealed partial class NoModelResponder(AgentToolbox tools)
 
         if (WatchPattern().Match(text) is { Success: true } watch)
         {
-            return (AgentTools.WatchTopic, new() { ["topic"] = watch.Groups["topic"].Value });
+            return (AgentTools.WatchTopic, new() { ["topic"] = Unquote(watch.Groups["topic"].Value) });
         }
 
         if (SummarizePattern().Match(text) is { Success: true } summarize)
@@ -86,13 +87,27 @@ public sealed partial class NoModelResponder(AgentToolbox tools)
 
     private static string? NullIfEmpty(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    [GeneratedRegex(@"^(?:please\s+)?(?:create|make|open)\s+(?:a\s+)?(?:new\s+)?room\s+#?(?<name>\S+)(?:\s+(?:about|on|for|topic:?)?\s*(?<topic>.+))?$", RegexOptions.IgnoreCase)]
+    /// <summary>The text without surrounding quotes and a leading '#'; nothing else changes, so an invalid name is refused with the rule, not mangled.</summary>
+    private static string Unquote(string value)
+    {
+        value = value.Trim().TrimEnd('.', '!', '?');
+        if (value.Length >= 2 && "\"'“‘«".Contains(value[0]) && "\"'”’»".Contains(value[^1]))
+        {
+            value = value[1..^1].Trim();
+        }
+
+        return value.StartsWith('#') ? value[1..] : value;
+    }
+
+    // "create a room called X", "make a room named X", "open #X", "new room 'X' about Y", "could you set up a channel called X for Y"
+    [GeneratedRegex(@"^(?:(?:please|pls|kindly|could\s+you|can\s+you|would\s+you|will\s+you)\s+)*(?:create|make|open|start|set\s+up|add|new)\s+(?:me\s+|us\s+)?(?:(?:a|an|the)\s+)?(?:new\s+)?(?<room>(?:chat\s+)?(?:room|channel)\s*)?(?:(?:called|named|titled|with\s+the\s+name)\s+)?(?<name>""[^""]+""|'[^']+'|“[^”]+”|#?[^\s""'“]+(?:\s+[^\s""'“]+)*?)(?:\s+(?:about|on|for|with\s+(?:the\s+)?topic|topic:?)\s+(?<topic>.+?))?\s*[.!?]?$", RegexOptions.IgnoreCase)]
     private static partial Regex CreateRoomPattern();
 
     [GeneratedRegex(@"^(?:please\s+)?(?:list|show)(?:\s+(?:all|the))?\s+rooms\??$|^rooms\??$", RegexOptions.IgnoreCase)]
     private static partial Regex ListRoomsPattern();
 
-    [GeneratedRegex(@"^(?:please\s+)?(?:watch(?:\s+(?:the\s+)?topic)?|tell\s+me\s+when|let\s+me\s+know\s+when|notify\s+me\s+(?:when|about))\s+[""']?(?<topic>.+?)[""']?(?:\s+comes\s+up.*)?$", RegexOptions.IgnoreCase)]
+    // "watch pizza", "watch pizza in other rooms", "keep an eye on 'pizza'", "tell me when anyone talks about pizza", "let me know if pizza comes up"
+    [GeneratedRegex(@"^(?:(?:please|could\s+you|can\s+you|would\s+you)\s+)*(?:watch(?:\s+(?:the\s+)?topic)?(?:\s+(?:out\s+)?for)?|keep\s+(?:an\s+)?eye\s+on|keep\s+watch\s+(?:on|for)|(?:tell|notify|ping|alert)\s+me\s+(?:when|if|about|of)|let\s+me\s+know\s+(?:when|if|about))(?:\s+(?:someone|anyone|anybody|people|somebody)\s+(?:talks?|mentions?|says?|speaks?|brings?\s+up|discuss(?:es)?)(?:\s+about)?)?\s+(?<topic>.+?)(?:\s+(?:comes?\s+up|is\s+(?:mentioned|discussed)|gets\s+mentioned))?(?:\s+(?:in\s+(?:the\s+|any\s+)?other\s+rooms?|elsewhere|anywhere|in\s+any\s+room|across\s+(?:the\s+)?rooms))?\s*[.!?]?$", RegexOptions.IgnoreCase)]
     private static partial Regex WatchPattern();
 
     [GeneratedRegex(@"^(?:please\s+)?(?:summari[sz]e|summary(?:\s+of)?|recap)(?:\s+(?:the\s+)?(?:room\s+)?#?(?<room>[a-z0-9-]+))?\??$", RegexOptions.IgnoreCase)]

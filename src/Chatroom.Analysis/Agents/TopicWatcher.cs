@@ -2,14 +2,17 @@ using Chatroom.Core.Agents;
 using Chatroom.Core.Chat;
 using Chatroom.Core.Errors;
 using Chatroom.Core.Messages;
+using Microsoft.Extensions.Options;
 
 namespace Chatroom.Analysis.Agents;
 
 /// <summary>
-/// The cross-room listener behind <c>watch_topic</c>: when a person's message in one room mentions a watched topic, the
-/// concierge says so in the watching room. Watches are stored, so they survive restarts.
+/// The cross-room listener behind <c>watch_topic</c>: when a person's message in one room is about a watched topic — it
+/// contains the topic's words, or its meaning is close enough (sentence-embedding similarity at least
+/// <see cref="AgentOptions.WatchThreshold"/>) — the concierge says so in the watching room, and its feed gets a
+/// <c>watch</c> event with the score. Watches are stored, so they survive restarts.
 /// </summary>
-public sealed class TopicWatcher(ITopicWatchStore watches, ChatService chat)
+public sealed class TopicWatcher(ITopicWatchStore watches, ChatService chat, SemanticMatcher matcher, AgentFeed feed, IOptions<AgentOptions> options)
 {
     public const string Notifier = "concierge";
 
@@ -32,15 +35,33 @@ public sealed class TopicWatcher(ITopicWatchStore watches, ChatService chat)
             return 0;
         }
 
-        var told = 0;
-        foreach (var watch in (await watches.ListAsync(cancellationToken)).Where(w => w.Room != message.Room && Matches(w.Topic, message.Text)))
+        var elsewhere = (await watches.ListAsync(cancellationToken)).Where(w => w.Room != message.Room).ToList();
+        if (elsewhere.Count == 0)
         {
+            return 0;
+        }
+
+        var scores = await matcher.ScoreAsync(message.Text, elsewhere.Select(w => w.Topic).ToList(), cancellationToken);
+        var told = 0;
+        for (var i = 0; i < elsewhere.Count; i++)
+        {
+            var watch = elsewhere[i];
+            var byWords = Matches(watch.Topic, message.Text);
+            var score = scores?[i];
+            if (!byWords && !(score >= options.Value.WatchThreshold))
+            {
+                continue;
+            }
+
             var text = $"\"{watch.Topic}\" came up in #{message.Room} — {message.AuthorName}: {RoomSummarizer.Excerpt(message.Text, 200)}";
+            var runId = $"watch-{watch.Id}-{message.Room}-{message.Id}";
             try
             {
-                var result = await chat.PostAsync(new NewMessage(watch.Room, AgentRouter.AuthorPrefix + Notifier, Notifier, MessageKind.Agent, text,
-                    $"watch-{watch.Id}-{message.Room}-{message.Id}"), cancellationToken);
+                var result = await chat.PostAsync(new NewMessage(watch.Room, AgentRouter.AuthorPrefix + Notifier, Notifier, MessageKind.Agent, text, runId), cancellationToken);
                 told += result.Duplicate ? 0 : 1;
+                await feed.PublishAsync(Notifier, runId, "watch", watch.Room,
+                    new { topic = watch.Topic, from = message.Room, messageId = message.Id, match = byWords ? "words" : "meaning", score, notificationId = result.Message.Id },
+                    cancellationToken);
             }
             catch (ChatException e) when (e.Code == ErrorCodes.UnknownRoom)
             {

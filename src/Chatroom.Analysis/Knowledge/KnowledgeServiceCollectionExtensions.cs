@@ -12,7 +12,7 @@ public static class KnowledgeServiceCollectionExtensions
 
     /// <summary>
     /// The knowledge base and its two ports: embeddings from <c>ConnectionStrings:embedding-model</c> (Ollama or an
-    /// OpenAI-compatible server) or else the hashing embedder, and passages in Milvus when <c>ConnectionStrings:milvus</c>
+    /// OpenAI-compatible server) or else the local MiniLM sentence model, and passages in Milvus when <c>ConnectionStrings:milvus</c>
     /// is set or else the embedded index. Malformed connection strings stop start-up here, naming the key.
     /// </summary>
     public static IHostApplicationBuilder AddKnowledge(this IHostApplicationBuilder builder)
@@ -27,7 +27,8 @@ public static class KnowledgeServiceCollectionExtensions
         var embedding = builder.Configuration.GetConnectionString(EmbeddingModelConnection.ConnectionStringName);
         if (string.IsNullOrWhiteSpace(embedding))
         {
-            builder.Services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>, HashingEmbedder>();
+            builder.Services.AddSingleton(sp => new LocalEmbeddingGenerator(sp.GetRequiredService<ILogger<LocalEmbeddingGenerator>>()));
+            builder.Services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => sp.GetRequiredService<LocalEmbeddingGenerator>());
         }
         else
         {
@@ -46,12 +47,12 @@ public static class KnowledgeServiceCollectionExtensions
         var milvus = builder.Configuration.GetConnectionString(MilvusConnection.ConnectionStringName);
         if (string.IsNullOrWhiteSpace(milvus))
         {
-            builder.Services.AddSingleton<IVectorStore, EmbeddedVectorStore>();
+            builder.Services.AddSingleton<KnowledgeCollection, EmbeddedVectorStore>();
         }
         else
         {
             var connection = MilvusConnection.Parse(milvus);
-            builder.Services.AddSingleton<IVectorStore>(sp =>
+            builder.Services.AddSingleton<KnowledgeCollection>(sp =>
             {
                 var options = sp.GetRequiredService<IOptions<KnowledgeOptions>>().Value;
                 return new MilvusVectorStore(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), connection, options.Collection,
@@ -61,13 +62,14 @@ public static class KnowledgeServiceCollectionExtensions
 
         builder.Services.AddSingleton<IKnowledgeBase, KnowledgeBase>();
         builder.Services.AddHostedService<KnowledgeBackendReport>();
+        builder.Services.AddHostedService<KnowledgeReindexer>();
         return builder;
     }
 
     /// <summary>Says at start-up which embedder and which vector store the knowledge base uses.</summary>
     private sealed class KnowledgeBackendReport(
         IEmbeddingGenerator<string, Embedding<float>> embedder,
-        IVectorStore store,
+        KnowledgeCollection store,
         IOptions<KnowledgeOptions> options,
         ILogger<KnowledgeBackendReport> logger) : IHostedService
     {

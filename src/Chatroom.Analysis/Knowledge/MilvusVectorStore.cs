@@ -1,9 +1,12 @@
 using System.Globalization;
+using System.Linq.Expressions;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.VectorData;
 
 namespace Chatroom.Analysis.Knowledge;
 
@@ -13,7 +16,7 @@ namespace Chatroom.Analysis.Knowledge;
 /// and <c>document_id</c>, <c>title</c>, <c>text</c> VarChar fields; creating it with an index also loads it. Every answer
 /// is the <c>{"code":0,"data":…}</c> envelope; any other code becomes a <see cref="MilvusException"/>.
 /// </summary>
-public sealed partial class MilvusVectorStore : IVectorStore, IDisposable
+public sealed partial class MilvusVectorStore : KnowledgeCollection
 {
     public const string IdField = "id";
     public const string VectorField = "vector";
@@ -57,9 +60,100 @@ public sealed partial class MilvusVectorStore : IVectorStore, IDisposable
     /// <summary>Where Milvus is (without the token).</summary>
     public MilvusConnection Connection => _connection;
 
-    public async Task UpsertAsync(IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken)
+    public override string Name => Collection;
+
+    public override async Task<bool> CollectionExistsAsync(CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(records);
+        var has = await PostAsync("collections/has", new JsonObject(), cancellationToken).ConfigureAwait(false);
+        return has.TryGetProperty("has", out var exists) && exists.ValueKind == JsonValueKind.True;
+    }
+
+    /// <summary>
+    /// Loads the collection when it exists. It is created by the first upsert, which knows the embedding model's
+    /// dimension; before that there is nothing to create it with.
+    /// </summary>
+    public override async Task EnsureCollectionExistsAsync(CancellationToken cancellationToken = default)
+    {
+        if (!await EnsureCollectionAsync(0, create: false, cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException($"The Milvus collection {Collection} is created by the first upsert, with the dimension of its vectors.");
+        }
+    }
+
+    public override async Task EnsureCollectionDeletedAsync(CancellationToken cancellationToken = default)
+    {
+        if (await CollectionExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await PostAsync("collections/drop", new JsonObject(), cancellationToken).ConfigureAwait(false);
+        }
+
+        _ready = false;
+    }
+
+    public override async Task<VectorRecord?> GetAsync(string key, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        await foreach (var record in GetAsync([key], options, cancellationToken).ConfigureAwait(false))
+        {
+            return record;
+        }
+
+        return null;
+    }
+
+    public override async IAsyncEnumerable<VectorRecord> GetAsync(
+        IEnumerable<string> keys, RecordRetrievalOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var ids = new JsonArray(keys.Select(k => (JsonNode?)k).ToArray());
+        if (ids.Count == 0 || !await EnsureCollectionAsync(0, create: false, cancellationToken).ConfigureAwait(false))
+        {
+            yield break;
+        }
+
+        var data = await PostAsync("entities/get", new JsonObject { ["id"] = ids, ["outputFields"] = Fields(options?.IncludeVectors == true) }, cancellationToken).ConfigureAwait(false);
+        foreach (var record in Records(data))
+        {
+            yield return record;
+        }
+    }
+
+    public override async IAsyncEnumerable<VectorRecord> GetAsync(
+        Expression<Func<VectorRecord, bool>> filter, int top, FilteredRecordRetrievalOptions<VectorRecord>? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var expression = MilvusFilter.Translate(filter);
+        if (!await EnsureCollectionAsync(0, create: false, cancellationToken).ConfigureAwait(false))
+        {
+            yield break;
+        }
+
+        var data = await PostAsync("entities/query", new JsonObject
+        {
+            ["filter"] = expression,
+            ["limit"] = top,
+            ["offset"] = options?.Skip ?? 0,
+            ["outputFields"] = Fields(options?.IncludeVectors == true),
+        }, cancellationToken).ConfigureAwait(false);
+        foreach (var record in Records(data))
+        {
+            yield return record;
+        }
+    }
+
+    public override async Task DeleteAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default)
+    {
+        var ids = keys.ToList();
+        if (ids.Count == 0 || !await EnsureCollectionAsync(0, create: false, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        await PostAsync("entities/delete", new JsonObject { ["filter"] = MilvusFilter.IdIn(ids) }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async Task UpsertAsync(IEnumerable<VectorRecord> upserted, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(upserted);
+        var records = upserted.ToList();
         if (records.Count == 0)
         {
             return;
@@ -91,53 +185,73 @@ public sealed partial class MilvusVectorStore : IVectorStore, IDisposable
         }
     }
 
-    public async Task<IReadOnlyList<(VectorRecord Record, double Score)>> SearchAsync(float[] vector, int k, CancellationToken cancellationToken)
+    public override async IAsyncEnumerable<VectorSearchResult<VectorRecord>> SearchAsync<TInput>(
+        TInput searchValue, int top, VectorSearchOptions<VectorRecord>? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(vector);
-        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        var vector = VectorOf(searchValue);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        var filter = options?.Filter is { } expression ? MilvusFilter.Translate(expression) : null;
         if (!await EnsureCollectionAsync(vector.Length, create: false, cancellationToken).ConfigureAwait(false))
         {
-            return [];
+            yield break;
         }
 
-        var data = await PostAsync("entities/search", new JsonObject
+        var body = new JsonObject
         {
             ["data"] = new JsonArray(new JsonArray(vector.Select(v => (JsonNode?)v).ToArray())),
             ["annsField"] = VectorField,
-            ["limit"] = k,
+            ["limit"] = top,
+            ["offset"] = options?.Skip ?? 0,
             ["outputFields"] = new JsonArray(OutputFields.Select(f => (JsonNode?)f).ToArray()),
             ["searchParams"] = new JsonObject { ["metricType"] = "COSINE" },
-        }, cancellationToken).ConfigureAwait(false);
+        };
+        if (filter is not null)
+        {
+            body["filter"] = filter;
+        }
 
-        var hits = new List<(VectorRecord, double)>();
+        var data = await PostAsync("entities/search", body, cancellationToken).ConfigureAwait(false);
         if (data.ValueKind != JsonValueKind.Array)
         {
-            return hits;
+            yield break;
         }
 
         foreach (var hit in data.EnumerateArray())
         {
             // With COSINE the distance is the similarity itself: higher is closer. Like the embedded index, unrelated
-            // passages (similarity ≤ 0) are not hits.
+            // passages (similarity ≤ 0, or under the threshold asked for) are not hits.
             var score = hit.GetProperty("distance").GetDouble();
-            if (score <= 0)
+            if (score <= Math.Max(0, options?.ScoreThreshold ?? 0))
             {
                 continue;
             }
 
-            var record = new VectorRecord(
-                hit.GetProperty(IdField).ToString(),
-                String(hit, DocumentIdField),
-                String(hit, TitleField),
-                String(hit, TextField),
-                []);
-            hits.Add((record, score));
+            yield return new VectorSearchResult<VectorRecord>(ToRecord(hit), score);
         }
-
-        return hits;
     }
 
-    public void Dispose() => _gate.Dispose();
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _gate.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private static JsonArray Fields(bool withVector) =>
+        new([(JsonNode?)IdField, .. OutputFields.Select(f => (JsonNode?)f), .. withVector ? new JsonNode?[] { VectorField } : []]);
+
+    private static IEnumerable<VectorRecord> Records(JsonElement data) =>
+        data.ValueKind == JsonValueKind.Array ? data.EnumerateArray().Select(ToRecord).ToList() : [];
+
+    private static VectorRecord ToRecord(JsonElement row) => new(
+        row.GetProperty(IdField).ToString(),
+        String(row, DocumentIdField),
+        String(row, TitleField),
+        String(row, TextField),
+        row.TryGetProperty(VectorField, out var vector) && vector.ValueKind == JsonValueKind.Array ? vector.EnumerateArray().Select(v => v.GetSingle()).ToArray() : []);
 
     /// <summary>True when the collection exists (and is loaded); creates it first when <paramref name="create"/>.</summary>
     private async Task<bool> EnsureCollectionAsync(int dimension, bool create, CancellationToken cancellationToken)

@@ -19,6 +19,9 @@ public static class ChatEventTypes
     public const string System = "system";
     public const string Analysis = "analysis";
 
+    /// <summary>A room was created from within this room (e.g. by the concierge): clients add it to their room list at once.</summary>
+    public const string RoomCreated = "roomCreated";
+
     /// <summary>
     /// Not a client event: the bus tells a subscriber that its subscription was restored after a gap (events published
     /// meanwhile were lost), so it can catch up from the message log.

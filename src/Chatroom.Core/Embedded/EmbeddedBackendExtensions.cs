@@ -31,6 +31,7 @@ public static class EmbeddedBackendExtensions
         services.AddSingleton<IModerationStore, SqliteModerationStore>();
         services.AddSingleton<IAgentStore, SqliteAgentStore>();
         services.AddSingleton<ITopicWatchStore, SqliteTopicWatchStore>();
+        services.AddSingleton<IDiscussionStore, SqliteDiscussionStore>();
         return services;
     }
 }

@@ -119,6 +119,12 @@ public sealed class SqliteDatabase : IAsyncDisposable
             tokens INTEGER NOT NULL
         );
         """,
+        """
+        CREATE TABLE discussions (
+            room TEXT PRIMARY KEY,
+            state TEXT NOT NULL
+        );
+        """,
     ];
 
     /// <summary>Writes committed together at most; bounds the time one commit holds the writer.</summary>

@@ -57,6 +57,6 @@ public sealed class KnowledgeBaseTests : IAsyncLifetime
         Assert.Empty(_milvus.Requests);
     }
 
-    private KnowledgeBase Knowledge(IVectorStore store, KnowledgeOptions options) =>
+    private KnowledgeBase Knowledge(KnowledgeCollection store, KnowledgeOptions options) =>
         new(new OllamaEmbeddingGenerator(_http, _ollama.Endpoint, "nomic-embed-text"), store, TimeProvider.System, Options.Create(options));
 }

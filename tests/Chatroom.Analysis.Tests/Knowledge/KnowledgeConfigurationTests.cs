@@ -63,8 +63,8 @@ public sealed class KnowledgeConfigurationTests
     {
         using var host = Build([]);
 
-        Assert.IsType<HashingEmbedder>(host.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
-        Assert.IsType<EmbeddedVectorStore>(host.Services.GetRequiredService<IVectorStore>());
+        Assert.IsType<LocalEmbeddingGenerator>(host.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
+        Assert.IsType<EmbeddedVectorStore>(host.Services.GetRequiredService<KnowledgeCollection>());
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class KnowledgeConfigurationTests
         });
 
         var embedder = Assert.IsType<OllamaEmbeddingGenerator>(host.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
-        var store = Assert.IsType<MilvusVectorStore>(host.Services.GetRequiredService<IVectorStore>());
+        var store = Assert.IsType<MilvusVectorStore>(host.Services.GetRequiredService<KnowledgeCollection>());
         Assert.Equal(16, embedder.BatchSize);
         Assert.Equal("team_docs", store.Collection);
     }

@@ -49,7 +49,7 @@ public sealed class LlmModeratorTests : IAsyncLifetime
             BreakDuration = TimeSpan.FromSeconds(30),
         };
         configure?.Invoke(options);
-        var client = new OllamaChatClient(_http, _server.Endpoint, "qwen2.5:0.5b");
+        var client = AnalysisModelClientFactory.Create(AnalysisModelConnection.Parse($"Endpoint={_server.Endpoint};Model=qwen2.5:0.5b"), _http);
         return new LlmModerator(client, Options.Create(options), new LlmMetrics(_meters), NullLogger<LlmModerator>.Instance);
     }
 

@@ -122,3 +122,12 @@ public sealed class SqliteTopicWatchStoreContract : TopicWatchStoreContract
 
     protected override async Task<ITopicWatchStore> CreateStoreAsync() => new SqliteTopicWatchStore(await _database.OpenAsync());
 }
+
+public sealed class SqliteDiscussionStoreContract : DiscussionStoreContract
+{
+    private readonly TemporaryDatabase _database = new();
+
+    public override async Task DisposeAsync() => await _database.DisposeAsync();
+
+    protected override async Task<IDiscussionStore> CreateStoreAsync() => new SqliteDiscussionStore(await _database.OpenAsync());
+}

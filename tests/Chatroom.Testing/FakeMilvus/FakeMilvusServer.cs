@@ -122,6 +122,9 @@ public sealed class FakeMilvusServer : IAsyncDisposable
             ("entities", "insert") => WithCollection(database, name, c => Write(c, body, upsert: false)),
             ("entities", "upsert") => WithCollection(database, name, c => Write(c, body, upsert: true)),
             ("entities", "search") => WithCollection(database, name, c => Search(c, body)),
+            ("entities", "get") => WithCollection(database, name, c => Get(c, body)),
+            ("entities", "query") => WithCollection(database, name, c => Query(c, body)),
+            ("entities", "delete") => WithCollection(database, name, c => Delete(c, body)),
             _ => null,
         };
 
@@ -348,6 +351,12 @@ public sealed class FakeMilvusServer : IAsyncDisposable
             rows = [.. collection.Rows.Values];
         }
 
+        if (Str(body, "filter") is { Length: > 0 } filter)
+        {
+            var predicate = FakeMilvusFilter.Parse(filter);
+            rows = rows.Where(predicate).ToList();
+        }
+
         var results = new List<Dictionary<string, object?>>();
         foreach (var query in data.EnumerateArray())
         {
@@ -372,6 +381,78 @@ public sealed class FakeMilvusServer : IAsyncDisposable
         }
 
         return Ok(results);
+    }
+
+    /// <summary><c>entities/get</c>: rows by primary key, with the output fields asked for.</summary>
+    private static object Get(FakeMilvusCollection collection, JsonElement body)
+    {
+        if (!collection.Loaded)
+        {
+            return Error(101, $"collection not loaded[collection={collection.Name}]");
+        }
+
+        var ids = body.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Array ? id.EnumerateArray().Select(i => i.ToString()).ToList() : [];
+        lock (collection.Rows)
+        {
+            return Ok(ids.Where(collection.Rows.ContainsKey).Select(i => Project(collection, collection.Rows[i], body)).ToList());
+        }
+    }
+
+    /// <summary><c>entities/query</c>: rows matching a filter expression, with limit and offset.</summary>
+    private static object Query(FakeMilvusCollection collection, JsonElement body)
+    {
+        if (!collection.Loaded)
+        {
+            return Error(101, $"collection not loaded[collection={collection.Name}]");
+        }
+
+        if (Str(body, "filter") is not { Length: > 0 } filter)
+        {
+            return Error(1100, "empty expression should be used with limit");
+        }
+
+        var limit = body.TryGetProperty("limit", out var l) && l.TryGetInt32(out var parsedLimit) ? parsedLimit : 100;
+        var offset = body.TryGetProperty("offset", out var o) && o.TryGetInt32(out var parsedOffset) ? parsedOffset : 0;
+        var predicate = FakeMilvusFilter.Parse(filter);
+        lock (collection.Rows)
+        {
+            return Ok(collection.Rows.Values.Where(predicate).OrderBy(r => r.GetProperty(collection.Primary.Name).ToString(), StringComparer.Ordinal)
+                .Skip(offset).Take(limit).Select(r => Project(collection, r, body)).ToList());
+        }
+    }
+
+    /// <summary><c>entities/delete</c>: removes the rows a filter expression matches.</summary>
+    private static object Delete(FakeMilvusCollection collection, JsonElement body)
+    {
+        if (Str(body, "filter") is not { Length: > 0 } filter)
+        {
+            return Error(1100, "filter is required");
+        }
+
+        var predicate = FakeMilvusFilter.Parse(filter);
+        lock (collection.Rows)
+        {
+            foreach (var key in collection.Rows.Where(r => predicate(r.Value)).Select(r => r.Key).ToList())
+            {
+                collection.Rows.Remove(key);
+            }
+        }
+
+        return Ok(new { });
+    }
+
+    private static Dictionary<string, object?> Project(FakeMilvusCollection collection, JsonElement row, JsonElement body)
+    {
+        var result = new Dictionary<string, object?> { [collection.Primary.Name] = row.GetProperty(collection.Primary.Name).Clone() };
+        if (body.TryGetProperty("outputFields", out var fields) && fields.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var name in fields.EnumerateArray().Select(f => f.GetString()!).Where(n => row.TryGetProperty(n, out _)))
+            {
+                result[name] = row.GetProperty(name).Clone();
+            }
+        }
+
+        return result;
     }
 
     private static double Distance(string metric, float[] a, float[] b)

@@ -16,11 +16,11 @@ namespace Chatroom.Testing.SignalR;
 /// </summary>
 public sealed class HubClient : IAsyncDisposable
 {
-    /// <summary>The server events recorded (DESIGN.md §4, plus <c>roomUpdated</c>); the client drops targets it has no handler for.</summary>
+    /// <summary>The server events recorded (DESIGN.md §4, plus <c>roomUpdated</c> and <c>roomCreated</c>); the client drops targets it has no handler for.</summary>
     public static readonly IReadOnlyList<string> RecordedEvents =
     [
         ChatEventTypes.Message, ChatEventTypes.MessageHidden, ChatEventTypes.Presence, ChatEventTypes.Typing,
-        ChatEventTypes.AgentDelta, ChatEventTypes.System, ChatEventTypes.Analysis, "roomUpdated",
+        ChatEventTypes.AgentDelta, ChatEventTypes.System, ChatEventTypes.Analysis, "roomUpdated", "roomCreated",
     ];
 
     private const string ServerCloseMarker = "The server closed the connection with the following error: ";

@@ -26,6 +26,14 @@ export interface RoomUpdatedEvent {
   locked: boolean;
 }
 
+/** A room created from within a room the user is in (e.g. by the concierge). */
+export interface RoomCreatedEvent {
+  name: string;
+  topic: string | null;
+  createdBy: string;
+  requestedBy: string;
+}
+
 export interface HubEvents {
   message(message: ChatMessage): void;
   messageHidden(event: MessageHiddenEvent): void;
@@ -35,6 +43,8 @@ export interface HubEvents {
   agentDelta?(event: AgentDeltaEvent): void;
   /** A room's slow mode or lock changed. */
   roomUpdated?(event: RoomUpdatedEvent): void;
+  /** A room was created from a room the user is in: it belongs in the room list now. */
+  roomCreated?(event: RoomCreatedEvent): void;
   /** Admins only: live moderation verdicts and trend alerts. */
   analysis?(event: AnalysisEvent): void;
   reconnecting(): void;
@@ -70,6 +80,7 @@ export class ChatHub {
     this.connection.on('system', (e: SystemEvent) => events.system(e));
     this.connection.on('agentDelta', (e: AgentDeltaEvent) => events.agentDelta?.(e));
     this.connection.on('roomUpdated', (e: RoomUpdatedEvent) => events.roomUpdated?.(e));
+    this.connection.on('roomCreated', (e: RoomCreatedEvent) => events.roomCreated?.(e));
     this.connection.on('analysis', (e: AnalysisEvent) => events.analysis?.(e));
     this.connection.onreconnecting(() => events.reconnecting());
     this.connection.onreconnected(() => events.reconnected());

@@ -50,6 +50,7 @@ export class ChatController implements ChatViewActions {
       system: (e) => this.onSystem(e),
       agentDelta: (e) => this.onAgentDelta(e),
       roomUpdated: (e) => this.onRoomUpdated(e),
+      roomCreated: () => void this.loadRooms(),
       reconnecting: () => this.onReconnecting(),
       reconnected: () => void this.onConnected(),
       closed: () => this.onClosed(),

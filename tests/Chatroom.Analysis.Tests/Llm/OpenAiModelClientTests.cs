@@ -6,16 +6,17 @@ using Microsoft.Extensions.AI;
 
 namespace Chatroom.Analysis.Tests.Llm;
 
-public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
+/// <summary>The OpenAI SDK client through Microsoft.Extensions.AI.OpenAI, as the factory builds it, against the fake OpenAI server.</summary>
+public sealed class OpenAiModelClientTests : IAsyncLifetime
 {
     private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
     private FakeOpenAiServer _server = null!;
-    private OpenAiCompatibleChatClient _client = null!;
+    private IChatClient _client = null!;
 
     public async Task InitializeAsync()
     {
         _server = await FakeOpenAiServer.StartAsync();
-        _client = new OpenAiCompatibleChatClient(_http, _server.ApiEndpoint, "gpt-small", "test-key");
+        _client = AnalysisModelClientFactory.Create(AnalysisModelConnection.Parse($"Endpoint={_server.ApiEndpoint};Model=gpt-small;Provider=openai;Key=test-key"), _http);
     }
 
     public async Task DisposeAsync()
