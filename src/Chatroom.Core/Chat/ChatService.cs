@@ -22,6 +22,9 @@ public sealed partial class ChatService(
     TimeProvider time,
     ILogger<ChatService> logger)
 {
+    private static readonly string[] AnalysisOnly = [QueueNames.Analysis];
+    private static readonly string[] AnalysisAndAgents = [QueueNames.Analysis, QueueNames.Agents];
+
     private readonly ChatOptions _options = options.Value;
 
     /// <summary>Refuses empty, whitespace-only and over-long text.</summary>
@@ -62,31 +65,34 @@ public sealed partial class ChatService(
         metrics.AppendDuration(time.GetElapsedTime(started));
         var stored = result.Message;
 
-        // A retry may follow an attempt that stored the message but never announced it (the reply was lost, or the
-        // publish failed), so a duplicate is announced again; clients merge messages by id.
-        await PublishAsync(stored, cancellationToken);
         if (result.Duplicate)
         {
+            // A retry may follow an attempt that stored the message but never announced it (the reply was lost, or the
+            // publish failed), so a duplicate is announced again; clients merge messages by id.
+            await PublishAsync(stored, cancellationToken);
             return result;
         }
 
         metrics.MessageStored(message.Kind.ToString().ToLowerInvariant());
 
+        // The queue write runs while the message fans out; the sender's acknowledgement waits for both.
+        var enqueued = EnqueueAsync(stored, cancellationToken);
+        await PublishAsync(stored, cancellationToken);
+        await enqueued;
+        return result;
+    }
+
+    private async Task EnqueueAsync(ChatMessage stored, CancellationToken cancellationToken)
+    {
         try
         {
             var item = new WorkItem(stored.Room, stored.Id, System.Diagnostics.Activity.Current?.Id);
-            await queue.EnqueueAsync(QueueNames.Analysis, item, cancellationToken);
-            if (stored.Kind != MessageKind.System)
-            {
-                await queue.EnqueueAsync(QueueNames.Agents, item, cancellationToken);
-            }
+            await queue.EnqueueAsync(stored.Kind == MessageKind.System ? AnalysisOnly : AnalysisAndAgents, item, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogEnqueueFailed(logger, e, stored.Room, stored.Id);
         }
-
-        return result;
     }
 
     private async Task PublishAsync(ChatMessage stored, CancellationToken cancellationToken)

@@ -37,6 +37,12 @@ public sealed class SqliteWorkQueue : IWorkQueue, IAsyncDisposable
         );
         CREATE INDEX dead_letters_queue ON dead_letters (queue, id);
         """,
+        // Claims walk a queue in id order and stop after a batch; the first index made SQLite sort every visible entry
+        // of the backlog for each claim (4 ms at 10,000 entries, on the writer). (queue) keeps rowid order within a queue.
+        """
+        DROP INDEX entries_ready;
+        CREATE INDEX entries_queue ON entries (queue);
+        """,
     ];
 
     /// <summary>How often a waiting reader looks again for entries whose claim timed out.</summary>
@@ -55,36 +61,47 @@ public sealed class SqliteWorkQueue : IWorkQueue, IAsyncDisposable
         _time = time;
     }
 
-    public async ValueTask EnqueueAsync(string queue, WorkItem item, CancellationToken cancellationToken)
+    public ValueTask EnqueueAsync(string queue, WorkItem item, CancellationToken cancellationToken) =>
+        EnqueueAsync([queue], item, cancellationToken);
+
+    public async ValueTask EnqueueAsync(IReadOnlyList<string> queues, WorkItem item, CancellationToken cancellationToken)
     {
-        var trim = Interlocked.Increment(ref _enqueued) % 1000 == 0;
+        var trim = Interlocked.Add(ref _enqueued, queues.Count) % 1000 < queues.Count;
         await _database.WriteAsync(async (connection, transaction) =>
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = """
-                INSERT INTO entries (queue, room, message_id, trace_parent, visible_at) VALUES ($queue, $room, $message, $trace, 0)
-                """;
-            if (trim)
+            foreach (var queue in queues)
             {
-                // Bounded like a Redis stream with MAXLEN: the oldest entries beyond the limit go.
-                command.CommandText += """
-                    ;
-                    DELETE FROM entries WHERE queue = $queue AND id <= (SELECT id FROM entries WHERE queue = $queue ORDER BY id DESC LIMIT 1 OFFSET $max)
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = """
+                    INSERT INTO entries (queue, room, message_id, trace_parent, visible_at) VALUES ($queue, $room, $message, $trace, 0)
                     """;
-                command.Parameters.AddWithValue("$max", _options.MaxLength);
+                if (trim)
+                {
+                    // Bounded like a Redis stream with MAXLEN: the oldest entries beyond the limit go.
+                    command.CommandText += """
+                        ;
+                        DELETE FROM entries WHERE queue = $queue AND id <= (SELECT id FROM entries WHERE queue = $queue ORDER BY id DESC LIMIT 1 OFFSET $max)
+                        """;
+                    command.Parameters.AddWithValue("$max", _options.MaxLength);
+                }
+
+                command.Parameters.AddWithValue("$queue", queue);
+                command.Parameters.AddWithValue("$room", item.Room);
+                command.Parameters.AddWithValue("$message", item.MessageId);
+                command.Parameters.AddWithValue("$trace", (object?)item.TraceParent ?? DBNull.Value);
+                await command.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            command.Parameters.AddWithValue("$queue", queue);
-            command.Parameters.AddWithValue("$room", item.Room);
-            command.Parameters.AddWithValue("$message", item.MessageId);
-            command.Parameters.AddWithValue("$trace", (object?)item.TraceParent ?? DBNull.Value);
-            return await command.ExecuteNonQueryAsync(cancellationToken);
+            return queues.Count;
         }, cancellationToken);
 
-        if (_arrivals.TryRemove(queue, out var arrival))
+        foreach (var queue in queues)
         {
-            arrival.TrySetResult();
+            if (_arrivals.TryRemove(queue, out var arrival))
+            {
+                arrival.TrySetResult();
+            }
         }
     }
 
@@ -147,54 +164,51 @@ public sealed class SqliteWorkQueue : IWorkQueue, IAsyncDisposable
 
     public ValueTask DisposeAsync() => _database.DisposeAsync();
 
-    /// <summary>Claims up to <paramref name="max"/> visible entries; those delivered too often go to the dead letters instead.</summary>
+    /// <summary>
+    /// Claims up to <paramref name="max"/> visible entries, oldest first, in one statement; an entry this claim would
+    /// deliver more than <c>MaxDeliveries</c> times goes to the dead letters instead.
+    /// </summary>
     private Task<IReadOnlyList<QueueEntry>> ClaimAsync(string queue, int max, CancellationToken cancellationToken) =>
         _database.WriteAsync<IReadOnlyList<QueueEntry>>(async (connection, transaction) =>
         {
             var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-            var visible = new List<(long Id, WorkItem Item, int Deliveries)>();
-            await using (var select = connection.CreateCommand())
+            var claimed = new List<QueueEntry>(max);
+            await using (var update = connection.CreateCommand())
             {
-                select.Transaction = transaction;
-                select.CommandText = """
-                    SELECT id, room, message_id, trace_parent, deliveries FROM entries
-                    WHERE queue = $queue AND visible_at <= $now ORDER BY id LIMIT $max
+                update.Transaction = transaction;
+                update.CommandText = """
+                    UPDATE entries SET deliveries = deliveries + 1, visible_at = $visible
+                    WHERE id IN (SELECT id FROM entries WHERE queue = $queue AND visible_at <= $now ORDER BY id LIMIT $max)
+                    RETURNING id, room, message_id, trace_parent, deliveries
                     """;
-                select.Parameters.AddWithValue("$queue", queue);
-                select.Parameters.AddWithValue("$now", now);
-                select.Parameters.AddWithValue("$max", max);
-                await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+                update.Parameters.AddWithValue("$queue", queue);
+                update.Parameters.AddWithValue("$now", now);
+                update.Parameters.AddWithValue("$max", max);
+                update.Parameters.AddWithValue("$visible", now + (long)_options.ClaimTimeout.TotalMilliseconds);
+                await using var reader = await update.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    visible.Add((reader.GetInt64(0), new WorkItem(reader.GetString(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3)),
-                        reader.GetInt32(4)));
+                    claimed.Add(new QueueEntry(reader.GetInt64(0).ToString(CultureInfo.InvariantCulture),
+                        new WorkItem(reader.GetString(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3)), reader.GetInt32(4)));
                 }
             }
 
-            var claimed = new List<QueueEntry>(visible.Count);
-            foreach (var (id, item, deliveries) in visible)
+            var exhausted = claimed.Where(e => e.DeliveryCount > _options.MaxDeliveries).ToList();
+            foreach (var entry in exhausted)
             {
                 await using var command = connection.CreateCommand();
                 command.Transaction = transaction;
-                command.Parameters.AddWithValue("$id", id);
+                command.CommandText = """
+                    INSERT INTO dead_letters (id, queue, room, message_id, trace_parent, deliveries, at)
+                    SELECT id, queue, room, message_id, trace_parent, deliveries - 1, $now FROM entries WHERE id = $id;
+                    DELETE FROM entries WHERE id = $id;
+                    """;
+                command.Parameters.AddWithValue("$id", long.Parse(entry.Id, CultureInfo.InvariantCulture));
                 command.Parameters.AddWithValue("$now", now);
-                if (deliveries >= _options.MaxDeliveries)
-                {
-                    command.CommandText = """
-                        INSERT INTO dead_letters (id, queue, room, message_id, trace_parent, deliveries, at)
-                        SELECT id, queue, room, message_id, trace_parent, deliveries, $now FROM entries WHERE id = $id;
-                        DELETE FROM entries WHERE id = $id;
-                        """;
-                    await command.ExecuteNonQueryAsync(cancellationToken);
-                    continue;
-                }
-
-                command.CommandText = "UPDATE entries SET deliveries = deliveries + 1, visible_at = $visible WHERE id = $id";
-                command.Parameters.AddWithValue("$visible", now + (long)_options.ClaimTimeout.TotalMilliseconds);
                 await command.ExecuteNonQueryAsync(cancellationToken);
-                claimed.Add(new QueueEntry(id.ToString(CultureInfo.InvariantCulture), item, deliveries + 1));
             }
 
-            return claimed;
+            // RETURNING does not promise an order; consumers get the oldest first.
+            return claimed.Except(exhausted).OrderBy(e => long.Parse(e.Id, CultureInfo.InvariantCulture)).ToList();
         }, cancellationToken);
 }

@@ -9,6 +9,9 @@ public interface IWorkQueue
 {
     ValueTask EnqueueAsync(string queue, WorkItem item, CancellationToken cancellationToken);
 
+    /// <summary>Enqueues the item on every one of <paramref name="queues"/> in one write (one round trip, one commit).</summary>
+    ValueTask EnqueueAsync(IReadOnlyList<string> queues, WorkItem item, CancellationToken cancellationToken);
+
     /// <summary>Up to <paramref name="max"/> entries, waiting at most <paramref name="wait"/> when none is ready.</summary>
     ValueTask<IReadOnlyList<QueueEntry>> ReadAsync(string queue, string consumer, int max, TimeSpan wait, CancellationToken cancellationToken);
 

@@ -37,7 +37,10 @@ public sealed class RedisWorkQueue(IConnectionMultiplexer redis, IOptions<QueueO
     private readonly IDatabase _db = redis.GetDatabase();
     private readonly ConcurrentDictionary<string, bool> _groups = new();
 
-    public ValueTask EnqueueAsync(string queue, WorkItem item, CancellationToken cancellationToken) => RedisPort.GuardValueAsync(redis, cancellationToken, async () =>
+    public ValueTask EnqueueAsync(string queue, WorkItem item, CancellationToken cancellationToken) =>
+        EnqueueAsync([queue], item, cancellationToken);
+
+    public ValueTask EnqueueAsync(IReadOnlyList<string> queues, WorkItem item, CancellationToken cancellationToken) => RedisPort.GuardValueAsync(redis, cancellationToken, async () =>
     {
         List<NameValueEntry> fields =
         [
@@ -49,7 +52,10 @@ public sealed class RedisWorkQueue(IConnectionMultiplexer redis, IOptions<QueueO
             fields.Add(new("tp", item.TraceParent));
         }
 
-        await _db.StreamAddAsync(_keys.QueueStream(queue), [.. fields], maxLength: _queueOptions.MaxLength, useApproximateMaxLength: true);
+        // Issued together, so the multiplexer pipelines them: one round trip for every queue.
+        NameValueEntry[] values = [.. fields];
+        await Task.WhenAll(queues.Select(queue =>
+            _db.StreamAddAsync(_keys.QueueStream(queue), values, maxLength: _queueOptions.MaxLength, useApproximateMaxLength: true)));
     });
 
     public async ValueTask<IReadOnlyList<QueueEntry>> ReadAsync(string queue, string consumer, int max, TimeSpan wait, CancellationToken cancellationToken)

@@ -46,6 +46,23 @@ public abstract class WorkQueueContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OneEnqueueReachesEveryNamedQueueAndEachIsConsumedOnItsOwn()
+    {
+        string[] queues = [Name + "-a", Name + "-b"];
+        await Queue.EnqueueAsync(queues, new WorkItem("lobby", 7, null), CancellationToken.None);
+        await Queue.EnqueueAsync(queues, new WorkItem("lobby", 8, null), CancellationToken.None);
+
+        var first = await Queue.ReadAsync(queues[0], "w", 10, TimeSpan.Zero, CancellationToken.None);
+        Assert.Equal([7L, 8L], first.Select(e => e.Item.MessageId));
+        await Queue.AckAsync(queues[0], first[0].Id, CancellationToken.None);
+        await Queue.AckAsync(queues[0], first[1].Id, CancellationToken.None);
+
+        Assert.Equal(0, await Queue.BacklogAsync(queues[0], CancellationToken.None));
+        Assert.Equal(2, await Queue.BacklogAsync(queues[1], CancellationToken.None));
+        Assert.Equal([7L, 8L], (await Queue.ReadAsync(queues[1], "w", 10, TimeSpan.Zero, CancellationToken.None)).Select(e => e.Item.MessageId));
+    }
+
+    [Fact]
     public async Task ReadsAtMostTheRequestedNumber()
     {
         for (var i = 0; i < 5; i++)
