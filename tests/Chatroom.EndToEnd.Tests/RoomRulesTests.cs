@@ -123,12 +123,57 @@ public sealed class RoomRulesTests : IAsyncLifetime
         await again.InvokeAsync("JoinRoom", "lobby", null);
     }
 
-    private async Task<long> WaitForFlagAsync(long messageId)
+    [Fact]
+    public async Task ARuleChangeAppliesToTheVeryNextSend()
+    {
+        // The embedded stores keep room, ban and mute state in memory (RoomStateCache): every send below follows one
+        // that loaded that state, and must see the change made in between.
+        await _host.Api.CreateRoomAsync(_admin, "next-send");
+        await using var eve = await _host.Api.ConnectAsync("eve");
+        await eve.InvokeAsync("JoinRoom", "next-send", null);
+        await eve.InvokeAsync("SendMessage", "next-send", "good morning", "n-1");
+
+        using (var slow = await _host.Api.SendAsync(HttpMethod.Put, "/api/admin/rooms/next-send/settings", _admin, new { slowModeSeconds = 60 }))
+        {
+            Assert.Equal(204, (int)slow.StatusCode);
+        }
+
+        Assert.Equal("slow_mode", (await Assert.ThrowsAsync<HubInvocationException>(() => eve.InvokeAsync("SendMessage", "next-send", "again", "n-2"))).Code);
+        using (var off = await _host.Api.SendAsync(HttpMethod.Put, "/api/admin/rooms/next-send/settings", _admin, new { slowModeSeconds = 0 }))
+        {
+            Assert.Equal(204, (int)off.StatusCode);
+        }
+
+        var unsafeId = (await eve.InvokeAsync("SendMessage", "next-send", "you are a worthless idiot, go kill yourself", "n-3")).GetProperty("id").GetInt64();
+        var flagId = await WaitForFlagAsync(unsafeId, "next-send");
+        await eve.InvokeAsync("SendMessage", "next-send", "sorry", "n-4");
+        using (var mute = await _host.Api.SendAsync(HttpMethod.Post, $"/api/admin/flags/{flagId}/resolve", _admin, new { action = "mute", reason = "threats", muteSeconds = 600 }))
+        {
+            mute.EnsureSuccessStatusCode();
+        }
+
+        Assert.Equal("muted", (await Assert.ThrowsAsync<HubInvocationException>(() => eve.InvokeAsync("SendMessage", "next-send", "let me speak", "n-5"))).Code);
+
+        // Another member keeps posting, so the room's state is read again between the ban and eve's next send.
+        await using var joe = await _host.Api.ConnectAsync("joe");
+        await joe.InvokeAsync("JoinRoom", "next-send", null);
+        var joeUnsafe = (await joe.InvokeAsync("SendMessage", "next-send", "you worthless idiot, go kill yourself", "j-1")).GetProperty("id").GetInt64();
+        var joeFlag = await WaitForFlagAsync(joeUnsafe, "next-send");
+        await joe.InvokeAsync("SendMessage", "next-send", "anyway", "j-2");
+        using (var ban = await _host.Api.SendAsync(HttpMethod.Post, $"/api/admin/flags/{joeFlag}/resolve", _admin, new { action = "ban", reason = "threats" }))
+        {
+            ban.EnsureSuccessStatusCode();
+        }
+
+        Assert.Equal("banned", (await Assert.ThrowsAsync<HubInvocationException>(() => joe.InvokeAsync("SendMessage", "next-send", "still here", "j-3"))).Code);
+    }
+
+    private async Task<long> WaitForFlagAsync(long messageId, string room = "rules")
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {
-            var flags = await _host.Api.SendAsync(HttpMethod.Get, "/api/admin/flags?room=rules&state=all", _admin);
+            var flags = await _host.Api.SendAsync(HttpMethod.Get, $"/api/admin/flags?room={room}&state=all", _admin);
             var list = System.Text.Json.Nodes.JsonNode.Parse(await flags.Content.ReadAsStringAsync())!.AsArray();
             if (list.FirstOrDefault(f => f!["messageId"]!.GetValue<long>() == messageId) is { } flag)
             {

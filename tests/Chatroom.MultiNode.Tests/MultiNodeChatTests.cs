@@ -107,6 +107,43 @@ public sealed class MultiNodeChatTests(MultiNodeFixture cluster, ITestOutputHelp
         await alice.WaitForEventAsync("message", e => IsMessage(e, room, afterward), EventTimeout);
     });
 
+    [Fact]
+    public Task ARuleChangeMadeThroughTheApiAppliesToTheVeryNextSendOnEveryNode() => cluster.RunAsync(output, async () =>
+    {
+        var room = await NewRoomAsync();
+        var admin = await cluster.ApiClient.AdminTokenAsync(MultiNodeFixture.AdminPassword);
+        var token = await cluster.ApiClient.GuestTokenAsync("dana");
+        await using var onA = await cluster.ConnectAsync(cluster.SocketA, token);
+        await using var onB = await cluster.ConnectAsync(cluster.SocketB, token);
+        await onA.InvokeAsync("JoinRoom", room, null);
+        await onB.InvokeAsync("JoinRoom", room, null);
+        await SendAsync(onA, room, "from A");
+        await SendAsync(onB, room, "from B");
+
+        using (var locked = await cluster.ApiClient.SendAsync(HttpMethod.Put, $"/api/admin/rooms/{room}/settings", admin, new { locked = true }))
+        {
+            Assert.Equal(204, (int)locked.StatusCode);
+        }
+
+        foreach (var tab in new[] { onA, onB })
+        {
+            var refusal = await Assert.ThrowsAsync<HubInvocationException>(() => SendAsync(tab, room, "locked out?"));
+            Assert.Equal("room_locked", refusal.Code);
+        }
+
+        using (var unlocked = await cluster.ApiClient.SendAsync(HttpMethod.Put, $"/api/admin/rooms/{room}/settings", admin, new { locked = false, slowModeSeconds = 60 }))
+        {
+            Assert.Equal(204, (int)unlocked.StatusCode);
+        }
+
+        // Slow mode counts from dana's last accepted send, made before it was switched on.
+        foreach (var tab in new[] { onA, onB })
+        {
+            var refusal = await Assert.ThrowsAsync<HubInvocationException>(() => SendAsync(tab, room, "slowly"));
+            Assert.Equal("slow_mode", refusal.Code);
+        }
+    });
+
     private async Task<string> NewRoomAsync()
     {
         var room = "mn-" + Guid.NewGuid().ToString("N")[..12];

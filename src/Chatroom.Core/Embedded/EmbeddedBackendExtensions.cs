@@ -20,6 +20,7 @@ public static class EmbeddedBackendExtensions
             var options = sp.GetRequiredService<IOptions<EmbeddedOptions>>().Value;
             return SqliteDatabase.Open(Path.Combine(options.DataDirectory, "chatroom.db"), options.SqliteSynchronous);
         });
+        services.AddSingleton<RoomStateCache>();
         services.AddSingleton<IRoomStore, SqliteRoomStore>();
         services.AddSingleton<IMessageLog, SqliteMessageLog>();
         services.AddSingleton<IChatBus, InProcessChatBus>();

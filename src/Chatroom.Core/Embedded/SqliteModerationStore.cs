@@ -4,8 +4,10 @@ using Microsoft.Data.Sqlite;
 namespace Chatroom.Core.Embedded;
 
 /// <summary>Verdicts, aggregates, the review queue, mutes and the audit log in the embedded SQLite file.</summary>
-public sealed class SqliteModerationStore(SqliteDatabase database) : IModerationStore
+public sealed class SqliteModerationStore(SqliteDatabase database, RoomStateCache cache) : IModerationStore
 {
+    private const string MutesKind = "mutes";
+
     private const string FlagColumns =
         "id, room, message_id, author_id, author_name, text, reason, categories, unsafe_score, state, created_at, resolved_by, resolution";
 
@@ -184,31 +186,49 @@ public sealed class SqliteModerationStore(SqliteDatabase database) : IModeration
             return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
         }, cancellationToken);
 
-    public Task MuteAsync(string room, string userId, DateTimeOffset until, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
+    public async Task MuteAsync(string room, string userId, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        try
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = """
-                INSERT INTO mutes (room, user_id, until) VALUES ($room, $user, $until)
-                ON CONFLICT (room, user_id) DO UPDATE SET until = max(until, excluded.until)
-                """;
-            command.Parameters.AddWithValue("$room", room);
-            command.Parameters.AddWithValue("$user", userId);
-            command.Parameters.AddWithValue("$until", until.ToUnixTimeMilliseconds());
-            return await command.ExecuteNonQueryAsync(cancellationToken);
-        }, cancellationToken);
+            await database.WriteAsync(async (connection, transaction) =>
+            {
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = """
+                    INSERT INTO mutes (room, user_id, until) VALUES ($room, $user, $until)
+                    ON CONFLICT (room, user_id) DO UPDATE SET until = max(until, excluded.until)
+                    """;
+                command.Parameters.AddWithValue("$room", room);
+                command.Parameters.AddWithValue("$user", userId);
+                command.Parameters.AddWithValue("$until", until.ToUnixTimeMilliseconds());
+                return await command.ExecuteNonQueryAsync(cancellationToken);
+            }, cancellationToken);
+        }
+        finally
+        {
+            cache.Invalidate();
+        }
+    }
 
-    public Task<DateTimeOffset?> GetMuteAsync(string room, string userId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        database.ReadAsync<DateTimeOffset?>(async connection =>
+    public async Task<DateTimeOffset?> GetMuteAsync(string room, string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // The room's mutes, read once and kept until a change (RoomStateCache); a mute ends by its time here.
+        var mutes = await cache.GetAsync(MutesKind, room, () => database.ReadAsync<Dictionary<string, long>?>(async connection =>
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT until FROM mutes WHERE room = $room AND user_id = $user AND until > $now";
+            command.CommandText = "SELECT user_id, until FROM mutes WHERE room = $room";
             command.Parameters.AddWithValue("$room", room);
-            command.Parameters.AddWithValue("$user", userId);
-            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            return await command.ExecuteScalarAsync(cancellationToken) is long until ? DateTimeOffset.FromUnixTimeMilliseconds(until) : null;
-        }, cancellationToken);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var found = new Dictionary<string, long>(StringComparer.Ordinal);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                found[reader.GetString(0)] = reader.GetInt64(1);
+            }
+
+            return found;
+        }, cancellationToken));
+        return mutes!.TryGetValue(userId, out var until) && until > now.ToUnixTimeMilliseconds() ? DateTimeOffset.FromUnixTimeMilliseconds(until) : null;
+    }
 
     public Task<AuditEntry> AuditAsync(AuditEntry entry, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>

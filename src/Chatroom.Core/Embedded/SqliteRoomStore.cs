@@ -3,13 +3,17 @@ using Microsoft.Data.Sqlite;
 
 namespace Chatroom.Core.Embedded;
 
-/// <summary>Rooms, settings and bans in the embedded SQLite file.</summary>
-public sealed class SqliteRoomStore(SqliteDatabase database) : IRoomStore
+/// <summary>
+/// Rooms, settings and bans in the embedded SQLite file. What a send checks (the room, its bans) is served from
+/// <see cref="RoomStateCache"/>; every change here empties that cache once committed.
+/// </summary>
+public sealed class SqliteRoomStore(SqliteDatabase database, RoomStateCache cache) : IRoomStore
 {
     private const string RoomColumns = "name, topic, created_by, created_at, slow_mode, locked";
+    private const string RoomKind = "room";
+    private const string BansKind = "bans";
 
-    public Task<bool> TryCreateAsync(Room room, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
+    public Task<bool> TryCreateAsync(Room room, CancellationToken cancellationToken) => ChangeAsync(database.WriteAsync(async (connection, transaction) =>
         {
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
@@ -25,9 +29,9 @@ public sealed class SqliteRoomStore(SqliteDatabase database) : IRoomStore
             command.Parameters.AddWithValue("$slowMode", room.SlowModeSeconds);
             command.Parameters.AddWithValue("$locked", room.Locked);
             return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-        }, cancellationToken);
+        }, cancellationToken));
 
-    public Task<Room?> GetAsync(string name, CancellationToken cancellationToken) =>
+    public Task<Room?> GetAsync(string name, CancellationToken cancellationToken) => cache.GetAsync(RoomKind, name, () =>
         database.ReadAsync(async connection =>
         {
             await using var command = connection.CreateCommand();
@@ -35,7 +39,7 @@ public sealed class SqliteRoomStore(SqliteDatabase database) : IRoomStore
             command.Parameters.AddWithValue("$name", name);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             return await reader.ReadAsync(cancellationToken) ? ReadRoom(reader) : null;
-        }, cancellationToken);
+        }, cancellationToken));
 
     public Task<IReadOnlyList<Room>> ListAsync(CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<Room>>(async connection =>
@@ -52,7 +56,7 @@ public sealed class SqliteRoomStore(SqliteDatabase database) : IRoomStore
             return rooms;
         }, cancellationToken);
 
-    public Task<bool> UpdateSettingsAsync(string name, int slowModeSeconds, bool locked, CancellationToken cancellationToken) =>
+    public Task<bool> UpdateSettingsAsync(string name, int slowModeSeconds, bool locked, CancellationToken cancellationToken) => ChangeAsync(
         database.WriteAsync(async (connection, transaction) =>
         {
             await using var command = connection.CreateCommand();
@@ -62,9 +66,9 @@ public sealed class SqliteRoomStore(SqliteDatabase database) : IRoomStore
             command.Parameters.AddWithValue("$slowMode", slowModeSeconds);
             command.Parameters.AddWithValue("$locked", locked);
             return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-        }, cancellationToken);
+        }, cancellationToken));
 
-    public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken) =>
+    public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken) => ChangeAsync(
         database.WriteAsync(async (connection, transaction) =>
         {
             await using var command = connection.CreateCommand();
@@ -84,9 +88,9 @@ public sealed class SqliteRoomStore(SqliteDatabase database) : IRoomStore
             changes.Transaction = transaction;
             changes.CommandText = "SELECT changes()";
             return Convert.ToInt64(await changes.ExecuteScalarAsync(cancellationToken)) == 1;
-        }, cancellationToken);
+        }, cancellationToken));
 
-    public Task BanAsync(string room, string userId, DateTimeOffset? until, CancellationToken cancellationToken) =>
+    public Task BanAsync(string room, string userId, DateTimeOffset? until, CancellationToken cancellationToken) => ChangeAsync(
         database.WriteAsync(async (connection, transaction) =>
         {
             await using var command = connection.CreateCommand();
@@ -99,9 +103,9 @@ public sealed class SqliteRoomStore(SqliteDatabase database) : IRoomStore
             command.Parameters.AddWithValue("$user", userId);
             command.Parameters.AddWithValue("$until", until is { } u ? u.ToUnixTimeMilliseconds() : DBNull.Value);
             return await command.ExecuteNonQueryAsync(cancellationToken);
-        }, cancellationToken);
+        }, cancellationToken));
 
-    public Task UnbanAsync(string room, string userId, CancellationToken cancellationToken) =>
+    public Task UnbanAsync(string room, string userId, CancellationToken cancellationToken) => ChangeAsync(
         database.WriteAsync(async (connection, transaction) =>
         {
             await using var command = connection.CreateCommand();
@@ -110,20 +114,39 @@ public sealed class SqliteRoomStore(SqliteDatabase database) : IRoomStore
             command.Parameters.AddWithValue("$room", room);
             command.Parameters.AddWithValue("$user", userId);
             return await command.ExecuteNonQueryAsync(cancellationToken);
-        }, cancellationToken);
+        }, cancellationToken));
 
-    public Task<bool> IsBannedAsync(string room, string userId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        database.ReadAsync(async connection =>
+    public async Task<bool> IsBannedAsync(string room, string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // The room's bans (a room has few), read once and kept until a change: a ban ends by its time here.
+        var bans = await cache.GetAsync(BansKind, room, () => database.ReadAsync<Dictionary<string, long>?>(async connection =>
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = """
-                SELECT 1 FROM bans WHERE room = $room AND user_id = $user AND (until IS NULL OR until > $now)
-                """;
+            command.CommandText = "SELECT user_id, until FROM bans WHERE room = $room";
             command.Parameters.AddWithValue("$room", room);
-            command.Parameters.AddWithValue("$user", userId);
-            command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            return await command.ExecuteScalarAsync(cancellationToken) is not null;
-        }, cancellationToken);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var found = new Dictionary<string, long>(StringComparer.Ordinal);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                found[reader.GetString(0)] = reader.IsDBNull(1) ? long.MaxValue : reader.GetInt64(1);
+            }
+
+            return found;
+        }, cancellationToken));
+        return bans!.TryGetValue(userId, out var until) && until > now.ToUnixTimeMilliseconds();
+    }
+
+    private async Task<T> ChangeAsync<T>(Task<T> write)
+    {
+        try
+        {
+            return await write;
+        }
+        finally
+        {
+            cache.Invalidate();
+        }
+    }
 
     private static Room ReadRoom(SqliteDataReader reader) => new(
         reader.GetString(0),

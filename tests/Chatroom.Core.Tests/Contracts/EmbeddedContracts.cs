@@ -38,7 +38,7 @@ public sealed class SqliteRoomStoreContract : RoomStoreContract
 
     public override async Task DisposeAsync() => await _database.DisposeAsync();
 
-    protected override async Task<IRoomStore> CreateStoreAsync() => new SqliteRoomStore(await _database.OpenAsync());
+    protected override async Task<IRoomStore> CreateStoreAsync() => new SqliteRoomStore(await _database.OpenAsync(), new RoomStateCache());
 }
 
 public sealed class SqliteMessageLogContract : MessageLogContract
@@ -50,7 +50,7 @@ public sealed class SqliteMessageLogContract : MessageLogContract
     protected override async Task<(IRoomStore Rooms, IMessageLog Log)> CreateAsync()
     {
         var database = await _database.OpenAsync();
-        return (new SqliteRoomStore(database), new SqliteMessageLog(database));
+        return (new SqliteRoomStore(database, new RoomStateCache()), new SqliteMessageLog(database));
     }
 }
 
@@ -102,7 +102,7 @@ public sealed class SqliteModerationStoreContract : ModerationStoreContract
 
     public override async Task DisposeAsync() => await _database.DisposeAsync();
 
-    protected override async Task<IModerationStore> CreateStoreAsync() => new SqliteModerationStore(await _database.OpenAsync());
+    protected override async Task<IModerationStore> CreateStoreAsync() => new SqliteModerationStore(await _database.OpenAsync(), new RoomStateCache());
 }
 
 public sealed class SqliteAgentStoreContract : AgentStoreContract

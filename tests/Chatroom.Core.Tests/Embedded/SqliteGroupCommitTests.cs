@@ -16,7 +16,7 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var database = await _database.OpenAsync();
-        _rooms = new SqliteRoomStore(database);
+        _rooms = new SqliteRoomStore(database, new RoomStateCache());
         _log = new SqliteMessageLog(database);
         await _rooms.TryCreateAsync(new Room("busy", null, "u1", DateTimeOffset.UnixEpoch), CancellationToken.None);
     }
