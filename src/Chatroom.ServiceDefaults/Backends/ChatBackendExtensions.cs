@@ -55,6 +55,8 @@ public static partial class ChatBackendExtensions
                 RedisConnectionName,
                 configureSettings: settings =>
                 {
+                    // A span per Redis command is worth its cost only when traces are exported (AddChatTelemetry).
+                    settings.DisableTracing |= !Telemetry.ChatTelemetryExtensions.ExportsTelemetry(builder.Configuration);
                     // sslCaFile (the old client's option, still written by the Helm chart) is not StackExchange.Redis's.
                     if (settings.ConnectionString is { } connectionString)
                     {

@@ -1,6 +1,7 @@
 using Chatroom.Core.Chat;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -45,9 +46,13 @@ public static class ChatTelemetryExtensions
         ["process.unix.file_descriptor.count"] = "process.open_fds",
     };
 
+    /// <summary>True when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set: logs and traces are exported, so they are recorded.</summary>
+    public static bool ExportsTelemetry(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+
     public static IHostApplicationBuilder AddChatTelemetry(this IHostApplicationBuilder builder)
     {
-        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var otlp = ExportsTelemetry(builder.Configuration);
 
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         if (otlp)
@@ -81,13 +86,15 @@ public static class ChatTelemetryExtensions
                         // last sends from a scrape that follows them (tests, and an operator's curl).
                         o.ScrapeResponseCacheDurationMilliseconds = 0;
                     });
-            })
-            .WithTracing(tracing => tracing
+            });
+        if (otlp)
+        {
+            // Traces only with somewhere to send them: a recorded span nobody exports still costs its allocation and
+            // tags on every send, queue poll and Redis command (measured in docs/benchmarks.md).
+            telemetry.WithTracing(tracing => tracing
                 .AddSource(Sources)
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsProbe(context.Request.Path))
                 .AddHttpClientInstrumentation());
-        if (otlp)
-        {
             telemetry.UseOtlpExporter();
         }
 
