@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Chatroom.Core.Auth;
 using Chatroom.Core.Errors;
 using Chatroom.ServiceDefaults.Problems;
@@ -25,6 +26,8 @@ internal sealed class ChatJwtBearerOptionsSetup(IOptions<AuthOptions> auth, Chat
     {
         // Claims keep their JWT names (sub, name, role) instead of being renamed to WS-* URIs.
         options.MapInboundClaims = false;
+        // Nothing reads the raw token back (GetTokenAsync), and a hub connection would keep it for its lifetime.
+        options.SaveToken = false;
         var parameters = tokens.ValidationParameters();
         var external = auth.Value;
         if (!string.IsNullOrWhiteSpace(external.Authority))
@@ -48,6 +51,19 @@ internal sealed class ChatJwtBearerOptionsSetup(IOptions<AuthOptions> auth, Chat
                     context.Request.Query.TryGetValue("access_token", out var token))
                 {
                     context.Token = token.ToString();
+                }
+
+                return Task.CompletedTask;
+            },
+            OnTokenValidated = context =>
+            {
+                // A hub connection keeps its principal for as long as it is open. The validated one holds every claim of
+                // the token, their property bags and the parsed token itself (≈ 4 KB); a connection needs who it is.
+                if (context.Request.Path.StartsWithSegments("/hubs") && ChatClaims.ToIdentity(context.Principal?.Identity as ClaimsIdentity, DateTime.MinValue) is { } who)
+                {
+                    context.Principal = new ClaimsPrincipal(new ClaimsIdentity(
+                        [new Claim(ChatClaims.Subject, who.UserId), new Claim(ChatClaims.Name, who.Name), new Claim(ChatClaims.Role, who.Role)],
+                        context.Scheme.Name, ChatClaims.Name, ChatClaims.Role));
                 }
 
                 return Task.CompletedTask;

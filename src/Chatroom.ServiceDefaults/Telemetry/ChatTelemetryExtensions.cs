@@ -55,6 +55,12 @@ public static class ChatTelemetryExtensions
         var otlp = ExportsTelemetry(builder.Configuration);
 
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null)
+        {
+            // As ASP.NET Core's templates set it: a line per request start, end and endpoint is noise at chat volumes
+            // (and console writes cost the sender's thread). Logging__LogLevel__Microsoft.AspNetCore=Information brings it back.
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        }
         if (otlp)
         {
             // Without an exporter the OpenTelemetry logger would build records nobody reads, on the chat path too.
