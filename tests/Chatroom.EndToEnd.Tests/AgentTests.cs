@@ -237,6 +237,34 @@ public sealed class AgentTests : IAsyncLifetime
         Assert.Contains("Text generation is not configured", reply.GetProperty("text").GetString());
         Assert.Single(ana.EventsOf("message"), m => m.GetProperty("authorName").GetString() == "librarian" && m.GetProperty("id").GetInt64() > unrelated);
     }
+    [Fact]
+    public async Task ADirectAgentAnswersSomeoneAloneInARoom_ButNotAConversationBetweenPeople()
+    {
+        await _host.Api.CreateRoomAsync(_admin, "help-desk");
+        using (var created = await _host.Api.SendAsync(HttpMethod.Post, "/api/agents", _admin, new
+        {
+            name = "desk",
+            description = "Answers whoever is alone at the help desk",
+            triggers = new { mention = true, direct = true },
+            rooms = new[] { "help-desk" },
+        }))
+        {
+            Assert.Equal(201, (int)created.StatusCode);
+        }
+
+        await using var ana = await _host.Api.ConnectAsync("ana");
+        await ana.InvokeAsync("JoinRoom", "help-desk", null);
+        await ana.InvokeAsync("SendMessage", "help-desk", "is anyone there?", "d-1");
+        var reply = await AgentReplyAsync(ana, "desk");
+
+        await using var bo = await _host.Api.ConnectAsync("bo");
+        await bo.InvokeAsync("JoinRoom", "help-desk", null);
+        var between = (await ana.InvokeAsync("SendMessage", "help-desk", "oh hi bo", "d-2")).GetProperty("id").GetInt64();
+        await ana.InvokeAsync("SendMessage", "help-desk", "@desk are you still there?", "d-3");
+        var mentioned = await AgentReplyAsync(ana, "desk", after: between);
+        Assert.DoesNotContain(ana.EventsOf("message"), m => m.GetProperty("authorName").GetString() == "desk"
+            && m.GetProperty("id").GetInt64() > reply.GetProperty("id").GetInt64() && m.GetProperty("id").GetInt64() < mentioned.GetProperty("id").GetInt64());
+    }
 
     private async Task AddDocumentAsync(string title, string text)
     {

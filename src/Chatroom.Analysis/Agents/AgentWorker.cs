@@ -66,9 +66,18 @@ internal sealed partial class AgentWorker(
             return;
         }
 
-        var recent = await log.ReadAsync(message.Room, new MessageQuery(message.Id + 1, null, 21), cancellationToken);
-        var agentTurns = recent.Reverse().TakeWhile(m => m.Kind == MessageKind.Agent).Count();
-        var people = (await presence.ListAsync(message.Room, cancellationToken)).Count;
+        // Read only what routing will look at: the chain of agent turns matters for an agent's message, who is present
+        // only when an agent here takes direct messages. Most messages need neither (two reads each, at chat volume).
+        var agentTurns = 0;
+        if (message.Kind == MessageKind.Agent)
+        {
+            var recent = await log.ReadAsync(message.Room, new MessageQuery(message.Id + 1, null, 21), cancellationToken);
+            agentTurns = recent.Reverse().TakeWhile(m => m.Kind == MessageKind.Agent).Count();
+        }
+
+        var people = agents.Any(a => a.Enabled && a.Triggers.Direct && a.WorksIn(message.Room))
+            ? (await presence.ListAsync(message.Room, cancellationToken)).Count
+            : 0;
         var routes = AgentRouter.Route(message, agents, agentTurns, people);
         if (routes.Count == 0 && message.Kind == MessageKind.User && await intents.RouteAsync(message, agents, cancellationToken) is { } byIntent)
         {
