@@ -45,7 +45,8 @@ public sealed class MultiNodeFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Redis = await RedisServer.StartAsync();
+        // Durable as production runs it (docs/redis.md): every acknowledged write is on disk before Redis answers.
+        Redis = await RedisServer.StartAsync(["--appendonly", "yes", "--appendfsync", "always"]);
         var starting = new[]
         {
             Start("api", "Chatroom.Api", []),
@@ -110,6 +111,9 @@ public sealed class MultiNodeFixture : IAsyncLifetime
             throw;
         }
     }
+
+    /// <summary>Another analysis worker process beside <see cref="Analysis"/>, for tests that need two; the caller disposes it.</summary>
+    public Task<ChildProcess> StartAnalysisWorkerAsync(string name) => Start(name, "Chatroom.Analysis", []);
 
     public Task<HubClient> ConnectAsync(ChildProcess node, string token) =>
         HubClient.ConnectAsync(node.BaseAddress, "/hubs/chat", token);

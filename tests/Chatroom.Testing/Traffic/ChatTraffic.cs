@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Chatroom.Testing.Http;
 using Chatroom.Testing.SignalR;
 
@@ -53,8 +54,7 @@ public sealed class ChatTraffic : IAsyncDisposable
         {
             var token = await _api.GuestTokenAsync($"{_options.NamePrefix}{i.ToString(CultureInfo.InvariantCulture)}");
             var member = new Member(i, _rooms[i % _rooms.Count], token);
-            member.Client = await _connect(i, token);
-            member.Clients.Add(member.Client);
+            member.Use(await _connect(i, token));
             await member.Client.InvokeAsync("JoinRoom", member.Room, null);
             _members.Add(member);
         }
@@ -104,7 +104,13 @@ public sealed class ChatTraffic : IAsyncDisposable
             await Task.Delay(50);
         }
 
-        var live = _members.Sum(m => Expected(m).Count(k => Seen(m).ContainsKey(k)));
+        // Live means a message event on a connection; what rejoining returned so far is recovered, not live.
+        foreach (var member in _members)
+        {
+            Seen(member);
+        }
+
+        var live = _members.Sum(m => Expected(m).Count(k => m.Live.ContainsKey(k)));
         foreach (var member in _members)
         {
             await RepairGapsAsync(member);
@@ -127,6 +133,7 @@ public sealed class ChatTraffic : IAsyncDisposable
             Unacknowledged: _unacknowledged,
             MissingFromLog: _acknowledged.Keys.Count(k => !logs[k.Room].Contains(k.Id)),
             LogIdsContiguous: logs.Values.All(ids => ids.SequenceEqual(Enumerable.Range(1, ids.Count).Select(i => (long)i))),
+            LogLengths: logs.ToDictionary(l => l.Key, l => l.Value.Count, StringComparer.Ordinal),
             ExpectedDeliveries: expected,
             DeliveredLive: live,
             Recovered: delivered - live,
@@ -222,21 +229,25 @@ public sealed class ChatTraffic : IAsyncDisposable
         }
     }
 
-    /// <summary>Connects again (to whatever node <c>connect</c> picks) and rejoins with the last id seen; times the gap.</summary>
+    /// <summary>
+    /// Connects again (to whatever node <c>connect</c> picks) and rejoins with the last id seen; the reconnect time runs
+    /// from the old connection closing to <c>JoinRoom</c> returning what was missed.
+    /// </summary>
     private async Task ReconnectAsync(Member member)
     {
+        var closedAt = await member.ClosedAt;
+        await Task.Delay(_options.ReconnectDelay);
         var down = Stopwatch.StartNew();
         while (true)
         {
             try
             {
                 var client = await _connect(member.Index, member.Token);
-                member.Clients.Add(client);
-                member.Client = client;
+                member.Use(client);
                 var lastSeen = Seen(member).Keys.Where(k => k.Room == member.Room).Select(k => k.Id).DefaultIfEmpty(0).Max();
                 var joined = await client.InvokeAsync("JoinRoom", member.Room, lastSeen == 0 ? null : lastSeen);
                 RecordMissed(member, joined);
-                _reconnects.Add(down.Elapsed);
+                _reconnects.Add(Stopwatch.GetElapsedTime(closedAt));
                 return;
             }
             catch (Exception e) when (e is HubInvocationException or HttpRequestException or IOException or System.Net.WebSockets.WebSocketException
@@ -310,9 +321,21 @@ public sealed class ChatTraffic : IAsyncDisposable
     private async Task<List<long>> ReadLogAsync(string room, string token)
     {
         var ids = new List<long>();
+        var deadline = Stopwatch.StartNew();
         while (true)
         {
-            var page = await _api.GetJsonAsync($"/api/rooms/{room}/messages?after={(ids.Count == 0 ? 0 : ids[^1]).ToString(CultureInfo.InvariantCulture)}&limit=200", token);
+            JsonObject page;
+            try
+            {
+                page = await _api.GetJsonAsync($"/api/rooms/{room}/messages?after={(ids.Count == 0 ? 0 : ids[^1]).ToString(CultureInfo.InvariantCulture)}&limit=200", token);
+            }
+            catch (HttpRequestException e) when (e.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && deadline.Elapsed < _options.SettleTimeout)
+            {
+                // The API reconnects to its backend on its own schedule after an outage.
+                await Task.Delay(250);
+                continue;
+            }
+
             var messages = page["messages"]!.AsArray();
             if (messages.Count == 0)
             {
@@ -333,9 +356,20 @@ public sealed class ChatTraffic : IAsyncDisposable
 
         public string Token { get; } = token;
 
-        public HubClient Client { get; set; } = null!;
+        public HubClient Client { get; private set; } = null!;
+
+        /// <summary>When the current connection closed (<see cref="Stopwatch"/> timestamp).</summary>
+        public Task<long> ClosedAt { get; private set; } = Task.FromResult(0L);
 
         public List<HubClient> Clients { get; } = [];
+
+        public void Use(HubClient client)
+        {
+            Clients.Add(client);
+            Client = client;
+            ClosedAt = client.Closed.ContinueWith(_ => Stopwatch.GetTimestamp(), CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
 
         /// <summary>Message keys received live, with when they arrived (<see cref="Stopwatch"/> timestamp).</summary>
         public ConcurrentDictionary<(string Room, long Id), long> Live { get; } = new();
@@ -354,6 +388,9 @@ public sealed record TrafficOptions
     public bool Reconnect { get; init; } = true;
 
     public TimeSpan ReconnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A client's back-off before its first reconnect attempt; counted in the reconnect time.</summary>
+    public TimeSpan ReconnectDelay { get; init; } = TimeSpan.Zero;
 
     /// <summary>At most this long waiting for deliveries after sending stopped.</summary>
     public TimeSpan SettleTimeout { get; init; } = TimeSpan.FromSeconds(15);
@@ -375,6 +412,7 @@ public sealed record TrafficReport(
     int Unacknowledged,
     int MissingFromLog,
     bool LogIdsContiguous,
+    IReadOnlyDictionary<string, int> LogLengths,
     int ExpectedDeliveries,
     int DeliveredLive,
     int Recovered,
