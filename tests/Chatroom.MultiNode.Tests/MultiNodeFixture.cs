@@ -45,7 +45,8 @@ public sealed class MultiNodeFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // Durable as production runs it (docs/redis.md): every acknowledged write is on disk before Redis answers.
+        // appendfsync always (docs/operations.md, Redis durability): every acknowledged write is on disk before Redis
+        // answers, so a test may kill and restart Redis and still expect every acknowledged message.
         Redis = await RedisServer.StartAsync(["--appendonly", "yes", "--appendfsync", "always"]);
         var starting = new[]
         {
