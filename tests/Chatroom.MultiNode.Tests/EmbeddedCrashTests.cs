@@ -5,6 +5,7 @@ using System.Text.Json;
 using Chatroom.Testing.Hosting;
 using Chatroom.Testing.Http;
 using Chatroom.Testing.SignalR;
+using Xunit.Abstractions;
 
 namespace Chatroom.MultiNode.Tests;
 
@@ -13,7 +14,7 @@ namespace Chatroom.MultiNode.Tests;
 /// transaction, and none may be acknowledged before it committed. After a restart on the same data folder every
 /// acknowledged message is there, with the id it was acknowledged with, and each room's ids run 1, 2, 3… with no gap.
 /// </summary>
-public sealed class EmbeddedCrashTests
+public sealed class EmbeddedCrashTests(ITestOutputHelper output)
 {
     private const int Senders = 6;
     private const int InFlightPerSender = 8;
@@ -78,11 +79,22 @@ public sealed class EmbeddedCrashTests
 
         await host.RestartAsync(environment);
         var reader = await api.GuestTokenAsync("Reader");
+        var stored = new Dictionary<string, List<(long Id, string Text)>>();
         foreach (var room in rooms)
         {
-            var stored = await ReadAllAsync(api, reader, room);
-            Assert.Equal(Enumerable.Range(1, stored.Count).Select(i => (long)i), stored.Select(m => m.Id));
-            var byId = stored.ToDictionary(m => m.Id, m => m.Text);
+            stored[room] = await ReadAllAsync(api, reader, room);
+        }
+
+        // The figures first, so a failing run shows them too.
+        var present = acknowledged.Count(a => stored[a.Key.Room].Contains((a.Key.Id, a.Value)));
+        var monotonic = stored.Values.All(s => s.Select(m => m.Id).SequenceEqual(Enumerable.Range(1, s.Count).Select(i => (long)i)));
+        output.WriteLine($"SIGKILL mid-burst: acknowledged {acknowledged.Count}, present after restart {present}, lost {acknowledged.Count - present}; "
+            + $"stored {stored.Values.Sum(s => s.Count)} (the rest were in flight, never acknowledged); ids 1..n without gaps in every room: {monotonic}.");
+
+        foreach (var room in rooms)
+        {
+            Assert.Equal(Enumerable.Range(1, stored[room].Count).Select(i => (long)i), stored[room].Select(m => m.Id));
+            var byId = stored[room].ToDictionary(m => m.Id, m => m.Text);
             foreach (var ((ackRoom, id), text) in acknowledged.Where(a => a.Key.Room == room))
             {
                 Assert.True(byId.TryGetValue(id, out var storedText), $"acknowledged message {room}#{id} is missing after the restart");

@@ -45,7 +45,9 @@ public sealed class MultiNodeFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Redis = await RedisServer.StartAsync();
+        // appendfsync always (docs/operations.md, Redis durability): every acknowledged write is on disk before Redis
+        // answers, so a test may kill and restart Redis and still expect every acknowledged message.
+        Redis = await RedisServer.StartAsync(["--appendonly", "yes", "--appendfsync", "always"]);
         var starting = new[]
         {
             Start("api", "Chatroom.Api", []),
@@ -110,6 +112,9 @@ public sealed class MultiNodeFixture : IAsyncLifetime
             throw;
         }
     }
+
+    /// <summary>Another analysis worker process beside <see cref="Analysis"/>, for tests that need two; the caller disposes it.</summary>
+    public Task<ChildProcess> StartAnalysisWorkerAsync(string name) => Start(name, "Chatroom.Analysis", []);
 
     public Task<HubClient> ConnectAsync(ChildProcess node, string token) =>
         HubClient.ConnectAsync(node.BaseAddress, "/hubs/chat", token);

@@ -28,6 +28,7 @@ public sealed partial class LlmModerator
     private readonly LlmMetrics _metrics;
     private readonly ILogger<LlmModerator> _logger;
     private readonly ResiliencePipeline _pipeline;
+    private readonly CircuitBreakerStateProvider _circuit = new();
     private readonly string _model;
 
     public LlmModerator(IChatClient client, IOptions<LlmModeratorOptions> options, LlmMetrics metrics, ILogger<LlmModerator> logger, TimeProvider? timeProvider = null)
@@ -37,10 +38,13 @@ public sealed partial class LlmModerator
         _metrics = metrics;
         _logger = logger;
         _model = client.GetService<ChatClientMetadata>()?.DefaultModelId ?? "unknown";
-        _pipeline = BuildPipeline(_options, timeProvider ?? TimeProvider.System);
+        _pipeline = BuildPipeline(_options, _circuit, timeProvider ?? TimeProvider.System);
     }
 
     public string Model => _model;
+
+    /// <summary>Whether the circuit breaker is open (or half-open, trying one request): the model is not being asked.</summary>
+    public bool CircuitOpen => _circuit.CircuitState is not CircuitState.Closed;
 
     /// <summary>Classifies <paramref name="texts"/>; the result has one entry per text, null where the model gave no usable answer.</summary>
     public async Task<IReadOnlyList<ModerationVerdict?>> ClassifyAsync(IReadOnlyList<string> texts, IReadOnlyList<string> context, CancellationToken cancellationToken)
@@ -106,7 +110,7 @@ public sealed partial class LlmModerator
         }
     }
 
-    private static ResiliencePipeline BuildPipeline(LlmModeratorOptions options, TimeProvider timeProvider)
+    private static ResiliencePipeline BuildPipeline(LlmModeratorOptions options, CircuitBreakerStateProvider circuit, TimeProvider timeProvider)
     {
         var transient = new PredicateBuilder()
             .Handle<HttpRequestException>()
@@ -138,6 +142,7 @@ public sealed partial class LlmModerator
                 MinimumThroughput = options.BreakerMinimumThroughput,
                 SamplingDuration = options.BreakerSamplingDuration,
                 BreakDuration = options.BreakDuration,
+                StateProvider = circuit,
             })
             .AddTimeout(options.AttemptTimeout)
             .Build();

@@ -6,7 +6,7 @@ namespace Chatroom.Analysis.Moderation;
 
 /// <summary>
 /// Runs the embedded tier on every message and, per policy, the LLM tier on some; the verdict records which tier
-/// decided. When the LLM tier is absent or fails, the embedded verdict stands.
+/// decided. When the LLM tier is absent or fails, the embedded verdict stands; when it fails, the verdict says why.
 /// </summary>
 public sealed class ModerationCascade
 {
@@ -53,10 +53,8 @@ public sealed class ModerationCascade
         var llmVerdicts = await _llm.ClassifyAsync(escalate.Select(i => texts[i]).ToList(), context ?? [], cancellationToken).ConfigureAwait(false);
         for (var k = 0; k < escalate.Count; k++)
         {
-            if (llmVerdicts[k] is { } llmVerdict)
-            {
-                verdicts[escalate[k]] = llmVerdict;
-            }
+            verdicts[escalate[k]] = llmVerdicts[k]
+                ?? verdicts[escalate[k]] with { Fallback = _llm.CircuitOpen ? ModerationVerdict.FallbackCircuitOpen : ModerationVerdict.FallbackLlmFailed };
         }
 
         return verdicts;

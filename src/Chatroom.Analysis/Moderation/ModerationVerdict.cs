@@ -8,6 +8,9 @@ namespace Chatroom.Analysis.Moderation;
 /// </summary>
 public sealed record ModerationVerdict
 {
+    public const string FallbackLlmFailed = "llm_failed";
+    public const string FallbackCircuitOpen = "circuit_open";
+
     /// <summary>happy, neutral or sad (<see cref="Moods"/>).</summary>
     public required string Mood { get; init; }
 
@@ -34,6 +37,12 @@ public sealed record ModerationVerdict
 
     /// <summary>The model that decided, when the LLM tier did.</summary>
     public string? Model { get; init; }
+
+    /// <summary>
+    /// Set when policy asked the LLM tier but the embedded verdict stands because the model gave no answer:
+    /// <see cref="FallbackLlmFailed"/> (error, timeout or unusable answer) or <see cref="FallbackCircuitOpen"/> (not asked).
+    /// </summary>
+    public string? Fallback { get; init; }
 
     [JsonIgnore]
     public bool IsUnsafe => Safety == SafetyLabels.Unsafe;

@@ -305,7 +305,9 @@ public sealed class SqliteDatabase : IAsyncDisposable
                 // The connection already rolled back on its own (SQLite does on SqliteFull and I/O errors).
             }
 
-            var failure = new BackendUnavailableException("The embedded database refused the write.", e);
+            Exception failure = e.SqliteErrorCode == SqliteFull
+                ? new ChatException(ErrorCodes.StorageFull, "the server's disk is full; nothing was stored, try again later", inner: e)
+                : new BackendUnavailableException("The embedded database refused the write.", e);
             foreach (var write in batch)
             {
                 write.Fail(failure);

@@ -26,6 +26,9 @@ public static class ErrorCodes
     public const string RoomLocked = "room_locked";
     public const string PayloadTooLarge = "payload_too_large";
     public const string BackendUnavailable = "backend_unavailable";
+
+    /// <summary>The embedded data folder's disk is full (SQLITE_FULL): nothing was stored; sends work again once space returns.</summary>
+    public const string StorageFull = "storage_full";
     public const string NotFound = "not_found";
     public const string InvalidAgent = "invalid_agent";
     public const string AgentExists = "agent_exists";

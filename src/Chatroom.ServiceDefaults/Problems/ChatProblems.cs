@@ -18,6 +18,7 @@ public static class ChatProblems
         ErrorCodes.RateLimited or ErrorCodes.SlowMode => StatusCodes.Status429TooManyRequests,
         ErrorCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorCodes.BackendUnavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorCodes.StorageFull => StatusCodes.Status507InsufficientStorage,
         ErrorCodes.TooManyRooms => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status400BadRequest,
     };

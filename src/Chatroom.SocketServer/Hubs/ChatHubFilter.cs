@@ -17,6 +17,12 @@ internal sealed partial class ChatHubFilter(ChatMetrics metrics, ILogger<ChatHub
         catch (ChatException refusal)
         {
             metrics.Refused(refusal.Code);
+            if (refusal.Code == ErrorCodes.StorageFull)
+            {
+                // Unlike other refusals this one is the operator's to fix.
+                LogStorageFull(logger, refusal, invocationContext.HubMethodName);
+            }
+
             throw new HubException(refusal.WireMessage);
         }
         catch (BackendUnavailableException e)
@@ -35,6 +41,9 @@ internal sealed partial class ChatHubFilter(ChatMetrics metrics, ILogger<ChatHub
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Hub method {Method} refused: the backend is unavailable")]
     private static partial void LogBackendUnavailable(ILogger logger, Exception exception, string method);
+
+    [LoggerMessage(EventId = 3110, Level = LogLevel.Warning, Message = "Hub method {Method} refused: the data folder's disk is full")]
+    private static partial void LogStorageFull(ILogger logger, Exception exception, string method);
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Error, Message = "Hub method {Method} failed")]
     private static partial void LogInvocationFailed(ILogger logger, Exception exception, string method);

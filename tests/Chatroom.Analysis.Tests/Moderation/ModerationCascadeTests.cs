@@ -89,6 +89,24 @@ public sealed class ModerationCascadeTests : IAsyncLifetime
 
         Assert.Equal(SafetyLabels.EmbeddedTier, verdict.Tier);
         Assert.Equal(SafetyLabels.Unsafe, verdict.Safety);
+        Assert.Equal(ModerationVerdict.FallbackLlmFailed, verdict.Fallback);
+    }
+
+    [Fact]
+    public async Task FailingLlm_OpensTheCircuit_AndTheVerdictsSaySo()
+    {
+        _server.DefaultReply = FakeLlmReply.Status(500);
+        var cascade = Create(LlmPolicy.Always);
+
+        var verdicts = new List<ModerationVerdict>();
+        for (var i = 0; i < 6; i++)
+        {
+            verdicts.Add(await cascade.ClassifyAsync($"message {i}"));
+        }
+
+        Assert.All(verdicts, v => Assert.Equal(SafetyLabels.EmbeddedTier, v.Tier));
+        Assert.Equal(ModerationVerdict.FallbackLlmFailed, verdicts[0].Fallback);
+        Assert.Equal(ModerationVerdict.FallbackCircuitOpen, verdicts[^1].Fallback);
     }
 
     [Fact]
@@ -97,6 +115,7 @@ public sealed class ModerationCascadeTests : IAsyncLifetime
         var verdict = await Create(LlmPolicy.Always, withLlm: false).ClassifyAsync("hello");
 
         Assert.Equal(SafetyLabels.EmbeddedTier, verdict.Tier);
+        Assert.Null(verdict.Fallback);
     }
 
     [Fact]

@@ -57,11 +57,14 @@ public abstract class FakeLlmServer : IAsyncDisposable
         GC.SuppressFinalize(this);
     }
 
-    protected async Task ListenAsync(CancellationToken cancellationToken)
+    protected Task ListenAsync(CancellationToken cancellationToken) => ListenAsync(0, cancellationToken);
+
+    /// <summary>Listens on <paramref name="port"/> (0: a free one), so a test can bring a "crashed" server back at the same address.</summary>
+    protected async Task ListenAsync(int port, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, port));
         var app = builder.Build();
         Map(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -47,10 +47,13 @@ public sealed class FakeOllamaServer : FakeLlmServer
         }
     }
 
-    public static async Task<FakeOllamaServer> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<FakeOllamaServer> StartAsync(CancellationToken cancellationToken = default) => StartAsync(0, cancellationToken);
+
+    /// <summary>Starts on <paramref name="port"/>: 0 for a free one, or the port of a server the test stopped, to bring it back.</summary>
+    public static async Task<FakeOllamaServer> StartAsync(int port, CancellationToken cancellationToken = default)
     {
         var server = new FakeOllamaServer();
-        await server.ListenAsync(cancellationToken).ConfigureAwait(false);
+        await server.ListenAsync(port, cancellationToken).ConfigureAwait(false);
         return server;
     }
 
