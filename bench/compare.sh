@@ -10,9 +10,9 @@
 # Environment:
 #   WORKLOADS  space-separated connections:rooms:msg-per-second-per-room:seconds
 #              (default: 600:60:5:30 1000:100:10:30 and the saturation step 1000:100:100:20)
-#   TARGETS    any of embedded redis peer-redis peer-none (default: all four), and redis-baseline
-#   BASELINE_STANDALONE  for the redis-baseline target: another build's Chatroom.Standalone.dll (e.g. a worktree of
-#              an older commit), run on Redis like `redis`, for before/after rows in one run
+#   TARGETS    any of embedded redis peer-redis peer-none (default: all four), and embedded-baseline, redis-baseline
+#   BASELINE_STANDALONE  for the *-baseline targets: another build's Chatroom.Standalone.dll (e.g. a worktree of
+#              an older commit), run like `embedded` or `redis`, for before/after rows in one run
 #   SIZE       message size in bytes (default 100)
 #   WARMUP     seconds of a 100-connection warm-up run, discarded, after each target starts (default 5; 0 = none)
 #   OUT        folder for the JSON, logs and table (default bench/results/<UTC stamp>)
@@ -111,13 +111,13 @@ start_target() { # target
   port=$(free_port)
   SERVER_URL="http://127.0.0.1:$port"
   case $1 in
-    embedded | redis | redis-baseline)
+    embedded | redis | embedded-baseline | redis-baseline)
       local data="$WORK/data-$1"
       mkdir -p "$data"
       local redis_env=()
       local host=$STANDALONE
-      if [[ $1 == redis-baseline ]]; then
-        host=${BASELINE_STANDALONE:?redis-baseline needs BASELINE_STANDALONE}
+      if [[ $1 == *-baseline ]]; then
+        host=${BASELINE_STANDALONE:?$1 needs BASELINE_STANDALONE}
       fi
       if [[ $1 == redis* ]]; then
         start_redis
@@ -143,7 +143,7 @@ start_target() { # target
       SERVER_PID=$!
       ;;
     *)
-      log "unknown target $1 (embedded, redis, redis-baseline, peer-redis, peer-none)"
+      log "unknown target $1 (embedded, redis, embedded-baseline, redis-baseline, peer-redis, peer-none)"
       exit 2
       ;;
   esac
