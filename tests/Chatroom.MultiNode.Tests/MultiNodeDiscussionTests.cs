@@ -24,33 +24,20 @@ public sealed class MultiNodeDiscussionTests(MultiNodeFixture cluster, ITestOutp
         ollama.Responder = request => FakeLlmReply.Text(
             request.GetProperty("messages")[0].GetProperty("content").GetString()!.Contains("You are @assistant") ? "Cats, clearly." : "Dogs, obviously.")
             .After(TimeSpan.FromSeconds(1));
-        var (nodeA, nodeB) = await TwoNodesAsync(ollama);
-        await using (nodeA)
-        await using (nodeB)
+        await WithTwoNodesAsync(ollama, async (nodeA, nodeB, admin, room) =>
         {
-            try
-            {
-                var admin = await cluster.ApiClient.AdminTokenAsync(MultiNodeFixture.AdminPassword);
-                var room = await NewRoomAsync(admin);
-                await StartAsync(nodeA, admin, room, turns: 4);
-                await WaitForMessagesAsync(room, admin, messages => AgentTurns(messages).Count >= 1);
-                await nodeA.KillAsync();
-                var turnsOnA = AgentTurns(await MessagesAsync(room, admin)).Count;
+            await StartAsync(nodeA, admin, room, turns: 4);
+            await WaitForMessagesAsync(room, admin, messages => AgentTurns(messages).Count >= 1);
+            await nodeA.KillAsync();
+            var turnsOnA = AgentTurns(await MessagesAsync(room, admin)).Count;
 
-                var messages = await WaitForMessagesAsync(room, admin, messages => messages.Any(m => Text(m).Contains("is over", StringComparison.Ordinal)));
-                Assert.InRange(turnsOnA, 1, 3);
-                Assert.Contains(messages, m => Author(m) == "moderator" && Text(m).Contains("is over (4 turns)", StringComparison.Ordinal));
-                Assert.Equal(["assistant", "concierge", "assistant", "concierge"], AgentTurns(messages).Select(Author));
-                Assert.Equal(["Cats, clearly.", "Dogs, obviously.", "Cats, clearly.", "Dogs, obviously."], AgentTurns(messages).Select(Text));
-                Assert.Contains($"Continuing the discussion in {room}", nodeB.Output, StringComparison.Ordinal);
-            }
-            catch
-            {
-                output.WriteLine(nodeA.Output);
-                output.WriteLine(nodeB.Output);
-                throw;
-            }
-        }
+            var messages = await WaitForMessagesAsync(room, admin, messages => messages.Any(m => Text(m).Contains("is over", StringComparison.Ordinal)));
+            Assert.InRange(turnsOnA, 1, 3);
+            Assert.Contains(messages, m => Author(m) == "moderator" && Text(m).Contains("is over (4 turns)", StringComparison.Ordinal));
+            Assert.Equal(["assistant", "concierge", "assistant", "concierge"], AgentTurns(messages).Select(Author));
+            Assert.Equal(["Cats, clearly.", "Dogs, obviously.", "Cats, clearly.", "Dogs, obviously."], AgentTurns(messages).Select(Text));
+            Assert.Contains($"Continuing the discussion in {room}", nodeB.Output, StringComparison.Ordinal);
+        });
     });
 
     [Fact]
@@ -58,49 +45,51 @@ public sealed class MultiNodeDiscussionTests(MultiNodeFixture cluster, ITestOutp
     {
         await using var ollama = await FakeOllamaServer.StartAsync();
         ollama.Responder = _ => FakeLlmReply.Text("Another point.").After(TimeSpan.FromMilliseconds(300));
-        var (nodeA, nodeB) = await TwoNodesAsync(ollama);
-        await using (nodeA)
-        await using (nodeB)
+        await WithTwoNodesAsync(ollama, async (nodeA, nodeB, admin, room) =>
         {
-            try
-            {
-                var admin = await cluster.ApiClient.AdminTokenAsync(MultiNodeFixture.AdminPassword);
-                var room = await NewRoomAsync(admin);
-                await StartAsync(nodeA, admin, room, turns: 30);
-                await WaitForMessagesAsync(room, admin, messages => AgentTurns(messages).Count >= 1);
+            await StartAsync(nodeA, admin, room, turns: 30);
+            await WaitForMessagesAsync(room, admin, messages => AgentTurns(messages).Count >= 1);
 
-                using var apiB = new ChatApiClient(nodeB.BaseAddress);
-                using var stopped = await apiB.SendAsync(HttpMethod.Delete, $"/api/discussions/{room}", admin);
-                Assert.Equal(204, (int)stopped.StatusCode);
+            using var apiB = new ChatApiClient(nodeB.BaseAddress);
+            using var stopped = await apiB.SendAsync(HttpMethod.Delete, $"/api/discussions/{room}", admin);
+            Assert.Equal(204, (int)stopped.StatusCode);
 
-                var messages = await WaitForMessagesAsync(room, admin, messages => messages.Any(m => Text(m).Contains("ended the discussion", StringComparison.Ordinal)));
-                var endedId = messages.Single(m => Text(m).Contains("ended the discussion", StringComparison.Ordinal))["id"]!.GetValue<long>();
-                // Node A notices at its next lease renewal (every second) and cancels the turn in flight; give it three.
-                await Task.Delay(TimeSpan.FromSeconds(3));
-                var after = await MessagesAsync(room, admin);
-                Assert.DoesNotContain(AgentTurns(after), m => m["id"]!.GetValue<long>() > endedId);
-                Assert.InRange(AgentTurns(after).Count, 1, 29);
-                using var apiA = new ChatApiClient(nodeA.BaseAddress);
-                using var gone = await apiA.SendAsync(HttpMethod.Get, $"/api/discussions/{room}", admin);
-                Assert.Equal(404, (int)gone.StatusCode);
-            }
-            catch
-            {
-                output.WriteLine(nodeA.Output);
-                output.WriteLine(nodeB.Output);
-                throw;
-            }
-        }
+            var messages = await WaitForMessagesAsync(room, admin, messages => messages.Any(m => Text(m).Contains("ended the discussion", StringComparison.Ordinal)));
+            var endedId = messages.Single(m => Text(m).Contains("ended the discussion", StringComparison.Ordinal))["id"]!.GetValue<long>();
+            // Node A notices at its next lease renewal (every second) and cancels the turn in flight; give it three.
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var after = await MessagesAsync(room, admin);
+            Assert.DoesNotContain(AgentTurns(after), m => m["id"]!.GetValue<long>() > endedId);
+            Assert.InRange(AgentTurns(after).Count, 1, 29);
+            using var apiA = new ChatApiClient(nodeA.BaseAddress);
+            using var gone = await apiA.SendAsync(HttpMethod.Get, $"/api/discussions/{room}", admin);
+            Assert.Equal(404, (int)gone.StatusCode);
+        });
     });
 
-    /// <summary>Two analysis nodes with a model; the fixture's own analysis worker (no model) is stopped so only these two run discussions.</summary>
-    private async Task<(ChildProcess A, ChildProcess B)> TwoNodesAsync(FakeOllamaServer ollama)
+    /// <summary>
+    /// Runs the body with two analysis nodes that have a model, an admin token and a new room; the fixture's own analysis
+    /// worker (no model) is stopped first so that only these two run discussions.
+    /// </summary>
+    private async Task WithTwoNodesAsync(FakeOllamaServer ollama, Func<ChildProcess, ChildProcess, string, string, Task> body)
     {
         await cluster.Analysis.KillAsync();
         var model = new KeyValuePair<string, string>("ConnectionStrings__reasoning-model", $"Endpoint={ollama.Endpoint};Model=fake-model");
         var started = await Task.WhenAll(cluster.StartAnalysisAsync("analysis-a-" + Guid.NewGuid().ToString("N")[..6], model),
             cluster.StartAnalysisAsync("analysis-b-" + Guid.NewGuid().ToString("N")[..6], model));
-        return (started[0], started[1]);
+        await using var nodeA = started[0];
+        await using var nodeB = started[1];
+        try
+        {
+            var admin = await cluster.ApiClient.AdminTokenAsync(MultiNodeFixture.AdminPassword);
+            await body(nodeA, nodeB, admin, await NewRoomAsync(admin));
+        }
+        catch
+        {
+            output.WriteLine(nodeA.Output);
+            output.WriteLine(nodeB.Output);
+            throw;
+        }
     }
 
     private static async Task StartAsync(ChildProcess node, string admin, string room, int turns)
