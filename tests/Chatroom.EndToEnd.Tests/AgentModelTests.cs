@@ -177,6 +177,19 @@ public sealed class AgentModelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AModelThatFailsMidReplyGetsAnHonestReplyNotHalfAnAnswer()
+    {
+        // Ollama streams part of the answer, then its error object, still under status 200.
+        _ollama.Enqueue(FakeLlmReply.ErrorIn200("model runner has unexpectedly stopped", before: "The capital of France is"));
+        await using var ana = await _host.Api.ConnectAsync("ana");
+        await ana.InvokeAsync("JoinRoom", "lobby", null);
+        await ana.InvokeAsync("SendMessage", "lobby", "@assistant what is the capital of France?", "f-2");
+
+        var reply = await AgentTests.AgentReplyAsync(ana, "assistant");
+        Assert.StartsWith("I couldn't answer just now", reply.GetProperty("text").GetString());
+    }
+
+    [Fact]
     public async Task TheLiveFeedShowsTheTriggerToolCallsTokensAndTheReply()
     {
         using var feedRequest = new HttpRequestMessage(HttpMethod.Get, "/api/agents/concierge/events");
