@@ -258,10 +258,9 @@ public sealed partial class DiscussionManager(
         }
 
         var participants = agents.Select(agent => new DiscussionParticipant(agent!.Name, agent.Description, token => TakeTurnAsync(run, agent, token))).ToList();
-
         var next = run.TurnsTaken % participants.Count;
         var workflow = AgentWorkflowBuilder
-            .CreateGroupChatBuilderWith(agents => new RoundRobinGroupChatManager(agents) { MaximumIterationCount = state.Turns - run.TurnsTaken })
+            .CreateGroupChatBuilderWith(members => new RoundRobinGroupChatManager(members) { MaximumIterationCount = state.Turns - run.TurnsTaken })
             .AddParticipants([.. participants[next..], .. participants[..next]])
             .WithName("discussion")
             .Build();
@@ -274,6 +273,10 @@ public sealed partial class DiscussionManager(
             {
                 case WorkflowOutputEvent output when output.Is<List<AiMessage>>():
                     return;
+                case ExecutorFailedEvent or WorkflowErrorEvent when stop.IsCancellationRequested:
+                    // A turn cut off by a stop or a shutdown, not a failure: the discussion stays in the store for the next node.
+                    stop.ThrowIfCancellationRequested();
+                    break;
                 case ExecutorFailedEvent failed:
                     throw new InvalidOperationException($"The discussion turn of {failed.ExecutorId} failed.", failed.Data as Exception);
                 case WorkflowErrorEvent error:
