@@ -156,7 +156,10 @@ public sealed partial class DiscussionManager(
                     foreach (var state in await store.ListAsync(stoppingToken))
                     {
                         var now = time.GetUtcNow();
+                        // One whose opening is not recorded yet is still being started (by this node or another),
+                        // unless that has taken longer than a lease: then its starter died before announcing it.
                         if (!_local.ContainsKey(state.Room) && (state.Owner is null || state.LeaseUntil <= now) &&
+                            (state.LastMessageId > 0 || state.StartedAt + Lease <= now) &&
                             await store.TryClaimAsync(state.Room, _node, now, now + Lease, stoppingToken) is { } claimed)
                         {
                             LogContinued(logger, state.Room, claimed.TurnsTaken, claimed.Turns);
