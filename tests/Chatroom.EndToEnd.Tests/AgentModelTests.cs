@@ -55,6 +55,35 @@ public sealed class AgentModelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnAgentRunIsTracedAsAnInvokeAgentSpanAroundItsModelCall()
+    {
+        var stopped = new System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name is Chatroom.ServiceDefaults.Telemetry.ChatTelemetryExtensions.AgentTelemetryName
+                or Chatroom.ServiceDefaults.Telemetry.ChatTelemetryExtensions.GenAiTelemetryName,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Enqueue,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        _ollama.Enqueue(FakeLlmReply.Text("Traced.", promptTokens: 21, completionTokens: 2));
+        await using var ana = await _host.Api.ConnectAsync("ana");
+        await ana.InvokeAsync("JoinRoom", "lobby", null);
+        await ana.InvokeAsync("SendMessage", "lobby", "@assistant are you traced?", "tr-1");
+        await AgentTests.AgentReplyAsync(ana, "assistant");
+
+        // The model call to this test's fake server, and the agent span it sits in.
+        var port = _ollama.Endpoint.Port;
+        var chat = Assert.Single(stopped, a => a.Source.Name == Chatroom.ServiceDefaults.Telemetry.ChatTelemetryExtensions.GenAiTelemetryName &&
+                                               Equals(a.GetTagItem("server.port"), port));
+        var run = Assert.Single(stopped, a => a.Source.Name == Chatroom.ServiceDefaults.Telemetry.ChatTelemetryExtensions.AgentTelemetryName &&
+                                              a.SpanId == chat.ParentSpanId);
+        Assert.Equal("invoke_agent", run.GetTagItem("gen_ai.operation.name"));
+        Assert.Equal("assistant", run.GetTagItem("gen_ai.agent.name"));
+        Assert.Equal(21, Convert.ToInt32(run.GetTagItem("gen_ai.usage.input_tokens"), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task AToolCallRunsTheToolAndTheModelSeesItsResult()
     {
         _ollama.Enqueue(
@@ -142,6 +171,19 @@ public sealed class AgentModelTests : IAsyncLifetime
         await using var ana = await _host.Api.ConnectAsync("ana");
         await ana.InvokeAsync("JoinRoom", "lobby", null);
         await ana.InvokeAsync("SendMessage", "lobby", "@assistant hello?", "f-1");
+
+        var reply = await AgentTests.AgentReplyAsync(ana, "assistant");
+        Assert.StartsWith("I couldn't answer just now", reply.GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task AModelThatFailsMidReplyGetsAnHonestReplyNotHalfAnAnswer()
+    {
+        // Ollama streams part of the answer, then its error object, still under status 200.
+        _ollama.Enqueue(FakeLlmReply.ErrorIn200("model runner has unexpectedly stopped", before: "The capital of France is"));
+        await using var ana = await _host.Api.ConnectAsync("ana");
+        await ana.InvokeAsync("JoinRoom", "lobby", null);
+        await ana.InvokeAsync("SendMessage", "lobby", "@assistant what is the capital of France?", "f-2");
 
         var reply = await AgentTests.AgentReplyAsync(ana, "assistant");
         Assert.StartsWith("I couldn't answer just now", reply.GetProperty("text").GetString());

@@ -64,6 +64,10 @@ public sealed class MetricsTests
         Assert.Contains("chatroom_llm_requests_total{", text);
         Assert.Contains("purpose=\"agent:assistant\"", text);
         Assert.Contains("chatroom_llm_tokens_total{", text);
+        // Agent Framework's meter records gen_ai.client.* for the agent run beside the model call's: still valid text.
+        Assert.Contains("otel_scope_name=\"Experimental.Microsoft.Agents.AI\"", text);
+        var (exitCode, output) = await Promtool.CheckMetricsAsync(text);
+        Assert.True(exitCode == 0, $"promtool check metrics failed ({exitCode}):\n{output}");
     }
 
     [Fact]

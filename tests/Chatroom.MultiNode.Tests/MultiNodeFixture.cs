@@ -135,6 +135,9 @@ public sealed class MultiNodeFixture : IAsyncLifetime
         _data.Dispose();
     }
 
+    /// <summary>Starts one more analysis process on the same Redis and keys; the caller owns (and disposes) it.</summary>
+    public Task<ChildProcess> StartAnalysisAsync(string name, params KeyValuePair<string, string>[] extra) => Start(name, "Chatroom.Analysis", extra);
+
     /// <summary>Where the build put a service's dll (recorded by the project file, so any artifacts path works).</summary>
     public static string ServicePath(string assemblyName)
     {

@@ -6,6 +6,7 @@ using Chatroom.Core.Agents;
 using Chatroom.Core.Bus;
 using Chatroom.Core.Chat;
 using Chatroom.Core.Messages;
+using Chatroom.ServiceDefaults.Telemetry;
 using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
@@ -109,13 +110,14 @@ public sealed partial class AgentRunner(
         var unanswered = new HashSet<string>(StringComparer.Ordinal);
         // The definition becomes a Microsoft Agent Framework agent: name, description, persona (the system message),
         // tools and limits; the chat client already carries the tool loop with this agent's turn limit, so it is used as is.
+        // Traced as an invoke_agent span with the model round trips and tool calls under it.
         var aiAgent = new ChatClientAgent(client, new ChatClientAgentOptions
         {
             Name = agent.Name,
             Description = agent.Description,
             ChatOptions = options,
             UseProvidedChatClientAsIs = true,
-        }, loggerFactory);
+        }, loggerFactory).AsBuilder().UseOpenTelemetry(ChatTelemetryExtensions.AgentTelemetryName).Build();
         await foreach (var update in aiAgent.RunStreamingAsync(conversation, cancellationToken: cancellationToken))
         {
             foreach (var content in update.Contents)

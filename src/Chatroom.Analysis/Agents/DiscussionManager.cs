@@ -4,6 +4,10 @@ using Chatroom.Core.Agents;
 using Chatroom.Core.Chat;
 using Chatroom.Core.Errors;
 using Chatroom.Core.Messages;
+using Microsoft.Agents.AI.Workflows;
+using Microsoft.Extensions.AI;
+using AiMessage = Microsoft.Extensions.AI.ChatMessage;
+using ChatMessage = Chatroom.Core.Messages.ChatMessage;
 
 namespace Chatroom.Analysis.Agents;
 
@@ -17,8 +21,8 @@ public sealed record Discussion(string Room, IReadOnlyList<string> Agents, strin
 }
 
 /// <summary>
-/// Round-robin discussions between agents in a room: each agent gets the floor in turn until the turn limit, and anyone
-/// can stop it (<c>/stop</c> in the room, or the API). Started with <c>/discuss assistant, concierge 6 should we adopt
+/// Round-robin discussions between agents in a room, run on Agent Framework's group chat (<see cref="RoundRobinGroupChatManager"/>
+/// with the turn limit): each agent gets the floor in turn until the turn limit, and anyone can stop it (<c>/stop</c> in the room, or the API). Started with <c>/discuss assistant, concierge 6 should we adopt
 /// four-day weeks?</c> or <c>POST /api/discussions</c>. The state lives in <see cref="IDiscussionStore"/>, so any
 /// analysis node can stop a discussion, and one whose node stopped is continued by another (or by the same process
 /// after a restart): the node running it holds a short lease it renews every second; a lapsed lease is claimed by
@@ -152,7 +156,10 @@ public sealed partial class DiscussionManager(
                     foreach (var state in await store.ListAsync(stoppingToken))
                     {
                         var now = time.GetUtcNow();
+                        // One whose opening is not recorded yet is still being started (by this node or another),
+                        // unless that has taken longer than a lease: then its starter died before announcing it.
                         if (!_local.ContainsKey(state.Room) && (state.Owner is null || state.LeaseUntil <= now) &&
+                            (state.LastMessageId > 0 || state.StartedAt + Lease <= now) &&
                             await store.TryClaimAsync(state.Room, _node, now, now + Lease, stoppingToken) is { } claimed)
                         {
                             LogContinued(logger, state.Room, claimed.TurnsTaken, claimed.Turns);
@@ -206,25 +213,9 @@ public sealed partial class DiscussionManager(
         var renewal = Task.Run(() => RenewAsync(run), CancellationToken.None);
         try
         {
-            while (!stop.IsCancellationRequested && run.TurnsTaken < state.Turns)
+            if (run.TurnsTaken < state.Turns && await PreviousAsync(run, stop) is { } previous)
             {
-                var name = state.Agents[run.TurnsTaken % state.Agents.Count];
-                var previous = (await log.ReadAsync(state.Room, new MessageQuery(run.LastMessageId + 1, null, 1), stop)).LastOrDefault();
-                if (catalog.Find(name) is not { } agent || previous is null)
-                {
-                    break;
-                }
-
-                var others = string.Join(", ", state.Agents.Where(a => a != name).Select(a => "@" + a));
-                var instruction = $"You are taking part in a moderated discussion on \"{state.Topic}\" with {others}. It is your turn " +
-                                  $"({run.TurnsTaken + 1} of {state.Turns}). Reply to what was said last in two to four sentences; add something new. Do not @-mention anyone.";
-                var reply = await runner.RunAsync(new AgentRoute(agent, "discussion"), previous, stop, instruction);
-                run.Advance(reply?.Id ?? run.LastMessageId);
-                if (!await store.UpdateAsync(state.Room, _node, run.TurnsTaken, run.LastMessageId, time.GetUtcNow() + Lease, stop))
-                {
-                    // Stopped elsewhere, or another node took it over.
-                    return;
-                }
+                await GroupChatAsync(run, previous, stop);
             }
 
             if (!stop.IsCancellationRequested && await store.RemoveAsync(state.Room, CancellationToken.None) is not null)
@@ -253,6 +244,78 @@ public sealed partial class DiscussionManager(
             await renewal;
         }
     }
+
+    /// <summary>
+    /// Runs the remaining turns on Agent Framework's group chat: a <see cref="RoundRobinGroupChatManager"/> over the
+    /// participants, rotated so the agent whose turn is next speaks first, limited to the turns left. Nothing but the
+    /// store and the room log carries over between nodes, so a node continuing a discussion builds the same workflow from
+    /// the stored turn count; each turn records its progress in the store before the next one starts.
+    /// </summary>
+    private async Task GroupChatAsync(Run run, ChatMessage previous, CancellationToken stop)
+    {
+        var state = run.State;
+        var agents = state.Agents.Select(catalog.Find).ToList();
+        if (agents.Contains(null))
+        {
+            return;
+        }
+
+        var participants = agents.Select(agent => new DiscussionParticipant(agent!.Name, agent.Description, token => TakeTurnAsync(run, agent, token))).ToList();
+        var next = run.TurnsTaken % participants.Count;
+        var workflow = AgentWorkflowBuilder
+            .CreateGroupChatBuilderWith(members => new RoundRobinGroupChatManager(members) { MaximumIterationCount = state.Turns - run.TurnsTaken })
+            .AddParticipants([.. participants[next..], .. participants[..next]])
+            .WithName("discussion")
+            .Build();
+        var opening = new AiMessage(ChatRole.User, $"{previous.AuthorName}: {previous.Text}") { AuthorName = previous.AuthorName };
+        await using var execution = await InProcessExecution.RunStreamingAsync(workflow, new List<AiMessage> { opening }, cancellationToken: stop);
+        await execution.TrySendMessageAsync(new TurnToken(emitEvents: false));
+        await foreach (var update in execution.WatchStreamAsync(stop))
+        {
+            switch (update)
+            {
+                case WorkflowOutputEvent output when output.Is<List<AiMessage>>():
+                    return;
+                case ExecutorFailedEvent or WorkflowErrorEvent when stop.IsCancellationRequested:
+                    // A turn cut off by a stop or a shutdown, not a failure: the discussion stays in the store for the next node.
+                    stop.ThrowIfCancellationRequested();
+                    break;
+                case ExecutorFailedEvent failed:
+                    throw new InvalidOperationException($"The discussion turn of {failed.ExecutorId} failed.", failed.Data as Exception);
+                case WorkflowErrorEvent error:
+                    throw new InvalidOperationException("The discussion's group chat failed.", error.Exception);
+            }
+        }
+    }
+
+    /// <summary>One agent's turn: its reply to the discussion's last message, and the progress recorded in the store.</summary>
+    private async Task<ChatMessage?> TakeTurnAsync(Run run, AgentDefinition agent, CancellationToken cancellationToken)
+    {
+        var state = run.State;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, run.Stop.Token);
+        if (await PreviousAsync(run, linked.Token) is not { } previous)
+        {
+            throw new InvalidOperationException($"The discussion's last message {run.LastMessageId} is gone.");
+        }
+
+        var others = string.Join(", ", state.Agents.Where(a => a != agent.Name).Select(a => "@" + a));
+        var instruction = $"You are taking part in a moderated discussion on \"{state.Topic}\" with {others}. It is your turn " +
+                          $"({run.TurnsTaken + 1} of {state.Turns}). Reply to what was said last in two to four sentences; add something new. Do not @-mention anyone.";
+        var reply = await runner.RunAsync(new AgentRoute(agent, "discussion"), previous, linked.Token, instruction);
+        run.Advance(reply?.Id ?? run.LastMessageId);
+        if (!await store.UpdateAsync(state.Room, _node, run.TurnsTaken, run.LastMessageId, time.GetUtcNow() + Lease, linked.Token))
+        {
+            // Stopped elsewhere, or another node took it over.
+            await run.Stop.CancelAsync();
+            linked.Token.ThrowIfCancellationRequested();
+        }
+
+        return reply;
+    }
+
+    /// <summary>The message the next turn answers: the last turn's reply, or the opening.</summary>
+    private async Task<ChatMessage?> PreviousAsync(Run run, CancellationToken cancellationToken) =>
+        (await log.ReadAsync(run.State.Room, new MessageQuery(run.LastMessageId + 1, null, 1), cancellationToken)).LastOrDefault();
 
     private async Task RenewAsync(Run run)
     {

@@ -104,7 +104,7 @@ public sealed partial class IntentRouter(
                 ? new AgentRoute(agent, AgentTriggerKinds.Intent)
                 : null;
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or HttpRequestException ||
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or HttpRequestException or OllamaSharp.Models.Exceptions.OllamaException ||
                                   (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             metrics.Request(model, Purpose, "failure", time.GetElapsedTime(started));

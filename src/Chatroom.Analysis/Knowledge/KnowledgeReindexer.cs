@@ -1,12 +1,15 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.VectorData;
 
 namespace Chatroom.Analysis.Knowledge;
 
 /// <summary>
-/// Re-embeds passages of the embedded index that another embedding model made (their dimensions differ) or that were
-/// stored while no model was available, in batches, in the background after start-up, logging progress. Until a
-/// passage is re-embedded, vector search skips it and word search still finds it.
+/// Re-indexes the knowledge base when the embedding model changed, in the background after start-up, logging progress.
+/// The embedded index re-embeds the passages another model made (their dimensions differ) or that were stored while no
+/// model was available, batch by batch; until a passage is re-embedded, vector search skips it and word search still
+/// finds it. A Milvus collection's vector dimension is fixed when it is created, so when it differs from the model's
+/// every passage is read, re-embedded, and written to the collection created anew with the new dimension.
 /// </summary>
 public sealed partial class KnowledgeReindexer(
     IEmbeddingGenerator<string, Embedding<float>> embedder,
@@ -14,9 +17,12 @@ public sealed partial class KnowledgeReindexer(
     IOptions<KnowledgeOptions> options,
     ILogger<KnowledgeReindexer> logger) : BackgroundService
 {
+    /// <summary>Passages per Milvus query while reading a collection to re-index (offset + limit must stay under 16,384).</summary>
+    private const int MilvusPage = 1000;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (store is not EmbeddedVectorStore embedded)
+        if (store is not (EmbeddedVectorStore or MilvusVectorStore))
         {
             return;
         }
@@ -25,7 +31,7 @@ public sealed partial class KnowledgeReindexer(
         await Task.Yield();
         try
         {
-            await ReindexAsync(embedded, stoppingToken);
+            await (store is EmbeddedVectorStore embedded ? ReindexAsync(embedded, stoppingToken) : ReindexAsync((MilvusVectorStore)store, stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -43,23 +49,68 @@ public sealed partial class KnowledgeReindexer(
     /// <summary>Re-embeds every stale passage; returns how many were re-embedded.</summary>
     public async Task<int> ReindexAsync(EmbeddedVectorStore embedded, CancellationToken cancellationToken)
     {
-        var probe = await embedder.GenerateAsync(["dimensions"], cancellationToken: cancellationToken);
-        var dimensions = probe[0].Vector.Length;
-        var stale = embedded.Stale(dimensions);
-        if (stale.Count == 0)
+        var stale = embedded.Stale(await DimensionsAsync(cancellationToken));
+        return stale.Count == 0 ? 0 : await ReembedAsync(stale, (batch, token) => embedded.UpsertAsync(batch, token), cancellationToken);
+    }
+
+    /// <summary>
+    /// Rebuilds the Milvus collection when its dimension is not the model's; returns how many passages were re-embedded.
+    /// Every passage is embedded before the old collection is dropped, so a failing model leaves it as it was.
+    /// </summary>
+    public async Task<int> ReindexAsync(MilvusVectorStore milvus, CancellationToken cancellationToken)
+    {
+        var dimensions = await DimensionsAsync(cancellationToken);
+        if (await milvus.DimensionAsync(cancellationToken) is not { } current || current == dimensions)
         {
             return 0;
         }
 
+        var passages = new List<VectorRecord>();
+        while (true)
+        {
+            var page = new List<VectorRecord>();
+            await foreach (var record in milvus.GetAsync(r => r.Id != "", MilvusPage, new FilteredRecordRetrievalOptions<VectorRecord> { Skip = passages.Count }, cancellationToken))
+            {
+                page.Add(record);
+            }
+
+            passages.AddRange(page);
+            if (page.Count < MilvusPage)
+            {
+                break;
+            }
+        }
+
+        var reembedded = new List<VectorRecord>(passages.Count);
+        await ReembedAsync(passages, (batch, _) =>
+        {
+            reembedded.AddRange(batch);
+            return Task.CompletedTask;
+        }, cancellationToken);
+        await milvus.EnsureCollectionDeletedAsync(cancellationToken);
+        if (reembedded.Count > 0)
+        {
+            await milvus.UpsertAsync(reembedded, cancellationToken);
+        }
+
+        LogMilvusRebuilt(logger, milvus.Collection, current, dimensions, reembedded.Count);
+        return reembedded.Count;
+    }
+
+    private async Task<int> DimensionsAsync(CancellationToken cancellationToken) =>
+        (await embedder.GenerateAsync(["dimensions"], cancellationToken: cancellationToken))[0].Vector.Length;
+
+    private async Task<int> ReembedAsync(IReadOnlyList<VectorRecord> passages, Func<IReadOnlyList<VectorRecord>, CancellationToken, Task> write, CancellationToken cancellationToken)
+    {
         var model = embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? "unknown";
-        LogStarted(logger, stale.Count, model, dimensions);
+        LogStarted(logger, passages.Count, model, await DimensionsAsync(cancellationToken));
         var done = 0;
-        foreach (var batch in stale.Chunk(options.Value.EmbeddingBatchSize))
+        foreach (var batch in passages.Chunk(options.Value.EmbeddingBatchSize))
         {
             var embeddings = await embedder.GenerateAsync(batch.Select(r => KnowledgeBase.PassageText(r.Title, r.Text)), cancellationToken: cancellationToken);
-            await embedded.UpsertAsync(batch.Select((r, i) => r with { Vector = embeddings[i].Vector.ToArray() }).ToList(), cancellationToken);
+            await write(batch.Select((r, i) => r with { Vector = embeddings[i].Vector.ToArray() }).ToList(), cancellationToken);
             done += batch.Length;
-            LogProgress(logger, done, stale.Count);
+            LogProgress(logger, done, passages.Count);
         }
 
         return done;
@@ -76,4 +127,7 @@ public sealed partial class KnowledgeReindexer(
 
     [LoggerMessage(EventId = 5614, Level = LogLevel.Error, Message = "Knowledge re-indexing failed; passages of the old model stay out of vector search")]
     private static partial void LogFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 5615, Level = LogLevel.Information, Message = "Rebuilt Milvus collection {Collection}: {OldDimensions} → {Dimensions} dimensions, {Count} passages")]
+    private static partial void LogMilvusRebuilt(ILogger logger, string collection, int oldDimensions, int dimensions, int count);
 }

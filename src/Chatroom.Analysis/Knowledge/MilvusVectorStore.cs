@@ -80,6 +80,33 @@ public sealed partial class MilvusVectorStore : KnowledgeCollection
         }
     }
 
+    /// <summary>The dimension of the collection's vectors (the embedding model that built it), or null when there is no collection.</summary>
+    public async Task<int?> DimensionAsync(CancellationToken cancellationToken = default)
+    {
+        if (!await CollectionExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var description = await PostAsync("collections/describe", new JsonObject(), cancellationToken).ConfigureAwait(false);
+        foreach (var field in description.GetProperty("fields").EnumerateArray())
+        {
+            if (field.GetProperty("name").GetString() == VectorField && field.TryGetProperty("params", out var parameters))
+            {
+                foreach (var parameter in parameters.EnumerateArray())
+                {
+                    if (parameter.GetProperty("key").GetString() == "dim")
+                    {
+                        var value = parameter.GetProperty("value");
+                        return value.ValueKind == JsonValueKind.Number ? value.GetInt32() : int.Parse(value.GetString()!, CultureInfo.InvariantCulture);
+                    }
+                }
+            }
+        }
+
+        throw new MilvusException("collections/describe", 0, $"the collection {Collection} has no {VectorField} field with a dimension");
+    }
+
     public override async Task EnsureCollectionDeletedAsync(CancellationToken cancellationToken = default)
     {
         if (await CollectionExistsAsync(cancellationToken).ConfigureAwait(false))

@@ -52,7 +52,7 @@ public static class AnalysisModelClientFactory
         if (!connection.IsOpenAi)
         {
             http.BaseAddress = connection.Endpoint;
-            return new OllamaApiClient(http, connection.Model);
+            return new OllamaErrorCheckingClient(http, connection.Model);
         }
 
         var options = new OpenAIClientOptions

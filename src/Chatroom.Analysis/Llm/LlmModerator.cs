@@ -5,6 +5,7 @@ using Chatroom.Analysis.Moderation;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OllamaSharp.Models.Exceptions;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
@@ -102,7 +103,7 @@ public sealed partial class LlmModerator
             LogCircuitOpen(_logger, _model);
             return null;
         }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or JsonException or InvalidOperationException or InvalidDataException or IOException or OperationCanceledException or System.ClientModel.ClientResultException)
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or JsonException or InvalidOperationException or InvalidDataException or IOException or OperationCanceledException or System.ClientModel.ClientResultException or OllamaException)
         {
             _metrics.Request(_model, Purpose, ex is TimeoutRejectedException or OperationCanceledException ? "timeout" : "error", Stopwatch.GetElapsedTime(started));
             LogFailed(_logger, _model, batch.Count, ex.GetType().Name, ex);
@@ -118,7 +119,9 @@ public sealed partial class LlmModerator
             .Handle<JsonException>()
             .Handle<InvalidDataException>()
             .Handle<IOException>()
-            .Handle<System.ClientModel.ClientResultException>();
+            .Handle<System.ClientModel.ClientResultException>()
+            // The model failed while generating (Ollama's error object inside a 200); Ollama's 400s are not worth a retry.
+            .Handle<ResponseError>();
 
         var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
             .AddTimeout(options.TotalTimeout);

@@ -24,13 +24,19 @@ public static class ChatTelemetryExtensions
     public const string GenAiTelemetryName = "Experimental.Microsoft.Extensions.AI";
 
     /// <summary>
-    /// Meters no instrumentation package subscribes to: ours and the GenAI meter. (The ASP.NET Core instrumentation
+    /// Agent Framework's <c>UseOpenTelemetry()</c> activity source and meter (its default name): an <c>invoke_agent</c> span
+    /// per agent run, with the model calls and tool calls under it, and <c>gen_ai.client.*</c> for the run as a whole.
+    /// </summary>
+    public const string AgentTelemetryName = "Experimental.Microsoft.Agents.AI";
+
+    /// <summary>
+    /// Meters no instrumentation package subscribes to: ours and the GenAI ones. (The ASP.NET Core instrumentation
     /// brings hosting, Kestrel, SignalR connections, routing, diagnostics, rate limiting, authentication and the memory
     /// pool; the HttpClient, runtime and process instrumentations bring theirs.)
     /// </summary>
-    internal static readonly string[] Meters = [ChatMetrics.MeterName, GenAiTelemetryName];
+    internal static readonly string[] Meters = [ChatMetrics.MeterName, GenAiTelemetryName, AgentTelemetryName];
 
-    internal static readonly string[] Sources = [ChatMetrics.ActivitySourceName, GenAiTelemetryName];
+    internal static readonly string[] Sources = [ChatMetrics.ActivitySourceName, GenAiTelemetryName, AgentTelemetryName];
 
     /// <summary>
     /// Gauges the runtime and process instrumentation name <c>*.count</c>. Prometheus reserves <c>_count</c> for

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Numerics.Tensors;
 using Chatroom.Analysis.Knowledge;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
@@ -128,6 +129,47 @@ public sealed class LocalEmbeddingTests(ITestOutputHelper output, LocalEmbedding
         Assert.Empty(reopened.Stale(LocalEmbeddingGenerator.Dimensions));
         var knowledge = new KnowledgeBase(Generator, reopened, TimeProvider.System, Options.Create(new KnowledgeOptions()));
         Assert.Equal("Refunds", (await knowledge.SearchAsync("money back", 1, CancellationToken.None))[0].Title);
+    }
+
+    [Fact]
+    public async Task AMilvusCollectionOfAnotherModelIsRebuiltWithThisModelsDimensions_LoggingProgress()
+    {
+        await using var milvus = await Chatroom.Testing.FakeMilvus.FakeMilvusServer.StartAsync();
+        using var http = new HttpClient();
+        using var store = new MilvusVectorStore(http, MilvusConnection.Parse(milvus.ConnectionString()), "kb_reindex", TimeSpan.FromSeconds(10),
+            NullLogger<MilvusVectorStore>.Instance);
+        // Written by an older, 8-dimensional embedding model.
+        await store.UpsertAsync(
+        [
+            new VectorRecord("refunds-0", "refunds", "Refunds", "We return your payment within 14 days.", [1, 0, 0, 0, 0, 0, 0, 0]),
+            new VectorRecord("parking-0", "parking", "Parking", "Visitors park in the garage under the building.", [0, 1, 0, 0, 0, 0, 0, 0]),
+            new VectorRecord("holidays-0", "holidays", "Holidays", "Book holidays in the HR portal.", [0, 0, 1, 0, 0, 0, 0, 0]),
+        ], CancellationToken.None);
+        var log = new RecordingLogger<KnowledgeReindexer>();
+        var reindexer = new KnowledgeReindexer(Generator, store, Options.Create(new KnowledgeOptions { EmbeddingBatchSize = 2 }), log);
+
+        Assert.Equal(3, await reindexer.ReindexAsync(store, CancellationToken.None));
+
+        Assert.Equal(LocalEmbeddingGenerator.Dimensions, await store.DimensionAsync(CancellationToken.None));
+        Assert.Equal(["Re-indexed 2/3 knowledge passages", "Re-indexed 3/3 knowledge passages"], log.Messages.Where(m => m.Id == 5612).Select(m => m.Text));
+        Assert.Contains(log.Messages, m => m.Id == 5615 && m.Text.Contains("8 → 384 dimensions, 3 passages", StringComparison.Ordinal));
+        Assert.Equal(0, await reindexer.ReindexAsync(store, CancellationToken.None));
+        var knowledge = new KnowledgeBase(Generator, store, TimeProvider.System, Options.Create(new KnowledgeOptions()));
+        Assert.Equal("Refunds", (await knowledge.SearchAsync("money back", 1, CancellationToken.None))[0].Title);
+        Assert.Equal("Parking", (await knowledge.SearchAsync("where can guests leave their car", 1, CancellationToken.None))[0].Title);
+    }
+
+    /// <summary>Keeps what was logged: event id and formatted message.</summary>
+    private sealed class RecordingLogger<T> : ILogger<T>
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<(int Id, string Text)> Messages { get; } = new();
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Messages.Enqueue((eventId.Id, formatter(state, exception)));
     }
 
     [Theory]

@@ -141,6 +141,21 @@ public sealed class LlmModeratorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnErrorObjectInsideA200Answer_IsRetriedThenFallsBack()
+    {
+        // Ollama answers 200 and then {"error": …} when the model fails while generating; OllamaSharp throws its ResponseError.
+        _server.DefaultReply = FakeLlmReply.ErrorIn200();
+        var moderator = CreateModerator(o => o.BreakerMinimumThroughput = 100);
+
+        Assert.Null((await moderator.ClassifyAsync(["x"], [], CancellationToken.None))[0]);
+        Assert.Equal(2, _server.ChatRequestCount);
+        Assert.Equal(1, _meters.Sum("chatroom.llm.requests", ("outcome", "error"), ("model", Model)));
+
+        _server.Enqueue(FakeLlmReply.ErrorIn200(), FakeLlmReply.Json(Verdicts((1, "happy", "safe", []))));
+        Assert.NotNull((await moderator.ClassifyAsync(["x"], [], CancellationToken.None))[0]);
+    }
+
+    [Fact]
     public async Task InvalidVerdictFields_AreDropped()
     {
         _server.Enqueue(FakeLlmReply.Json(new { verdicts = new object[] { new { id = 1, mood = "furious", safety = "safe" }, new { id = 2, mood = "sad", safety = "unsafe", unsafeScore = 3.0, categories = new[] { "violence", "bogus" } } } }));

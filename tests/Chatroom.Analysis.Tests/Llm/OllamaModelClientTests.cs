@@ -2,6 +2,7 @@ using System.Text.Json;
 using Chatroom.Analysis.Llm;
 using Chatroom.Testing.FakeLlm;
 using Microsoft.Extensions.AI;
+using OllamaSharp.Models.Exceptions;
 
 namespace Chatroom.Analysis.Tests.Llm;
 
@@ -94,6 +95,32 @@ public sealed class OllamaModelClientTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => _client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")]));
         Assert.Equal(System.Net.HttpStatusCode.InternalServerError, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnErrorObjectInsideA200_ThrowsOllamaSharpsResponseError()
+    {
+        _server.Enqueue(FakeLlmReply.ErrorIn200("model runner has unexpectedly stopped"));
+
+        var error = await Assert.ThrowsAsync<ResponseError>(() => _client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")]));
+        Assert.Equal("model runner has unexpectedly stopped", error.Message);
+    }
+
+    [Fact]
+    public async Task AnErrorLineAfterStreamedText_ThrowsOllamaSharpsResponseError_AfterTheTextBeforeIt()
+    {
+        _server.Enqueue(FakeLlmReply.ErrorIn200("model runner has unexpectedly stopped", before: "Half an ans"));
+        var text = new System.Text.StringBuilder();
+
+        var error = await Assert.ThrowsAsync<ResponseError>(async () =>
+        {
+            await foreach (var update in _client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]))
+            {
+                text.Append(update.Text);
+            }
+        });
+        Assert.Equal("model runner has unexpectedly stopped", error.Message);
+        Assert.Equal("Half an ans", text.ToString());
     }
 
     [Fact]

@@ -22,6 +22,14 @@ public abstract record FakeLlmReply
     /// <summary>A 200 response whose body is not valid JSON (or, when streaming, a broken line).</summary>
     public static FakeLlmReply Malformed(string body = "{\"model\": \"fake\", \"message\": {\"content\": ") => new FakeMalformedReply(body);
 
+    /// <summary>
+    /// Status 200 whose body is Ollama's error object: when streaming, the <paramref name="before"/> text (if any) as
+    /// chunks, then the line <c>{"error": …}</c> Ollama writes when the model fails mid-generation; otherwise the error
+    /// object as the whole body.
+    /// </summary>
+    public static FakeLlmReply ErrorIn200(string message = "an error was encountered while running the model", string before = "") =>
+        new FakeErrorIn200Reply(message, before);
+
     /// <summary>Never answers until the client gives up.</summary>
     public static FakeLlmReply Hang() => new FakeHangReply();
 
@@ -36,6 +44,8 @@ public sealed record FakeToolCallReply(string Name, string ArgumentsJson, int Pr
 public sealed record FakeStatusReply(int StatusCode, string Message) : FakeLlmReply;
 
 public sealed record FakeMalformedReply(string Body) : FakeLlmReply;
+
+public sealed record FakeErrorIn200Reply(string Message, string Before) : FakeLlmReply;
 
 public sealed record FakeHangReply : FakeLlmReply;
 

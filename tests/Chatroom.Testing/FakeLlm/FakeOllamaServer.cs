@@ -98,6 +98,18 @@ public sealed class FakeOllamaServer : FakeLlmServer
                 context.Response.ContentType = stream ? "application/x-ndjson" : "application/json; charset=utf-8";
                 await context.Response.WriteAsync(malformed.Body + (stream ? "\n" : string.Empty), context.RequestAborted).ConfigureAwait(false);
                 return;
+            case FakeErrorIn200Reply error when stream:
+                context.Response.ContentType = "application/x-ndjson";
+                foreach (var piece in error.Before.Length == 0 ? [] : Split(error.Before, 2))
+                {
+                    await WriteLineAsync(context, Chunk(model, Message(piece))).ConfigureAwait(false);
+                }
+
+                await WriteLineAsync(context, new { error = error.Message }).ConfigureAwait(false);
+                return;
+            case FakeErrorIn200Reply error:
+                await WriteJsonAsync(context, new { error = error.Message }).ConfigureAwait(false);
+                return;
             case FakeToolCallReply tool:
                 {
                     var message = new Dictionary<string, object?>
