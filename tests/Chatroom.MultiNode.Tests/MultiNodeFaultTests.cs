@@ -121,7 +121,7 @@ public sealed class MultiNodeFaultTests(MultiNodeFixture cluster, ITestOutputHel
 
         // Two workers start on it; the first one seen holding entries it has not acknowledged is killed.
         var drain = Stopwatch.StartNew();
-        await using var second = await cluster.StartAnalysisWorkerAsync("analysis-2");
+        await using var second = await cluster.StartAnalysisAsync("analysis-2");
         await cluster.Analysis.RestartAsync();
         var workers = new[] { cluster.Analysis, second };
         (ChildProcess Worker, string Consumer, long Pending)? victim = null;

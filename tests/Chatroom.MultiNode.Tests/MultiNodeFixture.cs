@@ -113,9 +113,6 @@ public sealed class MultiNodeFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Another analysis worker process beside <see cref="Analysis"/>, for tests that need two; the caller disposes it.</summary>
-    public Task<ChildProcess> StartAnalysisWorkerAsync(string name) => Start(name, "Chatroom.Analysis", []);
-
     public Task<HubClient> ConnectAsync(ChildProcess node, string token) =>
         HubClient.ConnectAsync(node.BaseAddress, "/hubs/chat", token);
 
@@ -135,7 +132,7 @@ public sealed class MultiNodeFixture : IAsyncLifetime
         _data.Dispose();
     }
 
-    /// <summary>Starts one more analysis process on the same Redis and keys; the caller owns (and disposes) it.</summary>
+    /// <summary>Another analysis process beside <see cref="Analysis"/>, on the same Redis and keys; the caller owns (and disposes) it.</summary>
     public Task<ChildProcess> StartAnalysisAsync(string name, params KeyValuePair<string, string>[] extra) => Start(name, "Chatroom.Analysis", extra);
 
     /// <summary>Where the build put a service's dll (recorded by the project file, so any artifacts path works).</summary>
