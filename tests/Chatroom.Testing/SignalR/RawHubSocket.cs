@@ -37,12 +37,31 @@ public sealed class RawHubSocket : IAsyncDisposable
     {
         var query = accessToken is null ? "" : "?access_token=" + Uri.EscapeDataString(accessToken);
         var uri = new UriBuilder(new Uri(baseAddress, "/hubs/chat" + query)) { Scheme = baseAddress.Scheme == "https" ? "wss" : "ws" }.Uri;
+        var invoker = new HttpMessageInvoker(HandlerFrom(localAddress));
+        var client = new ClientWebSocket();
+        try
+        {
+            await client.ConnectAsync(uri, invoker, cancellationToken);
+        }
+        catch
+        {
+            client.Dispose();
+            invoker.Dispose();
+            throw;
+        }
+
+        return new RawHubSocket(client, invoker);
+    }
+
+    /// <summary>An HTTP handler whose connections come from <paramref name="localAddress"/> (any loopback address on Linux), or the default one.</summary>
+    public static SocketsHttpHandler HandlerFrom(IPAddress? localAddress)
+    {
         var handler = new SocketsHttpHandler();
         if (localAddress is not null)
         {
             handler.ConnectCallback = async (context, ct) =>
             {
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                var socket = new Socket(localAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
                 try
                 {
                     socket.Bind(new IPEndPoint(localAddress, 0));
@@ -57,20 +76,7 @@ public sealed class RawHubSocket : IAsyncDisposable
             };
         }
 
-        var invoker = new HttpMessageInvoker(handler);
-        var client = new ClientWebSocket();
-        try
-        {
-            await client.ConnectAsync(uri, invoker, cancellationToken);
-        }
-        catch
-        {
-            client.Dispose();
-            invoker.Dispose();
-            throw;
-        }
-
-        return new RawHubSocket(client, invoker);
+        return handler;
     }
 
     /// <summary>Opens the socket and completes the JSON handshake; throws when the server answers with an error.</summary>
