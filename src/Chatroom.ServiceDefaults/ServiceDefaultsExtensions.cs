@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Chatroom.ServiceDefaults;
 
@@ -27,6 +28,11 @@ public static class ServiceDefaultsExtensions
         }
 
         builder.Services.AddSingleton<ServiceDefaultsMarker>();
+
+        // "Request starting … /hubs/chat?access_token=…": browsers can only send the hub token in the query, and the
+        // hosting diagnostics log the whole URL at Information. Requests are still traced (OpenTelemetry redacts query
+        // values) and failures still logged; this rule comes after configuration's, so no setting turns it back on.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.AddChatTelemetry();
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
