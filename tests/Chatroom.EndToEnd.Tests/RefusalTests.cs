@@ -169,6 +169,31 @@ public sealed class RefusalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AGuestNeverReceivesAdminAnalysisEvents()
+    {
+        // "admins" is the name of the SignalR group analysis events go to; a room of that name must not be a way in.
+        await _host.Api.CreateRoomAsync(_token, "admins");
+        await _client.InvokeAsync("JoinRoom", "admins", null);
+        await using var admin = await _host.Api.ConnectWithTokenAsync(await _host.Api.AdminTokenAsync(StandaloneHost.AdminPassword));
+        await admin.InvokeAsync("JoinRoom", "admins", null);
+        await admin.InvokeAsync("JoinRoom", "refusals", null);
+
+        var ids = new List<long>();
+        foreach (var (room, text) in new[] { ("admins", "you are a worthless idiot"), ("refusals", "lovely weather today"), ("admins", "see you later") })
+        {
+            ids.Add((await _client.InvokeAsync("SendMessage", room, text, Guid.NewGuid().ToString("N"))).GetProperty("id").GetInt64());
+        }
+
+        foreach (var id in ids)
+        {
+            await admin.WaitForEventAsync("analysis", e => e.GetProperty("messageId").GetInt64() == id, TimeSpan.FromSeconds(30));
+        }
+
+        Assert.NotEmpty(_client.EventsOf("message"));
+        Assert.Empty(_client.EventsOf("analysis"));
+    }
+
+    [Fact]
     public async Task AWrongAdminPasswordIsRefused()
     {
         using var response = await _host.Api.SendAsync(HttpMethod.Post, "/api/auth/admin", null, new { password = "guess" });
