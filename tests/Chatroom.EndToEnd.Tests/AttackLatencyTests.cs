@@ -71,13 +71,13 @@ public sealed class AttackLatencyTests(ITestOutputHelper output) : IAsyncLifetim
             output.WriteLine($"send→deliver to {Users} users, {Users * MessagesPerUser} messages each phase ({Users * MessagesPerUser * Users} deliveries):");
             output.WriteLine($"  quiet:        p50 {Percentile(quiet, 0.50):F1} ms, p99 {Percentile(quiet, 0.99):F1} ms, max {quiet.Max():F1} ms");
             output.WriteLine($"  under attack: p50 {Percentile(underAttack, 0.50):F1} ms, p99 {Percentile(underAttack, 0.99):F1} ms, max {underAttack.Max():F1} ms");
-            output.WriteLine($"  attack: {attack.FloodsClosed} flooding connections closed (rate_limited) after {Describe(attack.FloodCloseMs)}; "
+            output.WriteLine($"  attack: {attack.FloodRefused} flooding calls refused (rate_limited), {attack.FloodsClosed} flooding connections closed (rate_limited) after {Describe(attack.FloodCloseMs)}; "
                              + $"{attack.OversizeClosed} 1 MB frames closed (payload_too_large) after {Describe(attack.OversizeCloseMs)}; "
                              + $"{attack.MalformedClosed} malformed frames closed (invalid_frame); storm: {attack.StormOpened} connections held, {attack.StormRefused} refused with 429");
 
             Assert.Equal(Users * MessagesPerUser * Users, quiet.Count);
             Assert.Equal(Users * MessagesPerUser * Users, underAttack.Count);
-            Assert.True(attack.FloodsClosed > 0 && attack.OversizeClosed > 0 && attack.MalformedClosed > 0 && attack.StormRefused > 0,
+            Assert.True(attack.FloodRefused > 0 && attack.OversizeClosed > 0 && attack.MalformedClosed > 0 && attack.StormRefused > 0,
                 "every kind of attack ran and was refused");
             using var health = await _host.Api.Http.GetAsync("/health");
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
@@ -126,7 +126,7 @@ public sealed class AttackLatencyTests(ITestOutputHelper output) : IAsyncLifetim
         return latencies;
     }
 
-    /// <summary>Typing calls without invocation ids as fast as the socket takes them, until the server closes it; then again.</summary>
+    /// <summary>Typing calls as fast as the socket takes them, counting refusals, until the server closes it; then again.</summary>
     private async Task FloodAsync(string token, AttackReport report, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
@@ -138,18 +138,28 @@ public sealed class AttackLatencyTests(ITestOutputHelper output) : IAsyncLifetim
             }
 
             var started = Stopwatch.StartNew();
-            var closed = raw.ClosedAsync(TimeSpan.FromSeconds(30));
-            var frame = "{\"type\":1,\"target\":\"Typing\",\"arguments\":[\"calm\"]}\u001e";
-            while (!closed.IsCompleted && !stop.IsCancellationRequested)
+            var closed = raw.ClosedAsync(TimeSpan.FromSeconds(30), frame =>
+            {
+                if (frame.TryGetProperty("error", out var error) && error.GetString()!.Contains("rate_limited: ", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref report.FloodRefused);
+                }
+            });
+            for (var i = 0; !closed.IsCompleted && !stop.IsCancellationRequested; i++)
             {
                 try
                 {
-                    await raw.SendTextAsync(frame, stop);
+                    await raw.InvokeAsync(i.ToString(CultureInfo.InvariantCulture), "Typing", """["calm"]""", stop);
                 }
                 catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
                 {
                     break;
                 }
+            }
+
+            if (stop.IsCancellationRequested)
+            {
+                await raw.DisposeAsync();
             }
 
             var (close, _) = await closed;
@@ -273,6 +283,7 @@ public sealed class AttackLatencyTests(ITestOutputHelper output) : IAsyncLifetim
     {
         public readonly ConcurrentBag<double> FloodCloseMs = [];
         public readonly ConcurrentBag<double> OversizeCloseMs = [];
+        public int FloodRefused;
         public int MalformedClosed;
         public int StormOpened;
         public int StormRefused;

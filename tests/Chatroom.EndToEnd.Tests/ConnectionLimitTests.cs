@@ -113,4 +113,44 @@ public sealed class ConnectionLimitTests(ITestOutputHelper output) : IAsyncLifet
             }
         }
     }
+
+    [Fact]
+    public async Task AForwardedAddressCountsOnlyFromATrustedProxy()
+    {
+        var token = await _host.Api.GuestTokenAsync("spoofer");
+        var held = new List<RawHubSocket>();
+        try
+        {
+            // No trusted proxy configured: X-Forwarded-For is ignored, so naming other addresses does not help.
+            for (var i = 0; i < Limit; i++)
+            {
+                held.Add(await RawHubSocket.OpenAsync(_host.Address, token, Attacker, forwardedFor: $"198.51.100.{i}"));
+            }
+
+            var spoofed = await Assert.ThrowsAsync<WebSocketException>(() => RawHubSocket.OpenAsync(_host.Address, token, Attacker, forwardedFor: "198.51.100.200"));
+            Assert.Contains("429", spoofed.Message);
+        }
+        finally
+        {
+            foreach (var socket in held)
+            {
+                await socket.DisposeAsync();
+            }
+        }
+
+        // Behind a trusted proxy (here: loopback plays the Ingress) each forwarded client address has its own budget.
+        using var data = new TempDirectory();
+        await using var proxied = await StandaloneHost.StartAsync(data.Path, new Dictionary<string, string?>
+        {
+            ["Chatroom:Sockets:MaxConnectionsPerAddress"] = "2",
+            ["Chatroom:ForwardedHeaders:KnownNetworks:0"] = "127.0.0.0/8",
+        });
+        var proxiedToken = await proxied.Api.GuestTokenAsync("behind-ingress");
+        await using var a1 = await RawHubSocket.OpenAsync(proxied.Address, proxiedToken, Attacker, forwardedFor: "203.0.113.7");
+        await using var a2 = await RawHubSocket.OpenAsync(proxied.Address, proxiedToken, Attacker, forwardedFor: "203.0.113.7");
+        var third = await Assert.ThrowsAsync<WebSocketException>(() => RawHubSocket.OpenAsync(proxied.Address, proxiedToken, Attacker, forwardedFor: "203.0.113.7"));
+        Assert.Contains("429", third.Message);
+        await using var other = await RawHubSocket.OpenAsync(proxied.Address, proxiedToken, Attacker, forwardedFor: "203.0.113.8");
+        Assert.Equal(WebSocketState.Open, other.State);
+    }
 }

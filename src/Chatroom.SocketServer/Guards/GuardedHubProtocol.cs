@@ -56,14 +56,15 @@ internal sealed class GuardedHubProtocol(IHubProtocol inner, IOptions<SocketOpti
 
         if (!parsed || message is null)
         {
-            // SignalR hands the parser at most the size limit; a window that full with no record separator in it can
-            // only be the start of a frame over the limit (SignalR would close with a bare "error" a moment later).
             if (whole)
             {
-                // A complete frame the JSON protocol skipped: a message type it does not know.
+                // A complete frame the JSON protocol skipped: a message type it does not know. Left alone, SignalR
+                // would keep the bytes and wait for more.
                 throw new HubException($"{ErrorCodes.InvalidFrame}: the frame is not a SignalR message this server knows, the connection is closed");
             }
 
+            // SignalR hands the parser at most the size limit; a window that full with no record separator in it can
+            // only be the start of a frame over the limit (SignalR would close with a bare "error" a moment later).
             var limit = options.Value.MaxReceiveMessageBytes;
             if (input.Length >= limit && input.PositionOf(RecordSeparator) is null)
             {

@@ -11,6 +11,7 @@ internal sealed class InvocationBudget(SocketOptions options, TimeProvider time)
 {
     private readonly TokenBucket _accepted = new(options.InvocationsPerSecond, options.InvocationBurst, time);
     private readonly TokenBucket _refusals = new(options.InvocationsPerSecond, options.RefusalsBeforeClose, time);
+    private int _closing;
 
     /// <summary>Accepts an invocation, or says how long to wait and whether the connection has flooded past the point of closing.</summary>
     public bool TryTake(out TimeSpan retryAfter, out bool flooding)
@@ -24,4 +25,7 @@ internal sealed class InvocationBudget(SocketOptions options, TimeProvider time)
         flooding = !_refusals.TryTake(out _);
         return false;
     }
+
+    /// <summary>True the first time only: calls already queued behind the one that closed the connection close nothing more.</summary>
+    public bool TryStartClosing() => Interlocked.Exchange(ref _closing, 1) == 0;
 }

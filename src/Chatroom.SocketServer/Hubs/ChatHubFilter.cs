@@ -27,7 +27,7 @@ internal sealed partial class ChatHubFilter(ChatMetrics metrics, IOptions<Socket
             && !budget.TryTake(out var retryAfter, out var flooding))
         {
             metrics.Refused(ErrorCodes.RateLimited);
-            if (flooding)
+            if (flooding && budget.TryStartClosing())
             {
                 await CloseAsync(caller, $"{ErrorCodes.RateLimited}: more than {options.Value.InvocationsPerSecond:0.#} calls per second kept coming after refusals; the connection is closed");
             }

@@ -33,12 +33,18 @@ public sealed class RawHubSocket : IAsyncDisposable
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
     /// <summary>Opens the WebSocket (token in the <c>access_token</c> query, as browsers send it) without a handshake.</summary>
-    public static async Task<RawHubSocket> OpenAsync(Uri baseAddress, string? accessToken, IPAddress? localAddress = null, CancellationToken cancellationToken = default)
+    public static async Task<RawHubSocket> OpenAsync(
+        Uri baseAddress, string? accessToken, IPAddress? localAddress = null, CancellationToken cancellationToken = default, string? forwardedFor = null)
     {
         var query = accessToken is null ? "" : "?access_token=" + Uri.EscapeDataString(accessToken);
         var uri = new UriBuilder(new Uri(baseAddress, "/hubs/chat" + query)) { Scheme = baseAddress.Scheme == "https" ? "wss" : "ws" }.Uri;
         var invoker = new HttpMessageInvoker(HandlerFrom(localAddress));
         var client = new ClientWebSocket();
+        if (forwardedFor is not null)
+        {
+            client.Options.SetRequestHeader("X-Forwarded-For", forwardedFor);
+        }
+
         try
         {
             await client.ConnectAsync(uri, invoker, cancellationToken);
@@ -148,7 +154,7 @@ public sealed class RawHubSocket : IAsyncDisposable
                 _timedOut = true;
                 return null;
             }
-            catch (WebSocketException)
+            catch (Exception e) when (e is WebSocketException or ObjectDisposedException)
             {
                 return null;
             }
@@ -178,9 +184,9 @@ public sealed class RawHubSocket : IAsyncDisposable
 
     /// <summary>
     /// Reads until the server's close message and the end of the socket: the close message (type 7) if one came, and
-    /// whether the socket then ended within the timeout.
+    /// whether the socket then ended within the timeout; every other frame goes to <paramref name="onFrame"/>.
     /// </summary>
-    public async Task<(JsonElement? Close, bool Ended)> ClosedAsync(TimeSpan timeout)
+    public async Task<(JsonElement? Close, bool Ended)> ClosedAsync(TimeSpan timeout, Action<JsonElement>? onFrame = null)
     {
         var deadline = Stopwatch.StartNew();
         JsonElement? close = null;
@@ -195,6 +201,10 @@ public sealed class RawHubSocket : IAsyncDisposable
             if (frame.Value.TryGetProperty("type", out var type) && type.GetInt32() == 7)
             {
                 close = frame;
+            }
+            else
+            {
+                onFrame?.Invoke(frame.Value);
             }
         }
 
