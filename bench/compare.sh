@@ -129,6 +129,8 @@ start_target() { # target
         Chatroom__Api__SignInsPerMinute=100000 \
         Chatroom__Chat__MessagesPerSecond=1000 Chatroom__Chat__Burst=1000 \
         Chatroom__Chat__UserMessagesPerSecond=1000 Chatroom__Chat__UserBurst=1000 \
+        Chatroom__Sockets__InvocationsPerSecond=1000 Chatroom__Sockets__InvocationBurst=1000 \
+        Chatroom__Sockets__MaxConnectionsPerAddress=100000 \
         Logging__LogLevel__Default=Warning \
         dotnet "$host" --urls "$SERVER_URL" >"$OUT/$1.log" 2>&1 &
       SERVER_PID=$!

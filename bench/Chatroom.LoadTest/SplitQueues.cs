@@ -40,8 +40,9 @@ public static class SplitQueues
         string name, int clients, int perClient, Dictionary<string, string?> settings, CancellationToken cancellationToken)
     {
         using var data = new TempDirectory("chatroom-bench");
-        // Every client signs in from loopback: lift the per-address sign-in limit.
+        // Every client signs in and connects from loopback: lift the per-address sign-in and connection limits.
         settings["Chatroom:Api:SignInsPerMinute"] = "100000";
+        settings["Chatroom:Sockets:MaxConnectionsPerAddress"] = "100000";
         await using var host = await StandaloneHost.StartAsync(data.Path, settings);
         // One room, each client sending every 125 ms (8/s, under the default 10/s per connection).
         var load = new LoadSettings(

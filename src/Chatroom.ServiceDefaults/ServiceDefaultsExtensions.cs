@@ -5,9 +5,12 @@ using Chatroom.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Chatroom.ServiceDefaults;
 
@@ -27,6 +30,11 @@ public static class ServiceDefaultsExtensions
         }
 
         builder.Services.AddSingleton<ServiceDefaultsMarker>();
+
+        // "Request starting … /hubs/chat?access_token=…": browsers can only send the hub token in the query, and the
+        // hosting diagnostics log the whole URL at Information. Requests are still traced (OpenTelemetry redacts query
+        // values) and failures still logged; this rule comes after configuration's, so no setting turns it back on.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.AddChatTelemetry();
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
@@ -54,6 +62,19 @@ public static class ServiceDefaultsExtensions
         });
         builder.Services.AddExceptionHandler<ChatExceptionHandler>();
         builder.AddChatAuthentication();
+        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            // X-Forwarded-For only from the proxies named in configuration (docs/configuration.md), one hop: the
+            // per-address limits must not take an address a client wrote itself.
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+            o.ForwardLimit = 1;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var network in TrustedProxyNetworks(builder.Configuration))
+            {
+                o.KnownIPNetworks.Add(network);
+            }
+        });
         return builder;
     }
 
@@ -69,6 +90,11 @@ public static class ServiceDefaultsExtensions
             return app;
         }
 
+        if (TrustedProxyNetworks(app.Configuration).Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapChatTelemetry();
@@ -78,6 +104,15 @@ public static class ServiceDefaultsExtensions
         app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") }).AllowAnonymous();
         return app;
     }
+
+    /// <summary><c>Chatroom:ForwardedHeaders:KnownNetworks</c>: CIDR networks whose X-Forwarded-For is believed (none by default).</summary>
+    private static IReadOnlyList<System.Net.IPNetwork> TrustedProxyNetworks(IConfiguration configuration) =>
+        (configuration.GetSection("Chatroom:ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [])
+        .Where(n => !string.IsNullOrWhiteSpace(n))
+        .Select(n => System.Net.IPNetwork.TryParse(n.Trim(), out var network)
+            ? network
+            : throw new InvalidOperationException($"Chatroom:ForwardedHeaders:KnownNetworks: '{n}' is not a CIDR network such as 10.0.0.0/8"))
+        .ToList();
 
     private sealed class ServiceDefaultsMarker;
 

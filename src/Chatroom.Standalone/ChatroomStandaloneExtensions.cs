@@ -11,10 +11,10 @@ public static class ChatroomStandaloneExtensions
     /// <summary>Every service in one process on the embedded backends (or Redis, when configured).</summary>
     public static IHostApplicationBuilder AddChatroomStandalone(this IHostApplicationBuilder builder)
     {
-        if (StandaloneSecrets.Apply(builder) is { } password)
+        if (StandaloneSecrets.Apply(builder) is { } passwordFile)
         {
             builder.Services.AddHostedService(sp => new StandaloneSecrets.AnnouncePassword(
-                password, sp.GetRequiredService<ILogger<StandaloneSecrets.AnnouncePassword>>()));
+                passwordFile, sp.GetRequiredService<ILogger<StandaloneSecrets.AnnouncePassword>>()));
         }
 
         builder.AddServiceDefaults();

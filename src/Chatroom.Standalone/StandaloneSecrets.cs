@@ -6,32 +6,39 @@ using Chatroom.Core.Embedded;
 namespace Chatroom.Standalone;
 
 /// <summary>
-/// Secrets a one-process deployment can make for itself: the token signing key (kept in the data folder,
-/// so tokens survive a restart) and, when none is configured, an admin password printed once at start-up.
+/// Secrets a one-process deployment can make for itself, each kept in a file of the data folder that only this user
+/// can read: the token signing key (so tokens survive a restart) and, when none is configured, the admin password,
+/// whose path (never the password) the log gives at start-up.
 /// </summary>
 internal static partial class StandaloneSecrets
 {
+    public const string PasswordFile = "admin-password";
+
+    /// <summary>Adds the generated secrets to the configuration; returns the admin password file when the password is generated.</summary>
     public static string? Apply(IHostApplicationBuilder builder)
     {
         var dataDirectory = builder.Configuration[$"{EmbeddedOptions.Section}:{nameof(EmbeddedOptions.DataDirectory)}"] ?? "data";
         var values = new Dictionary<string, string?>();
         if (string.IsNullOrWhiteSpace(builder.Configuration[$"{AuthOptions.Section}:{nameof(AuthOptions.SigningKey)}"]))
         {
-            values[$"{AuthOptions.Section}:{nameof(AuthOptions.SigningKey)}"] = LoadOrCreateKey(Path.Combine(dataDirectory, "signing.key"));
+            values[$"{AuthOptions.Section}:{nameof(AuthOptions.SigningKey)}"] =
+                LoadOrCreate(Path.Combine(dataDirectory, "signing.key"), () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
         }
 
-        string? generatedPassword = null;
+        string? passwordFile = null;
         if (string.IsNullOrWhiteSpace(builder.Configuration[$"{AdminOptions.Section}:{nameof(AdminOptions.Password)}"]))
         {
-            generatedPassword = RandomNumberGenerator.GetString("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 20);
-            values[$"{AdminOptions.Section}:{nameof(AdminOptions.Password)}"] = generatedPassword;
+            passwordFile = Path.GetFullPath(Path.Combine(dataDirectory, PasswordFile));
+            values[$"{AdminOptions.Section}:{nameof(AdminOptions.Password)}"] = LoadOrCreate(passwordFile,
+                () => RandomNumberGenerator.GetString("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 20));
         }
 
         builder.Configuration.AddInMemoryCollection(values);
-        return generatedPassword;
+        return passwordFile;
     }
 
-    private static string LoadOrCreateKey(string path)
+    /// <summary>The secret in the file, or a new one written to it readable and writable by this user only (0600).</summary>
+    private static string LoadOrCreate(string path, Func<string> create)
     {
         if (File.Exists(path))
         {
@@ -39,7 +46,7 @@ internal static partial class StandaloneSecrets
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var secret = create();
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
@@ -48,25 +55,25 @@ internal static partial class StandaloneSecrets
 
         using (var writer = new StreamWriter(path, System.Text.Encoding.ASCII, options))
         {
-            writer.Write(key);
+            writer.Write(secret);
         }
 
-        return key;
+        return secret;
     }
 
-    /// <summary>Prints the generated admin password once, when the host has started.</summary>
-    internal sealed partial class AnnouncePassword(string password, ILogger<AnnouncePassword> logger) : IHostedService
+    /// <summary>Says where the generated admin password is, once, when the host has started; logs never carry the password.</summary>
+    internal sealed partial class AnnouncePassword(string passwordFile, ILogger<AnnouncePassword> logger) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            LogPassword(logger, password);
+            LogPasswordFile(logger, passwordFile);
             return Task.CompletedTask;
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         [LoggerMessage(EventId = 9001, Level = LogLevel.Warning,
-            Message = "No Chatroom:Admin:Password is configured; this run's admin password is {Password} (set Chatroom__Admin__Password to choose one)")]
-        private static partial void LogPassword(ILogger logger, string password);
+            Message = "No Chatroom:Admin:Password is configured; the generated admin password is in {PasswordFile}, readable by this user only (set Chatroom__Admin__Password to choose one)")]
+        private static partial void LogPasswordFile(ILogger logger, string passwordFile);
     }
 }

@@ -18,6 +18,8 @@ public sealed class ChatTests(BrowserFixture browser) : IAsyncLifetime
         ["Chatroom:Chat:Burst"] = "1000",
         ["Chatroom:Chat:UserMessagesPerSecond"] = "1000",
         ["Chatroom:Chat:UserBurst"] = "1000",
+        ["Chatroom:Sockets:InvocationsPerSecond"] = "1000",
+        ["Chatroom:Sockets:InvocationBurst"] = "1000",
     });
 
     public async Task DisposeAsync()

@@ -11,6 +11,8 @@ public sealed class HistoryTests
         ["Chatroom:Chat:Burst"] = "1000",
         ["Chatroom:Chat:UserMessagesPerSecond"] = "1000",
         ["Chatroom:Chat:UserBurst"] = "1000",
+        ["Chatroom:Sockets:InvocationsPerSecond"] = "1000",
+        ["Chatroom:Sockets:InvocationBurst"] = "1000",
     };
 
     [Fact]

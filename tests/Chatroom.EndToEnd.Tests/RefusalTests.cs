@@ -139,14 +139,58 @@ public sealed class RefusalTests : IAsyncLifetime
         Assert.Equal((401, "unauthorized"), await ChatApiClient.ProblemAsync(forged));
     }
 
-    [Fact]
-    public async Task GuestsAreRefusedOnAdminRoutes()
+    public static TheoryData<string, string> AdminRoutes => new()
     {
-        using var stats = await _host.Api.SendAsync(HttpMethod.Get, "/api/admin/stats", _token);
-        Assert.Equal((403, "forbidden"), await ChatApiClient.ProblemAsync(stats));
-        using var broadcast = await _host.Api.SendAsync(HttpMethod.Post, "/api/admin/broadcast", _token, new { text = "pwned" });
-        Assert.Equal((403, "forbidden"), await ChatApiClient.ProblemAsync(broadcast));
+        { "GET", "/api/admin/stats" },
+        { "GET", "/api/admin/timeseries" },
+        { "POST", "/api/admin/broadcast" },
+        { "GET", "/api/admin/rooms/refusals/analysis" },
+        { "GET", "/api/admin/flags" },
+        { "POST", "/api/admin/flags/1/resolve" },
+        { "GET", "/api/admin/audit" },
+        { "PUT", "/api/admin/rooms/refusals/settings" },
+        { "DELETE", "/api/admin/rooms/refusals" },
+        { "POST", "/api/agents" },
+        { "PUT", "/api/agents/assistant" },
+        { "DELETE", "/api/agents/assistant" },
+        { "GET", "/api/agents/assistant/events" },
+        { "POST", "/api/analysis/classify" },
+    };
+
+    [Theory]
+    [MemberData(nameof(AdminRoutes))]
+    public async Task GuestsAreRefusedOnAdminRoutes(string method, string path)
+    {
+        using var response = await _host.Api.SendAsync(new HttpMethod(method), path, _token, new { text = "pwned", slowModeSeconds = 1, locked = true });
+        Assert.Equal((403, "forbidden"), await ChatApiClient.ProblemAsync(response));
         await AssertNothingStoredAsync();
+        using var rooms = await _host.Api.SendAsync(HttpMethod.Get, "/api/rooms", _token);
+        Assert.Contains("\"refusals\"", await rooms.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task AGuestNeverReceivesAdminAnalysisEvents()
+    {
+        // "admins" is the name of the SignalR group analysis events go to; a room of that name must not be a way in.
+        await _host.Api.CreateRoomAsync(_token, "admins");
+        await _client.InvokeAsync("JoinRoom", "admins", null);
+        await using var admin = await _host.Api.ConnectWithTokenAsync(await _host.Api.AdminTokenAsync(StandaloneHost.AdminPassword));
+        await admin.InvokeAsync("JoinRoom", "admins", null);
+        await admin.InvokeAsync("JoinRoom", "refusals", null);
+
+        var ids = new List<long>();
+        foreach (var (room, text) in new[] { ("admins", "you are a worthless idiot"), ("refusals", "lovely weather today"), ("admins", "see you later") })
+        {
+            ids.Add((await _client.InvokeAsync("SendMessage", room, text, Guid.NewGuid().ToString("N"))).GetProperty("id").GetInt64());
+        }
+
+        foreach (var id in ids)
+        {
+            await admin.WaitForEventAsync("analysis", e => e.GetProperty("messageId").GetInt64() == id, TimeSpan.FromSeconds(30));
+        }
+
+        Assert.NotEmpty(_client.EventsOf("message"));
+        Assert.Empty(_client.EventsOf("analysis"));
     }
 
     [Fact]
@@ -167,21 +211,48 @@ public sealed class RefusalTests : IAsyncLifetime
         Assert.Equal((400, "invalid_name"), await ChatApiClient.ProblemAsync(response));
     }
 
-    [Fact]
-    public async Task MalformedAndOversizedBodiesAreRefused()
+    public static TheoryData<string, bool> BodyRoutes => new()
     {
-        using var malformed = new HttpRequestMessage(HttpMethod.Post, "/api/auth/guest")
-        {
-            Content = new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"),
-        };
-        using var bad = await _host.Api.Http.SendAsync(malformed);
-        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-        Assert.Equal((400, "invalid_request"), await ChatApiClient.ProblemAsync(bad));
+        { "/api/auth/guest", false },
+        { "/api/auth/admin", false },
+        { "/api/rooms", false },
+        { "/api/admin/broadcast", true },
+        { "/api/agents", true },
+        { "/api/analysis/classify", true },
+    };
 
-        using var huge = await _host.Api.SendAsync(HttpMethod.Post, "/api/rooms", _token, new { name = "huge", topic = new string('x', 100_000) });
-        Assert.Equal((413, "payload_too_large"), await ChatApiClient.ProblemAsync(huge));
+    [Theory]
+    [MemberData(nameof(BodyRoutes))]
+    public async Task MalformedAndOversizedBodiesAreRefused(string path, bool asAdmin)
+    {
+        var token = asAdmin ? await _host.Api.AdminTokenAsync(StandaloneHost.AdminPassword) : _token;
+        using var malformed = await PostRawAsync(path, token, "{not json");
+        Assert.Equal((400, "invalid_request"), await ChatApiClient.ProblemAsync(malformed));
+
+        // 1 MB of valid JSON: refused for its size, whatever it holds.
+        var huge = "{\"name\":\"huge\",\"text\":\"" + new string('x', 1024 * 1024) + "\"}";
+        using (var oversized = await PostRawAsync(path, token, huge, expectContinue: true))
+        {
+            Assert.Equal((413, "payload_too_large"), await ChatApiClient.ProblemAsync(oversized));
+        }
+
+        // Without "Expect: 100-continue" the client sends the megabyte regardless; the server answers 413 early and may
+        // close the connection before all of it is in, which the client sees as a broken pipe instead of the answer.
+        try
+        {
+            using var blasted = await PostRawAsync(path, token, huge);
+            Assert.Equal((413, "payload_too_large"), await ChatApiClient.ProblemAsync(blasted));
+        }
+        catch (HttpRequestException e) when (e.InnerException is IOException)
+        {
+            // Refused all the same.
+        }
+
+        using var health = await _host.Api.Http.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         using var rooms = await _host.Api.SendAsync(HttpMethod.Get, "/api/rooms", _token);
         Assert.DoesNotContain("\"huge\"", await rooms.Content.ReadAsStringAsync());
+        await AssertNothingStoredAsync();
     }
 
     [Fact]
@@ -201,6 +272,17 @@ public sealed class RefusalTests : IAsyncLifetime
     {
         using var response = await _host.Api.SendAsync(HttpMethod.Get, $"/api/rooms/refusals/messages?{query}", _token);
         Assert.Equal((400, code), await ChatApiClient.ProblemAsync(response));
+    }
+
+    private async Task<HttpResponseMessage> PostRawAsync(string path, string token, string json, bool expectContinue = false)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.ExpectContinue = expectContinue;
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return await _host.Api.Http.SendAsync(request);
     }
 
     private async Task AssertNothingStoredAsync()

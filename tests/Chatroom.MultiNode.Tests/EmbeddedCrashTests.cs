@@ -33,6 +33,8 @@ public sealed class EmbeddedCrashTests(ITestOutputHelper output)
             ["Chatroom__Chat__Burst"] = "10000",
             ["Chatroom__Chat__UserMessagesPerSecond"] = "10000",
             ["Chatroom__Chat__UserBurst"] = "10000",
+            ["Chatroom__Sockets__InvocationsPerSecond"] = "10000",
+            ["Chatroom__Sockets__InvocationBurst"] = "10000",
             ["Chatroom__Api__SignInsPerMinute"] = "1000",
         };
         await using var host = await ChildProcess.StartAsync(new ChildProcessOptions("standalone", MultiNodeFixture.ServicePath("Chatroom.Standalone")) { Environment = environment });

@@ -33,7 +33,9 @@ public sealed class StandaloneHost : IAsyncDisposable
     /// <summary>The page URL for a path of the app, e.g. <c>Url("/admin")</c>.</summary>
     public string Url(string path = "/") => new Uri(Address, path).ToString();
 
-    public static async Task<StandaloneHost> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null, int port = 0)
+    /// <param name="configure">Runs on the builder before the host is composed, e.g. to add a logger provider.</param>
+    public static async Task<StandaloneHost> StartAsync(
+        string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null, int port = 0, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -53,6 +55,7 @@ public sealed class StandaloneHost : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(settings);
         }
 
+        configure?.Invoke(builder);
         builder.AddChatroomStandalone();
         var app = builder.Build();
         app.MapChatroomStandalone();

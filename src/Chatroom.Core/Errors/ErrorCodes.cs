@@ -32,4 +32,10 @@ public static class ErrorCodes
     public const string NotFound = "not_found";
     public const string InvalidAgent = "invalid_agent";
     public const string AgentExists = "agent_exists";
+
+    /// <summary>A hub frame that is not valid SignalR JSON (malformed, invalid UTF-8, nested too deep); the connection is closed.</summary>
+    public const string InvalidFrame = "invalid_frame";
+
+    /// <summary>Too many open hub connections from one client address.</summary>
+    public const string TooManyConnections = "too_many_connections";
 }

@@ -15,7 +15,7 @@ public static class ChatProblems
         ErrorCodes.Unauthorized or ErrorCodes.InvalidPassword => StatusCodes.Status401Unauthorized,
         ErrorCodes.Forbidden or ErrorCodes.Banned or ErrorCodes.Muted or ErrorCodes.RoomLocked or ErrorCodes.NotMember
             or ErrorCodes.AdminDisabled => StatusCodes.Status403Forbidden,
-        ErrorCodes.RateLimited or ErrorCodes.SlowMode => StatusCodes.Status429TooManyRequests,
+        ErrorCodes.RateLimited or ErrorCodes.SlowMode or ErrorCodes.TooManyConnections => StatusCodes.Status429TooManyRequests,
         ErrorCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorCodes.BackendUnavailable => StatusCodes.Status503ServiceUnavailable,
         ErrorCodes.StorageFull => StatusCodes.Status507InsufficientStorage,

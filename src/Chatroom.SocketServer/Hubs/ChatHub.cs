@@ -32,6 +32,9 @@ public sealed class ChatHub(
     IOptions<SocketOptions> socketOptions,
     TimeProvider time) : Hub
 {
+    /// <summary>The name <see cref="Guards.GuardedHubProtocol"/> gives an invocation SignalR could not bind.</summary>
+    internal const string InvalidRequestMethod = "invalid_request";
+
     private readonly ChatOptions _chat = chatOptions.Value;
 
     public override async Task OnConnectedAsync()
@@ -210,6 +213,13 @@ public sealed class ChatHub(
         var user = new PresentUser(state.Identity.UserId, state.Identity.Name);
         await bus.PublishAsync(new ChatEvent(ChatEventTypes.Typing, room, ChatJson.ToElement(new TypingEvent(room, user))), Context.ConnectionAborted);
     }
+
+    /// <summary>
+    /// Refuses an invocation whose method does not exist or whose arguments do not bind; SignalR would answer those
+    /// itself, past the hub filters, so <see cref="Guards.GuardedHubProtocol"/> routes them here.
+    /// </summary>
+    [HubMethodName(InvalidRequestMethod)]
+    public Task RefuseInvalidRequest(string reason) => throw new ChatException(ErrorCodes.InvalidRequest, reason);
 
     private ConnectionState State() =>
         connections.Get(Context.ConnectionId) ?? throw new ChatException(ErrorCodes.Unauthorized, "the connection is closing");

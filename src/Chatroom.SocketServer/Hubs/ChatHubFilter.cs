@@ -1,15 +1,40 @@
 using Chatroom.Core.Chat;
 using Chatroom.Core.Errors;
+using Chatroom.SocketServer.Guards;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Chatroom.SocketServer.Hubs;
 
-/// <summary>Turns refusals into <see cref="HubException"/>s (<c>code: sentence</c>) and counts them.</summary>
-internal sealed partial class ChatHubFilter(ChatMetrics metrics, ILogger<ChatHubFilter> logger) : IHubFilter
+/// <summary>
+/// Limits every connection's invocations (any method), turns refusals into <see cref="HubException"/>s
+/// (<c>code: sentence</c>) and counts them; closes a connection that keeps flooding while refused.
+/// </summary>
+internal sealed partial class ChatHubFilter(ChatMetrics metrics, IOptions<SocketOptions> options, TimeProvider time, ILogger<ChatHubFilter> logger) : IHubFilter
 {
+    public Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
+    {
+        context.Context.Items[typeof(InvocationBudget)] = new InvocationBudget(options.Value, time);
+        return next(context);
+    }
+
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
+        var caller = invocationContext.Context;
+        if (caller.Items.TryGetValue(typeof(InvocationBudget), out var found) && found is InvocationBudget budget
+            && !budget.TryTake(out var retryAfter, out var flooding))
+        {
+            metrics.Refused(ErrorCodes.RateLimited);
+            if (flooding && budget.TryStartClosing())
+            {
+                await CloseAsync(caller, $"{ErrorCodes.RateLimited}: more than {options.Value.InvocationsPerSecond:0.#} calls per second kept coming after refusals; the connection is closed");
+            }
+
+            throw new HubException($"{ErrorCodes.RateLimited}: too many calls on this connection; wait {Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))} s");
+        }
+
         try
         {
             return await next(invocationContext);
@@ -38,6 +63,28 @@ internal sealed partial class ChatHubFilter(ChatMetrics metrics, ILogger<ChatHub
             throw;
         }
     }
+
+    /// <summary>Sends a close message with the reason and no invitation to reconnect, then drops the connection.</summary>
+    private async Task CloseAsync(HubCallerContext caller, string reason)
+    {
+        LogFloodClosed(logger, caller.ConnectionId);
+        if (caller.Items.TryGetValue(typeof(HubConnectionContext), out var found) && found is HubConnectionContext connection)
+        {
+            try
+            {
+                await connection.WriteAsync(new CloseMessage(reason, allowReconnect: false), CancellationToken.None);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException)
+            {
+                // Already going; the abort below is all that is left to do.
+            }
+        }
+
+        caller.Abort();
+    }
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Hub connection {ConnectionId} closed: it kept flooding invocations after being refused")]
+    private static partial void LogFloodClosed(ILogger logger, string connectionId);
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Hub method {Method} refused: the backend is unavailable")]
     private static partial void LogBackendUnavailable(ILogger logger, Exception exception, string method);

@@ -29,6 +29,8 @@ const titles: Readonly<Record<string, string>> = {
   agent_exists: 'An agent with that name already exists',
   invalid_request: 'The request was not accepted',
   payload_too_large: 'That is too large to send',
+  too_many_connections: 'Too many connections from your network, close other tabs and try again',
+  invalid_frame: 'The connection was closed because the app sent something the server could not read',
   not_member: 'You are not in this room',
   unknown_room: 'This room does not exist',
   invalid_room_name: 'Room names use lower-case letters, digits and "-"',
