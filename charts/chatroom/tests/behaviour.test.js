@@ -304,6 +304,17 @@ describe("Ingress", () => {
     assert.equal(hubs.metadata.annotations["nginx.ingress.kubernetes.io/session-cookie-path"], "/hubs");
     assert.equal(named(objects, "Ingress", fullname).metadata.annotations["nginx.ingress.kubernetes.io/affinity"], undefined);
   });
+  it("lets the per-address connection limit count clients, not controller pods", () => {
+    const config = (objects) => named(objects, "ConfigMap", `${fullname}-config`).data;
+    const lifted = config(render("prod"));
+    assert.equal(lifted.Chatroom__Sockets__MaxConnectionsPerAddress, "10000000");
+    assert.equal(lifted.Chatroom__ForwardedHeaders__KnownNetworks__0, undefined);
+    const trusted = config(render("prod", ["ingress.trustedProxyNetworks={10.244.0.0/16,fd00::/64}"]));
+    assert.equal(trusted.Chatroom__ForwardedHeaders__KnownNetworks__0, "10.244.0.0/16");
+    assert.equal(trusted.Chatroom__ForwardedHeaders__KnownNetworks__1, "fd00::/64");
+    assert.equal(trusted.Chatroom__Sockets__MaxConnectionsPerAddress, undefined);
+    assert.equal(config(render("dev", ["ingress.enabled=false"])).Chatroom__Sockets__MaxConnectionsPerAddress, undefined);
+  });
   it("has no TLS section when TLS is off (dev)", () => {
     for (const ingress of ofKind(render("dev"), "Ingress")) assert.equal(ingress.spec.tls, undefined);
   });
