@@ -95,7 +95,7 @@ start_redis() {
   mkdir -p "$WORK/redis"
   # Durable like a production Redis: the append-only file, fsynced every second.
   redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$WORK/redis" --save "" \
-    --appendonly yes --appendfsync everysec --daemonize no >"$OUT/redis.log" 2>&1 &
+    --appendonly yes --appendfsync everysec --daemonize no >"$OUT/redis-server.log" 2>&1 &
   PIDS+=($!)
   local deadline=$((SECONDS + 20))
   until redis-cli -p "$REDIS_PORT" PING >/dev/null 2>&1; do
