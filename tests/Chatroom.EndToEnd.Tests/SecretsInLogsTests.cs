@@ -37,6 +37,8 @@ public sealed class SecretsInLogsTests(ITestOutputHelper output) : IAsyncLifetim
             // No password configured: the host generates one into its data folder.
             ["Chatroom:Admin:Password"] = "",
             ["Logging:LogLevel:Default"] = "Trace",
+            // ASP.NET Core logs at Warning unless its category is configured (ChatTelemetryExtensions): trace it too.
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
             ["ConnectionStrings:analysis-model"] = connection,
             ["ConnectionStrings:reasoning-model"] = connection,
             ["Chatroom:Moderation:Llm"] = "Always",

@@ -46,13 +46,14 @@ internal sealed class TestBackend : IAsyncDisposable
 
     /// <summary>
     /// Waits for the first connect: with AbortOnConnectFail=false the library may hand back a multiplexer whose first
-    /// connect is still under way (a loaded machine), and commands fail fast until it is up. For tests that need a
+    /// connect is still under way (a loaded machine), and commands (and subscriptions) fail fast until it is up. For tests that need a
     /// working connection from their first command; tests of refused connections do not call it.
     /// </summary>
     public async Task<TestBackend> ConnectedAsync()
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (!Redis.IsConnected && DateTime.UtcNow < deadline)
+        // The subscriber's connection is a second one over RESP2, and may come up after the interactive one.
+        while (!(Redis.IsConnected && Redis.GetSubscriber().IsConnected()) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);
         }

@@ -49,6 +49,13 @@ describe('parseHubError', () => {
     }
   });
 
+  it('keeps a message refused for a full disk to send again, and says why', () => {
+    const error = parseHubError(wrapped("storage_full: the server's disk is full; nothing was stored, try again later"));
+    expect(error.code).toBe('storage_full');
+    expect(error.message).toMatch(/^The server is out of disk space/);
+    expect(transientCodes.has(error.code)).toBe(true);
+  });
+
   it('copes with values that are not errors', () => {
     expect(parseHubError('HubException: banned: you are banned for 1 h').code).toBe('banned');
     expect(parseHubError(undefined).code).toBe('unknown');

@@ -8,6 +8,7 @@ export interface ChatError {
 export const transientCodes: ReadonlySet<string> = new Set([
   'disconnected',
   'backend_unavailable',
+  'storage_full',
   'network',
 ]);
 
@@ -37,6 +38,7 @@ const titles: Readonly<Record<string, string>> = {
   room_exists: 'A room with that name already exists',
   invalid_name: 'Names are 1 to 32 characters',
   backend_unavailable: 'The server cannot store messages right now',
+  storage_full: 'The server is out of disk space',
   unauthorized: 'Your session has ended, please sign in again',
   forbidden: 'You are not allowed to do that',
   disconnected: 'Not connected, the message will be sent when the connection is back',
