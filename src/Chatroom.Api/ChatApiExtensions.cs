@@ -6,7 +6,6 @@ using Chatroom.Api.Rooms;
 using Chatroom.Core.Errors;
 using Chatroom.ServiceDefaults.Backends;
 using Chatroom.ServiceDefaults.Problems;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace Chatroom.Api;
 
@@ -41,16 +40,7 @@ public static class ChatApiExtensions
 
     public static WebApplication MapChatApi(this WebApplication app)
     {
-        var maxBody = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiOptions>>().Value.MaxRequestBodyBytes;
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.Use((context, next) =>
-        {
-            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
-            {
-                size.MaxRequestBodySize = maxBody;
-            }
-
-            return next(context);
-        }));
+        // The /api body limit (ApiOptions.MaxRequestBodyBytes) is applied by MapDefaultEndpoints, for every service.
         app.UseRateLimiter();
         app.MapOpenApi();
         app.MapAuthApi();

@@ -5,6 +5,7 @@ using Chatroom.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -95,6 +96,18 @@ public static class ServiceDefaultsExtensions
             app.UseForwardedHeaders();
         }
 
+        // Every service's /api routes (the API's, and the analysis service's knowledge, classify and discussion
+        // routes when it runs on its own) take bodies up to Chatroom:Api:MaxRequestBodyBytes; more is 413 payload_too_large.
+        var maxBody = MaxApiRequestBodyBytes(app.Configuration);
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.Use((context, next) =>
+        {
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            {
+                size.MaxRequestBodySize = maxBody;
+            }
+
+            return next(context);
+        }));
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapChatTelemetry();
@@ -103,6 +116,15 @@ public static class ServiceDefaultsExtensions
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") }).AllowAnonymous();
         return app;
+    }
+
+    /// <summary><c>Chatroom:Api:MaxRequestBodyBytes</c> (1 KiB–16 MiB, 64 KiB by default), read here so services without the API's options apply it too.</summary>
+    private static long MaxApiRequestBodyBytes(IConfiguration configuration)
+    {
+        var bytes = configuration.GetValue("Chatroom:Api:MaxRequestBodyBytes", 64L * 1024);
+        return bytes is >= 1024 and <= 16 * 1024 * 1024
+            ? bytes
+            : throw new InvalidOperationException($"Chatroom:Api:MaxRequestBodyBytes is {bytes}; it must be 1024-16777216");
     }
 
     /// <summary><c>Chatroom:ForwardedHeaders:KnownNetworks</c>: CIDR networks whose X-Forwarded-For is believed (none by default).</summary>

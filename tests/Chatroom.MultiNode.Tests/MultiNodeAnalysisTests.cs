@@ -35,6 +35,25 @@ public sealed class MultiNodeAnalysisTests(MultiNodeFixture cluster, ITestOutput
     });
 
     [Fact]
+    public Task TheAnalysisServiceOnItsOwnRefusesAnOversizeBodyLikeTheApi() => cluster.RunAsync(output, async () =>
+    {
+        var admin = await cluster.ApiClient.AdminTokenAsync(MultiNodeFixture.AdminPassword);
+        using var http = new HttpClient { BaseAddress = cluster.Analysis.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/analysis/classify")
+        {
+            Content = new StringContent($$"""{"text":"{{new string('a', 1024 * 1024)}}"}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new("Bearer", admin);
+        request.Headers.ExpectContinue = true;
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal((413, "payload_too_large"), await Chatroom.Testing.Http.ChatApiClient.ProblemAsync(response));
+
+        using var health = await http.GetAsync("/health");
+        Assert.Equal(200, (int)health.StatusCode);
+    });
+
+    [Fact]
     public Task AQueueEntryOfAWorkerThatDiedUnacknowledgedIsAnalysedByAnother() => cluster.RunAsync(output, async () =>
     {
         var adminToken = await cluster.ApiClient.AdminTokenAsync(MultiNodeFixture.AdminPassword);
