@@ -119,7 +119,8 @@ public sealed class MultiNodeFaultTests(MultiNodeFixture cluster, ITestOutputHel
         await traffic.WaitForAcknowledgedAsync(Backlog, Patience);
         var backlog = (int)await redis.GetDatabase().StreamLengthAsync(stream);
 
-        // Two workers start on it; the first one seen holding entries it has not acknowledged is killed.
+        // Two workers start on it; the first one seen holding entries it has not acknowledged is killed. It is frozen
+        // (SIGSTOP) before its entries are counted again, so it cannot acknowledge them between the look and the kill.
         var drain = Stopwatch.StartNew();
         await using var second = await cluster.StartAnalysisAsync("analysis-2");
         await cluster.Analysis.RestartAsync();
@@ -133,8 +134,17 @@ public sealed class MultiNodeFaultTests(MultiNodeFixture cluster, ITestOutputHel
             {
                 if (workers.FirstOrDefault(w => OwnsConsumer(w, consumer.Name!)) is { } worker)
                 {
-                    await worker.KillAsync();
+                    var pid = ConsumerProcessId(consumer.Name!);
+                    await SignalAsync(pid, "STOP");
                     var left = (await redis.GetDatabase().StreamPendingMessagesAsync(stream, "workers", 1000, consumer.Name)).Length;
+                    if (left == 0)
+                    {
+                        // It acknowledged them after all: let it go on, and look again.
+                        await SignalAsync(pid, "CONT");
+                        continue;
+                    }
+
+                    await worker.KillAsync();
                     victim = (worker, consumer.Name!, left);
                     break;
                 }
@@ -204,6 +214,20 @@ public sealed class MultiNodeFaultTests(MultiNodeFixture cluster, ITestOutputHel
         var children = File.Exists($"/proc/{pid}/task/{pid}/children") ? File.ReadAllText($"/proc/{pid}/task/{pid}/children") : "";
         return new[] { pid.ToString(CultureInfo.InvariantCulture) }.Concat(children.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Any(p => consumer.Contains($"-{p}-", StringComparison.Ordinal));
+    }
+
+    /// <summary>The process id in a worker consumer's name, <c>{machine}-{pid}-{random}-{n}</c> (the machine name may hold dashes).</summary>
+    private static int ConsumerProcessId(string consumer)
+    {
+        var parts = consumer.Split('-');
+        return int.Parse(parts[^3], CultureInfo.InvariantCulture);
+    }
+
+    private static async Task SignalAsync(int pid, string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)]))!;
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
     }
 
     private async Task<(string Owner, string[] Rooms)> NewRoomsAsync()
