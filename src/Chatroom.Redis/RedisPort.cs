@@ -33,8 +33,10 @@ internal static class RedisPort
                 await Task.Delay(delay, cancellationToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
             }
-            catch (Exception e) when (e is RedisException or RedisTimeoutException)
+            catch (Exception e) when (e is RedisException or RedisTimeoutException or IOException or System.Net.Sockets.SocketException)
             {
+                // A command in flight when the connection drops fails with the socket's own error (Pipelines.Sockets'
+                // ConnectionResetException, an IOException) rather than a RedisConnectionException.
                 throw Unavailable(e);
             }
         }
@@ -58,7 +60,8 @@ internal static class RedisPort
         e.Message.StartsWith(prefix, StringComparison.Ordinal) && (e.Message.Length == prefix.Length || e.Message[prefix.Length] == ' ');
 
     /// <summary>
-    /// Connection failures (<see cref="RedisConnectionException"/>, a <see cref="RedisException"/>), timeouts
+    /// Connection failures (<see cref="RedisConnectionException"/>, a <see cref="RedisException"/>, or the socket's own error
+    /// for a command in flight), timeouts
     /// (<see cref="RedisTimeoutException"/>, which derives from <see cref="TimeoutException"/> instead) and error replies.
     /// </summary>
     public static BackendUnavailableException Unavailable(Exception e) => new(e switch
