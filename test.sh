@@ -62,7 +62,18 @@ vitest_passed=$(count 'Tests +[0-9]+ passed')
 vitest_failed=$(count 'Tests +[0-9]+ failed')
 node_passed=$(count '^# pass +[0-9]+')
 node_failed=$(count '^# fail +[0-9]+')
+# The failures by name, with the first lines of each message, so the end of a CI log says what broke.
+failures=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '
+  /^  Failed [^ ]/ { n = 25; print "--"; }
+  /^ *(FAIL|×) / { print "--"; print; next }
+  /^not ok / { print "--"; print; next }
+  n > 0 { print; n-- }' | head -300)
 rm -f "$log"
+if [ -n "$failures" ]; then
+  echo
+  echo "Failed:"
+  echo "$failures"
+fi
 echo
 echo "$((passed + vitest_passed + node_passed)) passed, $((failed + vitest_failed + node_failed)) failed"
 exit "$status"
