@@ -139,7 +139,7 @@ internal sealed partial class AnalysisWorker(
     {
         var now = time.GetUtcNow();
         var record = new VerdictRecord(message.Room, message.Id, message.AuthorId, verdict.Mood, verdict.MoodScore, verdict.Safety,
-            verdict.UnsafeScore, verdict.Categories, verdict.Tier, verdict.Confidence, now);
+            verdict.UnsafeScore, verdict.Categories, verdict.Tier, verdict.Confidence, now, verdict.Model, verdict.Fallback);
         if (!await store.SaveVerdictAsync(record, cancellationToken))
         {
             // Redelivered after a crash between storing and acknowledging: it was recorded and acted on already.
@@ -162,7 +162,13 @@ internal sealed partial class AnalysisWorker(
     private async Task<string> ActAsync(ChatMessage message, VerdictRecord verdict, CancellationToken cancellationToken)
     {
         var policy = options.CurrentValue;
-        var reason = $"unsafe ({string.Join(", ", verdict.Categories)}; score {verdict.UnsafeScore:F2}, {verdict.Tier} tier)";
+        var fallback = verdict.Fallback switch
+        {
+            null => "",
+            ModerationVerdict.FallbackCircuitOpen => "; the LLM tier was not asked: its circuit is open",
+            _ => "; the LLM tier gave no answer",
+        };
+        var reason = $"unsafe ({string.Join(", ", verdict.Categories)}; score {verdict.UnsafeScore:F2}, {verdict.Tier} tier{fallback})";
         await actions.FlagAsync(message, verdict, Actor, reason, cancellationToken);
         switch (policy.ActionFor(message.Room))
         {

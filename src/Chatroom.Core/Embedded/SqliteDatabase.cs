@@ -125,6 +125,11 @@ public sealed class SqliteDatabase : IAsyncDisposable
             state TEXT NOT NULL
         );
         """,
+        // Which model decided, or why the LLM tier's answer is missing: kept with the verdict, not only in its live event.
+        """
+        ALTER TABLE verdicts ADD COLUMN model TEXT;
+        ALTER TABLE verdicts ADD COLUMN fallback TEXT;
+        """,
     ];
 
     /// <summary>Writes committed together at most; bounds the time one commit holds the writer.</summary>

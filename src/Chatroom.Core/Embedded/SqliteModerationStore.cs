@@ -19,8 +19,8 @@ public sealed class SqliteModerationStore(SqliteDatabase database, RoomStateCach
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = """
-                INSERT INTO verdicts (room, message_id, author_id, mood, mood_score, safety, unsafe_score, categories, tier, confidence, at)
-                VALUES ($room, $id, $author, $mood, $moodScore, $safety, $unsafeScore, $categories, $tier, $confidence, $at)
+                INSERT INTO verdicts (room, message_id, author_id, mood, mood_score, safety, unsafe_score, categories, tier, confidence, at, model, fallback)
+                VALUES ($room, $id, $author, $mood, $moodScore, $safety, $unsafeScore, $categories, $tier, $confidence, $at, $model, $fallback)
                 ON CONFLICT (room, message_id) DO NOTHING
                 """;
             command.Parameters.AddWithValue("$room", verdict.Room);
@@ -34,6 +34,8 @@ public sealed class SqliteModerationStore(SqliteDatabase database, RoomStateCach
             command.Parameters.AddWithValue("$tier", verdict.Tier);
             command.Parameters.AddWithValue("$confidence", verdict.Confidence);
             command.Parameters.AddWithValue("$at", verdict.At.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$model", (object?)verdict.Model ?? DBNull.Value);
+            command.Parameters.AddWithValue("$fallback", (object?)verdict.Fallback ?? DBNull.Value);
             return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
         }, cancellationToken);
 
@@ -42,7 +44,7 @@ public sealed class SqliteModerationStore(SqliteDatabase database, RoomStateCach
         {
             await using var command = connection.CreateCommand();
             command.CommandText = """
-                SELECT room, message_id, author_id, mood, mood_score, safety, unsafe_score, categories, tier, confidence, at
+                SELECT room, message_id, author_id, mood, mood_score, safety, unsafe_score, categories, tier, confidence, at, model, fallback
                 FROM verdicts WHERE room = $room AND message_id = $id
                 """;
             command.Parameters.AddWithValue("$room", room);
@@ -51,7 +53,8 @@ public sealed class SqliteModerationStore(SqliteDatabase database, RoomStateCach
             return await reader.ReadAsync(cancellationToken)
                 ? new VerdictRecord(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetDouble(4),
                     reader.GetString(5), reader.GetDouble(6), SplitCategories(reader.GetString(7)), reader.GetString(8), reader.GetDouble(9),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)))
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
+                    reader.IsDBNull(11) ? null : reader.GetString(11), reader.IsDBNull(12) ? null : reader.GetString(12))
                 : null;
         }, cancellationToken);
 

@@ -1,6 +1,10 @@
 namespace Chatroom.Core.Moderation;
 
-/// <summary>A moderation verdict as stored with its message (mood happy|neutral|sad, safety safe|unsafe).</summary>
+/// <summary>
+/// A moderation verdict as stored with its message (mood happy|neutral|sad, safety safe|unsafe). <see cref="Model"/> is the
+/// model that decided when the LLM tier did; <see cref="Fallback"/> says why the embedded verdict stands when the LLM tier
+/// was asked and gave no answer (llm_failed, circuit_open).
+/// </summary>
 public sealed record VerdictRecord(
     string Room,
     long MessageId,
@@ -12,7 +16,9 @@ public sealed record VerdictRecord(
     IReadOnlyList<string> Categories,
     string Tier,
     double Confidence,
-    DateTimeOffset At)
+    DateTimeOffset At,
+    string? Model = null,
+    string? Fallback = null)
 {
     public bool IsUnsafe => Safety == "unsafe";
 }

@@ -41,10 +41,26 @@ public abstract class ModerationStoreContract : IAsyncLifetime
         Assert.Equal(["harassment", "hate"], read.Categories);
         Assert.Null(await Store.GetVerdictAsync(Room, 2, CancellationToken.None));
         Assert.Null(await Store.GetVerdictAsync(Room + "-other", 1, CancellationToken.None));
+        Assert.Null(read.Model);
+        Assert.Null(read.Fallback);
 
         var counts = (await Store.GetAggregatesAsync(Room, Now, CancellationToken.None)).AllTime;
         Assert.Equal(1, counts.Total);
         Assert.Equal(1, counts.Sad);
+    }
+
+    [Fact]
+    public async Task AVerdictKeepsTheModelThatDecidedAndWhyTheLlmTierGaveNoAnswer()
+    {
+        var byModel = Verdict(1, "neutral", true, Now, "violence") with { Tier = "llm", Model = "llama3.2:3b" };
+        var fellBack = Verdict(2, "neutral", true, Now, "violence") with { Fallback = "circuit_open" };
+        Assert.True(await Store.SaveVerdictAsync(byModel, CancellationToken.None));
+        Assert.True(await Store.SaveVerdictAsync(fellBack, CancellationToken.None));
+
+        var first = await Store.GetVerdictAsync(Room, 1, CancellationToken.None);
+        var second = await Store.GetVerdictAsync(Room, 2, CancellationToken.None);
+        Assert.Equal(("llm", "llama3.2:3b", (string?)null), (first!.Tier, first.Model, first.Fallback));
+        Assert.Equal(("embedded", (string?)null, "circuit_open"), (second!.Tier, second.Model, second.Fallback));
     }
 
     [Fact]
