@@ -65,6 +65,10 @@ public sealed class DiskFullTests(ITestOutputHelper output)
             ["Chatroom:Chat:UserMessagesPerSecond"] = "10000",
             ["Chatroom:Chat:UserBurst"] = "10000",
             ["Chatroom:Api:SignInsPerMinute"] = "1000",
+            // Each member sends every 20 ms (≈ 45 calls/s when refusals come back at once): over the socket's own
+            // budget of 20 calls/s, which would refuse some as rate_limited (seen in a run on a fast machine).
+            ["Chatroom:Sockets:InvocationsPerSecond"] = "10000",
+            ["Chatroom:Sockets:InvocationBurst"] = "10000",
         });
         var owner = await host.Api.GuestTokenAsync("owner");
         string[] rooms = ["full-a", "full-b"];

@@ -34,8 +34,10 @@ public sealed class StandaloneHost : IAsyncDisposable
     public string Url(string path = "/") => new Uri(Address, path).ToString();
 
     /// <param name="configure">Runs on the builder before the host is composed, e.g. to add a logger provider.</param>
+    /// <param name="composed">Runs on the builder after the host is composed, e.g. to wrap one of its services.</param>
     public static async Task<StandaloneHost> StartAsync(
-        string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null, int port = 0, Action<WebApplicationBuilder>? configure = null)
+        string dataDirectory, IReadOnlyDictionary<string, string?>? settings = null, int port = 0, Action<WebApplicationBuilder>? configure = null,
+        Action<WebApplicationBuilder>? composed = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -57,6 +59,7 @@ public sealed class StandaloneHost : IAsyncDisposable
 
         configure?.Invoke(builder);
         builder.AddChatroomStandalone();
+        composed?.Invoke(builder);
         var app = builder.Build();
         app.MapChatroomStandalone();
         await app.StartAsync();

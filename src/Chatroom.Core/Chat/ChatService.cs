@@ -17,6 +17,7 @@ public sealed partial class ChatService(
     IMessageLog log,
     IChatBus bus,
     IWorkQueue queue,
+    QueueRetry queueRetry,
     IOptions<ChatOptions> options,
     ChatMetrics metrics,
     TimeProvider time,
@@ -76,22 +77,26 @@ public sealed partial class ChatService(
         metrics.MessageStored(message.Kind.ToString().ToLowerInvariant());
 
         // The queue write runs while the message fans out; the sender's acknowledgement waits for both.
-        var enqueued = EnqueueAsync(stored, cancellationToken);
+        var enqueued = EnqueueAsync(stored);
         await PublishAsync(stored, cancellationToken);
         await enqueued;
         return result;
     }
 
-    private async Task EnqueueAsync(ChatMessage stored, CancellationToken cancellationToken)
+    private async Task EnqueueAsync(ChatMessage stored)
     {
+        var item = new WorkItem(stored.Room, stored.Id, System.Diagnostics.Activity.Current?.Id);
+        var queues = stored.Kind == MessageKind.System ? AnalysisOnly : AnalysisAndAgents;
         try
         {
-            var item = new WorkItem(stored.Room, stored.Id, System.Diagnostics.Activity.Current?.Id);
-            await queue.EnqueueAsync(stored.Kind == MessageKind.System ? AnalysisOnly : AnalysisAndAgents, item, cancellationToken);
+            // The message is stored, so its analysis is owed: the sender leaving mid-send does not cancel the write,
+            // and a failed write is tried again in the background rather than dropped.
+            await queue.EnqueueAsync(queues, item, CancellationToken.None);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
             LogEnqueueFailed(logger, e, stored.Room, stored.Id);
+            queueRetry.Add(queues, item);
         }
     }
 
@@ -136,6 +141,6 @@ public sealed partial class ChatService(
     [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Message {Room}/{Id} was stored but could not be published")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string room, long id);
 
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Message {Room}/{Id} was stored but could not be queued for analysis")]
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Message {Room}/{Id} was stored but could not be queued for analysis; the write is tried again in the background")]
     private static partial void LogEnqueueFailed(ILogger logger, Exception exception, string room, long id);
 }

@@ -23,6 +23,8 @@ public static class ChatCoreExtensions
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ChatService>();
+        builder.Services.AddSingleton<Core.Queues.QueueRetry>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Core.Queues.QueueRetry>());
         builder.Services.AddSingleton<Core.Moderation.ModerationActions>();
         builder.Services.AddOptions<Core.Moderation.TrendPolicy>().Bind(builder.Configuration.GetSection(Core.Moderation.TrendPolicy.Section))
             .ValidateDataAnnotations().ValidateOnStart();
