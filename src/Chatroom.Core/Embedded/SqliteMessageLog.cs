@@ -8,21 +8,20 @@ namespace Chatroom.Core.Embedded;
 public sealed class SqliteMessageLog(SqliteDatabase database) : IMessageLog
 {
     private const string Columns = "room, id, author_id, author_name, kind, text, sent_at, client_message_id, hidden";
+    private const string FindRetrySql = $"SELECT {Columns} FROM messages WHERE room = $room AND author_id = $author AND client_message_id = $clientId";
+    private const string NextIdSql = "UPDATE rooms SET last_id = last_id + 1 WHERE name = $room RETURNING last_id";
+    private const string InsertSql = $"INSERT INTO messages ({Columns}) VALUES ($room, $id, $author, $authorName, $kind, $text, $sentAt, $clientId, 0)";
 
     public Task<AppendResult> AppendAsync(NewMessage message, DateTimeOffset now, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
+        database.WriteAsync(async (_, transaction) =>
         {
+            // The writer's prepared commands: an append is three statements, run hundreds of times a second.
             if (message.ClientMessageId is not null)
             {
-                await using var existing = connection.CreateCommand();
-                existing.Transaction = transaction;
-                existing.CommandText = $"""
-                    SELECT {Columns} FROM messages
-                    WHERE room = $room AND author_id = $author AND client_message_id = $clientId
-                    """;
-                existing.Parameters.AddWithValue("$room", message.Room);
-                existing.Parameters.AddWithValue("$author", message.AuthorId);
-                existing.Parameters.AddWithValue("$clientId", message.ClientMessageId);
+                var existing = database.Prepared(transaction, FindRetrySql)
+                    .Set("$room", message.Room)
+                    .Set("$author", message.AuthorId)
+                    .Set("$clientId", message.ClientMessageId);
                 await using var reader = await existing.ExecuteReaderAsync(cancellationToken);
                 if (await reader.ReadAsync(cancellationToken))
                 {
@@ -30,31 +29,23 @@ public sealed class SqliteMessageLog(SqliteDatabase database) : IMessageLog
                 }
             }
 
-            await using var next = connection.CreateCommand();
-            next.Transaction = transaction;
-            next.CommandText = "UPDATE rooms SET last_id = last_id + 1 WHERE name = $room RETURNING last_id";
-            next.Parameters.AddWithValue("$room", message.Room);
+            var next = database.Prepared(transaction, NextIdSql).Set("$room", message.Room);
             var id = await next.ExecuteScalarAsync(cancellationToken) is long value
                 ? value
                 : throw new ChatException(ErrorCodes.UnknownRoom, $"there is no room '{message.Room}'");
 
             var stored = new ChatMessage(message.Room, id, message.AuthorId, message.AuthorName, message.Kind,
                 message.Text, DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds()), message.ClientMessageId);
-            await using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = $"""
-                INSERT INTO messages ({Columns})
-                VALUES ($room, $id, $author, $authorName, $kind, $text, $sentAt, $clientId, 0)
-                """;
-            insert.Parameters.AddWithValue("$room", stored.Room);
-            insert.Parameters.AddWithValue("$id", stored.Id);
-            insert.Parameters.AddWithValue("$author", stored.AuthorId);
-            insert.Parameters.AddWithValue("$authorName", stored.AuthorName);
-            insert.Parameters.AddWithValue("$kind", (int)stored.Kind);
-            insert.Parameters.AddWithValue("$text", stored.Text);
-            insert.Parameters.AddWithValue("$sentAt", stored.SentAt.ToUnixTimeMilliseconds());
-            insert.Parameters.AddWithValue("$clientId", (object?)stored.ClientMessageId ?? DBNull.Value);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
+            await database.Prepared(transaction, InsertSql)
+                .Set("$room", stored.Room)
+                .Set("$id", stored.Id)
+                .Set("$author", stored.AuthorId)
+                .Set("$authorName", stored.AuthorName)
+                .Set("$kind", (int)stored.Kind)
+                .Set("$text", stored.Text)
+                .Set("$sentAt", stored.SentAt.ToUnixTimeMilliseconds())
+                .Set("$clientId", stored.ClientMessageId)
+                .ExecuteNonQueryAsync(cancellationToken);
             return new AppendResult(stored, Duplicate: false);
         }, cancellationToken);
 

@@ -14,30 +14,25 @@ public sealed class SqliteModerationStore(SqliteDatabase database, RoomStateCach
     private const string AuditColumns = "id, at, actor, action, room, message_id, target_user_id, reason, detail";
 
     public Task<bool> SaveVerdictAsync(VerdictRecord verdict, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
-        {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = """
+        database.WriteAsync(async (_, transaction) => await database.Prepared(transaction, """
                 INSERT INTO verdicts (room, message_id, author_id, mood, mood_score, safety, unsafe_score, categories, tier, confidence, at, model, fallback)
                 VALUES ($room, $id, $author, $mood, $moodScore, $safety, $unsafeScore, $categories, $tier, $confidence, $at, $model, $fallback)
                 ON CONFLICT (room, message_id) DO NOTHING
-                """;
-            command.Parameters.AddWithValue("$room", verdict.Room);
-            command.Parameters.AddWithValue("$id", verdict.MessageId);
-            command.Parameters.AddWithValue("$author", verdict.AuthorId);
-            command.Parameters.AddWithValue("$mood", verdict.Mood);
-            command.Parameters.AddWithValue("$moodScore", verdict.MoodScore);
-            command.Parameters.AddWithValue("$safety", verdict.Safety);
-            command.Parameters.AddWithValue("$unsafeScore", verdict.UnsafeScore);
-            command.Parameters.AddWithValue("$categories", string.Join(',', verdict.Categories));
-            command.Parameters.AddWithValue("$tier", verdict.Tier);
-            command.Parameters.AddWithValue("$confidence", verdict.Confidence);
-            command.Parameters.AddWithValue("$at", verdict.At.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$model", (object?)verdict.Model ?? DBNull.Value);
-            command.Parameters.AddWithValue("$fallback", (object?)verdict.Fallback ?? DBNull.Value);
-            return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-        }, cancellationToken);
+                """)
+            .Set("$room", verdict.Room)
+            .Set("$id", verdict.MessageId)
+            .Set("$author", verdict.AuthorId)
+            .Set("$mood", verdict.Mood)
+            .Set("$moodScore", verdict.MoodScore)
+            .Set("$safety", verdict.Safety)
+            .Set("$unsafeScore", verdict.UnsafeScore)
+            .Set("$categories", string.Join(',', verdict.Categories))
+            .Set("$tier", verdict.Tier)
+            .Set("$confidence", verdict.Confidence)
+            .Set("$at", verdict.At.ToUnixTimeMilliseconds())
+            .Set("$model", verdict.Model)
+            .Set("$fallback", verdict.Fallback)
+            .ExecuteNonQueryAsync(cancellationToken) == 1, cancellationToken);
 
     public Task<VerdictRecord?> GetVerdictAsync(string room, long messageId, CancellationToken cancellationToken) =>
         database.ReadAsync(async connection =>

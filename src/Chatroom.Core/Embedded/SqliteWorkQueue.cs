@@ -45,6 +45,12 @@ public sealed class SqliteWorkQueue : IWorkQueue, IAsyncDisposable
         """,
     ];
 
+    private const string InsertSql = "INSERT INTO entries (queue, room, message_id, trace_parent, visible_at) VALUES ($queue, $room, $message, $trace, 0)";
+    private const string InsertAndTrimSql = $"""
+        {InsertSql};
+        DELETE FROM entries WHERE queue = $queue AND id <= (SELECT id FROM entries WHERE queue = $queue ORDER BY id DESC LIMIT 1 OFFSET $max)
+        """;
+
     /// <summary>How often a waiting reader looks again for entries whose claim timed out.</summary>
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
@@ -67,29 +73,21 @@ public sealed class SqliteWorkQueue : IWorkQueue, IAsyncDisposable
     public async ValueTask EnqueueAsync(IReadOnlyList<string> queues, WorkItem item, CancellationToken cancellationToken)
     {
         var trim = Interlocked.Add(ref _enqueued, queues.Count) % 1000 < queues.Count;
-        await _database.WriteAsync(async (connection, transaction) =>
+        await _database.WriteAsync(async (_, transaction) =>
         {
             foreach (var queue in queues)
             {
-                await using var command = connection.CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText = """
-                    INSERT INTO entries (queue, room, message_id, trace_parent, visible_at) VALUES ($queue, $room, $message, $trace, 0)
-                    """;
+                // Bounded like a Redis stream with MAXLEN: every thousandth write also trims the oldest entries beyond the limit.
+                var command = _database.Prepared(transaction, trim ? InsertAndTrimSql : InsertSql)
+                    .Set("$queue", queue)
+                    .Set("$room", item.Room)
+                    .Set("$message", item.MessageId)
+                    .Set("$trace", item.TraceParent);
                 if (trim)
                 {
-                    // Bounded like a Redis stream with MAXLEN: the oldest entries beyond the limit go.
-                    command.CommandText += """
-                        ;
-                        DELETE FROM entries WHERE queue = $queue AND id <= (SELECT id FROM entries WHERE queue = $queue ORDER BY id DESC LIMIT 1 OFFSET $max)
-                        """;
-                    command.Parameters.AddWithValue("$max", _options.MaxLength);
+                    command.Set("$max", _options.MaxLength);
                 }
 
-                command.Parameters.AddWithValue("$queue", queue);
-                command.Parameters.AddWithValue("$room", item.Room);
-                command.Parameters.AddWithValue("$message", item.MessageId);
-                command.Parameters.AddWithValue("$trace", (object?)item.TraceParent ?? DBNull.Value);
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
 
@@ -125,15 +123,10 @@ public sealed class SqliteWorkQueue : IWorkQueue, IAsyncDisposable
     }
 
     public ValueTask AckAsync(string queue, string entryId, CancellationToken cancellationToken) => new(
-        _database.WriteAsync(async (connection, transaction) =>
-        {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "DELETE FROM entries WHERE id = $id AND queue = $queue";
-            command.Parameters.AddWithValue("$id", long.Parse(entryId, CultureInfo.InvariantCulture));
-            command.Parameters.AddWithValue("$queue", queue);
-            return await command.ExecuteNonQueryAsync(cancellationToken);
-        }, cancellationToken));
+        _database.WriteAsync((_, transaction) => _database.Prepared(transaction, "DELETE FROM entries WHERE id = $id AND queue = $queue")
+            .Set("$id", long.Parse(entryId, CultureInfo.InvariantCulture))
+            .Set("$queue", queue)
+            .ExecuteNonQueryAsync(cancellationToken), cancellationToken));
 
     public async ValueTask<long> BacklogAsync(string queue, CancellationToken cancellationToken) =>
         await _database.ReadAsync(async connection =>
@@ -169,22 +162,20 @@ public sealed class SqliteWorkQueue : IWorkQueue, IAsyncDisposable
     /// deliver more than <c>MaxDeliveries</c> times goes to the dead letters instead.
     /// </summary>
     private Task<IReadOnlyList<QueueEntry>> ClaimAsync(string queue, int max, CancellationToken cancellationToken) =>
-        _database.WriteAsync<IReadOnlyList<QueueEntry>>(async (connection, transaction) =>
+        _database.WriteAsync<IReadOnlyList<QueueEntry>>(async (_, transaction) =>
         {
             var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
             var claimed = new List<QueueEntry>(max);
-            await using (var update = connection.CreateCommand())
             {
-                update.Transaction = transaction;
-                update.CommandText = """
+                var update = _database.Prepared(transaction, """
                     UPDATE entries SET deliveries = deliveries + 1, visible_at = $visible
                     WHERE id IN (SELECT id FROM entries WHERE queue = $queue AND visible_at <= $now ORDER BY id LIMIT $max)
                     RETURNING id, room, message_id, trace_parent, deliveries
-                    """;
-                update.Parameters.AddWithValue("$queue", queue);
-                update.Parameters.AddWithValue("$now", now);
-                update.Parameters.AddWithValue("$max", max);
-                update.Parameters.AddWithValue("$visible", now + (long)_options.ClaimTimeout.TotalMilliseconds);
+                    """)
+                    .Set("$queue", queue)
+                    .Set("$now", now)
+                    .Set("$max", max)
+                    .Set("$visible", now + (long)_options.ClaimTimeout.TotalMilliseconds);
                 await using var reader = await update.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
@@ -196,16 +187,14 @@ public sealed class SqliteWorkQueue : IWorkQueue, IAsyncDisposable
             var exhausted = claimed.Where(e => e.DeliveryCount > _options.MaxDeliveries).ToList();
             foreach (var entry in exhausted)
             {
-                await using var command = connection.CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText = """
+                await _database.Prepared(transaction, """
                     INSERT INTO dead_letters (id, queue, room, message_id, trace_parent, deliveries, at)
                     SELECT id, queue, room, message_id, trace_parent, deliveries - 1, $now FROM entries WHERE id = $id;
                     DELETE FROM entries WHERE id = $id;
-                    """;
-                command.Parameters.AddWithValue("$id", long.Parse(entry.Id, CultureInfo.InvariantCulture));
-                command.Parameters.AddWithValue("$now", now);
-                await command.ExecuteNonQueryAsync(cancellationToken);
+                    """)
+                    .Set("$id", long.Parse(entry.Id, CultureInfo.InvariantCulture))
+                    .Set("$now", now)
+                    .ExecuteNonQueryAsync(cancellationToken);
             }
 
             // RETURNING does not promise an order; consumers get the oldest first.
