@@ -166,6 +166,8 @@ public sealed class SqliteWorkQueue : IWorkQueue, IAsyncDisposable
         {
             var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
             var claimed = new List<QueueEntry>(max);
+
+            // In a block of its own: the reader is done, and its statement reset, before the dead-letter writes below.
             {
                 var update = _database.Prepared(transaction, """
                     UPDATE entries SET deliveries = deliveries + 1, visible_at = $visible
