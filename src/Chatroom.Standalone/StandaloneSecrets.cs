@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Chatroom.Api.Auth;
 using Chatroom.Core.Auth;
-using Chatroom.Core.Embedded;
+using Chatroom.Embedded;
 
 namespace Chatroom.Standalone;
 

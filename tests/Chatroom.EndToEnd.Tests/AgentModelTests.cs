@@ -315,9 +315,9 @@ public sealed class AgentModelTests : IAsyncLifetime
         await AgentTests.AgentReplyAsync(ana, "assistant");
 
         // Another analysis node shares the store (here: the same SQLite file) and stops the discussion there.
-        await using (var database = Chatroom.Core.Embedded.SqliteDatabase.Open(Path.Combine(_data.Path, "chatroom.db"), "NORMAL"))
+        await using (var database = Chatroom.Embedded.ChatDatabase.Open(Path.Combine(_data.Path, "chatroom.db"), "NORMAL"))
         {
-            var removed = await new Chatroom.Core.Embedded.SqliteDiscussionStore(database).RemoveAsync("lobby", CancellationToken.None);
+            var removed = await new Chatroom.Embedded.Agents.SqliteDiscussionStore(database).RemoveAsync("lobby", CancellationToken.None);
             Assert.NotNull(removed);
         }
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Chatroom.Core.Embedded;
 using Chatroom.Core.Errors;
+using Chatroom.Embedded.Sqlite;
 using Chatroom.Testing.Hosting;
 using Chatroom.Testing.Traffic;
 using Microsoft.Extensions.DependencyInjection;

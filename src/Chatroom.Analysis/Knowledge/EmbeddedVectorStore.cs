@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Chatroom.Core.Chat;
-using Chatroom.Core.Embedded;
+using Chatroom.Embedded;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.VectorData;
 

@@ -1,5 +1,5 @@
 using Chatroom.Analysis.Knowledge;
-using Chatroom.Core.Embedded;
+using Chatroom.Embedded;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using Chatroom.Core.Bus;
 using Microsoft.Extensions.Logging;
 
-namespace Chatroom.Core.Embedded;
+namespace Chatroom.Embedded.Bus;
 
 /// <summary>Fan-out inside one process: handlers of the event's room (or of the global channel) run in turn.</summary>
 public sealed partial class InProcessChatBus(ILogger<InProcessChatBus> logger) : IChatBus

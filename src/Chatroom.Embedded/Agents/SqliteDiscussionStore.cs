@@ -1,13 +1,25 @@
 using System.Text.Json;
 using Chatroom.Core.Agents;
 using Chatroom.Core.Chat;
+using Chatroom.Embedded.Sqlite;
 using Microsoft.Data.Sqlite;
 
-namespace Chatroom.Core.Embedded;
+namespace Chatroom.Embedded.Agents;
 
 /// <summary>Running discussions in the embedded SQLite file, one JSON row per room; claims and updates are read-modify-write under the single writer.</summary>
 public sealed class SqliteDiscussionStore(SqliteDatabase database) : IDiscussionStore
 {
+    /// <summary>One row per room with a running discussion, its state as JSON.</summary>
+    public static IReadOnlyList<SchemaStep> Schema { get; } =
+    [
+        new(5, """
+            CREATE TABLE discussions (
+                room TEXT PRIMARY KEY,
+                state TEXT NOT NULL
+            );
+            """),
+    ];
+
     public Task<bool> TryStartAsync(DiscussionState discussion, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {

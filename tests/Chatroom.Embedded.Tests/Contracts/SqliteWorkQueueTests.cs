@@ -1,6 +1,6 @@
 using Chatroom.Core.Queues;
 
-namespace Chatroom.Core.Tests.Contracts;
+namespace Chatroom.Embedded.Tests.Contracts;
 
 /// <summary>What the embedded queue adds to the contract: entries outlive the process.</summary>
 public sealed class SqliteWorkQueueTests : IDisposable

@@ -1,10 +1,11 @@
-using Chatroom.Core.Embedded;
 using Chatroom.Core.Errors;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Rooms;
-using Chatroom.Core.Tests.Contracts;
+using Chatroom.Embedded.Messages;
+using Chatroom.Embedded.Rooms;
+using Chatroom.Embedded.Tests.Contracts;
 
-namespace Chatroom.Core.Tests.Embedded;
+namespace Chatroom.Embedded.Tests.Sqlite;
 
 /// <summary>Group commit: writes that share a transaction still succeed or fail one by one.</summary>
 public sealed class SqliteGroupCommitTests : IAsyncLifetime

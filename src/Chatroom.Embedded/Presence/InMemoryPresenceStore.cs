@@ -1,6 +1,6 @@
 using Chatroom.Core.Presence;
 
-namespace Chatroom.Core.Embedded;
+namespace Chatroom.Embedded.Presence;
 
 /// <summary>Presence for a single node: nothing to expire, since the node and its entries live and die together.</summary>
 public sealed class InMemoryPresenceStore : IPresenceStore

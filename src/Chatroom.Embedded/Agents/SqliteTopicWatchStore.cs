@@ -1,10 +1,26 @@
 using Chatroom.Core.Agents;
+using Chatroom.Embedded.Sqlite;
 
-namespace Chatroom.Core.Embedded;
+namespace Chatroom.Embedded.Agents;
 
 /// <summary>Topic watches in the embedded SQLite file.</summary>
 public sealed class SqliteTopicWatchStore(SqliteDatabase database) : ITopicWatchStore
 {
+    /// <summary>One row per watched (room, topic).</summary>
+    public static IReadOnlyList<SchemaStep> Schema { get; } =
+    [
+        new(3, """
+            CREATE TABLE topic_watches (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                room TEXT NOT NULL,
+                topic TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                UNIQUE (room, topic)
+            );
+            """),
+    ];
+
     public Task<TopicWatch> AddAsync(string room, string topic, string createdBy, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {

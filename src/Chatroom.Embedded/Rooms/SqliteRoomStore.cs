@@ -1,7 +1,8 @@
 using Chatroom.Core.Rooms;
+using Chatroom.Embedded.Sqlite;
 using Microsoft.Data.Sqlite;
 
-namespace Chatroom.Core.Embedded;
+namespace Chatroom.Embedded.Rooms;
 
 /// <summary>
 /// Rooms, settings and bans in the embedded SQLite file. What a send checks (the room, its bans) is served from
@@ -9,6 +10,28 @@ namespace Chatroom.Core.Embedded;
 /// </summary>
 public sealed class SqliteRoomStore(SqliteDatabase database, RoomStateCache cache) : IRoomStore
 {
+    /// <summary>Rooms with their settings and message counter (<see cref="SqliteMessageLog"/> takes ids from it), and bans.</summary>
+    public static IReadOnlyList<SchemaStep> Schema { get; } =
+    [
+        new(1, """
+            CREATE TABLE rooms (
+                name TEXT PRIMARY KEY,
+                topic TEXT,
+                created_by TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                slow_mode INTEGER NOT NULL DEFAULT 0,
+                locked INTEGER NOT NULL DEFAULT 0,
+                last_id INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE TABLE bans (
+                room TEXT NOT NULL,
+                user_id TEXT NOT NULL,
+                until INTEGER,
+                PRIMARY KEY (room, user_id)
+            ) WITHOUT ROWID;
+            """),
+    ];
+
     private const string RoomColumns = "name, topic, created_by, created_at, slow_mode, locked";
     private const string RoomKind = "room";
     private const string BansKind = "bans";

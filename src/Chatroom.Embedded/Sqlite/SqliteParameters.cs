@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace Chatroom.Core.Embedded;
+namespace Chatroom.Embedded.Sqlite;
 
 /// <summary>Parameters of commands that are run more than once (<see cref="SqliteDatabase.Prepared"/>).</summary>
 internal static class SqliteParameters

@@ -1,11 +1,81 @@
 using Chatroom.Core.Moderation;
+using Chatroom.Embedded.Rooms;
+using Chatroom.Embedded.Sqlite;
 using Microsoft.Data.Sqlite;
 
-namespace Chatroom.Core.Embedded;
+namespace Chatroom.Embedded.Moderation;
 
 /// <summary>Verdicts, aggregates, the review queue, mutes and the audit log in the embedded SQLite file.</summary>
 public sealed class SqliteModerationStore(SqliteDatabase database, RoomStateCache cache) : IModerationStore
 {
+    /// <summary>Verdicts, the review queue (flags), mutes, the audit log and the LLM tier's token use per minute.</summary>
+    public static IReadOnlyList<SchemaStep> Schema { get; } =
+    [
+        new(2, """
+            CREATE TABLE verdicts (
+                room TEXT NOT NULL,
+                message_id INTEGER NOT NULL,
+                author_id TEXT NOT NULL,
+                mood TEXT NOT NULL,
+                mood_score REAL NOT NULL,
+                safety TEXT NOT NULL,
+                unsafe_score REAL NOT NULL,
+                categories TEXT NOT NULL,
+                tier TEXT NOT NULL,
+                confidence REAL NOT NULL,
+                at INTEGER NOT NULL,
+                PRIMARY KEY (room, message_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX verdicts_room_at ON verdicts (room, at);
+            CREATE TABLE flags (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                room TEXT NOT NULL,
+                message_id INTEGER NOT NULL,
+                author_id TEXT NOT NULL,
+                author_name TEXT NOT NULL,
+                text TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                categories TEXT NOT NULL,
+                unsafe_score REAL NOT NULL,
+                state TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                resolved_by TEXT,
+                resolution TEXT,
+                UNIQUE (room, message_id)
+            );
+            CREATE INDEX flags_state ON flags (state, id);
+            CREATE TABLE mutes (
+                room TEXT NOT NULL,
+                user_id TEXT NOT NULL,
+                until INTEGER NOT NULL,
+                PRIMARY KEY (room, user_id)
+            ) WITHOUT ROWID;
+            CREATE TABLE audit (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                at INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                room TEXT,
+                message_id INTEGER,
+                target_user_id TEXT,
+                reason TEXT NOT NULL,
+                detail TEXT
+            );
+            """),
+        new(3, "CREATE INDEX verdicts_at ON verdicts (at);"),
+        new(4, """
+            CREATE TABLE llm_usage (
+                minute INTEGER PRIMARY KEY,
+                tokens INTEGER NOT NULL
+            );
+            """),
+        // Which model decided, or why the LLM tier's answer is missing: kept with the verdict, not only in its live event.
+        new(6, """
+            ALTER TABLE verdicts ADD COLUMN model TEXT;
+            ALTER TABLE verdicts ADD COLUMN fallback TEXT;
+            """),
+    ];
+
     private const string MutesKind = "mutes";
 
     private const string FlagColumns =

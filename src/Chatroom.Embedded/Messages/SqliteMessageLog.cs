@@ -1,12 +1,34 @@
 using Chatroom.Core.Errors;
 using Chatroom.Core.Messages;
+using Chatroom.Embedded.Sqlite;
 using Microsoft.Data.Sqlite;
 
-namespace Chatroom.Core.Embedded;
+namespace Chatroom.Embedded.Messages;
 
 /// <summary>The message log in the embedded SQLite file; ids come from the room's counter.</summary>
 public sealed class SqliteMessageLog(SqliteDatabase database) : IMessageLog
 {
+    /// <summary>Messages by room and id; a client's retry finds its first copy through the client message id.</summary>
+    public static IReadOnlyList<SchemaStep> Schema { get; } =
+    [
+        new(1, """
+            CREATE TABLE messages (
+                room TEXT NOT NULL,
+                id INTEGER NOT NULL,
+                author_id TEXT NOT NULL,
+                author_name TEXT NOT NULL,
+                kind INTEGER NOT NULL,
+                text TEXT NOT NULL,
+                sent_at INTEGER NOT NULL,
+                client_message_id TEXT,
+                hidden INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (room, id)
+            ) WITHOUT ROWID;
+            CREATE UNIQUE INDEX messages_client_id ON messages (room, author_id, client_message_id)
+                WHERE client_message_id IS NOT NULL;
+            """),
+    ];
+
     private const string Columns = "room, id, author_id, author_name, kind, text, sent_at, client_message_id, hidden";
     private const string FindRetrySql = $"SELECT {Columns} FROM messages WHERE room = $room AND author_id = $author AND client_message_id = $clientId";
     private const string NextIdSql = "UPDATE rooms SET last_id = last_id + 1 WHERE name = $room RETURNING last_id";

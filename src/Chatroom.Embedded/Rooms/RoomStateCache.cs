@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Chatroom.Core.Embedded;
+namespace Chatroom.Embedded.Rooms;
 
 /// <summary>
 /// What a send checks about its room (the room's settings, its bans, its mutes), kept in memory by the embedded stores

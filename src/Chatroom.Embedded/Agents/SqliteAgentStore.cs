@@ -1,12 +1,25 @@
 using System.Text.Json;
 using Chatroom.Core.Agents;
 using Chatroom.Core.Chat;
+using Chatroom.Embedded.Sqlite;
 
-namespace Chatroom.Core.Embedded;
+namespace Chatroom.Embedded.Agents;
 
 /// <summary>Agent definitions as JSON rows in the embedded SQLite file.</summary>
 public sealed class SqliteAgentStore(SqliteDatabase database, TimeProvider time) : IAgentStore
 {
+    /// <summary>One row per agent, its definition as JSON.</summary>
+    public static IReadOnlyList<SchemaStep> Schema { get; } =
+    [
+        new(3, """
+            CREATE TABLE agents (
+                name TEXT PRIMARY KEY,
+                json TEXT NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            """),
+    ];
+
     public Task<IReadOnlyList<AgentDefinition>> ListAsync(CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<AgentDefinition>>(async connection =>
         {

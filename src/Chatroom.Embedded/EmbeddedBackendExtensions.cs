@@ -5,10 +5,18 @@ using Chatroom.Core.Moderation;
 using Chatroom.Core.Presence;
 using Chatroom.Core.Queues;
 using Chatroom.Core.Rooms;
+using Chatroom.Embedded.Agents;
+using Chatroom.Embedded.Bus;
+using Chatroom.Embedded.Messages;
+using Chatroom.Embedded.Moderation;
+using Chatroom.Embedded.Presence;
+using Chatroom.Embedded.Queues;
+using Chatroom.Embedded.Rooms;
+using Chatroom.Embedded.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Chatroom.Core.Embedded;
+namespace Chatroom.Embedded;
 
 public static class EmbeddedBackendExtensions
 {
@@ -18,14 +26,14 @@ public static class EmbeddedBackendExtensions
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<EmbeddedOptions>>().Value;
-            return SqliteDatabase.Open(Path.Combine(options.DataDirectory, "chatroom.db"), options.SqliteSynchronous);
+            return ChatDatabase.Open(Path.Combine(options.DataDirectory, "chatroom.db"), options.SqliteSynchronous);
         });
         services.AddSingleton<RoomStateCache>();
         services.AddSingleton<IRoomStore, SqliteRoomStore>();
         services.AddSingleton<IMessageLog, SqliteMessageLog>();
         services.AddSingleton<IChatBus, InProcessChatBus>();
         services.AddSingleton<IWorkQueue>(sp => new SqliteWorkQueue(
-            SqliteDatabase.Open(Path.Combine(sp.GetRequiredService<IOptions<EmbeddedOptions>>().Value.DataDirectory, "queues.db"), "NORMAL", SqliteWorkQueue.Migrations),
+            SqliteDatabase.Open(Path.Combine(sp.GetRequiredService<IOptions<EmbeddedOptions>>().Value.DataDirectory, "queues.db"), "NORMAL", SqliteWorkQueue.Schema),
             sp.GetRequiredService<IOptions<QueueOptions>>(),
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IPresenceStore, InMemoryPresenceStore>();

@@ -1,4 +1,4 @@
-namespace Chatroom.Core.Embedded;
+namespace Chatroom.Embedded;
 
 /// <summary><c>Chatroom</c> keys of the embedded backends.</summary>
 public sealed class EmbeddedOptions

@@ -1,15 +1,23 @@
 using Chatroom.Core.Agents;
 using Chatroom.Core.Bus;
-using Chatroom.Core.Embedded;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Moderation;
 using Chatroom.Core.Presence;
 using Chatroom.Core.Queues;
 using Chatroom.Core.Rooms;
+using Chatroom.Embedded;
+using Chatroom.Embedded.Agents;
+using Chatroom.Embedded.Bus;
+using Chatroom.Embedded.Messages;
+using Chatroom.Embedded.Moderation;
+using Chatroom.Embedded.Presence;
+using Chatroom.Embedded.Queues;
+using Chatroom.Embedded.Rooms;
+using Chatroom.Embedded.Sqlite;
 using Chatroom.Testing.Contracts;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Chatroom.Core.Tests.Contracts;
+namespace Chatroom.Embedded.Tests.Contracts;
 
 /// <summary>A SQLite database in a temporary folder of its own, deleted afterwards.</summary>
 internal sealed class TemporaryDatabase : IAsyncDisposable
@@ -21,7 +29,7 @@ internal sealed class TemporaryDatabase : IAsyncDisposable
     public Task<SqliteDatabase> OpenAsync()
     {
         Directory.CreateDirectory(_folder);
-        Database = SqliteDatabase.Open(Path.Combine(_folder, "chat.db"), "NORMAL");
+        Database = ChatDatabase.Open(Path.Combine(_folder, "chat.db"), "NORMAL");
         return Task.FromResult(Database);
     }
 
@@ -86,7 +94,7 @@ public sealed class SqliteWorkQueueContract : WorkQueueContract
     }
 
     internal static SqliteWorkQueue Open(string folder, QueueOptions options) => new(
-        SqliteDatabase.Open(Path.Combine(folder, "queues.db"), "NORMAL", SqliteWorkQueue.Migrations),
+        SqliteDatabase.Open(Path.Combine(folder, "queues.db"), "NORMAL", SqliteWorkQueue.Schema),
         Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System);
 }
 

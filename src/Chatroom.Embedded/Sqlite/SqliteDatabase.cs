@@ -2,136 +2,17 @@ using System.Threading.Channels;
 using Chatroom.Core.Errors;
 using Microsoft.Data.Sqlite;
 
-namespace Chatroom.Core.Embedded;
+namespace Chatroom.Embedded.Sqlite;
 
 /// <summary>
 /// The embedded database file. Writes go through one connection (SQLite has one writer anyway, and this avoids
 /// busy retries) with group commit: every write waiting when the writer comes round runs in one transaction, each
 /// inside its own savepoint, and one commit (one fsync) makes them all durable before any of them completes.
-/// Reads use pooled connections under WAL.
+/// Reads use pooled connections under WAL. It knows transactions, not tables: each store brings its own
+/// <see cref="SchemaStep"/>s, and the file's owner (<see cref="ChatDatabase"/>, the work queue) says which stores share it.
 /// </summary>
 public sealed class SqliteDatabase : IAsyncDisposable
 {
-    /// <summary>The chat database: rooms, messages, bans, moderation, agents, watches, usage.</summary>
-    public static readonly IReadOnlyList<string> ChatMigrations =
-    [
-        """
-        CREATE TABLE rooms (
-            name TEXT PRIMARY KEY,
-            topic TEXT,
-            created_by TEXT NOT NULL,
-            created_at INTEGER NOT NULL,
-            slow_mode INTEGER NOT NULL DEFAULT 0,
-            locked INTEGER NOT NULL DEFAULT 0,
-            last_id INTEGER NOT NULL DEFAULT 0
-        );
-        CREATE TABLE messages (
-            room TEXT NOT NULL,
-            id INTEGER NOT NULL,
-            author_id TEXT NOT NULL,
-            author_name TEXT NOT NULL,
-            kind INTEGER NOT NULL,
-            text TEXT NOT NULL,
-            sent_at INTEGER NOT NULL,
-            client_message_id TEXT,
-            hidden INTEGER NOT NULL DEFAULT 0,
-            PRIMARY KEY (room, id)
-        ) WITHOUT ROWID;
-        CREATE UNIQUE INDEX messages_client_id ON messages (room, author_id, client_message_id)
-            WHERE client_message_id IS NOT NULL;
-        CREATE TABLE bans (
-            room TEXT NOT NULL,
-            user_id TEXT NOT NULL,
-            until INTEGER,
-            PRIMARY KEY (room, user_id)
-        ) WITHOUT ROWID;
-        """,
-        """
-        CREATE TABLE verdicts (
-            room TEXT NOT NULL,
-            message_id INTEGER NOT NULL,
-            author_id TEXT NOT NULL,
-            mood TEXT NOT NULL,
-            mood_score REAL NOT NULL,
-            safety TEXT NOT NULL,
-            unsafe_score REAL NOT NULL,
-            categories TEXT NOT NULL,
-            tier TEXT NOT NULL,
-            confidence REAL NOT NULL,
-            at INTEGER NOT NULL,
-            PRIMARY KEY (room, message_id)
-        ) WITHOUT ROWID;
-        CREATE INDEX verdicts_room_at ON verdicts (room, at);
-        CREATE TABLE flags (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            room TEXT NOT NULL,
-            message_id INTEGER NOT NULL,
-            author_id TEXT NOT NULL,
-            author_name TEXT NOT NULL,
-            text TEXT NOT NULL,
-            reason TEXT NOT NULL,
-            categories TEXT NOT NULL,
-            unsafe_score REAL NOT NULL,
-            state TEXT NOT NULL,
-            created_at INTEGER NOT NULL,
-            resolved_by TEXT,
-            resolution TEXT,
-            UNIQUE (room, message_id)
-        );
-        CREATE INDEX flags_state ON flags (state, id);
-        CREATE TABLE mutes (
-            room TEXT NOT NULL,
-            user_id TEXT NOT NULL,
-            until INTEGER NOT NULL,
-            PRIMARY KEY (room, user_id)
-        ) WITHOUT ROWID;
-        CREATE TABLE audit (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            at INTEGER NOT NULL,
-            actor TEXT NOT NULL,
-            action TEXT NOT NULL,
-            room TEXT,
-            message_id INTEGER,
-            target_user_id TEXT,
-            reason TEXT NOT NULL,
-            detail TEXT
-        );
-        """,
-        """
-        CREATE TABLE agents (
-            name TEXT PRIMARY KEY,
-            json TEXT NOT NULL,
-            updated_at INTEGER NOT NULL
-        );
-        CREATE TABLE topic_watches (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            room TEXT NOT NULL,
-            topic TEXT NOT NULL,
-            created_by TEXT NOT NULL,
-            created_at INTEGER NOT NULL,
-            UNIQUE (room, topic)
-        );
-        CREATE INDEX verdicts_at ON verdicts (at);
-        """,
-        """
-        CREATE TABLE llm_usage (
-            minute INTEGER PRIMARY KEY,
-            tokens INTEGER NOT NULL
-        );
-        """,
-        """
-        CREATE TABLE discussions (
-            room TEXT PRIMARY KEY,
-            state TEXT NOT NULL
-        );
-        """,
-        // Which model decided, or why the LLM tier's answer is missing: kept with the verdict, not only in its live event.
-        """
-        ALTER TABLE verdicts ADD COLUMN model TEXT;
-        ALTER TABLE verdicts ADD COLUMN fallback TEXT;
-        """,
-    ];
-
     /// <summary>Writes committed together at most; bounds the time one commit holds the writer.</summary>
     private const int MaxBatch = 256;
 
@@ -153,11 +34,11 @@ public sealed class SqliteDatabase : IAsyncDisposable
         new Thread(WriteLoop) { IsBackground = true, Name = $"SQLite writer ({name})" }.Start();
     }
 
-    /// <summary>Opens (and migrates) the file. Synchronous: SQLite is in-process file I/O, and this runs once at start-up.</summary>
-    public static SqliteDatabase Open(string path, string synchronous) => Open(path, synchronous, ChatMigrations);
-
-    /// <summary>Opens a database file with its own schema history (<c>PRAGMA user_version</c> counts the migrations applied).</summary>
-    public static SqliteDatabase Open(string path, string synchronous, IReadOnlyList<string> migrations)
+    /// <summary>
+    /// Opens the file and brings its schema up to date (<c>PRAGMA user_version</c> is the last version applied). Synchronous:
+    /// SQLite is in-process file I/O, and this runs once at start-up.
+    /// </summary>
+    public static SqliteDatabase Open(string path, string synchronous, IEnumerable<SchemaStep> schema)
     {
         if (synchronous is not ("FULL" or "NORMAL" or "EXTRA"))
         {
@@ -177,7 +58,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
         var writer = new SqliteConnection(connectionString);
         writer.Open();
         Execute(writer, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous};");
-        Migrate(writer, migrations);
+        Migrate(writer, SchemaStep.ByVersion(schema));
         return new SqliteDatabase(connectionString, writer, Path.GetFileName(path));
     }
 
@@ -391,17 +272,18 @@ public sealed class SqliteDatabase : IAsyncDisposable
         public override void Fail(Exception error) => _completion.TrySetException(error);
     }
 
-    private static void Migrate(SqliteConnection connection, IReadOnlyList<string> migrations)
+    /// <summary>Applies every version above the file's own, each in one transaction with the new version number.</summary>
+    private static void Migrate(SqliteConnection connection, IReadOnlyList<string> versions)
     {
         using var versionCommand = connection.CreateCommand();
         versionCommand.CommandText = "PRAGMA user_version";
         var version = Convert.ToInt32(versionCommand.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        for (var i = version; i < migrations.Count; i++)
+        for (var i = version; i < versions.Count; i++)
         {
             using var transaction = connection.BeginTransaction();
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = migrations[i] + $"; PRAGMA user_version = {i + 1};";
+            command.CommandText = versions[i] + $"; PRAGMA user_version = {i + 1};";
             command.ExecuteNonQuery();
             transaction.Commit();
         }

@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Chatroom.Core.Queues;
+using Chatroom.Embedded.Sqlite;
 using Microsoft.Extensions.Options;
 
-namespace Chatroom.Core.Embedded;
+namespace Chatroom.Embedded.Queues;
 
 /// <summary>
 /// Work queues in a SQLite file of their own, so entries not yet handled survive a restart. Same rules as the Redis
@@ -13,36 +14,37 @@ namespace Chatroom.Core.Embedded;
 /// </summary>
 public sealed class SqliteWorkQueue : IWorkQueue, IAsyncDisposable
 {
-    public static readonly IReadOnlyList<string> Migrations =
+    /// <summary>The queue file's schema: it holds this store alone, so its versions are its own.</summary>
+    public static IReadOnlyList<SchemaStep> Schema { get; } =
     [
-        """
-        CREATE TABLE entries (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            queue TEXT NOT NULL,
-            room TEXT NOT NULL,
-            message_id INTEGER NOT NULL,
-            trace_parent TEXT,
-            deliveries INTEGER NOT NULL DEFAULT 0,
-            visible_at INTEGER NOT NULL
-        );
-        CREATE INDEX entries_ready ON entries (queue, visible_at, id);
-        CREATE TABLE dead_letters (
-            id INTEGER PRIMARY KEY,
-            queue TEXT NOT NULL,
-            room TEXT NOT NULL,
-            message_id INTEGER NOT NULL,
-            trace_parent TEXT,
-            deliveries INTEGER NOT NULL,
-            at INTEGER NOT NULL
-        );
-        CREATE INDEX dead_letters_queue ON dead_letters (queue, id);
-        """,
+        new(1, """
+            CREATE TABLE entries (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                queue TEXT NOT NULL,
+                room TEXT NOT NULL,
+                message_id INTEGER NOT NULL,
+                trace_parent TEXT,
+                deliveries INTEGER NOT NULL DEFAULT 0,
+                visible_at INTEGER NOT NULL
+            );
+            CREATE INDEX entries_ready ON entries (queue, visible_at, id);
+            CREATE TABLE dead_letters (
+                id INTEGER PRIMARY KEY,
+                queue TEXT NOT NULL,
+                room TEXT NOT NULL,
+                message_id INTEGER NOT NULL,
+                trace_parent TEXT,
+                deliveries INTEGER NOT NULL,
+                at INTEGER NOT NULL
+            );
+            CREATE INDEX dead_letters_queue ON dead_letters (queue, id);
+            """),
         // Claims walk a queue in id order and stop after a batch; the first index made SQLite sort every visible entry
         // of the backlog for each claim (4 ms at 10,000 entries, on the writer). (queue) keeps rowid order within a queue.
-        """
-        DROP INDEX entries_ready;
-        CREATE INDEX entries_queue ON entries (queue);
-        """,
+        new(2, """
+            DROP INDEX entries_ready;
+            CREATE INDEX entries_queue ON entries (queue);
+            """),
     ];
 
     private const string InsertSql = "INSERT INTO entries (queue, room, message_id, trace_parent, visible_at) VALUES ($queue, $room, $message, $trace, 0)";
