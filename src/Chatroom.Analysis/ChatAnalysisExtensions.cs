@@ -5,7 +5,7 @@ using Chatroom.Analysis.Llm;
 using Chatroom.Analysis.Moderation;
 using Chatroom.Analysis.Moderation.Embedded;
 using Chatroom.Analysis.Worker;
-using Chatroom.ServiceDefaults.Backends;
+using Chatroom.Backends;
 using Chatroom.ServiceDefaults.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;

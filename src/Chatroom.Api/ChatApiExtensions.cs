@@ -4,7 +4,7 @@ using Chatroom.Api.Agents;
 using Chatroom.Api.Auth;
 using Chatroom.Api.Rooms;
 using Chatroom.Core.Errors;
-using Chatroom.ServiceDefaults.Backends;
+using Chatroom.Backends;
 using Chatroom.ServiceDefaults.Problems;
 
 namespace Chatroom.Api;

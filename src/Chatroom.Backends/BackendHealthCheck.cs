@@ -1,7 +1,7 @@
 using Chatroom.Core.Rooms;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Chatroom.ServiceDefaults.Backends;
+namespace Chatroom.Backends;
 
 /// <summary>Ready when the room store answers a read.</summary>
 internal sealed class BackendHealthCheck(IRoomStore rooms) : IHealthCheck

@@ -1,19 +1,20 @@
 using Chatroom.Core.Agents;
 using Chatroom.Core.Bus;
-using Chatroom.Core.Embedded;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Moderation;
 using Chatroom.Core.Presence;
 using Chatroom.Core.Queues;
 using Chatroom.Core.Rooms;
+using Chatroom.Embedded;
 using Chatroom.Redis;
+using Chatroom.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Chatroom.ServiceDefaults.Backends;
+namespace Chatroom.Backends;
 
 public static partial class ChatBackendExtensions
 {
@@ -21,16 +22,11 @@ public static partial class ChatBackendExtensions
 
     /// <summary>
     /// Chooses the backends of every port: Redis when <c>ConnectionStrings:redis</c> is set, otherwise
-    /// the embedded ones in <c>Chatroom:DataDirectory</c>. Safe to call from several services in one process.
+    /// the embedded ones in <c>Chatroom:DataDirectory</c>. Call once per process: <see cref="ChatCoreExtensions.AddChatCore"/>
+    /// does, and guards against the services a one-process host composes.
     /// </summary>
     public static IHostApplicationBuilder AddChatBackends(this IHostApplicationBuilder builder)
     {
-        if (builder.Services.Any(d => d.ServiceType == typeof(BackendMarker)))
-        {
-            return builder;
-        }
-
-        builder.Services.AddSingleton<BackendMarker>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddOptions<EmbeddedOptions>().Bind(builder.Configuration.GetSection(EmbeddedOptions.Section));
         builder.Services.AddOptions<QueueOptions>().Bind(builder.Configuration.GetSection(QueueOptions.Section))
@@ -56,7 +52,7 @@ public static partial class ChatBackendExtensions
                 configureSettings: settings =>
                 {
                     // A span per Redis command is worth its cost only when traces are exported (AddChatTelemetry).
-                    settings.DisableTracing |= !Telemetry.ChatTelemetryExtensions.ExportsTelemetry(builder.Configuration);
+                    settings.DisableTracing |= !ChatTelemetryExtensions.ExportsTelemetry(builder.Configuration);
                     // sslCaFile (the old client's option, still written by the Helm chart) is not StackExchange.Redis's.
                     if (settings.ConnectionString is { } connectionString)
                     {
@@ -71,9 +67,6 @@ public static partial class ChatBackendExtensions
         builder.Services.AddHealthChecks().AddCheck<BackendHealthCheck>("backends", tags: ["ready"]);
         return builder;
     }
-
-
-    private sealed class BackendMarker;
 
     /// <summary>Says at start-up which backend each port uses.</summary>
     private sealed partial class BackendReport(IServiceProvider services, ILogger<BackendReport> logger) : IHostedService

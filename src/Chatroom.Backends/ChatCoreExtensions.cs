@@ -4,19 +4,20 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
-namespace Chatroom.ServiceDefaults.Backends;
+namespace Chatroom.Backends;
 
 public static class ChatCoreExtensions
 {
     /// <summary>The chat rules (<c>Chatroom:Chat</c>) and the message path every service posts through.</summary>
     public static IHostApplicationBuilder AddChatCore(this IHostApplicationBuilder builder)
     {
-        builder.AddChatBackends();
+        // Needed: Chatroom.Standalone composes the API, the socket server and the analysis service, and each adds the core.
         if (builder.Services.Any(d => d.ServiceType == typeof(ChatService)))
         {
             return builder;
         }
 
+        builder.AddChatBackends();
         builder.Services.AddOptions<ChatOptions>().Bind(builder.Configuration.GetSection(ChatOptions.Section))
             .ValidateDataAnnotations()
             .Validate(o => Core.Rooms.RoomNames.IsValid(o.DefaultRoom), "Chatroom:Chat:DefaultRoom must be a valid room name.")

@@ -21,17 +21,8 @@ namespace Chatroom.ServiceDefaults;
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
-    private const string DefaultEndpointsKey = "chatroom.default-endpoints";
-
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
-        if (builder.Services.Any(d => d.ServiceType == typeof(ServiceDefaultsMarker)))
-        {
-            return builder;
-        }
-
-        builder.Services.AddSingleton<ServiceDefaultsMarker>();
-
         // "Request starting … /hubs/chat?access_token=…": browsers can only send the hub token in the query, and the
         // hosting diagnostics log the whole URL at Information. Requests are still traced (OpenTelemetry redacts query
         // values) and failures still logged; this rule comes after configuration's, so no setting turns it back on.
@@ -85,12 +76,6 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        // Composed hosts (Standalone) call this once per service; the pipeline must be built once.
-        if (!((IApplicationBuilder)app).Properties.TryAdd(DefaultEndpointsKey, true))
-        {
-            return app;
-        }
-
         if (TrustedProxyNetworks(app.Configuration).Count > 0)
         {
             app.UseForwardedHeaders();
@@ -135,7 +120,4 @@ public static class ServiceDefaultsExtensions
             ? network
             : throw new InvalidOperationException($"Chatroom:ForwardedHeaders:KnownNetworks: '{n}' is not a CIDR network such as 10.0.0.0/8"))
         .ToList();
-
-    private sealed class ServiceDefaultsMarker;
-
 }

@@ -1,5 +1,5 @@
+using Chatroom.Backends;
 using Chatroom.Core.Chat;
-using Chatroom.ServiceDefaults.Backends;
 using Chatroom.SocketServer.Fanout;
 using Chatroom.SocketServer.Guards;
 using Chatroom.SocketServer.Hubs;
@@ -21,7 +21,6 @@ public static class ChatSocketsExtensions
     /// <summary>The hub, its fan-out relay and presence heartbeat, on the configured backends.</summary>
     public static IHostApplicationBuilder AddChatSockets(this IHostApplicationBuilder builder)
     {
-        builder.AddChatBackends();
         builder.AddChatCore();
         builder.Services.AddOptions<SocketOptions>().Bind(builder.Configuration.GetSection(SocketOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();

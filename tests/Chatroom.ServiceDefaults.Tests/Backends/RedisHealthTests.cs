@@ -1,6 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
-using Chatroom.ServiceDefaults.Backends;
+using Chatroom.Backends;
 using Chatroom.Testing.Redis;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
