@@ -2,14 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Chatroom.Api;
 
-/// <summary><c>Chatroom:Api</c>.</summary>
+/// <summary><c>Chatroom:Api</c>; its <c>MaxRequestBodyBytes</c> applies to every service and is read by ServiceDefaults.</summary>
 public sealed class ApiOptions
 {
     public const string Section = "Chatroom:Api";
-
-    /// <summary>Largest request body under <c>/api</c>, in bytes.</summary>
-    [Range(1024, 16 * 1024 * 1024)]
-    public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
 
     /// <summary>Sign-in attempts per client address per minute (guest and admin together).</summary>
     [Range(1, 100_000)]

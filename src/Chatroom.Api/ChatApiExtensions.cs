@@ -17,7 +17,10 @@ public static class ChatApiExtensions
         builder.AddChatCore();
         builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection(AdminOptions.Section));
+        builder.Services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection(AdminOptions.Section))
+            .Validate(o => string.IsNullOrEmpty(o.Password) || o.Password.Trim().Length == o.Password.Length,
+                "Chatroom:Admin:Password must not begin or end with white space (a line break copied from a secret file?): nobody could sign in with it.")
+            .ValidateOnStart();
         builder.Services.AddHostedService<DefaultRoomSeeder>();
         builder.Services.AddOpenApi();
         builder.Services.AddRateLimiter(o =>
@@ -40,7 +43,7 @@ public static class ChatApiExtensions
 
     public static WebApplication MapChatApi(this WebApplication app)
     {
-        // The /api body limit (ApiOptions.MaxRequestBodyBytes) is applied by MapDefaultEndpoints, for every service.
+        // The /api body limit (Chatroom:Api:MaxRequestBodyBytes) is applied by MapDefaultEndpoints, for every service.
         app.UseRateLimiter();
         app.MapOpenApi();
         app.MapAuthApi();

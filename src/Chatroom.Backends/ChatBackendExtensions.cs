@@ -28,7 +28,8 @@ public static partial class ChatBackendExtensions
     public static IHostApplicationBuilder AddChatBackends(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddOptions<EmbeddedOptions>().Bind(builder.Configuration.GetSection(EmbeddedOptions.Section));
+        builder.Services.AddOptions<EmbeddedOptions>().Bind(builder.Configuration.GetSection(EmbeddedOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<QueueOptions>().Bind(builder.Configuration.GetSection(QueueOptions.Section))
             .Validate(o => o.MaxDeliveries >= 1 && o.ClaimTimeout > TimeSpan.Zero && o.MaxLength > 0, "Chatroom:Queues needs MaxDeliveries ≥ 1, ClaimTimeout > 0 and MaxLength > 0.")
             .ValidateOnStart();

@@ -1,5 +1,6 @@
 using Chatroom.Core.Errors;
 using Chatroom.ServiceDefaults.Auth;
+using Chatroom.ServiceDefaults.Http;
 using Chatroom.ServiceDefaults.Problems;
 using Chatroom.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -12,6 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Chatroom.ServiceDefaults;
 
@@ -52,6 +54,8 @@ public static class ServiceDefaultsExtensions
                 };
             }
         });
+        builder.Services.AddOptions<RequestBodyLimitOptions>().BindConfiguration(RequestBodyLimitOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddExceptionHandler<ChatExceptionHandler>();
         builder.AddChatAuthentication();
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
@@ -83,7 +87,7 @@ public static class ServiceDefaultsExtensions
 
         // Every service's /api routes (the API's, and the analysis service's knowledge, classify and discussion
         // routes when it runs on its own) take bodies up to Chatroom:Api:MaxRequestBodyBytes; more is 413 payload_too_large.
-        var maxBody = MaxApiRequestBodyBytes(app.Configuration);
+        var maxBody = app.Services.GetRequiredService<IOptions<RequestBodyLimitOptions>>().Value.MaxRequestBodyBytes;
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.Use((context, next) =>
         {
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
@@ -101,15 +105,6 @@ public static class ServiceDefaultsExtensions
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") }).AllowAnonymous();
         return app;
-    }
-
-    /// <summary><c>Chatroom:Api:MaxRequestBodyBytes</c> (1 KiB–16 MiB, 64 KiB by default), read here so services without the API's options apply it too.</summary>
-    private static long MaxApiRequestBodyBytes(IConfiguration configuration)
-    {
-        var bytes = configuration.GetValue("Chatroom:Api:MaxRequestBodyBytes", 64L * 1024);
-        return bytes is >= 1024 and <= 16 * 1024 * 1024
-            ? bytes
-            : throw new InvalidOperationException($"Chatroom:Api:MaxRequestBodyBytes is {bytes}; it must be 1024-16777216");
     }
 
     /// <summary><c>Chatroom:ForwardedHeaders:KnownNetworks</c>: CIDR networks whose X-Forwarded-For is believed (none by default).</summary>

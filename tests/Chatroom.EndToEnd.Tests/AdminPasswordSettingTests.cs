@@ -1,0 +1,23 @@
+using Chatroom.Testing.Hosting;
+
+namespace Chatroom.EndToEnd.Tests;
+
+/// <summary><c>Chatroom:Admin:Password</c>: a password nobody could type stops start-up, naming the key.</summary>
+public sealed class AdminPasswordSettingTests
+{
+    [Theory]
+    [InlineData("secret-from-a-file\n")]
+    [InlineData(" padded ")]
+    [InlineData("   ")]
+    public async Task APasswordWithOuterWhiteSpaceStopsStartUp(string password)
+    {
+        using var data = new TempDirectory();
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => StandaloneHost.StartAsync(data.Path, new Dictionary<string, string?>
+        {
+            ["Chatroom:Admin:Password"] = password,
+        }));
+
+        Assert.Contains("Chatroom:Admin:Password", failure.Message);
+    }
+}
