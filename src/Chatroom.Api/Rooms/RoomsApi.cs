@@ -25,7 +25,7 @@ public static class RoomsApi
     internal static async Task<Ok<List<RoomInfo>>> ListRooms(IRoomStore rooms, IPresenceStore presence, CancellationToken ct)
     {
         var list = new List<RoomInfo>();
-        foreach (var room in await ChatService.Guard(() => rooms.ListAsync(ct)))
+        foreach (var room in await rooms.ListAsync(ct))
         {
             list.Add(ToInfo(room, (await presence.ListAsync(room.Name, ct)).Count));
         }
@@ -64,7 +64,7 @@ public static class RoomsApi
 
         await chat.GetRoomAsync(room, ct);
         var take = limit ?? 50;
-        var page = await ChatService.Guard(() => log.ReadAsync(room, new MessageQuery(before, after, take + 1), ct));
+        var page = await log.ReadAsync(room, new MessageQuery(before, after, take + 1), ct);
         var hasMore = page.Count > take;
         var oldestFirst = after is not null && before is null;
         var trimmed = !hasMore ? page : oldestFirst ? page.Take(take) : page.Skip(1);
