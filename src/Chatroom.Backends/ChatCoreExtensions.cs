@@ -24,6 +24,8 @@ public static class ChatCoreExtensions
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ChatService>();
+        builder.Services.AddSingleton<SendAdmission>();
+        builder.Services.AddSingleton<Core.Rooms.RoomService>();
         builder.Services.AddSingleton<Core.Queues.QueueRetry>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Core.Queues.QueueRetry>());
         builder.Services.AddSingleton<Core.Moderation.ModerationActions>();

@@ -3,6 +3,7 @@ using Chatroom.Analysis.Knowledge;
 using Chatroom.Core.Agents;
 using Chatroom.Core.Bus;
 using Chatroom.Core.Chat;
+using Chatroom.Core.Errors;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Rooms;
 using Microsoft.Extensions.AI;
@@ -25,6 +26,7 @@ public sealed class AgentToolbox(
     ITopicWatchStore watches,
     IKnowledgeBase knowledge,
     IChatBus bus,
+    RoomService roomService,
     TimeProvider time)
 {
     public const int MaxTopicLength = 100;
@@ -99,20 +101,15 @@ public sealed class AgentToolbox(
     private async Task<string> CreateRoomAsync(string name, string? topic, ToolContext context, CancellationToken cancellationToken)
     {
         name = name.Trim().TrimStart('#').ToLowerInvariant();
-        if (!RoomNames.IsValid(name))
+        Room room;
+        try
         {
-            return $"error: '{name}' is not a valid room name (1-64 lower-case letters, digits and '-')";
+            // The same rules as a person creating the room over REST; the refusal keeps its code so it reads the same.
+            room = await roomService.CreateAsync(name, topic, AgentRouter.AuthorPrefix + context.Agent, cancellationToken);
         }
-
-        if (topic is { Length: > 200 })
+        catch (ChatException refusal)
         {
-            return "error: the topic is longer than 200 characters";
-        }
-
-        var room = new Room(name, string.IsNullOrWhiteSpace(topic) ? null : topic.Trim(), AgentRouter.AuthorPrefix + context.Agent, time.GetUtcNow());
-        if (!await rooms.TryCreateAsync(room, cancellationToken))
-        {
-            return $"error: room #{name} exists already";
+            return $"error: {refusal.WireMessage}";
         }
 
         // People in the room where it was asked for see the new room in their list at once.

@@ -38,9 +38,9 @@ public static class ModerationAdminApi
         string room, ChatService chat, IModerationStore store, IOptions<TrendPolicy> trends, TimeProvider time, CancellationToken ct)
     {
         await chat.GetRoomAsync(room, ct);
-        var aggregates = await ChatService.Guard(() => store.GetAggregatesAsync(room, time.GetUtcNow(), ct));
+        var aggregates = await store.GetAggregatesAsync(room, time.GetUtcNow(), ct);
         var alerts = trends.Value.Evaluate(aggregates.Last15Minutes).Select(a => new TrendAlert(a.Alert, a.Share)).ToList();
-        var flagged = await ChatService.Guard(() => store.ListFlagsAsync(room, null, 20, ct));
+        var flagged = await store.ListFlagsAsync(room, null, 20, ct);
         return TypedResults.Ok(new RoomAnalysis(room, aggregates, alerts, flagged));
     }
 
@@ -58,7 +58,7 @@ public static class ModerationAdminApi
         }
 
         var filter = state switch { null => FlagStates.Open, "all" => null, _ => state };
-        return TypedResults.Ok(await ChatService.Guard(() => store.ListFlagsAsync(room, filter, limit ?? 50, ct)));
+        return TypedResults.Ok(await store.ListFlagsAsync(room, filter, limit ?? 50, ct));
     }
 
     internal static async Task<Results<Ok<FlagRecord>, ProblemHttpResult>> Resolve(
@@ -131,7 +131,7 @@ public static class ModerationAdminApi
             return ChatProblems.Refusal(ErrorCodes.InvalidRequest, "limit is 1-500 and before ≥ 1");
         }
 
-        return TypedResults.Ok(await ChatService.Guard(() => store.ListAuditAsync(before, limit ?? 100, ct)));
+        return TypedResults.Ok(await store.ListAuditAsync(before, limit ?? 100, ct));
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> UpdateSettings(

@@ -47,10 +47,10 @@ public static class AgentsApi
     }
 
     internal static async Task<Ok<IReadOnlyList<AgentDefinition>>> List(IAgentStore agents, CancellationToken ct) =>
-        TypedResults.Ok(await ChatService.Guard(() => agents.ListAsync(ct)));
+        TypedResults.Ok(await agents.ListAsync(ct));
 
     internal static async Task<Results<Ok<AgentDefinition>, ProblemHttpResult>> Get(string name, IAgentStore agents, CancellationToken ct) =>
-        await ChatService.Guard(() => agents.GetAsync(name, ct)) is { } agent
+        await agents.GetAsync(name, ct) is { } agent
             ? TypedResults.Ok(agent)
             : ChatProblems.Refusal(ErrorCodes.NotFound, $"there is no agent '{name}'");
 
@@ -63,7 +63,7 @@ public static class AgentsApi
             return problem;
         }
 
-        if (!await ChatService.Guard(() => agents.TryCreateAsync(definition!, ct)))
+        if (!await agents.TryCreateAsync(definition!, ct))
         {
             return ChatProblems.Refusal(ErrorCodes.AgentExists, $"there is already an agent '{definition!.Name}'");
         }
@@ -81,7 +81,7 @@ public static class AgentsApi
             return problem;
         }
 
-        var created = await ChatService.Guard(() => agents.UpsertAsync(definition!, ct));
+        var created = await agents.UpsertAsync(definition!, ct);
         await ChangedAsync(name, created ? "create_agent" : "update_agent", context, bus, audit, ct);
         return created ? TypedResults.Created($"/api/agents/{name}", definition!) : TypedResults.Ok(definition!);
     }
@@ -89,7 +89,7 @@ public static class AgentsApi
     internal static async Task<Results<NoContent, ProblemHttpResult>> Delete(
         string name, HttpContext context, IAgentStore agents, IChatBus bus, ModerationActions audit, CancellationToken ct)
     {
-        if (!await ChatService.Guard(() => agents.DeleteAsync(name, ct)))
+        if (!await agents.DeleteAsync(name, ct))
         {
             return ChatProblems.Refusal(ErrorCodes.NotFound, $"there is no agent '{name}'");
         }

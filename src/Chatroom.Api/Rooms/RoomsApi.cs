@@ -25,7 +25,7 @@ public static class RoomsApi
     internal static async Task<Ok<List<RoomInfo>>> ListRooms(IRoomStore rooms, IPresenceStore presence, CancellationToken ct)
     {
         var list = new List<RoomInfo>();
-        foreach (var room in await ChatService.Guard(() => rooms.ListAsync(ct)))
+        foreach (var room in await rooms.ListAsync(ct))
         {
             list.Add(ToInfo(room, (await presence.ListAsync(room.Name, ct)).Count));
         }
@@ -34,29 +34,17 @@ public static class RoomsApi
     }
 
     internal static async Task<Results<Created<RoomInfo>, ProblemHttpResult>> CreateRoom(
-        CreateRoom request, HttpContext context, IRoomStore rooms, IOptions<ChatOptions> options, TimeProvider time, CancellationToken ct)
+        CreateRoom request, HttpContext context, RoomService rooms, CancellationToken ct)
     {
-        if (!RoomNames.IsValid(request.Name))
+        try
         {
-            return ChatProblems.Refusal(ErrorCodes.InvalidRoomName, "room names are 1-64 characters of lower-case letters, digits and '-'");
+            var room = await rooms.CreateAsync(request.Name, request.Topic, context.User.ToChatIdentity()!.UserId, ct);
+            return TypedResults.Created($"/api/rooms/{room.Name}", ToInfo(room, 0));
         }
-
-        var topic = string.IsNullOrWhiteSpace(request.Topic) ? null : request.Topic.Trim();
-        if (topic is not null && (ChatService.CountCharacters(topic) > options.Value.MaxTopicLength || topic.Any(char.IsControl)))
+        catch (ChatException refusal)
         {
-            return ChatProblems.Refusal(ErrorCodes.InvalidTopic, $"topics are at most {options.Value.MaxTopicLength} characters on one line");
+            return ChatProblems.Refusal(refusal);
         }
-
-        if ((await ChatService.Guard(() => rooms.ListAsync(ct))).Count >= options.Value.MaxRooms)
-        {
-            return ChatProblems.Refusal(ErrorCodes.TooManyRooms, $"this deployment holds at most {options.Value.MaxRooms} rooms");
-        }
-
-        var identity = context.User.ToChatIdentity()!;
-        var room = new Room(request.Name!, topic, identity.UserId, time.GetUtcNow());
-        return await ChatService.Guard(() => rooms.TryCreateAsync(room, ct))
-            ? TypedResults.Created($"/api/rooms/{room.Name}", ToInfo(room, 0))
-            : ChatProblems.Refusal(ErrorCodes.RoomExists, $"there is already a room '{room.Name}'");
     }
 
     internal static async Task<Results<Ok<MessagePage>, ProblemHttpResult>> GetMessages(
@@ -76,7 +64,7 @@ public static class RoomsApi
 
         await chat.GetRoomAsync(room, ct);
         var take = limit ?? 50;
-        var page = await ChatService.Guard(() => log.ReadAsync(room, new MessageQuery(before, after, take + 1), ct));
+        var page = await log.ReadAsync(room, new MessageQuery(before, after, take + 1), ct);
         var hasMore = page.Count > take;
         var oldestFirst = after is not null && before is null;
         var trimmed = !hasMore ? page : oldestFirst ? page.Take(take) : page.Skip(1);

@@ -50,7 +50,7 @@ public sealed partial class ChatService(
     public async Task<Room> GetRoomAsync(string room, CancellationToken cancellationToken)
     {
         RoomNames.Validate(room);
-        return await Guard(() => rooms.GetAsync(room, cancellationToken))
+        return await rooms.GetAsync(room, cancellationToken)
             ?? throw new ChatException(ErrorCodes.UnknownRoom, $"there is no room '{room}'");
     }
 
@@ -62,7 +62,7 @@ public sealed partial class ChatService(
         activity?.SetTag("chatroom.room", message.Room);
 
         var started = time.GetTimestamp();
-        var result = await Guard(() => log.AppendAsync(message, time.GetUtcNow(), cancellationToken));
+        var result = await log.AppendAsync(message, time.GetUtcNow(), cancellationToken);
         metrics.AppendDuration(time.GetElapsedTime(started));
         var stored = result.Message;
 
@@ -123,19 +123,6 @@ public sealed partial class ChatService(
         }
 
         return count;
-    }
-
-    /// <summary>Turns a backend outage into the stable <c>backend_unavailable</c> refusal.</summary>
-    public static async Task<T> Guard<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (BackendUnavailableException e)
-        {
-            throw new ChatException(ErrorCodes.BackendUnavailable, "storage is unavailable; nothing was stored, try again shortly", inner: e);
-        }
     }
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Message {Room}/{Id} was stored but could not be published")]

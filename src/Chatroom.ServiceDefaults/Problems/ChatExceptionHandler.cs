@@ -5,19 +5,19 @@ using Microsoft.AspNetCore.Http;
 
 namespace Chatroom.ServiceDefaults.Problems;
 
-/// <summary>Turns refusals and malformed requests into problem+json with their stable code.</summary>
+/// <summary>Turns refusals (<see cref="Refusals"/>, backend outages among them) and malformed requests into problem+json with their stable code.</summary>
 internal sealed class ChatExceptionHandler : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
+        if (Refusals.From(exception) is { } refusal)
+        {
+            await ChatProblems.WriteAsync(context, refusal.Code, refusal.Message, refusal.RetryAfter);
+            return true;
+        }
+
         switch (exception)
         {
-            case ChatException refusal:
-                await ChatProblems.WriteAsync(context, refusal.Code, refusal.Message, refusal.RetryAfter);
-                return true;
-            case BackendUnavailableException:
-                await ChatProblems.WriteAsync(context, ErrorCodes.BackendUnavailable, "storage is unavailable; try again shortly", TimeSpan.FromSeconds(1));
-                return true;
             case BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge:
                 await ChatProblems.WriteAsync(context, ErrorCodes.PayloadTooLarge, "the request body is too large");
                 return true;

@@ -2,7 +2,6 @@ using Chatroom.Core.Bus;
 using Chatroom.Core.Chat;
 using Chatroom.Core.Errors;
 using Chatroom.Core.Messages;
-using Chatroom.Core.Moderation;
 using Chatroom.Core.Presence;
 using Chatroom.Core.Rooms;
 using Chatroom.ServiceDefaults.Auth;
@@ -23,7 +22,7 @@ public sealed class ChatHub(
     IRoomStore rooms,
     IMessageLog log,
     IPresenceStore presence,
-    IModerationStore moderation,
+    SendAdmission admission,
     IChatBus bus,
     RoomRelay relay,
     ConnectionRegistry connections,
@@ -138,60 +137,13 @@ public sealed class ChatHub(
         }
     }
 
-    /// <summary>Stores the message and acknowledges it with its id; a retried <paramref name="clientMessageId"/> is stored once.</summary>
+    /// <summary>
+    /// Stores the message and acknowledges it with its id; a retried <paramref name="clientMessageId"/> is stored once.
+    /// Whether it may be sent at all is <see cref="SendAdmission"/>'s to say.
+    /// </summary>
     public async Task<SendMessageResult> SendMessage(string room, string text, string? clientMessageId)
     {
-        var state = State();
-        var ct = Context.ConnectionAborted;
-        RoomNames.Validate(room);
-        if (!state.IsIn(room))
-        {
-            throw new ChatException(ErrorCodes.NotMember, $"join '{room}' before sending to it");
-        }
-
-        ValidateClientMessageId(clientMessageId);
-        var identity = state.Identity;
-        var now = time.GetUtcNow();
-
-        // The three reads are issued together: on Redis one round trip instead of three (the embedded stores serve
-        // them from memory). A member's room exists, so the reads are never for a name a client made up.
-        // Admins are never banned, muted, locked out or slowed, so their sends skip the two reads.
-        var reading = chat.GetRoomAsync(room, ct);
-        var banned = identity.IsAdmin ? Task.FromResult(false) : rooms.IsBannedAsync(room, identity.UserId, now, ct);
-        var muted = identity.IsAdmin ? Task.FromResult<DateTimeOffset?>(null) : moderation.GetMuteAsync(room, identity.UserId, now, ct);
-        var found = await reading;
-        if (!identity.IsAdmin)
-        {
-            if (found.Locked)
-            {
-                throw new ChatException(ErrorCodes.RoomLocked, $"'{room}' is locked; only admins can post");
-            }
-
-            if (await banned)
-            {
-                throw new ChatException(ErrorCodes.Banned, $"you are banned from '{room}'");
-            }
-
-            if (await muted is { } mutedUntil)
-            {
-                var left = mutedUntil - now;
-                throw new ChatException(ErrorCodes.Muted, $"you are muted in '{room}' for {Seconds(left)} s more", left);
-            }
-
-            if (found.SlowModeSeconds > 0 && state.User.SlowModeWait(room, found.SlowModeSeconds, now) is { } wait && wait > TimeSpan.Zero)
-            {
-                throw new ChatException(ErrorCodes.SlowMode, $"slow mode is on; wait {Seconds(wait)} s", wait);
-            }
-        }
-
-        if (!state.Rate.TryTake(out var retryAfter) || !state.User.Rate.TryTake(out retryAfter))
-        {
-            throw new ChatException(ErrorCodes.RateLimited, $"wait {Seconds(retryAfter)} s", retryAfter);
-        }
-
-        chat.ValidateText(text);
-        var result = await chat.PostAsync(new NewMessage(room, identity.UserId, identity.Name, MessageKind.User, text, clientMessageId), ct);
-        state.User.Sent(room, now);
+        var result = await admission.SendAsync(State(), room, text, clientMessageId, Context.ConnectionAborted);
         var stored = result.Message;
         return new SendMessageResult(stored.Room, stored.Id, stored.SentAt, result.Duplicate);
     }
@@ -233,21 +185,4 @@ public sealed class ChatHub(
         var evt = new PresenceEvent(room, new PresentUser(state.Identity.UserId, state.Identity.Name), action, present.Count);
         await bus.PublishAsync(new ChatEvent(ChatEventTypes.Presence, room, ChatJson.ToElement(evt)), ct);
     }
-
-    private void ValidateClientMessageId(string? clientMessageId)
-    {
-        if (clientMessageId is null)
-        {
-            return;
-        }
-
-        if (clientMessageId.Length is 0 || clientMessageId.Length > _chat.MaxClientMessageIdLength ||
-            clientMessageId.Any(c => c is < '!' or > '~'))
-        {
-            throw new ChatException(ErrorCodes.InvalidClientMessageId,
-                $"clientMessageId must be 1-{_chat.MaxClientMessageIdLength} printable ASCII characters");
-        }
-    }
-
-    private static int Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
 }

@@ -14,6 +14,11 @@ namespace Chatroom.SocketServer.Hubs;
 /// </summary>
 internal sealed partial class ChatHubFilter(ChatMetrics metrics, IOptions<SocketOptions> options, TimeProvider time, ILogger<ChatHubFilter> logger) : IHubFilter
 {
+    private static readonly TimeSpan OutageLogInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>When the last outage warning was written (a <see cref="TimeProvider"/> timestamp; 0: never).</summary>
+    private long _lastOutageLog;
+
     public Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
     {
         context.Context.Items[typeof(InvocationBudget)] = new InvocationBudget(options.Value, time);
@@ -39,7 +44,7 @@ internal sealed partial class ChatHubFilter(ChatMetrics metrics, IOptions<Socket
         {
             return await next(invocationContext);
         }
-        catch (ChatException refusal)
+        catch (Exception e) when (Refusals.From(e) is { } refusal)
         {
             metrics.Refused(refusal.Code);
             if (refusal.Code == ErrorCodes.StorageFull)
@@ -47,14 +52,12 @@ internal sealed partial class ChatHubFilter(ChatMetrics metrics, IOptions<Socket
                 // Unlike other refusals this one is the operator's to fix.
                 LogStorageFull(logger, refusal, invocationContext.HubMethodName);
             }
+            else if (e is BackendUnavailableException && ShouldLogOutage())
+            {
+                LogBackendUnavailable(logger, e, invocationContext.HubMethodName);
+            }
 
             throw new HubException(refusal.WireMessage);
-        }
-        catch (BackendUnavailableException e)
-        {
-            metrics.Refused(ErrorCodes.BackendUnavailable);
-            LogBackendUnavailable(logger, e, invocationContext.HubMethodName);
-            throw new HubException($"{ErrorCodes.BackendUnavailable}: storage is unavailable; nothing was stored, try again shortly");
         }
         catch (Exception e) when (e is not HubException and not OperationCanceledException)
         {
@@ -62,6 +65,18 @@ internal sealed partial class ChatHubFilter(ChatMetrics metrics, IOptions<Socket
             LogInvocationFailed(logger, e, invocationContext.HubMethodName);
             throw;
         }
+    }
+
+    /// <summary>
+    /// True at most once per <see cref="OutageLogInterval"/>: during an outage every send is refused, and a warning with
+    /// the cause for each would flood the log while the refusal counter already says how many there were.
+    /// </summary>
+    private bool ShouldLogOutage()
+    {
+        var now = time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastOutageLog);
+        return (last == 0 || time.GetElapsedTime(last, now) >= OutageLogInterval)
+            && Interlocked.CompareExchange(ref _lastOutageLog, now, last) == last;
     }
 
     /// <summary>Sends a close message with the reason and no invitation to reconnect, then drops the connection.</summary>
@@ -86,7 +101,7 @@ internal sealed partial class ChatHubFilter(ChatMetrics metrics, IOptions<Socket
     [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Hub connection {ConnectionId} closed: it kept flooding invocations after being refused")]
     private static partial void LogFloodClosed(ILogger logger, string connectionId);
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Hub method {Method} refused: the backend is unavailable")]
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Hub method {Method} refused: the backend is unavailable (further outage refusals in the next 10 s are counted, not logged)")]
     private static partial void LogBackendUnavailable(ILogger logger, Exception exception, string method);
 
     [LoggerMessage(EventId = 3110, Level = LogLevel.Warning, Message = "Hub method {Method} refused: the data folder's disk is full")]

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Chatroom.Core.Chat;
 
 namespace Chatroom.SocketServer.Hubs;
 

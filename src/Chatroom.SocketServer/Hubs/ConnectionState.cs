@@ -4,7 +4,7 @@ using Chatroom.Core.Chat;
 namespace Chatroom.SocketServer.Hubs;
 
 /// <summary>What one hub connection holds on this node: who it is, its rooms, its own rate and its user's shared budget.</summary>
-public sealed class ConnectionState(ChatIdentity identity, TokenBucket rate, UserBudget user)
+public sealed class ConnectionState(ChatIdentity identity, TokenBucket rate, UserBudget user) : ISender
 {
     private readonly Lock _gate = new();
     private readonly HashSet<string> _rooms = new(StringComparer.Ordinal);
@@ -75,5 +75,4 @@ public sealed class ConnectionState(ChatIdentity identity, TokenBucket rate, Use
             return true;
         }
     }
-
 }

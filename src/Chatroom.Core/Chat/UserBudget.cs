@@ -1,6 +1,4 @@
-using Chatroom.Core.Chat;
-
-namespace Chatroom.SocketServer.Hubs;
+namespace Chatroom.Core.Chat;
 
 /// <summary>
 /// What all of one user's connections on this node share: a token bucket (so opening more tabs does not multiply the

@@ -1,0 +1,95 @@
+using Chatroom.Core.Errors;
+using Chatroom.Core.Messages;
+using Chatroom.Core.Moderation;
+using Chatroom.Core.Rooms;
+using Microsoft.Extensions.Options;
+
+namespace Chatroom.Core.Chat;
+
+/// <summary>
+/// Whether a person may send this message here now, and the send itself (DESIGN.md §2): membership, the client id,
+/// locked room, ban, mute, slow mode, rate and the text, in that order, each refused with its stable code and sentence.
+/// A new send rule goes here. Agents and admin broadcasts post through <see cref="ChatService"/> directly: they are not
+/// members of rooms and have budgets of their own.
+/// </summary>
+public sealed class SendAdmission(
+    ChatService chat,
+    IRoomStore rooms,
+    IModerationStore moderation,
+    IOptions<ChatOptions> options,
+    TimeProvider time)
+{
+    private readonly ChatOptions _options = options.Value;
+
+    /// <summary>Admits the message, stores it (once per <paramref name="clientMessageId"/>) and starts the sender's slow-mode clock.</summary>
+    public async Task<AppendResult> SendAsync(ISender sender, string room, string text, string? clientMessageId, CancellationToken cancellationToken)
+    {
+        RoomNames.Validate(room);
+        if (!sender.IsIn(room))
+        {
+            throw new ChatException(ErrorCodes.NotMember, $"join '{room}' before sending to it");
+        }
+
+        ValidateClientMessageId(clientMessageId);
+        var identity = sender.Identity;
+        var now = time.GetUtcNow();
+
+        // The three reads are issued together: on Redis one round trip instead of three (the embedded stores serve
+        // them from memory). A member's room exists, so the reads are never for a name a client made up.
+        // Admins are never banned, muted, locked out or slowed, so their sends skip the two reads.
+        var reading = chat.GetRoomAsync(room, cancellationToken);
+        var banned = identity.IsAdmin ? Task.FromResult(false) : rooms.IsBannedAsync(room, identity.UserId, now, cancellationToken);
+        var muted = identity.IsAdmin ? Task.FromResult<DateTimeOffset?>(null) : moderation.GetMuteAsync(room, identity.UserId, now, cancellationToken);
+        var found = await reading;
+        if (!identity.IsAdmin)
+        {
+            if (found.Locked)
+            {
+                throw new ChatException(ErrorCodes.RoomLocked, $"'{room}' is locked; only admins can post");
+            }
+
+            if (await banned)
+            {
+                throw new ChatException(ErrorCodes.Banned, $"you are banned from '{room}'");
+            }
+
+            if (await muted is { } mutedUntil)
+            {
+                var left = mutedUntil - now;
+                throw new ChatException(ErrorCodes.Muted, $"you are muted in '{room}' for {Seconds(left)} s more", left);
+            }
+
+            if (found.SlowModeSeconds > 0 && sender.User.SlowModeWait(room, found.SlowModeSeconds, now) is { } wait && wait > TimeSpan.Zero)
+            {
+                throw new ChatException(ErrorCodes.SlowMode, $"slow mode is on; wait {Seconds(wait)} s", wait);
+            }
+        }
+
+        if (!sender.Rate.TryTake(out var retryAfter) || !sender.User.Rate.TryTake(out retryAfter))
+        {
+            throw new ChatException(ErrorCodes.RateLimited, $"wait {Seconds(retryAfter)} s", retryAfter);
+        }
+
+        chat.ValidateText(text);
+        var result = await chat.PostAsync(new NewMessage(room, identity.UserId, identity.Name, MessageKind.User, text, clientMessageId), cancellationToken);
+        sender.User.Sent(room, now);
+        return result;
+    }
+
+    private void ValidateClientMessageId(string? clientMessageId)
+    {
+        if (clientMessageId is null)
+        {
+            return;
+        }
+
+        if (clientMessageId.Length is 0 || clientMessageId.Length > _options.MaxClientMessageIdLength ||
+            clientMessageId.Any(c => c is < '!' or > '~'))
+        {
+            throw new ChatException(ErrorCodes.InvalidClientMessageId,
+                $"clientMessageId must be 1-{_options.MaxClientMessageIdLength} printable ASCII characters");
+        }
+    }
+
+    private static int Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+}
