@@ -103,8 +103,10 @@ describe("alert rules", () => {
   });
 
   it("use only chatroom_* metrics the services define", () => {
-    const sources = ["src/Chatroom.Core/Chat/ChatMetrics.cs", "src/Chatroom.Analysis/Llm/LlmMetrics.cs", "src/Chatroom.Analysis/Worker/AnalysisMetrics.cs"]
-      .map((f) => readFileSync(join(repoDir, f), "utf8"))
+    // Wherever the services keep them (folders move; the instruments' names do not).
+    const sources = readdirSync(join(repoDir, "src"), { recursive: true })
+      .filter((f) => /(^|\/)(Chat|Llm|Analysis)Metrics\.cs$/.test(f) && !/\/(bin|obj)\//.test(f))
+      .map((f) => readFileSync(join(repoDir, "src", f), "utf8"))
       .join("\n");
     const instruments = [...sources.matchAll(/Create\w+(?:<\w+>)?\("(chatroom\.[a-z.]+)"(?:, "([^"]*)")?/g)].map(([, name, unit]) =>
       name.replaceAll(".", "_") + (unit === "s" ? "_seconds" : ""),
