@@ -180,3 +180,32 @@ hubs:
 {{- $gpu := .Values.ollama.gpu }}
 {{- toYaml ($gpu.resources | default (dict (ternary "amd.com/gpu" "nvidia.com/gpu" (eq $gpu.type "amd")) 1)) }}
 {{- end }}
+
+{{/*
+The data of a generated Secret, (dict "root" $ "secret" "auth"|"redis"): what the live Secret holds (lookup), with
+random values for what it lacks. Made once per render and kept in a scratch map on .Values, so the Secret and the
+checksum/secrets annotations see the same values and the first upgrade after an install does not restart the pods.
+*/}}
+{{- define "chatroom.generatedSecretData" -}}
+{{- $root := .root }}
+{{- $cache := $root.Values.secrets }}
+{{- $key := printf "_generated_%s" .secret }}
+{{- if not (hasKey $cache $key) }}
+{{- $name := printf "%s-%s" (include "chatroom.fullname" $root) .secret }}
+{{- $live := (lookup "v1" "Secret" $root.Release.Namespace $name).data | default dict }}
+{{- $data := dict }}
+{{- if eq .secret "auth" }}
+{{- $a := $root.Values.auth }}
+{{- /* The signing key is base64 of 48 random bytes (the services need base64 of at least 32). */}}
+{{- $_ := set $data $a.signingKeyKey (index $live $a.signingKeyKey | default (randAscii 48 | b64enc | b64enc)) }}
+{{- $_ := set $data $a.adminPasswordKey (index $live $a.adminPasswordKey | default (randAlphaNum 24 | b64enc)) }}
+{{- /* Never generated: kept when an operator put one there to rotate the signing key with an overlap. */}}
+{{- with index $live $a.previousSigningKeyKey }}{{ $_ := set $data $a.previousSigningKeyKey . }}{{ end }}
+{{- else }}
+{{- $k := $root.Values.redis.bundled.passwordKey }}
+{{- $_ := set $data $k (index $live $k | default (randAlphaNum 32 | b64enc)) }}
+{{- end }}
+{{- $_ := set $cache $key $data }}
+{{- end }}
+{{- toYaml (index $cache $key) }}
+{{- end }}

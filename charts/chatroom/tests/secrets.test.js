@@ -71,4 +71,11 @@ describe("generated secrets", () => {
     assert.equal(a.checksum, b.checksum);
     assert.notEqual(a.checksum, c.checksum);
   });
+
+  it("make the same checksum at install as at the next upgrade, so that upgrade restarts nothing", async () => {
+    const install = await renderAgainst({});
+    const upgrade = await renderAgainst({ [`${fullname}-auth`]: install.auth, [`${fullname}-redis`]: install.redis });
+    assert.deepEqual(upgrade.auth, install.auth);
+    assert.equal(upgrade.checksum, install.checksum);
+  });
 });
