@@ -95,6 +95,9 @@ describe("Ollama", () => {
     assert.equal(pod.priorityClassName, "chatroom-gpu");
     assert.equal(pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight, 100);
     assert.ok(pod.terminationGracePeriodSeconds >= 300);
+    // Ollama closes connections at once on SIGTERM: streams finish during the preStop sleep, before it.
+    assert.ok(pod.containers[0].lifecycle.preStop.sleep.seconds >= 60);
+    assert.ok(pod.containers[0].lifecycle.preStop.sleep.seconds < pod.terminationGracePeriodSeconds);
     const env = Object.fromEntries(pod.containers[0].env.map((e) => [e.name, e.value]));
     assert.equal(env.OLLAMA_MAX_LOADED_MODELS, "3");
     assert.equal(env.OLLAMA_CONTEXT_LENGTH, "8192");
