@@ -64,14 +64,14 @@ app.kubernetes.io/component: {{ .component }}
 {{/* The Secret and key of the Redis password, or nothing when Redis has no password. */}}
 {{- define "chatroom.redisPasswordSecret" -}}
 {{- if eq .Values.redis.mode "bundled" }}
-{{- include "chatroom.fullname" . }}-redis
+{{- .Values.redis.bundled.existingSecret | default (printf "%s-redis" (include "chatroom.fullname" .)) }}
 {{- else if .Values.redis.external.existingSecret }}
 {{- .Values.redis.external.existingSecret }}
 {{- end }}
 {{- end }}
 
 {{- define "chatroom.redisPasswordKey" -}}
-{{- if eq .Values.redis.mode "bundled" }}redis-password{{ else }}{{ .Values.redis.external.passwordKey }}{{ end }}
+{{- if eq .Values.redis.mode "bundled" }}{{ .Values.redis.bundled.passwordKey }}{{ else }}{{ .Values.redis.external.passwordKey }}{{ end }}
 {{- end }}
 
 {{/*
@@ -109,12 +109,103 @@ Endpoint={{ include "chatroom.modelEndpoint" .root }};Model={{ .model }}
 {{- end }}
 {{- end }}
 
+{{/*
+One image reference: (dict "root" $ "image" .image "registry" <default registry> "tag" <default tag>).
+global.imageRegistry wins over the image's registry, which wins over the default; a digest replaces the tag.
+*/}}
 {{- define "chatroom.image" -}}
-{{- $tag := default (default .root.Chart.AppVersion .root.Values.image.tag) .image.tag }}
-{{- if .root.Values.image.registry }}{{ printf "%s/%s:%s" (trimSuffix "/" .root.Values.image.registry) .image.repository $tag }}{{ else }}{{ printf "%s:%s" .image.repository $tag }}{{ end }}
+{{- $registry := .root.Values.global.imageRegistry | default .image.registry | default .registry | default "" }}
+{{- $repository := .image.repository }}
+{{- if $registry }}{{ $repository = printf "%s/%s" (trimSuffix "/" $registry) $repository }}{{ end }}
+{{- if .image.digest }}
+{{- printf "%s@%s" $repository .image.digest }}
+{{- else }}
+{{- printf "%s:%s" $repository (.image.tag | default .tag | toString) }}
+{{- end }}
+{{- end }}
+
+{{/* One of the four services' images: (dict "root" $ "image" $svc.image). */}}
+{{- define "chatroom.serviceImage" -}}
+{{- include "chatroom.image" (dict "root" .root "image" .image "registry" .root.Values.image.registry "tag" (.root.Values.image.tag | default .root.Chart.AppVersion)) }}
+{{- end }}
+
+{{/*
+Scheduling of one pod, global settings merged in: (dict "root" $ "nodeSelector" .. "tolerations" .. "affinity" ..
+"priorityClassName" ..). The component's nodeSelector keys win; tolerations add up.
+*/}}
+{{- define "chatroom.scheduling" -}}
+{{- $g := .root.Values.global }}
+{{- with (.priorityClassName | default $g.priorityClassName) }}
+priorityClassName: {{ . }}
+{{- end }}
+{{- with merge (deepCopy (.nodeSelector | default dict)) ($g.nodeSelector | default dict) }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with concat ($g.tolerations | default list) (.tolerations | default list) }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+
+{{/* Checksums of what the chart owns and pods read, so a changed value restarts them. */}}
+{{- define "chatroom.checksums" -}}
+checksum/config: {{ include (print .Template.BasePath "/configmap.yaml") . | sha256sum }}
+checksum/secrets: {{ include (print .Template.BasePath "/secrets.yaml") . | sha256sum }}
 {{- end }}
 
 {{/* Pod labels that name what a pod may reach, used by the NetworkPolicies. */}}
 {{- define "chatroom.services" -}}
 {{- list "api" "socketserver" "analysis" "web" | toJson }}
+{{- end }}
+
+{{/* Which path prefix goes to which service, for the Ingress and the HTTPRoutes (the most specific prefix wins). */}}
+{{- define "chatroom.routes" -}}
+main:
+  - {path: /api/analysis, service: analysis}
+  - {path: /api/knowledge, service: analysis}
+  - {path: /api/discussions, service: analysis}
+  - {path: /api, service: api}
+  - {path: /, service: web}
+hubs:
+  - {path: /hubs, service: socketserver}
+{{- end }}
+
+{{/* The GPUs each Ollama pod asks for: ollama.gpu.resources, or one GPU of ollama.gpu.type. */}}
+{{- define "chatroom.gpuResources" -}}
+{{- $gpu := .Values.ollama.gpu }}
+{{- toYaml ($gpu.resources | default (dict (ternary "amd.com/gpu" "nvidia.com/gpu" (eq $gpu.type "amd")) 1)) }}
+{{- end }}
+
+{{/*
+The data of a generated Secret, (dict "root" $ "secret" "auth"|"redis"): what the live Secret holds (lookup), with
+random values for what it lacks. Made once per render and kept in a scratch map on .Values, so the Secret and the
+checksum/secrets annotations see the same values and the first upgrade after an install does not restart the pods.
+*/}}
+{{- define "chatroom.generatedSecretData" -}}
+{{- $root := .root }}
+{{- $cache := $root.Values.secrets }}
+{{- $key := printf "_generated_%s" .secret }}
+{{- if not (hasKey $cache $key) }}
+{{- $name := printf "%s-%s" (include "chatroom.fullname" $root) .secret }}
+{{- $live := (lookup "v1" "Secret" $root.Release.Namespace $name).data | default dict }}
+{{- $data := dict }}
+{{- if eq .secret "auth" }}
+{{- $a := $root.Values.auth }}
+{{- /* The signing key is base64 of 48 random bytes (the services need base64 of at least 32). */}}
+{{- $_ := set $data $a.signingKeyKey (index $live $a.signingKeyKey | default (randAscii 48 | b64enc | b64enc)) }}
+{{- $_ := set $data $a.adminPasswordKey (index $live $a.adminPasswordKey | default (randAlphaNum 24 | b64enc)) }}
+{{- /* Never generated: kept when an operator put one there to rotate the signing key with an overlap. */}}
+{{- with index $live $a.previousSigningKeyKey }}{{ $_ := set $data $a.previousSigningKeyKey . }}{{ end }}
+{{- else }}
+{{- $k := $root.Values.redis.bundled.passwordKey }}
+{{- $_ := set $data $k (index $live $k | default (randAlphaNum 32 | b64enc)) }}
+{{- end }}
+{{- $_ := set $cache $key $data }}
+{{- end }}
+{{- toYaml (index $cache $key) }}
 {{- end }}

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { parse, stringify } from "yaml";
-import { chartDir, ofKind, render, repoDir, run } from "./lib/chart.js";
+import { chartDir, fullname, namespace, ofKind, render, repoDir, run } from "./lib/chart.js";
 
 const promtool = process.env.PROMTOOL ?? "promtool";
 const rulesFile = join(chartDir, "files/alerts.yaml");
@@ -25,12 +25,52 @@ describe("alert rules", () => {
     assert.match(run(promtool, ["test", "rules", join(chartDir, "tests/alerts.test.yaml")]), /SUCCESS/);
   });
 
-  it("are what the rendered PrometheusRule carries, and that passes promtool too", () => {
-    const [rule] = ofKind(render("prod"), "PrometheusRule");
-    assert.deepEqual(rule.spec, rules);
+  it("are what the rendered PrometheusRule carries, narrowed to the release's namespace and workloads", () => {
+    const [rule] = ofKind(render("dev", ["prometheusRule.enabled=true"]), "PrometheusRule");
+    // The file's "any namespace" and "any release" selectors, as the chart narrows them; the rest is the file.
+    const narrowed = rules.groups
+      .filter((g) => g.name !== "chatroom.gpu")
+      .map((g) => ({
+        ...g,
+        rules: g.rules.map((r) => ({
+          ...r,
+          expr: r.expr.replaceAll('namespace=~".+"', `namespace="${namespace}"`).replaceAll('=~".+-(', `=~"${fullname}-(`),
+        })),
+      }));
+    assert.deepEqual(rule.spec, { groups: narrowed });
     const extracted = join(dir, "rendered.yaml");
     writeFileSync(extracted, stringify(rule.spec));
     assert.match(run(promtool, ["check", "rules", extracted]), /SUCCESS/);
+  });
+
+  it("rendered and tuned, pass their own promtool unit tests (alerts.rendered.test.yaml)", () => {
+    const [rule] = ofKind(render("prod", ["prometheusRule.rules.ChatroomMessageStoreSlow.enabled=false"]), "PrometheusRule");
+    const names = rule.spec.groups.flatMap((g) => g.rules.map((r) => r.alert));
+    assert.ok(!names.includes("ChatroomMessageStoreSlow"), "a disabled alert is left out");
+    assert.ok(names.includes("ChatroomGpuXidErrors"), "GPU alerts with Ollama on NVIDIA GPUs");
+    writeFileSync(join(dir, "rendered-rules.yaml"), stringify(rule.spec));
+    writeFileSync(join(dir, "alerts.rendered.test.yaml"), readFileSync(join(chartDir, "tests/alerts.rendered.test.yaml")));
+    assert.match(run(promtool, ["test", "rules", join(dir, "alerts.rendered.test.yaml")]), /SUCCESS/);
+  });
+
+  it("leave the GPU alerts out without NVIDIA GPUs, and apply severity, labels and expr overrides", () => {
+    const groupsOf = (set, sets) => ofKind(render(set, sets), "PrometheusRule")[0].spec.groups;
+    assert.ok(!groupsOf("dev", ["prometheusRule.enabled=true"]).some((g) => g.name === "chatroom.gpu"), "dev runs Ollama on CPU");
+    assert.ok(!groupsOf("external-models").some((g) => g.name === "chatroom.gpu"));
+    assert.ok(!groupsOf("prod", ["ollama.gpu.type=amd"]).some((g) => g.name === "chatroom.gpu"));
+    assert.ok(!groupsOf("prod", ["prometheusRule.gpu.enabled=false"]).some((g) => g.name === "chatroom.gpu"));
+    const gpu = groupsOf("prod", ["prometheusRule.gpu.namespaceLabel=exported_namespace", "prometheusRule.gpu.podLabel=exported_pod"]).find((g) => g.name === "chatroom.gpu");
+    assert.match(gpu.rules[0].expr, /exported_namespace="chat", exported_pod=~"prod-chatroom-ollama-\[0-9\]\+"/);
+    const tuned = groupsOf("external-models", [
+      "prometheusRule.rules.ChatroomLlmErrors.severity=critical",
+      "prometheusRule.rules.ChatroomLlmErrors.labels.pager=night",
+      "prometheusRule.rules.ChatroomLlmErrors.for=30m",
+      "prometheusRule.rules.ChatroomTargetDown.expr=up{namespace=\"chat\"} == 0",
+    ]).flatMap((g) => g.rules);
+    const llm = tuned.find((r) => r.alert === "ChatroomLlmErrors");
+    assert.deepEqual(llm.labels, { severity: "critical", pager: "night" });
+    assert.equal(llm.for, "30m");
+    assert.equal(tuned.find((r) => r.alert === "ChatroomTargetDown").expr, 'up{namespace="chat"} == 0');
   });
 
   it("cover what the issue asks: delivery latency, errors, analysis lag, unsafe share, LLM errors, pods not ready", () => {
@@ -46,23 +86,27 @@ describe("alert rules", () => {
     for (const a of alerts) assert.ok(firing.has(a.alert), `${a.alert} is never tested firing`);
   });
 
-  it("each have a severity, a summary and a runbook section in docs/operations.md", () => {
+  it("each have a severity, a summary and a runbook_url to their section of docs/operations.md", () => {
     const runbook = readFileSync(join(repoDir, "docs/operations.md"), "utf8");
     const anchors = new Set(
       [...runbook.matchAll(/^#+ (.+)$/gm)].map((m) => m[1].trim().toLowerCase().replace(/[^\w\- ]/g, "").replace(/ /g, "-")),
     );
+    const base = parse(readFileSync(join(chartDir, "values.yaml"), "utf8")).prometheusRule.runbookBaseUrl;
     for (const a of alerts) {
       assert.match(a.labels.severity, /^(warning|critical)$/, a.alert);
       assert.ok(a.annotations.summary, a.alert);
-      const [file, anchor] = a.annotations.runbook.split("#");
-      assert.equal(file, "docs/operations.md");
+      assert.equal(a.annotations.runbook, undefined, `${a.alert}: runbook_url, the annotation Alertmanager templates use`);
+      const [url, anchor] = a.annotations.runbook_url.split("#");
+      assert.equal(url, base, `${a.alert}: the chart swaps this base for prometheusRule.runbookBaseUrl`);
       assert.ok(anchors.has(anchor), `${a.alert}: no section #${anchor} in docs/operations.md`);
     }
   });
 
   it("use only chatroom_* metrics the services define", () => {
-    const sources = ["src/Chatroom.Core/Chat/ChatMetrics.cs", "src/Chatroom.Analysis/Llm/LlmMetrics.cs", "src/Chatroom.Analysis/Worker/AnalysisMetrics.cs"]
-      .map((f) => readFileSync(join(repoDir, f), "utf8"))
+    // Wherever the services keep them (folders move; the instruments' names do not).
+    const sources = readdirSync(join(repoDir, "src"), { recursive: true })
+      .filter((f) => /(^|\/)(Chat|Llm|Analysis)Metrics\.cs$/.test(f) && !/\/(bin|obj)\//.test(f))
+      .map((f) => readFileSync(join(repoDir, "src", f), "utf8"))
       .join("\n");
     const instruments = [...sources.matchAll(/Create\w+(?:<\w+>)?\("(chatroom\.[a-z.]+)"(?:, "([^"]*)")?/g)].map(([, name, unit]) =>
       name.replaceAll(".", "_") + (unit === "s" ? "_seconds" : ""),

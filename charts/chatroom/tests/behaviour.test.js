@@ -189,15 +189,19 @@ describe("GPU", () => {
     assert.ok(!objects.some((o) => component(o.metadata.labels) === "ollama" || component(o.metadata.labels) === "model-pull"));
     for (const o of objects) assert.ok(!hasGpu(o), `${o.kind} ${o.metadata.name}`);
   });
-  it("pulls every configured model into every Ollama replica after install and upgrade", () => {
-    const job = named(render("prod"), "Job", `${fullname}-model-pull`);
-    assert.equal(job.metadata.annotations["helm.sh/hook"], "post-install,post-upgrade");
-    const script = job.spec.template.spec.containers[0].args.join("\n");
-    for (const model of ["llama3.2:3b", "qwen2.5:14b", "nomic-embed-text"]) assert.ok(script.includes(`ollama pull "${model}"`), model);
-    assert.match(script, /seq 0 1\b/, "two replicas, pods 0 and 1");
-    assert.match(script, new RegExp(`${fullname}-ollama-\\$i\\.${fullname}-ollama-pods:11434`));
-    assert.equal(named(render("prod"), "StatefulSet", `${fullname}-ollama`).spec.serviceName, `${fullname}-ollama-pods`);
-    assert.equal(named(render("prod"), "Service", `${fullname}-ollama-pods`).spec.clusterIP, "None");
+  it("pulls every configured model in each Ollama pod, from a sidecar and not a release hook", () => {
+    const objects = render("prod");
+    assert.ok(!ofKind(objects, "Job").length, "no Job (a hook would fail the release on a registry outage)");
+    const pod = named(objects, "StatefulSet", `${fullname}-ollama`).spec.template.spec;
+    const pull = pod.containers.find((c) => c.name === "model-pull");
+    assert.ok(pull, "no model-pull sidecar");
+    assert.equal(pull.env.find((e) => e.name === "MODELS").value, "llama3.2:3b qwen2.5:14b nomic-embed-text");
+    assert.equal(pull.env.find((e) => e.name === "OLLAMA_HOST").value, "http://127.0.0.1:11434", "its own pod's Ollama");
+    const script = pull.args.join("\n");
+    assert.match(script, /until ollama pull "\$model"; do/, "retries until the pull succeeds");
+    assert.match(script, /exec sleep infinity/, "stays up: the container never exits with an error");
+    assert.deepEqual(pull.readinessProbe.exec.command, ["test", "-f", "/tmp/models-ready"], "ready only with the models");
+    assert.equal(named(objects, "StatefulSet", `${fullname}-ollama`).spec.podManagementPolicy, "Parallel");
   });
 });
 

@@ -17,7 +17,7 @@ const outside = [
   { name: "internet", ip: "93.184.216.34" },
 ].map((e) => ({ ...e, release: false, namespaceLabels: e.namespace ? { "kubernetes.io/metadata.name": e.namespace } : undefined }));
 
-const ports = [[53, "UDP"], [53, "TCP"], [22, "TCP"], [80, "TCP"], [443, "TCP"], [4317, "TCP"], [4318, "TCP"], [6379, "TCP"], [8080, "TCP"], [11434, "TCP"], [19530, "TCP"]];
+const ports = [[53, "UDP"], [53, "TCP"], [22, "TCP"], [80, "TCP"], [443, "TCP"], [4317, "TCP"], [4318, "TCP"], [6379, "TCP"], [8080, "TCP"], [9121, "TCP"], [11434, "TCP"], [19530, "TCP"]];
 
 function endpointsOf(objects) {
   const pods = podTemplates(objects).map(({ template }) => ({
@@ -48,20 +48,24 @@ const ingressAndScrape = [
 ];
 const dns = (extra) => [`${everyPod(extra)} -> dns:53/UDP`, `${everyPod(extra)} -> dns:53/TCP`];
 const ollamaPulls = "ollama -> redis-cluster, milvus, otel-collector, internet:443/TCP";
+// The `helm test` pod reaches the four services, and nothing else.
+const tests = `tests -> ${app.join(", ")}:8080/TCP`;
 
 const expected = {
   dev: [
     ...ingressAndScrape,
-    ...dns(["redis", "ollama", "model-pull"]),
+    ...dns(["redis", "ollama", "tests"]),
     "api, socketserver, analysis -> redis:6379/TCP",
-    "analysis, model-pull -> ollama:11434/TCP",
+    "analysis -> ollama:11434/TCP",
     ollamaPulls,
+    tests,
   ],
   prod: [
     ...ingressAndScrape,
-    ...dns(["ollama", "model-pull"]),
+    ...dns(["ollama", "tests"]),
     "api, socketserver, analysis -> redis-cluster:6379/TCP",
-    "analysis, model-pull -> ollama:11434/TCP",
+    "analysis -> ollama:11434/TCP",
+    tests,
     "analysis -> milvus:19530/TCP",
     `${app.join(", ")} -> otel-collector:4317/TCP`,
     `${app.join(", ")} -> otel-collector:4318/TCP`,
@@ -70,9 +74,10 @@ const expected = {
   // No CIDRs given for the model endpoint: analysis may reach any address outside the cluster, on 443 only.
   "external-models": [
     ...ingressAndScrape,
-    ...dns(["redis"]),
+    ...dns(["redis", "tests"]),
     "api, socketserver, analysis -> redis:6379/TCP",
     "analysis -> redis-cluster, milvus, otel-collector, internet:443/TCP",
+    tests,
   ],
 };
 
@@ -91,6 +96,14 @@ for (const [set, flows] of Object.entries(expected)) {
     });
   });
 }
+
+describe("NetworkPolicies with the bundled Redis's exporter on", () => {
+  it("let Prometheus, and only Prometheus, scrape it on 9121", () => {
+    const objects = render("dev", ["redis.bundled.metrics.enabled=true", "tests.enabled=false"]);
+    const flows = allowedFlows(ofKind(objects, "NetworkPolicy"), endpointsOf(objects), ports).filter((f) => f.endsWith(":9121/TCP"));
+    assert.deepEqual(flows, ["prometheus -> redis:9121/TCP"]);
+  });
+});
 
 describe("the evaluator", () => {
   it("sees a flow opened by a policy that is too broad", () => {

@@ -19,7 +19,8 @@ async function renderAgainst(secrets) {
     );
     const objects = parseManifests(stdout);
     const data = (name) => Object.fromEntries(Object.entries(named(objects, "Secret", name).data).map(([k, v]) => [k, decode(v)]));
-    return { auth: data(`${fullname}-auth`), redis: data(`${fullname}-redis`), requests: api.requests };
+    const checksum = named(objects, "Deployment", `${fullname}-api`).spec.template.metadata.annotations["checksum/secrets"];
+    return { auth: data(`${fullname}-auth`), redis: data(`${fullname}-redis`), requests: api.requests, checksum };
   } finally {
     await api.close();
   }
@@ -51,5 +52,30 @@ describe("generated secrets", () => {
     const { auth } = await renderAgainst({ [`${fullname}-auth`]: { "admin-password": "set-by-hand" } });
     assert.equal(auth["admin-password"], "set-by-hand");
     assert.ok(Buffer.from(auth["signing-key"], "base64").length >= 32);
+  });
+
+  it("keep a previous signing key an operator put there to rotate with an overlap, and never make one up", async () => {
+    const live = { "signing-key": "bmV3LXNpZ25pbmcta2V5LW9mLXRoaXJ0eS10d28tYnl0ZXMhIQ==", "admin-password": "a", "previous-signing-key": "b2xkLWtleS1vZi10aGlydHktdHdvLWJ5dGVzLXRvLXZhbGlkYXRl" };
+    const { auth } = await renderAgainst({ [`${fullname}-auth`]: live });
+    assert.deepEqual(auth, live);
+    const fresh = await renderAgainst({});
+    assert.equal(fresh.auth["previous-signing-key"], undefined);
+  });
+
+  it("roll the pods when a generated Secret changed, and not otherwise", async () => {
+    const live = (password) => ({
+      [`${fullname}-auth`]: { "signing-key": "a2VwdC1zaWduaW5nLWtleS1vZi10aGlydHktdHdvLWJ5dGVzISE=", "admin-password": password },
+      [`${fullname}-redis`]: { "redis-password": "kept" },
+    });
+    const [a, b, c] = [await renderAgainst(live("one")), await renderAgainst(live("one")), await renderAgainst(live("two"))];
+    assert.equal(a.checksum, b.checksum);
+    assert.notEqual(a.checksum, c.checksum);
+  });
+
+  it("make the same checksum at install as at the next upgrade, so that upgrade restarts nothing", async () => {
+    const install = await renderAgainst({});
+    const upgrade = await renderAgainst({ [`${fullname}-auth`]: install.auth, [`${fullname}-redis`]: install.redis });
+    assert.deepEqual(upgrade.auth, install.auth);
+    assert.equal(upgrade.checksum, install.checksum);
   });
 });

@@ -70,6 +70,14 @@ const variants = {
     "ingress.enabled=true", "ingress.tls.enabled=false", "ingress.hubsAffinity=false", "ingress.webSocketAnnotations=false",
     "otel.endpoint=http://collector:4317", "serviceMonitor.enabled=true", "prometheusRule.enabled=true",
   ],
+  "Gateway API instead of Ingress, another ingress controller, the Redis exporter, shared Ollama volume, AMD GPUs, digests, global scheduling": [
+    "ingress.enabled=false", "gateway.enabled=true", "gateway.parentRefs[0].name=public", "gateway.parentRefs[0].namespace=gateway",
+    "gateway.parentRefs[0].sectionName=https", "gateway.hubsSessionPersistence=true", "redis.bundled.metrics.enabled=true",
+    "serviceMonitor.enabled=true", "serviceMonitor.relabelings[0].targetLabel=node", "serviceMonitor.relabelings[0].sourceLabels[0]=__meta_kubernetes_pod_node_name",
+    "ollama.persistence.existingClaim=models", "ollama.replicas=3", "ollama.gpu.type=amd", "ollama.extraEnv[0].name=OLLAMA_FLASH_ATTENTION",
+    "ollama.extraEnv[0].value=on", "api.image.digest=sha256:" + "a".repeat(64), "global.imageRegistry=mirror.example.com",
+    "global.priorityClassName=chatroom", "global.nodeSelector.pool=chat", "global.tolerations[0].key=dedicated", "global.tolerations[0].operator=Exists",
+  ],
 };
 for (const [name, sets] of Object.entries(variants)) {
   describe(`${name}: objects valid against their schemas`, () => {

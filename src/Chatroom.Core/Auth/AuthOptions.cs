@@ -12,6 +12,12 @@ public sealed class AuthOptions
     public string? SigningKey { get; set; }
 
     /// <summary>
+    /// Keys that signed tokens before <see cref="SigningKey"/> replaced them (same form): tokens they signed stay valid until
+    /// they expire, so a key rotates without signing everyone out. New tokens are always signed with <see cref="SigningKey"/>.
+    /// </summary>
+    public IList<string> PreviousSigningKeys { get; } = [];
+
+    /// <summary>
     /// An external OpenID Connect issuer (e.g. <c>https://login.example.com/realms/chat</c>) whose tokens are accepted
     /// beside the API's own; its signing keys come from its discovery document. Needs <see cref="Audience"/>.
     /// </summary>
@@ -33,4 +39,14 @@ public sealed class AuthOptions
             ? key
             : throw new InvalidOperationException("Chatroom:Auth:SigningKey must decode to at least 32 bytes.");
     }
+
+    /// <summary>The previous keys that are set; an empty entry (e.g. an optional Secret key left blank) is no key.</summary>
+    public IEnumerable<byte[]> DecodePreviousKeys() =>
+        PreviousSigningKeys.Where(k => !string.IsNullOrWhiteSpace(k)).Select(k =>
+        {
+            var key = Convert.FromBase64String(k);
+            return key.Length >= 32
+                ? key
+                : throw new InvalidOperationException("Chatroom:Auth:PreviousSigningKeys must each decode to at least 32 bytes.");
+        });
 }

@@ -22,6 +22,8 @@ public static class ChatAuthExtensions
             .Bind(builder.Configuration.GetSection(AuthOptions.Section))
             .ValidateDataAnnotations()
             .Validate(o => TryDecode(o.SigningKey), "Chatroom:Auth:SigningKey must be base64 of at least 32 bytes.")
+            .Validate(o => o.PreviousSigningKeys.All(k => string.IsNullOrWhiteSpace(k) || TryDecode(k)),
+                "Chatroom:Auth:PreviousSigningKeys must each be base64 of at least 32 bytes.")
             .Validate(o => string.IsNullOrWhiteSpace(o.Authority) || !string.IsNullOrWhiteSpace(o.Audience),
                 "Chatroom:Auth:Audience is required when Chatroom:Auth:Authority is set.")
             .Validate(o => string.IsNullOrWhiteSpace(o.Authority) || Uri.TryCreate(o.Authority, UriKind.Absolute, out _),

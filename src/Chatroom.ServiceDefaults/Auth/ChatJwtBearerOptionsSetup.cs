@@ -5,6 +5,7 @@ using Chatroom.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Chatroom.ServiceDefaults.Auth;
 
@@ -30,6 +31,9 @@ internal sealed class ChatJwtBearerOptionsSetup(IOptions<AuthOptions> auth, Chat
         options.SaveToken = false;
         var parameters = tokens.ValidationParameters();
         var external = auth.Value;
+        // A rotated-out key keeps validating the tokens it signed (they expire within TokenLifetime), so rotating the
+        // signing key signs nobody out. The current key (IssuerSigningKey) is tried beside these; only it signs.
+        parameters.IssuerSigningKeys = [.. external.DecodePreviousKeys().Select(k => new SymmetricSecurityKey(k))];
         if (!string.IsNullOrWhiteSpace(external.Authority))
         {
             // JwtBearer adds the issuer and signing keys from the authority's discovery document to these; the API's

@@ -31,7 +31,8 @@ export function render(valueSet, sets = []) {
   if (!cache.has(key)) {
     const args = ["template", release, chartDir, "--namespace", namespace];
     if (valueSet) args.push("--values", valueSets[valueSet] ?? valueSet);
-    for (const set of sets) args.push("--set", set);
+    // "json:key=<JSON>" replaces a whole value (--set-json), e.g. a map the chart's default would merge into.
+    for (const set of sets) args.push(...(set.startsWith("json:") ? ["--set-json", set.slice(5)] : ["--set", set]));
     cache.set(key, parseManifests(run(helm, args)));
   }
   return cache.get(key);
@@ -53,11 +54,11 @@ export function parseManifests(text) {
 export const ofKind = (objects, kind) => objects.filter((o) => o.kind === kind);
 export const named = (objects, kind, name) => objects.find((o) => o.kind === kind && o.metadata.name === name);
 
-/** Pod templates of every workload (Deployment, StatefulSet, Job), with the workload. */
+/** Pod templates of every workload (Deployment, StatefulSet, Job, and the `helm test` Pod), with the workload. */
 export function podTemplates(objects) {
   return objects
-    .filter((o) => ["Deployment", "StatefulSet", "Job"].includes(o.kind))
-    .map((o) => ({ workload: o, template: o.spec.template }));
+    .filter((o) => ["Deployment", "StatefulSet", "Job", "Pod"].includes(o.kind))
+    .map((o) => ({ workload: o, template: o.kind === "Pod" ? { metadata: o.metadata, spec: o.spec } : o.spec.template }));
 }
 
 export const component = (labels) => labels?.["app.kubernetes.io/component"];

@@ -25,11 +25,15 @@ function declaration(file) {
   for (const m of text.matchAll(/^import \{ ([^}]+) \} from "([^"]+)";$/gm)) {
     for (const name of m[1].split(",").map((s) => s.trim())) imports.set(name, m[2]);
   }
-  const block = /^export interface \w+[^{]*\{\n([\s\S]*?)^\}/m.exec(text);
+  const block = /^export interface \w+([^{]*)\{\n([\s\S]*?)^\}/m.exec(text);
   let result = null;
   if (block) {
     const fields = new Map();
-    for (const m of block[1].matchAll(/^ {4}"([^"]+)"\??: (.*)$/gm)) {
+    // Fields an interface inherits (gateway-api: HTTPRouteSpec extends CommonRouteSpec, which has parentRefs).
+    const base = /extends (I\w+)/.exec(block[1])?.[1];
+    const baseFile = base && imports.has(base) ? resolveImport(file, imports.get(base)) : null;
+    for (const [name, field] of (baseFile && declaration(baseFile)) || []) fields.set(name, field);
+    for (const m of block[2].matchAll(/^ {4}"([^"]+)"\??: (.*)$/gm)) {
       const type = m[2];
       const ref = /^(?:Array<)?(I\w+)>?;$/.exec(type);
       const target = ref && imports.has(ref[1]) ? resolveImport(file, imports.get(ref[1])) : null;
@@ -62,10 +66,10 @@ export function unknownFields(value, file, path = "") {
   return problems;
 }
 
-/** The declaration file of a kind's model class: kubernetes-models or @kubernetes-models/prometheus-operator. */
+/** The declaration file of a kind's model class: kubernetes-models, @kubernetes-models/prometheus-operator or gateway-api. */
 export function modelDeclaration(apiVersion, kind) {
   const group = apiVersion.includes("/") ? apiVersion : `v1`;
-  const roots = [join(modules, "kubernetes-models"), join(modules, "@kubernetes-models/prometheus-operator")];
+  const roots = [join(modules, "kubernetes-models"), join(modules, "@kubernetes-models/prometheus-operator"), join(modules, "@kubernetes-models/gateway-api")];
   for (const root of roots) {
     const file = join(root, group, `${kind}.d.ts`);
     if (existsSync(file)) return file;
@@ -76,5 +80,6 @@ export function modelDeclaration(apiVersion, kind) {
 /** The module that exports a kind's model class. */
 export function modelModule(apiVersion) {
   if (apiVersion.endsWith("monitoring.coreos.com/v1")) return `@kubernetes-models/prometheus-operator/${apiVersion}`;
+  if (apiVersion.startsWith("gateway.networking.k8s.io/")) return `@kubernetes-models/gateway-api/${apiVersion}`;
   return apiVersion.includes("/") ? `kubernetes-models/${apiVersion}` : "kubernetes-models/v1";
 }
