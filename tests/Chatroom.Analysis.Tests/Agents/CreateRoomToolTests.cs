@@ -1,10 +1,10 @@
 using Chatroom.Analysis.Agents;
 using Chatroom.Analysis.Knowledge;
 using Chatroom.Core.Agents;
-using Chatroom.Core.Embedded;
+using Chatroom.Embedded;
 using Chatroom.Core.Errors;
 using Chatroom.Core.Rooms;
-using Chatroom.ServiceDefaults.Backends;
+using Chatroom.Backends;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,6 +1,6 @@
 using Chatroom.Core.Auth;
 using Chatroom.Core.Chat;
-using Chatroom.Core.Embedded;
+using Chatroom.Embedded;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Moderation;
 using Chatroom.Core.Queues;
