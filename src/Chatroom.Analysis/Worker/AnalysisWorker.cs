@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace Chatroom.Analysis.Worker;
 
 /// <summary>
-/// Consumes the analysis queue (DESIGN.md §2 step 6): classifies each stored message through the cascade, stores
+/// Consumes the analysis queue (a consumer group, fed after each message is stored): classifies each stored message through the cascade, stores
 /// the verdict, applies the room's policy to unsafe ones, tells admins, and watches room trends. An entry is
 /// acknowledged only after its verdict is stored, so a crashed worker's entries are delivered to another.
 /// </summary>

@@ -8,7 +8,7 @@ namespace Chatroom.Core.Bus;
 /// </summary>
 public sealed record ChatEvent(string Type, string? Room, JsonElement Data);
 
-/// <summary>Client event names (DESIGN.md §4).</summary>
+/// <summary>Client event names, the hub's public surface (docs/protocol.md, "Events").</summary>
 public static class ChatEventTypes
 {
     public const string Message = "message";

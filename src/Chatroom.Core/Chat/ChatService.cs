@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Chatroom.Core.Chat;
 
 /// <summary>
-/// The path of one message (DESIGN.md §2) after the caller's own checks: validate, store durably,
+/// The path of one message after the caller's own checks: validate, store durably,
 /// then fan out and enqueue for analysis. People, broadcasts and agents all post through here.
 /// </summary>
 public sealed partial class ChatService(

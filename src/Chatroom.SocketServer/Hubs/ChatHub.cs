@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace Chatroom.SocketServer.Hubs;
 
 /// <summary>
-/// <c>/hubs/chat</c>: join, leave, send and typing (DESIGN.md §2, §4). Every refusal is a
+/// <c>/hubs/chat</c>: join, leave, send and typing (docs/protocol.md). Every refusal is a
 /// <see cref="ChatException"/> that <see cref="ChatHubFilter"/> turns into <c>code: sentence</c>.
 /// </summary>
 [Authorize]

@@ -6,7 +6,7 @@ namespace Chatroom.Web.Gateway;
 /// <summary>The one-origin gateway: YARP routes with destinations found by service discovery.</summary>
 public static class ChatGatewayExtensions
 {
-    /// <summary>Analysis owns these <c>/api</c> areas; the rest of <c>/api</c> belongs to the API (DESIGN.md §10).</summary>
+    /// <summary>Analysis owns these <c>/api</c> areas; the rest of <c>/api</c> belongs to the API.</summary>
     internal static readonly string[] AnalysisAreas = ["analysis", "knowledge", "discussions"];
 
     public static IHostApplicationBuilder AddChatGateway(this IHostApplicationBuilder builder)

@@ -194,7 +194,7 @@ public sealed class FakeOllamaServer : FakeLlmServer
             return;
         }
 
-        // input is a string or a list of strings (docs/api.md, "Generate Embeddings").
+        // input is a string or a list of strings (Ollama's API reference, "Generate Embeddings" of /api/embed).
         string[] inputs = root.TryGetProperty("input", out var input) ? input.ValueKind switch
         {
             JsonValueKind.Array => input.EnumerateArray().Select(e => e.GetString() ?? string.Empty).ToArray(),

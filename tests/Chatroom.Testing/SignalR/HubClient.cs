@@ -16,7 +16,7 @@ namespace Chatroom.Testing.SignalR;
 /// </summary>
 public sealed class HubClient : IAsyncDisposable
 {
-    /// <summary>The server events recorded (DESIGN.md §4, plus <c>roomUpdated</c> and <c>roomCreated</c>); the client drops targets it has no handler for.</summary>
+    /// <summary>The server events recorded (those docs/protocol.md lists); the client drops targets it has no handler for.</summary>
     public static readonly IReadOnlyList<string> RecordedEvents =
     [
         ChatEventTypes.Message, ChatEventTypes.MessageHidden, ChatEventTypes.Presence, ChatEventTypes.Typing,

@@ -25,6 +25,7 @@ public sealed class ChatTraffic : IAsyncDisposable
     private readonly List<Member> _members = [];
     private readonly ConcurrentDictionary<(string Room, long Id), Sent> _acknowledged = new();
     private readonly ConcurrentDictionary<string, int> _refused = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<(string Code, long StartedAt)> _refusals = new();
     private readonly ConcurrentBag<TimeSpan> _reconnects = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
@@ -46,6 +47,13 @@ public sealed class ChatTraffic : IAsyncDisposable
 
     /// <summary>Refusals so far by code.</summary>
     public IReadOnlyDictionary<string, int> Refused => new Dictionary<string, int>(_refused);
+
+    /// <summary>
+    /// Refusals with <paramref name="code"/> of sends that started after <paramref name="timestamp"/> (a
+    /// <see cref="Stopwatch"/> timestamp), however late their answer came back.
+    /// </summary>
+    public int RefusedStartedAfter(string code, long timestamp) =>
+        _refusals.Count(r => r.Code == code && r.StartedAt > timestamp);
 
     /// <summary>Signs the members in, connects and joins them, then starts sending.</summary>
     public async Task StartAsync(int members)
@@ -211,6 +219,7 @@ public sealed class ChatTraffic : IAsyncDisposable
             }
             catch (HubInvocationException e)
             {
+                _refusals.Enqueue((e.Code, started));
                 _refused.AddOrUpdate(e.Code, 1, (_, c) => c + 1);
             }
             catch (TimeoutException)

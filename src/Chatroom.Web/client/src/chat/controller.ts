@@ -1,39 +1,39 @@
 import { ApiError, type ApiClient } from '../api';
 import { ChatHub, type RoomUpdatedEvent } from '../hub';
-import { backoffCodes, parseHubError, transientCodes, waitMs } from '../lib/errors';
+import { parseHubError, transientCodes } from '../lib/errors';
 import { newClientMessageId } from '../lib/ids';
 import { firstId } from '../lib/messages';
-import { describeTyping, Throttle } from '../lib/typing';
-import { UnreadCounter } from '../lib/unread';
-import type { AgentDeltaEvent, ChatMessage, ClientConfig, MessageHiddenEvent, PresenceEvent, RoomSummary, Session, SystemEvent, TypingEvent } from '../types';
-import { RoomState, type PendingMessage } from './roomState';
-import { ChatView, type ChatViewActions, type ConnectionStatus } from './view';
+import type { AgentDeltaEvent, ChatMessage, ClientConfig, MessageHiddenEvent, PresenceEvent, Session, SystemEvent, TypingEvent } from '../types';
+import { ConnectionKeeper } from './connection';
+import type { RoomState } from './roomState';
+import { RoomDirectory } from './rooms';
+import { SendQueue } from './sendQueue';
+import { TypingIndicator } from './typingIndicator';
+import { ChatView, type ChatViewActions } from './view';
 
 export const maxMessageLength = 2000;
-const typingIntervalMs = 2000;
 const roomsRefreshMs = 30_000;
 const olderPageSize = 50;
 const olderRetryDelayMs = 5000;
 const systemNoticeDelayMs = 750;
 
-/** The chat screen's behaviour: rooms, membership, messages, presence, typing and the connection. */
+/**
+ * The chat screen: wires the view's actions and the hub's events to the parts that hold the state — the connection
+ * (`connection.ts`), the rooms this tab is in (`rooms.ts`), the send queue with its back-off (`sendQueue.ts`) and the
+ * typing line (`typingIndicator.ts`) — and draws what changed. Browser concerns (URL, history, visibility, title)
+ * stay here.
+ */
 export class ChatController implements ChatViewActions {
   private readonly view: ChatView;
   private readonly hub: ChatHub;
-  private readonly rooms = new Map<string, RoomSummary>();
-  /** Rooms this tab is in (joined on the server, or to be joined once connected). */
-  private readonly states = new Map<string, RoomState>();
-  private readonly unread = new UnreadCounter();
-  private readonly typingThrottle = new Throttle(typingIntervalMs);
+  private readonly rooms: RoomDirectory;
+  private readonly connection: ConnectionKeeper;
+  private readonly sends: SendQueue;
+  private readonly typingLine: TypingIndicator;
   private readonly olderFailedAt = new Map<string, number>();
-  /** Rooms whose sends are paused after a rate-limit or slow-mode refusal, with the timer that resumes them. */
-  private readonly backoff = new Map<string, number>();
-  private active: string | null = null;
   private stopped = false;
-  private typingTimer: number | undefined;
   private roomsTimer: number | undefined;
   private expiryTimer: number | undefined;
-  private reconnectWake: (() => void) | null = null;
 
   constructor(
     private readonly session: Session,
@@ -42,6 +42,17 @@ export class ChatController implements ChatViewActions {
     private readonly onSignedOut: (reason: string | null) => void,
   ) {
     this.view = new ChatView(session.user, this, maxMessageLength);
+    this.rooms = new RoomDirectory(session.user.id);
+    this.typingLine = new TypingIndicator(() => this.rooms.activeState, (text) => this.view.renderTyping(text));
+    this.connection = new ConnectionKeeper({
+      start: () => this.hub.start(),
+      connected: async () => {
+        await Promise.all([...this.rooms.memberships].map((state) => this.join(state)));
+      },
+      lost: () => this.rooms.disconnected(),
+      status: (status) => this.view.setConnection(status),
+      unauthorized: () => this.signOut('Your session has ended. Please sign in again.'),
+    });
     this.hub = new ChatHub(`${config.apiBase}${config.hubUrl}`, () => this.session.token, {
       message: (m) => this.onMessage(m),
       messageHidden: (e) => this.onMessageHidden(e),
@@ -51,9 +62,22 @@ export class ChatController implements ChatViewActions {
       agentDelta: (e) => this.onAgentDelta(e),
       roomUpdated: (e) => this.onRoomUpdated(e),
       roomCreated: () => void this.loadRooms(),
-      reconnecting: () => this.onReconnecting(),
-      reconnected: () => void this.onConnected(),
-      closed: () => this.onClosed(),
+      reconnecting: () => this.connection.reconnecting(),
+      reconnected: () => void this.connection.connected(),
+      closed: () => this.connection.closed(),
+    });
+    this.sends = new SendQueue(this.hub, session.user, {
+      changed: (state) => this.view.renderMessages(state, 'auto'),
+      delivered: (state) => {
+        if (this.isViewing(state.name)) this.rooms.unread.markRead(state.name, state.lastSeenId);
+        if (this.rooms.active === state.name) this.view.composer.showError(null);
+      },
+      refused: (state, message) => {
+        if (this.rooms.active === state.name) this.view.composer.showError(message);
+      },
+      rulesChanged: () => void this.loadRooms(),
+      rejoin: (state) => void this.join(state),
+      isCurrent: (state) => this.rooms.isCurrent(state),
     });
   }
 
@@ -66,12 +90,12 @@ export class ChatController implements ChatViewActions {
     document.addEventListener('visibilitychange', this.onVisibility);
     this.scheduleExpiry();
     this.view.setConnection('connecting');
-    void this.connect();
+    void this.connection.connect();
     await this.loadRooms();
     this.roomsTimer = window.setInterval(() => void this.loadRooms(), roomsRefreshMs);
 
     const fromUrl = roomFromPath(location.pathname);
-    const initial = fromUrl ?? (this.rooms.has('lobby') ? 'lobby' : this.rooms.keys().next().value ?? null);
+    const initial = fromUrl ?? this.rooms.defaultRoom();
     if (initial) this.openRoom(initial, fromUrl === null ? 'replace' : 'none');
   }
 
@@ -79,19 +103,13 @@ export class ChatController implements ChatViewActions {
 
   openRoom(name: string, history: 'push' | 'replace' | 'none' = 'push'): void {
     if (this.stopped) return;
-    let state = this.states.get(name);
-    if (!state) {
-      state = new RoomState(name);
-      this.states.set(name, state);
-      if (this.hub.connected) void this.join(state);
-    }
-    this.active = name;
+    const { state, created } = this.rooms.open(name);
+    if (created && this.hub.connected) void this.join(state);
     const path = `/rooms/${name}`;
     if (history === 'push' && location.pathname !== path) window.history.pushState({ room: name }, '', path);
     if (history === 'replace') window.history.replaceState({ room: name }, '', path);
-    this.unread.markRead(name, state.lastSeenId);
-    this.view.showRoom(state, this.rooms.get(name) ?? null);
-    this.updateTyping();
+    this.view.showRoom(state, this.rooms.summary(name));
+    this.typingLine.update();
     this.renderRooms();
   }
 
@@ -102,7 +120,7 @@ export class ChatController implements ChatViewActions {
   async createRoom(name: string, topic: string): Promise<string | null> {
     try {
       const room = await this.api.createRoom(name, topic || undefined);
-      this.rooms.set(room.name, room);
+      this.rooms.added(room);
       this.renderRooms();
       this.openRoom(room.name);
       return null;
@@ -117,13 +135,10 @@ export class ChatController implements ChatViewActions {
   }
 
   leaveRoom(name: string): void {
-    const state = this.states.get(name);
+    const { state, wasOpen } = this.rooms.leave(name);
     if (!state) return;
-    this.states.delete(name);
-    this.unread.forget(name);
     if (this.hub.connected && state.joined) this.hub.leaveRoom(name).catch(() => undefined);
-    if (this.active === name) {
-      this.active = null;
+    if (wasOpen) {
       window.history.pushState({}, '', '/');
       this.view.showRoom(null, null);
       this.view.renderTyping('');
@@ -132,27 +147,27 @@ export class ChatController implements ChatViewActions {
   }
 
   send(text: string): void {
-    const state = this.activeState();
+    const state = this.rooms.activeState;
     if (!state) return;
     const pending = state.addPending(newClientMessageId(), text);
-    this.typingThrottle.reset();
+    this.typingLine.sent();
     this.view.renderMessages(state, 'bottom');
-    void this.deliver(state, pending);
+    void this.sends.send(state, pending);
   }
 
   typing(): void {
-    const state = this.activeState();
-    if (state?.joined && this.typingThrottle.tryFire()) this.hub.typing(state.name);
+    const state = this.rooms.activeState;
+    if (state?.joined && this.typingLine.keystroke()) this.hub.typing(state.name);
   }
 
   retry(clientMessageId: string): void {
-    const state = this.activeState();
+    const state = this.rooms.activeState;
     const pending = state?.findPending(clientMessageId);
-    if (state && pending) void this.deliver(state, pending);
+    if (state && pending) void this.sends.send(state, pending);
   }
 
   discard(clientMessageId: string): void {
-    const state = this.activeState();
+    const state = this.rooms.activeState;
     if (!state) return;
     state.removePending(clientMessageId);
     this.view.renderMessages(state, 'auto');
@@ -160,7 +175,7 @@ export class ChatController implements ChatViewActions {
   }
 
   loadOlder(): void {
-    const state = this.activeState();
+    const state = this.rooms.activeState;
     if (!state || !state.joined || !state.hasOlder || state.loadingOlder) return;
     const failedAt = this.olderFailedAt.get(state.name);
     if (failedAt !== undefined && Date.now() - failedAt < olderRetryDelayMs) return;
@@ -185,114 +200,52 @@ export class ChatController implements ChatViewActions {
   }
 
   scrolledToBottom(): void {
-    if (!this.active || document.visibilityState !== 'visible') return;
-    const before = this.unread.count(this.active);
-    this.unread.markRead(this.active, this.states.get(this.active)?.lastSeenId);
+    const active = this.rooms.active;
+    if (!active || document.visibilityState !== 'visible') return;
+    const before = this.rooms.unread.count(active);
+    this.rooms.unread.markRead(active, this.rooms.state(active)?.lastSeenId);
     if (before > 0) this.renderRooms();
   }
 
   reconnectNow(): void {
-    this.reconnectWake?.();
+    this.connection.retryNow();
   }
 
   signOut(reason: string | null = null): void {
     if (this.stopped) return;
     this.stopped = true;
     window.clearInterval(this.roomsTimer);
-    window.clearTimeout(this.typingTimer);
     window.clearTimeout(this.expiryTimer);
-    for (const timer of this.backoff.values()) window.clearTimeout(timer);
+    this.typingLine.stop();
+    this.sends.stop();
     window.removeEventListener('popstate', this.onPopState);
     document.removeEventListener('visibilitychange', this.onVisibility);
-    this.reconnectWake?.();
+    this.connection.stop();
     void this.hub.stop();
     document.title = 'Chatroom';
     this.onSignedOut(reason);
   }
 
-  // ----- connection -----
-
-  private async connect(): Promise<void> {
-    for (let attempt = 0; !this.stopped; attempt++) {
-      try {
-        await this.hub.start();
-        await this.onConnected();
-        return;
-      } catch (error) {
-        if (this.stopped) return;
-        if (/\b401\b|Unauthorized/i.test(String(error))) {
-          this.signOut('Your session has ended. Please sign in again.');
-          return;
-        }
-        this.setStatus('disconnected');
-        await this.sleep(Math.min(10_000, 1000 * 2 ** attempt));
-      }
-    }
-  }
-
-  private async onConnected(): Promise<void> {
-    if (this.stopped) return;
-    this.setStatus('connected');
-    await Promise.all([...this.states.values()].map((state) => this.join(state)));
-  }
-
-  private onReconnecting(): void {
-    for (const state of this.states.values()) state.joined = false;
-    this.setStatus('reconnecting');
-  }
-
-  private onClosed(): void {
-    if (this.stopped) return;
-    for (const state of this.states.values()) state.joined = false;
-    this.setStatus('disconnected');
-    void this.connect();
-  }
-
-  private setStatus(status: ConnectionStatus): void {
-    this.view.setConnection(status);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = window.setTimeout(done, ms);
-      function done(): void {
-        window.clearTimeout(timer);
-        resolve();
-      }
-      this.reconnectWake = done;
-    });
-  }
+  // ----- membership -----
 
   /** Joins (or re-joins after a reconnect) with the last id seen, so missed messages come back. */
   private async join(state: RoomState): Promise<void> {
     const seenBefore = state.lastSeenId;
     try {
       const result = await this.hub.joinRoom(state.name, seenBefore);
-      if (this.states.get(state.name) !== state) return;
-      state.applyJoin(result);
-      const viewing = this.isViewing(state.name);
-      if (seenBefore === null || viewing) {
-        this.unread.markRead(state.name, state.lastSeenId);
-      } else {
-        for (const m of result.missed) this.unread.add(m, this.session.user.id, false);
-      }
-      if (result.missedTruncated && seenBefore !== null) {
-        this.view.showNotice(`You missed many messages in #${state.name} while away. Scroll up to read them.`);
-      }
-      const summary = this.rooms.get(state.name);
-      if (summary) summary.present = state.presentCount;
+      if (!this.rooms.isCurrent(state)) return;
+      const notice = this.rooms.joined(state, result, seenBefore, this.isViewing(state.name));
+      if (notice) this.view.showNotice(notice);
       this.renderRooms();
-      if (this.active === state.name) {
-        this.view.showRoom(state, summary ?? null);
+      if (this.rooms.active === state.name) {
+        this.view.showRoom(state, this.rooms.summary(state.name));
         this.view.renderMessages(state, seenBefore === null ? 'bottom' : 'auto');
       }
-      await this.flushWaiting(state);
+      await this.sends.flush(state);
     } catch (error) {
       const problem = parseHubError(error);
       if (transientCodes.has(problem.code)) return;
-      this.states.delete(state.name);
-      if (this.active === state.name) {
-        this.active = null;
+      if (this.rooms.refused(state.name)) {
         window.history.replaceState({}, '', '/');
         this.view.showRoom(null, null);
       }
@@ -302,116 +255,51 @@ export class ChatController implements ChatViewActions {
     }
   }
 
-  private async flushWaiting(state: RoomState): Promise<void> {
-    for (const pending of state.pending.filter((p) => p.status === 'waiting')) {
-      await this.deliver(state, pending);
-    }
-  }
-
-  /** Sends a pending message; a retry reuses the same clientMessageId, so the server stores it once. */
-  private async deliver(state: RoomState, pending: PendingMessage): Promise<void> {
-    if (!this.hub.connected || !state.joined || this.backoff.has(state.name)) {
-      pending.status = 'waiting';
-      this.view.renderMessages(state, 'auto');
-      return;
-    }
-    pending.status = 'sending';
-    pending.error = null;
-    this.view.renderMessages(state, 'auto');
-    try {
-      const ack = await this.hub.sendMessage(state.name, pending.text, pending.clientMessageId);
-      state.acknowledge(pending, ack, this.session.user);
-      if (this.isViewing(state.name)) this.unread.markRead(state.name, state.lastSeenId);
-      if (this.active === state.name) this.view.composer.showError(null);
-    } catch (error) {
-      const problem = parseHubError(error);
-      pending.error = problem;
-      // The room's rules changed under us: show them above the composer.
-      if (problem.code === 'slow_mode' || problem.code === 'room_locked') void this.loadRooms();
-      if (transientCodes.has(problem.code)) {
-        pending.status = 'waiting';
-      } else if (backoffCodes.has(problem.code)) {
-        // The server asked for a pause: hold this and later messages, then send them in order.
-        pending.status = 'waiting';
-        if (this.active === state.name) this.view.composer.showError(problem.message);
-        if (!this.backoff.has(state.name)) {
-          this.backoff.set(state.name, window.setTimeout(() => {
-            this.backoff.delete(state.name);
-            if (this.states.get(state.name) === state) void this.flushWaiting(state);
-          }, waitMs(problem)));
-        }
-      } else if (problem.code === 'not_member') {
-        // The server forgot this connection's membership (e.g. it restarted); join again, then resend.
-        pending.status = 'waiting';
-        state.joined = false;
-        void this.join(state);
-      } else {
-        pending.status = 'failed';
-        if (this.active === state.name) this.view.composer.showError(problem.message);
-      }
-    }
-    this.view.renderMessages(state, 'auto');
-  }
-
   // ----- events from the hub -----
 
   private onMessage(message: ChatMessage): void {
-    const state = this.states.get(message.room);
+    const state = this.rooms.state(message.room);
     if (!state) return;
     const changed = state.addMessages([message]);
-    if (this.unread.add(message, this.session.user.id, this.isViewing(message.room))) this.renderRooms();
-    if (this.active === message.room) {
+    if (this.rooms.received(message, this.isViewing(message.room))) this.renderRooms();
+    if (this.rooms.active === message.room) {
       if (changed) this.view.renderMessages(state, 'auto');
-      this.updateTyping();
+      this.typingLine.update();
     }
   }
 
   private onAgentDelta(event: AgentDeltaEvent): void {
-    const state = this.states.get(event.room);
+    const state = this.rooms.state(event.room);
     if (!state) return;
     state.streams.add(event, Date.now());
-    if (this.active === event.room) this.view.renderMessages(state, 'auto');
+    if (this.rooms.active === event.room) this.view.renderMessages(state, 'auto');
   }
 
   private onRoomUpdated(event: RoomUpdatedEvent): void {
-    const summary = this.rooms.get(event.room);
-    if (summary) {
-      summary.slowModeSeconds = event.slowModeSeconds;
-      summary.locked = event.locked;
-    }
-    const state = this.states.get(event.room);
-    if (state) {
-      state.slowModeSeconds = event.slowModeSeconds;
-      state.locked = event.locked;
-      if (this.active === event.room) this.view.renderRules(state, summary ?? null);
-    }
+    const state = this.rooms.rulesChanged(event);
+    if (state && this.rooms.active === event.room) this.view.renderRules(state, this.rooms.summary(event.room));
   }
 
   private onMessageHidden(event: MessageHiddenEvent): void {
-    const state = this.states.get(event.room);
-    if (state?.hide(event.id) && this.active === event.room) this.view.renderMessages(state, 'auto');
+    const state = this.rooms.state(event.room);
+    if (state?.hide(event.id) && this.rooms.active === event.room) this.view.renderMessages(state, 'auto');
   }
 
   private onPresence(event: PresenceEvent): void {
-    const summary = this.rooms.get(event.room);
-    if (summary) summary.present = event.count;
-    const state = this.states.get(event.room);
-    if (state) {
-      state.presence(event.user, event.action, event.count);
-      if (this.active === event.room) {
-        this.view.renderPresence(state);
-        this.updateTyping();
-      }
+    const state = this.rooms.presence(event);
+    if (state && this.rooms.active === event.room) {
+      this.view.renderPresence(state);
+      this.typingLine.update();
     }
     this.renderRooms();
   }
 
   private onTyping(event: TypingEvent): void {
     if (event.user.id === this.session.user.id) return;
-    const state = this.states.get(event.room);
+    const state = this.rooms.state(event.room);
     if (!state) return;
     state.typing.seen(event.user, Date.now());
-    if (this.active === event.room) this.updateTyping();
+    if (this.rooms.active === event.room) this.typingLine.update();
   }
 
   private onSystem(event: SystemEvent): void {
@@ -419,13 +307,13 @@ export class ChatController implements ChatViewActions {
     // room the notice would only repeat it. The two travel separately, so look a moment later.
     window.setTimeout(() => {
       if (this.stopped || this.shownAsMessage(event)) return;
-      const prefix = event.room && event.room !== this.active ? `#${event.room}: ` : '';
+      const prefix = event.room && event.room !== this.rooms.active ? `#${event.room}: ` : '';
       this.view.showNotice(`${prefix}${event.text}`);
     }, systemNoticeDelayMs);
   }
 
   private shownAsMessage(event: SystemEvent): boolean {
-    const state = this.activeState();
+    const state = this.rooms.activeState;
     if (!state || (event.room !== null && event.room !== state.name)) return false;
     const recent = Date.now() - 60_000;
     for (let i = state.messages.length - 1; i >= 0 && i >= state.messages.length - 20; i--) {
@@ -439,16 +327,10 @@ export class ChatController implements ChatViewActions {
 
   private async loadRooms(): Promise<void> {
     try {
-      const rooms = await this.api.listRooms();
-      this.rooms.clear();
-      for (const room of [...rooms].sort((a, b) => a.name.localeCompare(b.name))) {
-        const state = this.states.get(room.name);
-        if (state?.joined) room.present = state.presentCount;
-        this.rooms.set(room.name, room);
-      }
+      this.rooms.setList(await this.api.listRooms());
       this.renderRooms();
-      const active = this.activeState();
-      if (active) this.view.renderRules(active, this.rooms.get(active.name) ?? null);
+      const active = this.rooms.activeState;
+      if (active) this.view.renderRules(active, this.rooms.summary(active.name));
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) this.signOut('Your session has ended. Please sign in again.');
     }
@@ -456,34 +338,14 @@ export class ChatController implements ChatViewActions {
 
   private renderRooms(): void {
     if (this.stopped) return;
-    const list = [...this.rooms.values()];
-    for (const name of this.states.keys()) {
-      if (!this.rooms.has(name)) list.push({ name, topic: null, createdAt: '', present: this.states.get(name)!.presentCount });
-    }
-    this.view.renderRooms(list, this.active, new Set(this.states.keys()), (room) => this.unread.count(room));
-    const total = this.unread.total();
-    document.title = `${total > 0 ? `(${total}) ` : ''}${this.active ? `#${this.active} · ` : ''}Chatroom`;
-  }
-
-  private updateTyping(): void {
-    window.clearTimeout(this.typingTimer);
-    const state = this.activeState();
-    if (!state) {
-      this.view.renderTyping('');
-      return;
-    }
-    const now = Date.now();
-    this.view.renderTyping(describeTyping(state.typing.active(now)));
-    const next = state.typing.nextExpiry();
-    if (next !== null) this.typingTimer = window.setTimeout(() => this.updateTyping(), Math.max(50, next - now + 10));
-  }
-
-  private activeState(): RoomState | null {
-    return this.active ? this.states.get(this.active) ?? null : null;
+    const active = this.rooms.active;
+    this.view.renderRooms(this.rooms.list(), active, this.rooms.memberNames(), (room) => this.rooms.unread.count(room));
+    const total = this.rooms.unread.total();
+    document.title = `${total > 0 ? `(${total}) ` : ''}${active ? `#${active} · ` : ''}Chatroom`;
   }
 
   private isViewing(room: string): boolean {
-    return this.active === room && document.visibilityState === 'visible' && this.view.isAtBottom();
+    return this.rooms.active === room && document.visibilityState === 'visible' && this.view.isAtBottom();
   }
 
   private scheduleExpiry(): void {
