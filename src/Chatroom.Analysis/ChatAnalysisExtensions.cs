@@ -1,10 +1,12 @@
 using Chatroom.Analysis.Agents;
-using Chatroom.Analysis.Classify;
+using Chatroom.Analysis.Agents.Discussions;
+using Chatroom.Analysis.Agents.Routing;
+using Chatroom.Analysis.Agents.Tools;
 using Chatroom.Analysis.Knowledge;
-using Chatroom.Analysis.Llm;
+using Chatroom.Analysis.Models;
 using Chatroom.Analysis.Moderation;
-using Chatroom.Analysis.Moderation.Embedded;
-using Chatroom.Analysis.Worker;
+using Chatroom.Analysis.Moderation.Classifiers;
+using Chatroom.Analysis.Moderation.Llm;
 using Chatroom.ServiceDefaults.Backends;
 using Chatroom.ServiceDefaults.Http;
 using Microsoft.Extensions.AI;
@@ -28,7 +30,7 @@ public static class ChatAnalysisExtensions
             .ValidateDataAnnotations().ValidateOnStart();
 
         builder.Services.AddSingleton(_ => ModerationLexicon.Default);
-        builder.Services.AddSingleton<EmbeddedModerator>();
+        builder.Services.AddSingleton<ClassifierModerator>();
         builder.Services.AddSingleton<TokenUsageRecorder>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TokenUsageRecorder>());
         builder.Services.AddSingleton<LlmMetrics>();
@@ -39,7 +41,7 @@ public static class ChatAnalysisExtensions
         if (string.IsNullOrWhiteSpace(model))
         {
             builder.Services.AddSingleton(sp => new ModerationCascade(
-                sp.GetRequiredService<EmbeddedModerator>(), sp.GetRequiredService<IOptionsMonitor<ModerationOptions>>()));
+                sp.GetRequiredService<ClassifierModerator>(), sp.GetRequiredService<IOptionsMonitor<ModerationOptions>>()));
         }
         else
         {
@@ -53,7 +55,7 @@ public static class ChatAnalysisExtensions
                 sp.GetRequiredService<IHttpClientFactory>().CreateClient(AnalysisModelConnection.ConnectionStringName), sp.GetService<ILoggerFactory>()));
             builder.Services.AddSingleton<LlmModerator>();
             builder.Services.AddSingleton(sp => new ModerationCascade(
-                sp.GetRequiredService<EmbeddedModerator>(), sp.GetRequiredService<IOptionsMonitor<ModerationOptions>>(), sp.GetRequiredService<LlmModerator>()));
+                sp.GetRequiredService<ClassifierModerator>(), sp.GetRequiredService<IOptionsMonitor<ModerationOptions>>(), sp.GetRequiredService<LlmModerator>()));
         }
 
         builder.Services.AddHostedService<AnalysisWorker>();

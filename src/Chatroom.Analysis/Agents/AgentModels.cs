@@ -1,4 +1,4 @@
-using Chatroom.Analysis.Llm;
+using Chatroom.Analysis.Models;
 using Microsoft.Extensions.AI;
 
 namespace Chatroom.Analysis.Agents;

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
-using Chatroom.Analysis.Llm;
+using Chatroom.Analysis.Agents.Routing;
+using Chatroom.Analysis.Agents.Tools;
+using Chatroom.Analysis.Models;
 using Chatroom.Core.Agents;
 using Chatroom.Core.Bus;
 using Chatroom.Core.Chat;
