@@ -12,7 +12,7 @@ namespace Chatroom.Analysis.Models;
 /// <see cref="OllamaApiClient"/> for Ollama, the OpenAI SDK's chat client through Microsoft.Extensions.AI.OpenAI for
 /// OpenAI-compatible servers, decorated once with <see cref="ChatClientBuilder"/>: logging outermost, then OpenTelemetry
 /// (GenAI semconv: <c>gen_ai.client.operation.duration</c> and <c>gen_ai.client.token.usage</c>) around each model round trip.
-/// Tool calling is added per agent with <see cref="ForTools"/>, so each agent's turn limit applies to its own loop.
+/// The service registers each configured model once, keyed (<see cref="ModelKeys"/>). Tool calling is added per agent with <see cref="ForTools"/>, so each agent's turn limit applies to its own loop.
 /// </summary>
 public static class AnalysisModelClientFactory
 {
@@ -23,13 +23,18 @@ public static class AnalysisModelClientFactory
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(http);
-        loggerFactory ??= NullLoggerFactory.Instance;
-        return Inner(connection, http)
-            .AsBuilder()
-            .UseLogging(loggerFactory)
-            .UseOpenTelemetry(loggerFactory, TelemetrySourceName)
-            .Build();
+        return Decorate(Inner(connection, http).AsBuilder(), loggerFactory ?? NullLoggerFactory.Instance).Build();
     }
+
+    /// <summary>
+    /// The middleware every model client gets, here and in the keyed registrations
+    /// (<see cref="ModelServiceCollectionExtensions.AddKeyedModelClient"/>); without a logger factory the builder takes the
+    /// one from the service provider.
+    /// </summary>
+    internal static ChatClientBuilder Decorate(ChatClientBuilder builder, ILoggerFactory? loggerFactory = null) =>
+        builder
+            .UseLogging(loggerFactory)
+            .UseOpenTelemetry(loggerFactory, TelemetrySourceName);
 
     /// <summary>
     /// The model with Microsoft.Extensions.AI's function invocation on top: the model's tool calls run (each tool checks
@@ -47,7 +52,8 @@ public static class AnalysisModelClientFactory
             })
             .Build();
 
-    private static IChatClient Inner(AnalysisModelConnection connection, HttpClient http)
+    /// <summary>The client for the connection's provider, without middleware.</summary>
+    internal static IChatClient Inner(AnalysisModelConnection connection, HttpClient http)
     {
         if (!connection.IsOpenAi)
         {

@@ -7,7 +7,7 @@ namespace Chatroom.Analysis.Agents.Tools;
 /// What agents do with no model configured: commands run their tools directly, questions get knowledge-base passages,
 /// and the reply says plainly that text generation is off instead of pretending.
 /// </summary>
-public sealed partial class NoModelResponder(AgentToolbox tools)
+public sealed partial class NoModelResponder(ToolGate tools)
 {
     public const string GenerationOff = "Text generation is not configured on this server (no ConnectionStrings__reasoning-model or analysis-model), so I can't write free-form answers.";
 

@@ -32,7 +32,7 @@ public sealed partial class LlmModerator
     private readonly CircuitBreakerStateProvider _circuit = new();
     private readonly string _model;
 
-    public LlmModerator(IChatClient client, IOptions<LlmModeratorOptions> options, LlmMetrics metrics, ILogger<LlmModerator> logger, TimeProvider? timeProvider = null)
+    public LlmModerator([FromKeyedServices(ModelKeys.Analysis)] IChatClient client, IOptions<LlmModeratorOptions> options, LlmMetrics metrics, ILogger<LlmModerator> logger, TimeProvider? timeProvider = null)
     {
         _client = client;
         _options = options.Value;
