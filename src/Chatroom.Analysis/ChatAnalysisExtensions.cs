@@ -18,7 +18,7 @@ public static class ChatAnalysisExtensions
 {
     public const string ModerationSection = "Chatroom:Moderation";
 
-    /// <summary>The moderation cascade (embedded tier, LLM tier when a model is configured), the queue worker and its options.</summary>
+    /// <summary>The moderation cascade (in-process classifiers, LLM tier when a model is configured), the queue worker and its options.</summary>
     public static IHostApplicationBuilder AddChatAnalysis(this IHostApplicationBuilder builder)
     {
         builder.AddChatCore();
