@@ -2,7 +2,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
-using Chatroom.Analysis.Moderation.Embedded;
+using Chatroom.Analysis.Moderation.Classifiers;
 using Chatroom.Analysis.Moderation.Normalization;
 
 namespace Chatroom.Analysis.Bench;
@@ -19,7 +19,7 @@ public class EmbeddedTierBenchmarks
 
     private static readonly string[] Corpus = BuildCorpus();
 
-    private readonly EmbeddedModerator _moderator = EmbeddedModerator.Default;
+    private readonly ClassifierModerator _moderator = ClassifierModerator.Default;
     private readonly TextNormalizer _normalizer = TextNormalizer.Default;
 
     [GlobalSetup]

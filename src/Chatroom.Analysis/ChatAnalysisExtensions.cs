@@ -1,10 +1,12 @@
 using Chatroom.Analysis.Agents;
-using Chatroom.Analysis.Classify;
+using Chatroom.Analysis.Agents.Discussions;
+using Chatroom.Analysis.Agents.Routing;
+using Chatroom.Analysis.Agents.Tools;
 using Chatroom.Analysis.Knowledge;
-using Chatroom.Analysis.Llm;
+using Chatroom.Analysis.Models;
 using Chatroom.Analysis.Moderation;
-using Chatroom.Analysis.Moderation.Embedded;
-using Chatroom.Analysis.Worker;
+using Chatroom.Analysis.Moderation.Classifiers;
+using Chatroom.Analysis.Moderation.Llm;
 using Chatroom.Backends;
 using Chatroom.ServiceDefaults.Http;
 using Microsoft.Extensions.AI;
@@ -16,7 +18,7 @@ public static class ChatAnalysisExtensions
 {
     public const string ModerationSection = "Chatroom:Moderation";
 
-    /// <summary>The moderation cascade (embedded tier, LLM tier when a model is configured), the queue worker and its options.</summary>
+    /// <summary>The moderation cascade (in-process classifiers, LLM tier when a model is configured), the queue worker and its options.</summary>
     public static IHostApplicationBuilder AddChatAnalysis(this IHostApplicationBuilder builder)
     {
         builder.AddChatCore();
@@ -28,32 +30,27 @@ public static class ChatAnalysisExtensions
             .ValidateDataAnnotations().ValidateOnStart();
 
         builder.Services.AddSingleton(_ => ModerationLexicon.Default);
-        builder.Services.AddSingleton<EmbeddedModerator>();
+        builder.Services.AddSingleton<ClassifierModerator>();
         builder.Services.AddSingleton<TokenUsageRecorder>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TokenUsageRecorder>());
         builder.Services.AddSingleton<LlmMetrics>();
         builder.Services.AddSingleton<AnalysisMetrics>();
         builder.Services.AddSingleton<TrendWatcher>();
 
-        var model = builder.Configuration.GetConnectionString(AnalysisModelConnection.ConnectionStringName);
-        if (string.IsNullOrWhiteSpace(model))
+        // LlmModerator's own Polly pipeline owns timeouts and retries; the standard handler would cut long generations
+        // and retry requests that pipeline already retries.
+        var model = builder.AddKeyedModelClient(ModelKeys.Analysis,
+            http => http.ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan).WithoutStandardResilience());
+        if (!model)
         {
             builder.Services.AddSingleton(sp => new ModerationCascade(
-                sp.GetRequiredService<EmbeddedModerator>(), sp.GetRequiredService<IOptionsMonitor<ModerationOptions>>()));
+                sp.GetRequiredService<ClassifierModerator>(), sp.GetRequiredService<IOptionsMonitor<ModerationOptions>>()));
         }
         else
         {
-            // A malformed connection string stops start-up here, naming the key, instead of failing on the first message.
-            var connection = AnalysisModelConnection.Parse(model);
-            // LlmModerator's own Polly pipeline owns timeouts and retries; the standard handler would cut long generations
-            // and retry requests that pipeline already retries.
-            builder.Services.AddHttpClient(AnalysisModelConnection.ConnectionStringName, http => http.Timeout = Timeout.InfiniteTimeSpan)
-                .WithoutStandardResilience();
-            builder.Services.AddSingleton(sp => AnalysisModelClientFactory.Create(connection,
-                sp.GetRequiredService<IHttpClientFactory>().CreateClient(AnalysisModelConnection.ConnectionStringName), sp.GetService<ILoggerFactory>()));
             builder.Services.AddSingleton<LlmModerator>();
             builder.Services.AddSingleton(sp => new ModerationCascade(
-                sp.GetRequiredService<EmbeddedModerator>(), sp.GetRequiredService<IOptionsMonitor<ModerationOptions>>(), sp.GetRequiredService<LlmModerator>()));
+                sp.GetRequiredService<ClassifierModerator>(), sp.GetRequiredService<IOptionsMonitor<ModerationOptions>>(), sp.GetRequiredService<LlmModerator>()));
         }
 
         builder.Services.AddHostedService<AnalysisWorker>();
@@ -74,13 +71,14 @@ public static class ChatAnalysisExtensions
     {
         // Streamed agent replies last longer than the standard handler's 10 s attempt timeout, and a retried generation
         // would bill twice; the runner has its own limits.
-        builder.Services.AddHttpClient(AgentModelClients.ReasoningConnectionName).WithoutStandardResilience();
-        builder.Services.AddSingleton(sp => AgentModelClients.Create(builder.Configuration, sp.GetRequiredService<IHttpClientFactory>(), sp.GetService<ILoggerFactory>()));
+        builder.AddKeyedModelClient(ModelKeys.Reasoning, http => http.WithoutStandardResilience());
+        builder.Services.AddSingleton<AgentModelClients>();
         builder.AddKnowledge();
         builder.Services.AddSingleton<AgentCatalog>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentCatalog>());
         builder.Services.AddSingleton<AgentFeed>();
         builder.Services.AddSingleton<AgentToolbox>();
+        builder.Services.AddSingleton<ToolGate>();
         builder.Services.AddSingleton<NoModelResponder>();
         builder.Services.AddSingleton<SemanticMatcher>();
         builder.Services.AddSingleton<TopicWatcher>();

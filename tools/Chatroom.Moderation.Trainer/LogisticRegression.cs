@@ -1,4 +1,4 @@
-using Chatroom.Analysis.Moderation.Embedded;
+using Chatroom.Analysis.Moderation.Classifiers;
 
 namespace Chatroom.Moderation.Trainer;
 

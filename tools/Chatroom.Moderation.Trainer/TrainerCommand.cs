@@ -1,6 +1,6 @@
 using System.Globalization;
 using Chatroom.Analysis.Moderation;
-using Chatroom.Analysis.Moderation.Embedded;
+using Chatroom.Analysis.Moderation.Classifiers;
 using Chatroom.Analysis.Moderation.Normalization;
 
 namespace Chatroom.Moderation.Trainer;

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
-using Chatroom.Analysis.Llm;
+using Chatroom.Analysis.Agents.Routing;
+using Chatroom.Analysis.Agents.Tools;
+using Chatroom.Analysis.Models;
 using Chatroom.Core.Agents;
 using Chatroom.Core.Bus;
 using Chatroom.Core.Chat;
@@ -22,7 +24,7 @@ namespace Chatroom.Analysis.Agents;
 /// </summary>
 public sealed partial class AgentRunner(
     AgentModelClients models,
-    AgentToolbox tools,
+    ToolGate tools,
     NoModelResponder noModel,
     AgentFeed feed,
     ChatService chat,
@@ -94,8 +96,8 @@ public sealed partial class AgentRunner(
         {
             MaxOutputTokens = agent.Limits.MaxTokens,
             Temperature = (float)agent.Temperature,
-            Tools = tools.Functions(agent, context, (name, arguments, result, token) =>
-                feed.PublishAsync(agent.Name, runId, "tool", message.Room, new { name, arguments, result }, token)),
+            // Each call the model makes shows in the feed under this run.
+            Tools = tools.Functions(agent, context with { RunId = runId }),
         };
         await feed.PublishAsync(agent.Name, runId, "prompt", message.Room,
             new { messages = conversation.Count, characters = conversation.Sum(m => m.Text.Length), tools = agent.Tools }, cancellationToken);

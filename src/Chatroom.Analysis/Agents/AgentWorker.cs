@@ -1,3 +1,5 @@
+using Chatroom.Analysis.Agents.Discussions;
+using Chatroom.Analysis.Agents.Routing;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Presence;
 using Chatroom.Core.Queues;

@@ -1,3 +1,5 @@
+using Chatroom.Analysis.Agents.Routing;
+using Chatroom.Analysis.Agents.Tools;
 using Chatroom.Core.Agents;
 using Chatroom.Core.Chat;
 using Chatroom.Core.Errors;

@@ -39,7 +39,7 @@ public sealed partial class KnowledgeBase(
 
             vectors = embeddings.Select(e => e.Vector.ToArray()).ToArray();
         }
-        catch (EmbeddingUnavailableException e) when (store is EmbeddedVectorStore)
+        catch (EmbeddingUnavailableException e) when (store is LocalVectorIndex)
         {
             LogStoredWithoutVectors(logger ?? NullLogger<KnowledgeBase>.Instance, title, e.Message);
             vectors = chunks.Select(_ => Array.Empty<float>()).ToArray();
@@ -58,7 +58,7 @@ public sealed partial class KnowledgeBase(
             var vector = (await embedder.GenerateAsync([query], cancellationToken: cancellationToken))[0].Vector.ToArray();
             hits = await store.SearchAsync(vector, k, cancellationToken);
         }
-        catch (EmbeddingUnavailableException) when (store is EmbeddedVectorStore embedded)
+        catch (EmbeddingUnavailableException) when (store is LocalVectorIndex embedded)
         {
             hits = embedded.SearchWords(query, k);
         }

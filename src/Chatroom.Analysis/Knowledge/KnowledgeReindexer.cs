@@ -22,7 +22,7 @@ public sealed partial class KnowledgeReindexer(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (store is not (EmbeddedVectorStore or MilvusVectorStore))
+        if (store is not (LocalVectorIndex or MilvusVectorStore))
         {
             return;
         }
@@ -31,7 +31,7 @@ public sealed partial class KnowledgeReindexer(
         await Task.Yield();
         try
         {
-            await (store is EmbeddedVectorStore embedded ? ReindexAsync(embedded, stoppingToken) : ReindexAsync((MilvusVectorStore)store, stoppingToken));
+            await (store is LocalVectorIndex embedded ? ReindexAsync(embedded, stoppingToken) : ReindexAsync((MilvusVectorStore)store, stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -47,7 +47,7 @@ public sealed partial class KnowledgeReindexer(
     }
 
     /// <summary>Re-embeds every stale passage; returns how many were re-embedded.</summary>
-    public async Task<int> ReindexAsync(EmbeddedVectorStore embedded, CancellationToken cancellationToken)
+    public async Task<int> ReindexAsync(LocalVectorIndex embedded, CancellationToken cancellationToken)
     {
         var stale = embedded.Stale(await DimensionsAsync(cancellationToken));
         return stale.Count == 0 ? 0 : await ReembedAsync(stale, (batch, token) => embedded.UpsertAsync(batch, token), cancellationToken);

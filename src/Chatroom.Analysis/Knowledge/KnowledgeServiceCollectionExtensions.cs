@@ -1,4 +1,4 @@
-using Chatroom.Analysis.Llm;
+using Chatroom.Analysis.Models;
 using Chatroom.ServiceDefaults.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
@@ -47,7 +47,7 @@ public static class KnowledgeServiceCollectionExtensions
         var milvus = builder.Configuration.GetConnectionString(MilvusConnection.ConnectionStringName);
         if (string.IsNullOrWhiteSpace(milvus))
         {
-            builder.Services.AddSingleton<KnowledgeCollection, EmbeddedVectorStore>();
+            builder.Services.AddSingleton<KnowledgeCollection, LocalVectorIndex>();
         }
         else
         {

@@ -1,7 +1,7 @@
 using System.ClientModel;
 using System.Diagnostics;
 using System.Text.Json;
-using Chatroom.Analysis.Llm;
+using Chatroom.Analysis.Models;
 using Microsoft.Extensions.AI;
 
 namespace Chatroom.Analysis.Knowledge;

@@ -1,4 +1,4 @@
-using Chatroom.Analysis.Llm;
+using Chatroom.Analysis.Models;
 using OllamaSharp;
 
 namespace Chatroom.Analysis.Knowledge;

@@ -1,6 +1,6 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using Chatroom.Analysis.Llm;
+using Chatroom.Analysis.Models;
 using Microsoft.Extensions.AI;
 using OpenAI;
 using OpenAI.Embeddings;

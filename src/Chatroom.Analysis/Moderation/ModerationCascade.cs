@@ -1,5 +1,5 @@
-using Chatroom.Analysis.Llm;
-using Chatroom.Analysis.Moderation.Embedded;
+using Chatroom.Analysis.Moderation.Classifiers;
+using Chatroom.Analysis.Moderation.Llm;
 using Microsoft.Extensions.Options;
 
 namespace Chatroom.Analysis.Moderation;
@@ -10,11 +10,11 @@ namespace Chatroom.Analysis.Moderation;
 /// </summary>
 public sealed class ModerationCascade
 {
-    private readonly EmbeddedModerator _embedded;
+    private readonly ClassifierModerator _embedded;
     private readonly LlmModerator? _llm;
     private readonly IOptionsMonitor<ModerationOptions> _options;
 
-    public ModerationCascade(EmbeddedModerator embedded, IOptionsMonitor<ModerationOptions> options, LlmModerator? llm = null)
+    public ModerationCascade(ClassifierModerator embedded, IOptionsMonitor<ModerationOptions> options, LlmModerator? llm = null)
     {
         _embedded = embedded;
         _options = options;

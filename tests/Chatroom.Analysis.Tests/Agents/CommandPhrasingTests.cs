@@ -1,4 +1,4 @@
-using Chatroom.Analysis.Agents;
+using Chatroom.Analysis.Agents.Tools;
 using Chatroom.Core.Agents;
 
 namespace Chatroom.Analysis.Tests.Agents;

@@ -1,4 +1,5 @@
 using Chatroom.Analysis.Agents;
+using Chatroom.Analysis.Agents.Tools;
 using Chatroom.Analysis.Knowledge;
 using Chatroom.Core.Agents;
 using Chatroom.Embedded;
@@ -21,7 +22,7 @@ public sealed class CreateRoomToolTests : IAsyncLifetime
     private static readonly ToolContext Context = new("lobby", "helper", "ana");
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "chatroom-agent-rooms-" + Guid.NewGuid().ToString("N"));
     private IHost _host = null!;
-    private AgentToolbox _tools = null!;
+    private ToolGate _tools = null!;
 
     public Task InitializeAsync()
     {
@@ -34,7 +35,8 @@ public sealed class CreateRoomToolTests : IAsyncLifetime
         builder.AddChatCore();
         builder.Services.AddSingleton<IKnowledgeBase, EmptyKnowledgeBase>();
         _host = builder.Build();
-        _tools = ActivatorUtilities.CreateInstance<AgentToolbox>(_host.Services);
+        var services = _host.Services;
+        _tools = new ToolGate(ActivatorUtilities.CreateInstance<AgentToolbox>(services), ActivatorUtilities.CreateInstance<AgentFeed>(services));
         return Task.CompletedTask;
     }
 

@@ -1,4 +1,4 @@
-using Chatroom.Analysis.Agents;
+using Chatroom.Analysis.Agents.Routing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging.Abstractions;
 

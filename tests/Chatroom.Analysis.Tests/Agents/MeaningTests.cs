@@ -1,8 +1,9 @@
 using Chatroom.Analysis.Agents;
+using Chatroom.Analysis.Agents.Routing;
 using Chatroom.Analysis.Knowledge;
-using Chatroom.Analysis.Llm;
+using Chatroom.Analysis.Models;
 using Chatroom.Analysis.Tests.Knowledge;
-using Chatroom.Analysis.Tests.Llm;
+using Chatroom.Analysis.Tests.Models;
 using Chatroom.Core.Agents;
 using Chatroom.Core.Messages;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -79,7 +79,7 @@ public sealed class EmbeddedKnowledgeCollectionTests : KnowledgeCollectionContra
     }
 
     protected override Task<VectorStoreCollection<string, VectorRecord>> CreateAsync() =>
-        Task.FromResult<VectorStoreCollection<string, VectorRecord>>(new EmbeddedVectorStore(Options.Create(new Chatroom.Embedded.EmbeddedOptions { DataDirectory = _data.Path })));
+        Task.FromResult<VectorStoreCollection<string, VectorRecord>>(new LocalVectorIndex(Options.Create(new Chatroom.Embedded.EmbeddedOptions { DataDirectory = _data.Path })));
 }
 
 public sealed class MilvusKnowledgeCollectionTests : KnowledgeCollectionContract

@@ -64,7 +64,7 @@ public sealed class KnowledgeConfigurationTests
         using var host = Build([]);
 
         Assert.IsType<LocalEmbeddingGenerator>(host.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
-        Assert.IsType<EmbeddedVectorStore>(host.Services.GetRequiredService<KnowledgeCollection>());
+        Assert.IsType<LocalVectorIndex>(host.Services.GetRequiredService<KnowledgeCollection>());
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public sealed class LocalEmbeddingTests(ITestOutputHelper output, LocalEmbedding
     public async Task SearchFindsThePassageWhenTheQuestionSharesNoWordWithIt_AndMeasuresRecallAtK()
     {
         using var data = new Chatroom.Testing.Hosting.TempDirectory();
-        var store = new EmbeddedVectorStore(Options.Create(new Chatroom.Embedded.EmbeddedOptions { DataDirectory = data.Path }));
+        var store = new LocalVectorIndex(Options.Create(new Chatroom.Embedded.EmbeddedOptions { DataDirectory = data.Path }));
         var knowledge = new KnowledgeBase(Generator, store, TimeProvider.System, Options.Create(new KnowledgeOptions()));
         foreach (var (title, text, _) in SemanticCorpus.Items)
         {
@@ -103,7 +103,7 @@ public sealed class LocalEmbeddingTests(ITestOutputHelper output, LocalEmbedding
     {
         using var broken = new LocalEmbeddingGenerator(NullLogger<LocalEmbeddingGenerator>.Instance, () => throw new FileNotFoundException("model.onnx is missing"));
         using var data = new Chatroom.Testing.Hosting.TempDirectory();
-        var store = new EmbeddedVectorStore(Options.Create(new Chatroom.Embedded.EmbeddedOptions { DataDirectory = data.Path }));
+        var store = new LocalVectorIndex(Options.Create(new Chatroom.Embedded.EmbeddedOptions { DataDirectory = data.Path }));
         var knowledge = new KnowledgeBase(broken, store, TimeProvider.System, Options.Create(new KnowledgeOptions()));
 
         await knowledge.AddAsync("Parking", "Visitors park in the garage under the building.", CancellationToken.None);
@@ -119,13 +119,13 @@ public sealed class LocalEmbeddingTests(ITestOutputHelper output, LocalEmbedding
     public async Task PassagesOfAnotherModelAreReindexed()
     {
         using var data = new Chatroom.Testing.Hosting.TempDirectory();
-        var store = new EmbeddedVectorStore(Options.Create(new Chatroom.Embedded.EmbeddedOptions { DataDirectory = data.Path }));
+        var store = new LocalVectorIndex(Options.Create(new Chatroom.Embedded.EmbeddedOptions { DataDirectory = data.Path }));
         await store.UpsertAsync([new VectorRecord("old-0", "old", "Refunds", "We return your payment within 14 days.", new float[1024])], CancellationToken.None);
         var reindexer = new KnowledgeReindexer(Generator, store, Options.Create(new KnowledgeOptions()), NullLogger<KnowledgeReindexer>.Instance);
 
         Assert.Equal(1, await reindexer.ReindexAsync(store, CancellationToken.None));
         Assert.Equal(0, await reindexer.ReindexAsync(store, CancellationToken.None));
-        var reopened = new EmbeddedVectorStore(Options.Create(new Chatroom.Embedded.EmbeddedOptions { DataDirectory = data.Path }));
+        var reopened = new LocalVectorIndex(Options.Create(new Chatroom.Embedded.EmbeddedOptions { DataDirectory = data.Path }));
         Assert.Empty(reopened.Stale(LocalEmbeddingGenerator.Dimensions));
         var knowledge = new KnowledgeBase(Generator, reopened, TimeProvider.System, Options.Create(new KnowledgeOptions()));
         Assert.Equal("Refunds", (await knowledge.SearchAsync("money back", 1, CancellationToken.None))[0].Title);

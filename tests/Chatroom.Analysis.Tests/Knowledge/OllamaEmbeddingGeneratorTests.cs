@@ -1,6 +1,6 @@
 using Chatroom.Analysis.Knowledge;
-using Chatroom.Analysis.Llm;
-using Chatroom.Analysis.Tests.Llm;
+using Chatroom.Analysis.Models;
+using Chatroom.Analysis.Tests.Models;
 using Chatroom.Testing.FakeLlm;
 using Microsoft.Extensions.AI;
 

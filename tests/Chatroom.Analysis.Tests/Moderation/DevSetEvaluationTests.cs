@@ -1,5 +1,5 @@
 using Chatroom.Analysis.Moderation;
-using Chatroom.Analysis.Moderation.Embedded;
+using Chatroom.Analysis.Moderation.Classifiers;
 using Xunit.Abstractions;
 
 namespace Chatroom.Analysis.Tests.Moderation;
@@ -10,7 +10,7 @@ public sealed class DevSetEvaluationTests(ITestOutputHelper output)
     [Fact]
     public void EmbeddedTier_MeetsMinimumQuality_OnTheDevelopmentSet()
     {
-        var moderator = EmbeddedModerator.Default;
+        var moderator = ClassifierModerator.Default;
         var mood = new ClassificationReport("mood", Moods.All);
         var safety = new ClassificationReport("safety", [SafetyLabels.Safe, SafetyLabels.Unsafe]);
         var categories = SafetyCategories.All.ToDictionary(c => c, c => new ClassificationReport(c, ["yes", "no"]));

@@ -1,5 +1,5 @@
 using Chatroom.Analysis.Moderation;
-using Chatroom.Analysis.Moderation.Embedded;
+using Chatroom.Analysis.Moderation.Classifiers;
 using Xunit.Abstractions;
 
 namespace Chatroom.Analysis.Tests.Moderation;
@@ -13,7 +13,7 @@ public sealed class HeldOutEvaluationTests(ITestOutputHelper output)
     [Fact]
     public void EmbeddedTier_MeetsMinimumQuality_OnTheHeldOutSet()
     {
-        var moderator = EmbeddedModerator.Default;
+        var moderator = ClassifierModerator.Default;
         var mood = new ClassificationReport("mood (held-out)", Moods.All);
         var safety = new ClassificationReport("safety (held-out)", [SafetyLabels.Safe, SafetyLabels.Unsafe]);
         var categories = SafetyCategories.All.ToDictionary(c => c, c => new ClassificationReport(c, ["yes", "no"]));

@@ -1,7 +1,8 @@
-using Chatroom.Analysis.Llm;
+using Chatroom.Analysis.Models;
 using Chatroom.Analysis.Moderation;
-using Chatroom.Analysis.Moderation.Embedded;
-using Chatroom.Analysis.Tests.Llm;
+using Chatroom.Analysis.Moderation.Classifiers;
+using Chatroom.Analysis.Moderation.Llm;
+using Chatroom.Analysis.Tests.Models;
 using Chatroom.Testing.FakeLlm;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -29,13 +30,13 @@ public sealed class ModerationCascadeTests : IAsyncLifetime
         var monitor = new StaticOptionsMonitor(options);
         if (!withLlm)
         {
-            return new ModerationCascade(EmbeddedModerator.Default, monitor);
+            return new ModerationCascade(ClassifierModerator.Default, monitor);
         }
 
         var connection = AnalysisModelConnection.Parse($"Endpoint={_server.ApiEndpoint};Model=small-judge;Provider=openai;Key=k");
         var client = AnalysisModelClientFactory.Create(connection, _http);
         var llm = new LlmModerator(client, Options.Create(new LlmModeratorOptions { AttemptTimeout = TimeSpan.FromSeconds(10), MaxRetries = 0 }), new LlmMetrics(_meters), NullLogger<LlmModerator>.Instance);
-        return new ModerationCascade(EmbeddedModerator.Default, monitor, llm);
+        return new ModerationCascade(ClassifierModerator.Default, monitor, llm);
     }
 
     [Fact]
@@ -65,7 +66,7 @@ public sealed class ModerationCascadeTests : IAsyncLifetime
         var cascade = Create(LlmPolicy.WhenUncertain);
         var options = new ModerationOptions();
         string[] texts = ["good morning everyone, have a great day!", "fuck", "I'm going to kill you"];
-        var embedded = texts.Select(EmbeddedModerator.Default.Classify).ToArray();
+        var embedded = texts.Select(ClassifierModerator.Default.Classify).ToArray();
         var uncertain = embedded.Count(v => ModerationCascade.IsUncertain(v, options));
         Assert.InRange(uncertain, 1, 2);
         _server.Responder = _ => FakeLlmReply.Json(LlmModeratorTests.Verdicts(Enumerable.Range(1, uncertain).Select(i => (i, "sad", "unsafe", new[] { "harassment" })).ToArray()));

@@ -1,6 +1,5 @@
 using System.Text.Json;
-using Chatroom.Analysis.Moderation;
-using Chatroom.Analysis.Moderation.Embedded;
+using Chatroom.Analysis.Moderation.Classifiers;
 
 namespace Chatroom.Analysis.Tests.Moderation;
 
@@ -9,7 +8,7 @@ public sealed class ModerationVerdictJsonTests
     [Fact]
     public void SerialisesCamelCaseWithTheDocumentedFields()
     {
-        var verdict = EmbeddedModerator.Default.Classify("you're an idiot");
+        var verdict = ClassifierModerator.Default.Classify("you're an idiot");
         using var json = JsonDocument.Parse(JsonSerializer.Serialize(verdict, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
         var root = json.RootElement;
         Assert.Equal("sad", root.GetProperty("mood").GetString());

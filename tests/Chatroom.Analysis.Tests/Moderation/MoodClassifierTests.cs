@@ -1,5 +1,5 @@
 using Chatroom.Analysis.Moderation;
-using Chatroom.Analysis.Moderation.Embedded;
+using Chatroom.Analysis.Moderation.Classifiers;
 using Chatroom.Analysis.Moderation.Normalization;
 
 namespace Chatroom.Analysis.Tests.Moderation;

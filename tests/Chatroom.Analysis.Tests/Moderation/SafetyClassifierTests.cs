@@ -1,11 +1,11 @@
 using Chatroom.Analysis.Moderation;
-using Chatroom.Analysis.Moderation.Embedded;
+using Chatroom.Analysis.Moderation.Classifiers;
 
 namespace Chatroom.Analysis.Tests.Moderation;
 
 public sealed class SafetyClassifierTests
 {
-    private static ModerationVerdict Classify(string text) => EmbeddedModerator.Default.Classify(text);
+    private static ModerationVerdict Classify(string text) => ClassifierModerator.Default.Classify(text);
 
     [Theory]
     [InlineData("you're an idiot", SafetyCategories.Harassment)]
