@@ -12,7 +12,7 @@ namespace Chatroom.Analysis.Tests.Agents;
 public sealed class ToolGateTests
 {
     // Refused calls never reach the stores, so none are needed.
-    private readonly ToolGate _gate = new(new AgentToolbox(null!, null!, null!, null!, null!, TimeProvider.System), new AgentFeed(null!, TimeProvider.System));
+    private readonly ToolGate _gate = new(new AgentToolbox(null!, null!, null!, null!, null!, null!, TimeProvider.System), new AgentFeed(null!, TimeProvider.System));
 
     private static readonly AgentDefinition Concierge = new() { Name = "concierge", Tools = [.. AgentTools.All] };
 
