@@ -37,7 +37,7 @@ public static class AccountApi
     private static async Task<Ok<AccountProfile>> UpdateAsync(UpdateAccountRequest request, AccountProfiles profiles, HttpContext context) =>
         TypedResults.Ok(await profiles.UpdateAsync(await Me(profiles, context), request.DisplayName, request.DateOfBirth));
 
-    private static async Task<NoContent> DeleteAsync(PasswordConfirmation request, AccountProfiles profiles, HttpContext context)
+    private static async Task<NoContent> DeleteAsync([Microsoft.AspNetCore.Mvc.FromBody] PasswordConfirmation request, AccountProfiles profiles, HttpContext context)
     {
         await profiles.DeleteAsync(await Me(profiles, context), request.Password);
         return TypedResults.NoContent();
