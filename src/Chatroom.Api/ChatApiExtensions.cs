@@ -1,4 +1,6 @@
 using System.Threading.RateLimiting;
+using Chatroom.Accounts;
+using Chatroom.Api.Accounts;
 using Chatroom.Api.Admin;
 using Chatroom.Api.Agents;
 using Chatroom.Api.Auth;
@@ -15,6 +17,7 @@ public static class ChatApiExtensions
     public static IHostApplicationBuilder AddChatApi(this IHostApplicationBuilder builder)
     {
         builder.AddChatCore();
+        builder.AddChatAccounts();
         builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection(AdminOptions.Section))
@@ -37,6 +40,12 @@ public static class ChatApiExtensions
                 return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = api.SignInsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
             });
+            o.AddPolicy(AccountAuthApi.SignUpRateLimitPolicy, context =>
+            {
+                var accounts = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<AccountsOptions>>().Value;
+                return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = accounts.SignUpsPerAddressPerHour, Window = TimeSpan.FromHours(1), QueueLimit = 0 });
+            });
         });
         return builder;
     }
@@ -47,6 +56,8 @@ public static class ChatApiExtensions
         app.UseRateLimiter();
         app.MapOpenApi();
         app.MapAuthApi();
+        app.MapAccountAuthApi();
+        app.MapAccountApi();
         app.MapRoomsApi();
         app.MapAdminApi();
         app.MapModerationAdminApi();

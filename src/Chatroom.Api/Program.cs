@@ -1,3 +1,4 @@
+using Chatroom.Accounts;
 using Chatroom.Api;
 using Chatroom.ServiceDefaults;
 
@@ -7,6 +8,12 @@ builder.AddServiceDefaults();
 builder.AddChatApi();
 
 var app = builder.Build();
+
+if (args.Contains(ChatAccountsExtensions.MigrateArgument))
+{
+    await app.Services.MigrateAccountsAsync();
+    return;
+}
 
 app.MapDefaultEndpoints();
 app.MapChatApi();

@@ -10,6 +10,12 @@ public static class ChatClaims
     public const string Name = JwtRegisteredClaimNames.Name;
     public const string Role = "role";
 
+    /// <summary>An account's security stamp when the token was issued; a changed stamp (sign-out everywhere, password reset) voids the token.</summary>
+    public const string SecurityStamp = "sst";
+
+    /// <summary>The sign-in session (refresh token family) an account's token belongs to; revoking the session voids the token.</summary>
+    public const string SessionId = JwtRegisteredClaimNames.Sid;
+
     /// <summary>
     /// Who a validated token speaks for. Tokens from an external OpenID Connect issuer may lack <c>name</c> (then
     /// <c>preferred_username</c>, else the subject) or <c>role</c> (then a guest).

@@ -9,5 +9,9 @@ public sealed record ChatIdentity(string UserId, string Name, string Role, DateT
 public static class ChatRoles
 {
     public const string Guest = "guest";
+
+    /// <summary>A registered account.</summary>
+    public const string User = "user";
+    public const string Moderator = "moderator";
     public const string Admin = "admin";
 }

@@ -34,13 +34,27 @@ public sealed class ChatTokens
     }
 
     /// <summary>A JWT for <paramref name="identity"/>, valid until its <see cref="ChatIdentity.ExpiresAt"/>.</summary>
-    public string Issue(ChatIdentity identity, DateTimeOffset? issuedAt = null)
+    public string Issue(ChatIdentity identity, DateTimeOffset? issuedAt = null) => Issue(identity, null, issuedAt);
+
+    /// <summary>A JWT for <paramref name="identity"/> carrying <paramref name="extraClaims"/> too (an account's security stamp and session).</summary>
+    public string Issue(ChatIdentity identity, IReadOnlyDictionary<string, object>? extraClaims, DateTimeOffset? issuedAt = null)
     {
         // nbf/iat may not follow exp (the handler refuses such a descriptor), which matters only for tokens issued already expired.
         var issued = issuedAt ?? DateTimeOffset.UtcNow;
         if (issued >= identity.ExpiresAt)
         {
             issued = identity.ExpiresAt.AddSeconds(-1);
+        }
+
+        var claims = new Dictionary<string, object>
+        {
+            [ChatClaims.Subject] = identity.UserId,
+            [ChatClaims.Name] = identity.Name,
+            [ChatClaims.Role] = identity.Role,
+        };
+        foreach (var (type, value) in extraClaims ?? new Dictionary<string, object>())
+        {
+            claims[type] = value;
         }
 
         return _handler.CreateToken(new SecurityTokenDescriptor
@@ -50,12 +64,7 @@ public sealed class ChatTokens
             IssuedAt = issued.UtcDateTime,
             NotBefore = issued.UtcDateTime,
             Expires = identity.ExpiresAt.UtcDateTime,
-            Claims = new Dictionary<string, object>
-            {
-                [ChatClaims.Subject] = identity.UserId,
-                [ChatClaims.Name] = identity.Name,
-                [ChatClaims.Role] = identity.Role,
-            },
+            Claims = claims,
             SigningCredentials = _credentials,
         });
     }

@@ -38,4 +38,55 @@ public static class ErrorCodes
 
     /// <summary>Too many open hub connections from one client address.</summary>
     public const string TooManyConnections = "too_many_connections";
+
+    /// <summary>Sign-in refused: unknown account or wrong password (the answer never says which).</summary>
+    public const string InvalidCredentials = "invalid_credentials";
+
+    /// <summary>Too many failed sign-ins; the account is locked for a while (Retry-After says how long).</summary>
+    public const string AccountLocked = "account_locked";
+
+    public const string AccountDisabled = "account_disabled";
+
+    /// <summary>The account is banned; the sentence says until when.</summary>
+    public const string AccountBanned = "account_banned";
+
+    public const string EmailNotConfirmed = "email_not_confirmed";
+
+    /// <summary>The user name, or one differing only by case, width or confusable letters, belongs to an account already.</summary>
+    public const string UserNameTaken = "user_name_taken";
+
+    public const string InvalidUserName = "invalid_user_name";
+    public const string InvalidEmail = "invalid_email";
+    public const string InvalidDateOfBirth = "invalid_date_of_birth";
+
+    /// <summary>The password does not meet the policy (length, character classes).</summary>
+    public const string WeakPassword = "weak_password";
+
+    /// <summary>Longer than the cap; refused before hashing so long inputs cannot burn CPU.</summary>
+    public const string PasswordTooLong = "password_too_long";
+
+    /// <summary>An email confirmation or password reset token that is wrong, spent or expired.</summary>
+    public const string InvalidToken = "invalid_token";
+
+    /// <summary>The second-factor step's ticket is wrong or expired: sign in with the password again.</summary>
+    public const string InvalidTwoFactorTicket = "invalid_two_factor_ticket";
+
+    public const string InvalidTwoFactorCode = "invalid_two_factor_code";
+
+    /// <summary>A TOTP code (or an older one) already used: codes are single-use.</summary>
+    public const string TwoFactorCodeReused = "two_factor_code_reused";
+
+    public const string TwoFactorNotEnabled = "two_factor_not_enabled";
+    public const string TwoFactorAlreadyEnabled = "two_factor_already_enabled";
+
+    /// <summary>Verify was called before an authenticator key was made (POST /api/account/2fa/authenticator).</summary>
+    public const string AuthenticatorNotEnrolled = "authenticator_not_enrolled";
+
+    public const string InvalidRefreshToken = "invalid_refresh_token";
+
+    /// <summary>A spent refresh token came back: its whole family (session) is revoked.</summary>
+    public const string RefreshTokenReused = "refresh_token_reused";
+
+    /// <summary>The request needs a registered account, not a guest or the configured admin.</summary>
+    public const string AccountRequired = "account_required";
 }

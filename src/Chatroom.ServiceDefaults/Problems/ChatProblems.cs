@@ -11,11 +11,16 @@ public static class ChatProblems
     public static int StatusFor(string code) => code switch
     {
         ErrorCodes.UnknownRoom or ErrorCodes.NotFound => StatusCodes.Status404NotFound,
-        ErrorCodes.RoomExists or ErrorCodes.AgentExists => StatusCodes.Status409Conflict,
-        ErrorCodes.Unauthorized or ErrorCodes.InvalidPassword => StatusCodes.Status401Unauthorized,
+        ErrorCodes.RoomExists or ErrorCodes.AgentExists or ErrorCodes.UserNameTaken or ErrorCodes.TwoFactorNotEnabled
+            or ErrorCodes.TwoFactorAlreadyEnabled or ErrorCodes.AuthenticatorNotEnrolled => StatusCodes.Status409Conflict,
+        ErrorCodes.Unauthorized or ErrorCodes.InvalidPassword or ErrorCodes.InvalidCredentials or ErrorCodes.InvalidTwoFactorTicket
+            or ErrorCodes.InvalidTwoFactorCode or ErrorCodes.TwoFactorCodeReused or ErrorCodes.InvalidRefreshToken
+            or ErrorCodes.RefreshTokenReused => StatusCodes.Status401Unauthorized,
         ErrorCodes.Forbidden or ErrorCodes.Banned or ErrorCodes.Muted or ErrorCodes.RoomLocked or ErrorCodes.NotMember
-            or ErrorCodes.AdminDisabled => StatusCodes.Status403Forbidden,
-        ErrorCodes.RateLimited or ErrorCodes.SlowMode or ErrorCodes.TooManyConnections => StatusCodes.Status429TooManyRequests,
+            or ErrorCodes.AdminDisabled or ErrorCodes.AccountDisabled or ErrorCodes.AccountBanned or ErrorCodes.EmailNotConfirmed
+            or ErrorCodes.AccountRequired => StatusCodes.Status403Forbidden,
+        ErrorCodes.RateLimited or ErrorCodes.SlowMode or ErrorCodes.TooManyConnections
+            or ErrorCodes.AccountLocked => StatusCodes.Status429TooManyRequests,
         ErrorCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorCodes.BackendUnavailable => StatusCodes.Status503ServiceUnavailable,
         ErrorCodes.StorageFull => StatusCodes.Status507InsufficientStorage,

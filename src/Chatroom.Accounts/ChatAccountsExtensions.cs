@@ -1,0 +1,120 @@
+using Chatroom.Accounts.Data;
+using Chatroom.Accounts.Email;
+using Chatroom.Accounts.Names;
+using Chatroom.Accounts.SignIn;
+using Chatroom.Accounts.Tokens;
+using Chatroom.Accounts.TwoFactor;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Chatroom.Accounts;
+
+public static class ChatAccountsExtensions
+{
+    /// <summary>The command-line switch that applies the accounts migrations and exits (the one-shot step on PostgreSQL).</summary>
+    public const string MigrateArgument = "--migrate-accounts";
+
+    public const string ConnectionName = "accounts";
+
+    /// <summary>
+    /// Accounts on Identity and EF Core: PostgreSQL when <c>ConnectionStrings:accounts</c> is set (Aspire's Npgsql client:
+    /// health check, tracing, retries), else SQLite in <c>Chatroom:DataDirectory</c>. Email through SMTP when
+    /// <c>Chatroom:Email:Smtp:Host</c> is set, else into <c>outbox/</c> of the data folder.
+    /// </summary>
+    public static IHostApplicationBuilder AddChatAccounts(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AccountsOptions>().Bind(builder.Configuration.GetSection(AccountsOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.MinPasswordLength <= o.MaxPasswordLength, "Chatroom:Accounts:MinPasswordLength must not exceed MaxPasswordLength.")
+            .Validate(o => o.AccessTokenLifetime > TimeSpan.Zero && o.RefreshTokenLifetime > o.AccessTokenLifetime,
+                "Chatroom:Accounts:AccessTokenLifetime must be positive and shorter than RefreshTokenLifetime.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.PublicUrl) || Uri.TryCreate(o.PublicUrl, UriKind.Absolute, out _),
+                "Chatroom:Accounts:PublicUrl must be an absolute URL.")
+            .ValidateOnStart();
+        services.AddOptions<EmailOptions>().Bind(builder.Configuration.GetSection(EmailOptions.Section))
+            .Validate(o => MimeKit.MailboxAddress.TryParse(o.From, out _), "Chatroom:Email:From must be an email address.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+
+        var dataDirectory = builder.Configuration["Chatroom:DataDirectory"] ?? "data";
+        var postgres = builder.Configuration.GetConnectionString(ConnectionName);
+        if (!string.IsNullOrWhiteSpace(postgres))
+        {
+            builder.AddNpgsqlDbContext<PostgresAccountsDb>(ConnectionName);
+            services.AddScoped<AccountsDb>(sp => sp.GetRequiredService<PostgresAccountsDb>());
+        }
+        else
+        {
+            var path = Path.GetFullPath(Path.Combine(dataDirectory, "accounts.db"));
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            services.AddDbContext<AccountsDb, SqliteAccountsDb>(o => o.UseSqlite($"Data Source={path}"));
+        }
+
+        services.AddHostedService(sp => new AccountsMigrator(sp.GetRequiredService<IServiceScopeFactory>(), migrate: string.IsNullOrWhiteSpace(postgres),
+            sp.GetRequiredService<ILogger<AccountsMigrator>>()));
+
+        services.AddSingleton<ILookupNormalizer, AccountNameNormalizer>();
+        services.AddIdentityCore<ChatUser>(o =>
+            {
+                o.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+                o.ClaimsIdentity.UserIdClaimType = Core.Auth.ChatClaims.Subject;
+                o.User.RequireUniqueEmail = true;
+                // AccountRules decides which characters a user name may hold (letters of every script); Identity's list is ASCII.
+                o.User.AllowedUserNameCharacters = string.Empty;
+                o.SignIn.RequireConfirmedEmail = false;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireDigit = false;
+                o.Tokens.EmailConfirmationTokenProvider = DatabaseTokenProvider.Name;
+                o.Tokens.PasswordResetTokenProvider = DatabaseTokenProvider.Name;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<AccountsDb>()
+            .AddTokenProvider<DatabaseTokenProvider>(DatabaseTokenProvider.Name);
+        services.AddOptions<IdentityOptions>().Configure<IOptions<AccountsOptions>>((identity, accounts) =>
+        {
+            identity.Password.RequiredLength = accounts.Value.MinPasswordLength;
+            identity.Lockout.MaxFailedAccessAttempts = accounts.Value.MaxFailedSignIns;
+            identity.Lockout.DefaultLockoutTimeSpan = accounts.Value.LockoutDuration;
+            identity.Lockout.AllowedForNewUsers = true;
+        });
+
+        services.AddSingleton(sp =>
+        {
+            var smtp = sp.GetRequiredService<IOptions<EmailOptions>>().Value.Smtp;
+            return string.IsNullOrWhiteSpace(smtp.Host)
+                ? (IAccountEmailSender)new OutboxEmailSender(Path.GetFullPath(Path.Combine(dataDirectory, "outbox")),
+                    sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<OutboxEmailSender>>())
+                : ActivatorUtilities.CreateInstance<SmtpEmailSender>(sp);
+        });
+        services.AddScoped<AccountEmails>();
+        services.AddScoped<AccountSessions>();
+        services.AddScoped<AccountService>();
+        services.AddScoped<AccountProfiles>();
+        services.AddScoped<TotpVerifier>();
+        services.AddScoped<TwoFactorService>();
+        services.AddSingleton<SignInLimiter>();
+        services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>, AccountTokenValidation>();
+        return builder;
+    }
+
+    /// <summary>Applies the accounts migrations (the <c>--migrate-accounts</c> step): run once, by one process, before replicas start.</summary>
+    public static async Task MigrateAccountsAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AccountsDb>();
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        await db.Database.MigrateAsync(cancellationToken);
+        scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ChatAccountsExtensions).FullName!)
+            .LogInformation(new EventId(4131, "AccountsMigrated"), "Accounts database migrated: {Count} migrations applied", pending.Count);
+    }
+}

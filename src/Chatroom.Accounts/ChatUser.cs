@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace Chatroom.Accounts;
+
+/// <summary>A registered person: Identity's user plus what chat needs (display name, age, moderation state).</summary>
+public class ChatUser : IdentityUser
+{
+    public string DisplayName { get; set; } = string.Empty;
+
+    public DateOnly DateOfBirth { get; set; }
+
+    public DateTime CreatedAtUtc { get; set; }
+
+    /// <summary>Set by staff; a disabled account cannot sign in and its tokens stop working.</summary>
+    public DateTime? DisabledAtUtc { get; set; }
+
+    /// <summary>While in the future, sign-in is refused with <c>account_banned</c>.</summary>
+    public DateTime? BannedUntilUtc { get; set; }
+
+    /// <summary>
+    /// The last TOTP time step accepted for this account. Identity accepts a code for its whole window and any
+    /// number of times; a code (or an older one) is refused once a step at or after it was used.
+    /// </summary>
+    public long? LastTotpTimeStep { get; set; }
+}

@@ -1,0 +1,50 @@
+using Chatroom.Accounts.Names;
+using Chatroom.Accounts.Tokens;
+using Chatroom.Core.Auth;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chatroom.Accounts.Data;
+
+/// <summary>
+/// The accounts store: Identity's tables (schema version 3, so passkeys have theirs) and refresh tokens. One subclass per
+/// provider (<see cref="SqliteAccountsDb"/>, <see cref="PostgresAccountsDb"/>) so each keeps its own migrations.
+/// </summary>
+public abstract class AccountsDb(DbContextOptions options) : IdentityDbContext<ChatUser, IdentityRole, string>(options)
+{
+    /// <summary>The roles every store has from its first migration.</summary>
+    public static readonly string[] RoleNames = [ChatRoles.User, ChatRoles.Moderator, ChatRoles.Admin];
+
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.Entity<ChatUser>(user =>
+        {
+            user.Property(u => u.DisplayName).HasMaxLength(64);
+        });
+        builder.Entity<RefreshToken>(token =>
+        {
+            token.ToTable("RefreshTokens");
+            token.HasKey(t => t.Id);
+            token.Property(t => t.Id).HasMaxLength(32);
+            token.Property(t => t.FamilyId).HasMaxLength(32);
+            token.Property(t => t.TokenHash).HasMaxLength(64);
+            token.Property(t => t.UserAgent).HasMaxLength(256);
+            token.Property(t => t.Address).HasMaxLength(64);
+            token.HasIndex(t => t.TokenHash).IsUnique();
+            token.HasIndex(t => t.FamilyId);
+            token.HasIndex(t => t.UserId);
+            token.HasOne<ChatUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<IdentityRole>().HasData(RoleNames.Select(role => new IdentityRole
+        {
+            Id = role,
+            Name = role,
+            NormalizedName = AccountNameNormalizer.Skeleton(role),
+            ConcurrencyStamp = role,
+        }));
+    }
+}

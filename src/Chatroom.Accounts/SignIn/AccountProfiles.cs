@@ -1,0 +1,78 @@
+using Chatroom.Accounts.Tokens;
+using Chatroom.Core.Errors;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Chatroom.Accounts.SignIn;
+
+/// <summary>What a signed-in person does with their own account: read it, change it, change the password, delete it.</summary>
+public sealed class AccountProfiles(UserManager<ChatUser> users, AccountSessions sessions, IOptions<AccountsOptions> options, TimeProvider time)
+{
+    /// <summary>The account behind a token; guests and the configured admin have none.</summary>
+    public async Task<ChatUser> FindAsync(string? userId)
+    {
+        var user = string.IsNullOrEmpty(userId) ? null : await users.FindByIdAsync(userId);
+        return user ?? throw new ChatException(ErrorCodes.AccountRequired, "this needs a registered account; guests have none");
+    }
+
+    public async Task<AccountProfile> ProfileAsync(ChatUser user) => new(
+        user.Id, user.UserName!, user.DisplayName, user.Email!, user.EmailConfirmed, user.DateOfBirth,
+        (await users.GetRolesAsync(user)).Order(StringComparer.Ordinal).ToList(), user.TwoFactorEnabled,
+        new DateTimeOffset(DateTime.SpecifyKind(user.CreatedAtUtc, DateTimeKind.Utc)));
+
+    public async Task<AccountProfile> UpdateAsync(ChatUser user, string? displayName, DateOnly? dateOfBirth)
+    {
+        if (displayName is not null)
+        {
+            user.DisplayName = AccountRules.DisplayName(displayName);
+        }
+
+        if (dateOfBirth is not null)
+        {
+            user.DateOfBirth = AccountRules.DateOfBirth(dateOfBirth, time.GetUtcNow());
+        }
+
+        var result = await users.UpdateAsync(user);
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException("Updating the account failed: " + string.Join("; ", result.Errors.Select(e => e.Code)));
+        }
+
+        return await ProfileAsync(user);
+    }
+
+    /// <summary>Changes the password and signs out every session, this one included: the caller signs in again.</summary>
+    public async Task ChangePasswordAsync(ChatUser user, string? currentPassword, string? newPassword, CancellationToken cancellationToken)
+    {
+        var secret = AccountRules.Password(newPassword, options.Value);
+        if (string.IsNullOrEmpty(currentPassword) || currentPassword.Length > options.Value.MaxPasswordLength)
+        {
+            throw new ChatException(ErrorCodes.InvalidPassword, "the current password is wrong");
+        }
+
+        var result = await users.ChangePasswordAsync(user, currentPassword, secret);
+        if (!result.Succeeded)
+        {
+            throw result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch))
+                ? new ChatException(ErrorCodes.InvalidPassword, "the current password is wrong")
+                : AccountService.WeakPassword(result);
+        }
+
+        await sessions.RevokeAllAsync(user, cancellationToken);
+    }
+
+    /// <summary>Deletes the account with its sessions, tokens and second factors (their rows cascade); messages stay in rooms.</summary>
+    public async Task DeleteAsync(ChatUser user, string? password)
+    {
+        if (string.IsNullOrEmpty(password) || password.Length > options.Value.MaxPasswordLength || !await users.CheckPasswordAsync(user, password))
+        {
+            throw new ChatException(ErrorCodes.InvalidPassword, "the password is wrong");
+        }
+
+        var result = await users.DeleteAsync(user);
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException("Deleting the account failed: " + string.Join("; ", result.Errors.Select(e => e.Code)));
+        }
+    }
+}

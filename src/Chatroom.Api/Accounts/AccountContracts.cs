@@ -1,0 +1,30 @@
+namespace Chatroom.Api.Accounts;
+
+public sealed record RegisterRequest(string? UserName, string? DisplayName, string? Email, string? Password, DateOnly? DateOfBirth);
+
+public sealed record ConfirmEmailRequest(string? UserId, string? Token);
+
+/// <summary><c>login</c> is the user name or the email address.</summary>
+public sealed record LoginRequest(string? Login, string? Password);
+
+/// <summary>The ticket from the password step and either a TOTP <c>code</c> or a <c>recoveryCode</c>.</summary>
+public sealed record SecondFactorRequest(string? Ticket, string? Code, string? RecoveryCode);
+
+public sealed record RefreshRequest(string? RefreshToken);
+
+public sealed record LogoutRequest(bool Everywhere);
+
+public sealed record ForgotPasswordRequest(string? Email);
+
+public sealed record ResetPasswordRequest(string? UserId, string? Token, string? Password);
+
+public sealed record UpdateAccountRequest(string? DisplayName, DateOnly? DateOfBirth);
+
+public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+
+public sealed record PasswordConfirmation(string? Password);
+
+public sealed record TwoFactorCode(string? Code);
+
+/// <summary>The answer to sign-up and forgot-password, the same whether or not an account has that address.</summary>
+public sealed record Accepted(string Message);
