@@ -58,7 +58,14 @@ public sealed class SafetyClassifier
         _lexicon = lexicon;
     }
 
-    public SafetyResult Classify(NormalizedText text, double moodScore = 0)
+    /// <param name="text">The normalised message.</param>
+    /// <param name="moodScore">The lexicon's tone of the message (-1..1).</param>
+    /// <param name="trainedHarassment">
+    /// Probability from the trained tier that counts towards harassment (0 = none); combined with the rules' own
+    /// probability as a noisy-or, so either source alone can flag a message.
+    /// </param>
+    /// <param name="trainedHate">The same for hate.</param>
+    public SafetyResult Classify(NormalizedText text, double moodScore = 0, double trainedHarassment = 0, double trainedHate = 0)
     {
         Span<double> evidence = stackalloc double[CategoryCount];
         Evidence(text, moodScore, evidence);
@@ -69,6 +76,8 @@ public sealed class SafetyClassifier
         for (var c = 0; c < CategoryCount; c++)
         {
             var p = evidence[c] <= 0 ? Calibration.Sigmoid(Calibration.SafetyOffset) : Calibration.Sigmoid((Calibration.SafetySlope * evidence[c]) + Calibration.SafetyOffset);
+            var trained = c == Harassment ? trainedHarassment : c == Hate ? trainedHate : 0;
+            p = 1 - ((1 - p) * (1 - trained));
             scores[c] = Math.Round(p, 4);
             safeProduct *= 1 - p;
             if (p > scores[best])
@@ -95,6 +104,20 @@ public sealed class SafetyClassifier
 
         var confidence = isUnsafe ? unsafeScore : 1 - unsafeScore;
         return new SafetyResult(isUnsafe, Math.Round(unsafeScore, 4), Math.Round(confidence, 4), categories, scores);
+    }
+
+    /// <summary>Whether the message speaks to someone (second person or a mention), which harassment needs.</summary>
+    public static bool IsAddressed(NormalizedText text)
+    {
+        foreach (var token in text.Tokens)
+        {
+            if (SecondPerson.Contains(token.Text) || token.Text is "u" or "ur" or "yall" or "y'all")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void Evidence(NormalizedText text, double moodScore, Span<double> evidence)
