@@ -64,11 +64,14 @@ public sealed class SafetyClassifier
     /// Probability from the trained tier that counts towards harassment (0 = none); combined with the rules' own
     /// probability as a noisy-or, so either source alone can flag a message.
     /// </param>
-    /// <param name="trainedHate">The same for hate.</param>
+    /// <param name="trainedHate">
+    /// The same for hate, counted only when the message names a group: the hate tweets it learnt from include slurs
+    /// against one woman, which are harassment here, not hate.
+    /// </param>
     public SafetyResult Classify(NormalizedText text, double moodScore = 0, double trainedHarassment = 0, double trainedHate = 0)
     {
         Span<double> evidence = stackalloc double[CategoryCount];
-        Evidence(text, moodScore, evidence);
+        Evidence(text, moodScore, evidence, out var groupPresent);
 
         var scores = new double[CategoryCount];
         var safeProduct = 1.0;
@@ -76,7 +79,7 @@ public sealed class SafetyClassifier
         for (var c = 0; c < CategoryCount; c++)
         {
             var p = evidence[c] <= 0 ? Calibration.Sigmoid(Calibration.SafetyOffset) : Calibration.Sigmoid((Calibration.SafetySlope * evidence[c]) + Calibration.SafetyOffset);
-            var trained = c == Harassment ? trainedHarassment : c == Hate ? trainedHate : 0;
+            var trained = c == Harassment ? trainedHarassment : c == Hate && groupPresent ? trainedHate : 0;
             p = 1 - ((1 - p) * (1 - trained));
             scores[c] = Math.Round(p, 4);
             safeProduct *= 1 - p;
@@ -120,7 +123,7 @@ public sealed class SafetyClassifier
         return false;
     }
 
-    private void Evidence(NormalizedText text, double moodScore, Span<double> evidence)
+    private void Evidence(NormalizedText text, double moodScore, Span<double> evidence, out bool groupPresent)
     {
         var tokens = text.Tokens;
         var count = tokens.Count;
@@ -163,7 +166,7 @@ public sealed class SafetyClassifier
             }
         }
 
-        var groupPresent = false;
+        groupPresent = false;
         var dehumanize = 0.0;
         var groomingKinds = 0;
         var grooming = 0.0;
