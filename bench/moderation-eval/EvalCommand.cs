@@ -11,7 +11,7 @@ namespace Chatroom.Moderation.Eval;
 
 /// <summary>
 /// <c>--file &lt;labelled .tsv|.jsonl&gt; [--task mood|offensive|hate] [--limit N] [--model "Endpoint=…;Model=…[;Provider=openai;Key=…]"]
-/// [--policy never|uncertain|always]</c>: classifies each message through <see cref="ModerationCascade"/> (embedded
+/// [--policy never|uncertain|always] [--offensive-threshold p] [--hate-threshold p] [--mood-weight w] [--any-offensive] [--any-hate]</c>: classifies each message through <see cref="ModerationCascade"/> (embedded
 /// only without <c>--model</c>, where the escalated share counts what would go up) one at a time, as the service does for a live message, and prints accuracy,
 /// macro-F1/recall, AUPRC of the unsafe score, the share escalated to the LLM tier and latency p50/p99.
 /// </summary>
@@ -32,11 +32,12 @@ public static class EvalCommand
             Option(args, "--limit") is { } limit ? int.Parse(limit, CultureInfo.InvariantCulture) : int.MaxValue,
             Option(args, "--model"),
             Option(args, "--policy"),
-            output).ConfigureAwait(false);
+            output,
+            Configure(args)).ConfigureAwait(false);
         return report.Messages > 0 ? 0 : 1;
     }
 
-    public static async Task<EvalReport> EvaluateAsync(string file, string? task, int limit, string? model, string? policyName, TextWriter output)
+    public static async Task<EvalReport> EvaluateAsync(string file, string? task, int limit, string? model, string? policyName, TextWriter output, ModerationOptions? moderation = null)
     {
         var rows = LabelledMessage.Read(file, task, limit);
         var policy = policyName switch
@@ -47,7 +48,8 @@ public static class EvalCommand
             null => LlmPolicy.WhenUncertain,
             _ => throw new ArgumentException($"Unknown policy '{policyName}'."),
         };
-        var options = new ModerationOptions { Llm = policy };
+        var options = moderation ?? new ModerationOptions();
+        options.Llm = policy;
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var llm = model is null
@@ -57,7 +59,8 @@ public static class EvalCommand
                 Options.Create(new LlmModeratorOptions()),
                 new LlmMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
                 NullLogger<LlmModerator>.Instance);
-        var cascade = new ModerationCascade(EmbeddedModerator.Default, new FixedOptions(options), llm);
+        var monitor = new FixedOptions(options);
+        var cascade = new ModerationCascade(new EmbeddedModerator(ModerationLexicon.Default, monitor), monitor, llm);
         await cascade.ClassifyAsync("warm up").ConfigureAwait(false);
 
         var mood = new List<(string, string)>();
@@ -110,6 +113,23 @@ public static class EvalCommand
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"escalated {report.EscalatedShare:P1}; latency p50 {report.LatencyP50Ms:F3} ms, p99 {report.LatencyP99Ms:F3} ms"));
         return report;
     }
+
+    /// <summary>The embedded tier's settings from <c>--offensive-threshold</c>, <c>--hate-threshold</c>, <c>--mood-weight</c>, <c>--any-offensive</c>, <c>--any-hate</c>.</summary>
+    private static ModerationOptions Configure(string[] args)
+    {
+        var options = new ModerationOptions
+        {
+            OffensiveNeedsAddressee = !args.Contains("--any-offensive"),
+            HateNeedsGroup = !args.Contains("--any-hate"),
+        };
+        options.OffensiveThreshold = Number(args, "--offensive-threshold") ?? options.OffensiveThreshold;
+        options.HateThreshold = Number(args, "--hate-threshold") ?? options.HateThreshold;
+        options.TrainedMoodWeight = Number(args, "--mood-weight") ?? options.TrainedMoodWeight;
+        return options;
+    }
+
+    private static double? Number(string[] args, string name) =>
+        Option(args, name) is { } value ? double.Parse(value, CultureInfo.InvariantCulture) : null;
 
     private static string? Option(string[] args, string name)
     {

@@ -21,10 +21,10 @@ public static class Calibration
     public const double MoodWordScale = 0.5;
 
     /// <summary>
-    /// Share of the tweet-trained model in the mood blend (log space); the rest is the lexicon reading. Chosen on the
-    /// development set with the trained model's own figures in docs/moderation.md.
+    /// Default share of the tweet-trained model in the mood blend (log space; <see cref="ModerationOptions.TrainedMoodWeight"/>
+    /// configures the service's); the rest is the lexicon reading. Sweep in docs/moderation.md.
     /// </summary>
-    public const double TrainedMoodWeight = 0.5;
+    public const double TrainedMoodWeight = 0.7;
 
     /// <summary>Lexicon compound from which a message reads as happy enough that trained offensive/hate scores do not count.</summary>
     public const double TrainedSafetyHappyCutoff = 0.5;

@@ -6,9 +6,9 @@ namespace Chatroom.Analysis.Moderation.Embedded;
 /// <summary>
 /// The embedded tier: normalise once, then mood and safety; no I/O. The trained model (<see cref="TrainedModel"/>)
 /// reads the same normalised text: its mood probabilities blend into the mood, and its offensive and hate
-/// probabilities, once past the configured thresholds, count towards harassment (only in messages addressed to
-/// someone: the tweets it learnt from call a lone swear word or self-talk offensive, which is not harassment) and
-/// hate beside the rules.
+/// probabilities, once past the configured thresholds (<see cref="ModerationOptions"/>), count towards harassment
+/// (by default only in messages addressed to someone: the tweets it learnt from call a lone swear word or self-talk
+/// offensive, which is not harassment here) and hate beside the rules.
 /// </summary>
 public sealed class EmbeddedModerator
 {
@@ -38,13 +38,14 @@ public sealed class EmbeddedModerator
     public ModerationVerdict Classify(string? text)
     {
         var normalized = _normalizer.Normalize(text);
-        var mood = _mood.Classify(normalized);
         var options = _options?.CurrentValue ?? DefaultOptions;
+        var mood = _mood.Classify(normalized, options.TrainedMoodWeight);
         var safety = _safety.Classify(
             normalized,
             mood.LexiconScore,
-            SafetyClassifier.IsAddressed(normalized) ? TrainedEvidence(mood.Trained.Offensive, options.OffensiveThreshold, mood) : 0,
-            TrainedEvidence(mood.Trained.Hate, options.HateThreshold, mood));
+            !options.OffensiveNeedsAddressee || SafetyClassifier.IsAddressed(normalized) ? TrainedEvidence(mood.Trained.Offensive, options.OffensiveThreshold, mood) : 0,
+            TrainedEvidence(mood.Trained.Hate, options.HateThreshold, mood),
+            options.HateNeedsGroup);
         mood = HostileIsNegative(mood, safety);
         return new ModerationVerdict
         {

@@ -69,7 +69,11 @@ public sealed class MoodClassifier
     /// tweet-trained model's calibrated probabilities (<see cref="TrainedModel"/>; it knows how people write). The
     /// score is p(happy) − p(sad) of the blend; the confidence is the chosen label's blended probability.
     /// </summary>
-    public MoodResult Classify(NormalizedText text)
+    public MoodResult Classify(NormalizedText text) => Classify(text, Calibration.TrainedMoodWeight);
+
+    /// <param name="text">The normalised message.</param>
+    /// <param name="trainedWeight">Share of the trained model in the blend (0 lexicon only, 1 trained only).</param>
+    public MoodResult Classify(NormalizedText text, double trainedWeight)
     {
         var lexicon = Compound(text);
         var model = _model ??= MoodModel.Default;
@@ -77,7 +81,7 @@ public sealed class MoodClassifier
         var compound = Math.Tanh(model.Logit(text, lexicon, Calibration.MoodWordScale) / 2);
         var sharp = Calibration.MoodSharpness;
         var band = Calibration.MoodNeutralBand;
-        var weight = Calibration.TrainedMoodWeight;
+        var weight = trainedWeight;
         var decision = _trained.Calibration.MoodDecision;
 
         // Log-probabilities of sad, neutral, happy; the trained model's decision offsets (balanced recall) come along at its weight.

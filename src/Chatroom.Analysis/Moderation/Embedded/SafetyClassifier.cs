@@ -65,10 +65,11 @@ public sealed class SafetyClassifier
     /// probability as a noisy-or, so either source alone can flag a message.
     /// </param>
     /// <param name="trainedHate">
-    /// The same for hate, counted only when the message names a group: the hate tweets it learnt from include slurs
-    /// against one woman, which are harassment here, not hate.
+    /// The same for hate. With <paramref name="hateNeedsGroup"/> only when the message names a group: the hate tweets
+    /// it learnt from include slurs against one woman, which the project's labelling rules call harassment.
     /// </param>
-    public SafetyResult Classify(NormalizedText text, double moodScore = 0, double trainedHarassment = 0, double trainedHate = 0)
+    /// <param name="hateNeedsGroup">Whether <paramref name="trainedHate"/> needs a named group.</param>
+    public SafetyResult Classify(NormalizedText text, double moodScore = 0, double trainedHarassment = 0, double trainedHate = 0, bool hateNeedsGroup = false)
     {
         Span<double> evidence = stackalloc double[CategoryCount];
         Evidence(text, moodScore, evidence, out var groupPresent);
@@ -79,7 +80,7 @@ public sealed class SafetyClassifier
         for (var c = 0; c < CategoryCount; c++)
         {
             var p = evidence[c] <= 0 ? Calibration.Sigmoid(Calibration.SafetyOffset) : Calibration.Sigmoid((Calibration.SafetySlope * evidence[c]) + Calibration.SafetyOffset);
-            var trained = c == Harassment ? trainedHarassment : c == Hate && groupPresent ? trainedHate : 0;
+            var trained = c == Harassment ? trainedHarassment : c == Hate && (groupPresent || !hateNeedsGroup) ? trainedHate : 0;
             p = 1 - ((1 - p) * (1 - trained));
             scores[c] = Math.Round(p, 4);
             safeProduct *= 1 - p;
