@@ -20,5 +20,14 @@ public static class Calibration
     /// </summary>
     public const double MoodWordScale = 0.5;
 
+    /// <summary>
+    /// Default share of the tweet-trained model in the mood blend (log space; <see cref="ModerationOptions.TrainedMoodWeight"/>
+    /// configures the service's); the rest is the lexicon reading. Sweep in docs/moderation.md.
+    /// </summary>
+    public const double TrainedMoodWeight = 0.7;
+
+    /// <summary>Lexicon compound from which a message reads as happy enough that trained offensive/hate scores do not count.</summary>
+    public const double TrainedSafetyHappyCutoff = 0.5;
+
     public static double Sigmoid(double x) => 1.0 / (1.0 + Math.Exp(-x));
 }

@@ -46,6 +46,7 @@ public sealed class MoodClassifier
 
     private readonly ModerationLexicon _lexicon;
     private MoodModel? _model;
+    private TrainedModel? _trained;
 
     public MoodClassifier(ModerationLexicon lexicon)
         : this(lexicon, null)
@@ -53,31 +54,60 @@ public sealed class MoodClassifier
     }
 
     /// <param name="lexicon">Valence, emoji and emoticon lists.</param>
-    /// <param name="model">The trained linear model; null uses <see cref="MoodModel.Default"/> when first needed.</param>
-    public MoodClassifier(ModerationLexicon lexicon, MoodModel? model)
+    /// <param name="model">The review-trained linear model; null uses <see cref="MoodModel.Default"/> when first needed.</param>
+    /// <param name="trained">The tweet-trained model; null uses <see cref="TrainedModel.Default"/> when first needed.</param>
+    public MoodClassifier(ModerationLexicon lexicon, MoodModel? model, TrainedModel? trained = null)
     {
         _lexicon = lexicon;
         _model = model;
+        _trained = trained;
     }
 
     /// <summary>
-    /// Label, score and confidence. The score is 2·p(positive) − 1 of the trained model, which reads the lexicon
-    /// compound together with the message's words, so neutral means weak evidence either way.
+    /// Label, score and confidence. Two readings are blended in log space: the lexicon with review-trained words
+    /// (compound → a sharp softmax with a neutral band; it knows chat idioms, emoji and intensifiers) and the
+    /// tweet-trained model's calibrated probabilities (<see cref="TrainedModel"/>; it knows how people write). The
+    /// score is p(happy) − p(sad) of the blend; the confidence is the chosen label's blended probability.
     /// </summary>
-    public MoodResult Classify(NormalizedText text)
+    public MoodResult Classify(NormalizedText text) => Classify(text, Calibration.TrainedMoodWeight);
+
+    /// <param name="text">The normalised message.</param>
+    /// <param name="trainedWeight">Share of the trained model in the blend (0 lexicon only, 1 trained only).</param>
+    public MoodResult Classify(NormalizedText text, double trainedWeight)
     {
         var lexicon = Compound(text);
         var model = _model ??= MoodModel.Default;
+        var trained = (_trained ??= TrainedModel.Default).Score(text, lexicon);
         var compound = Math.Tanh(model.Logit(text, lexicon, Calibration.MoodWordScale) / 2);
         var sharp = Calibration.MoodSharpness;
         var band = Calibration.MoodNeutralBand;
-        var happy = Math.Exp(sharp * (compound - band));
-        var sad = Math.Exp(sharp * (-compound - band));
-        var total = happy + sad + 1.0;
-        var (mood, probability) = happy >= sad
-            ? (happy > 1.0 ? (Moods.Happy, happy / total) : (Moods.Neutral, 1.0 / total))
-            : (sad > 1.0 ? (Moods.Sad, sad / total) : (Moods.Neutral, 1.0 / total));
-        return new MoodResult(mood, Math.Round(compound, 4), Math.Round(probability, 4)) { LexiconScore = lexicon };
+        var weight = trainedWeight;
+        var decision = _trained.Calibration.MoodDecision;
+
+        // Log-probabilities of sad, neutral, happy; the trained model's decision offsets (balanced recall) come along at its weight.
+        Span<double> blend =
+        [
+            ((1 - weight) * sharp * (-compound - band)) + (weight * (Math.Log(trained.Sad) + decision[TrainedModel.MoodSad])),
+            weight * (Math.Log(trained.Neutral) + decision[TrainedModel.MoodNeutral]),
+            ((1 - weight) * sharp * (compound - band)) + (weight * (Math.Log(trained.Happy) + decision[TrainedModel.MoodHappy])),
+        ];
+        var max = Math.Max(blend[0], Math.Max(blend[1], blend[2]));
+        var total = 0.0;
+        for (var c = 0; c < 3; c++)
+        {
+            blend[c] = Math.Exp(blend[c] - max);
+            total += blend[c];
+        }
+
+        var best = blend[2] >= blend[0] ? (blend[2] > blend[1] ? TrainedModel.MoodHappy : TrainedModel.MoodNeutral) : (blend[0] > blend[1] ? TrainedModel.MoodSad : TrainedModel.MoodNeutral);
+        var mood = best switch
+        {
+            TrainedModel.MoodHappy => Moods.Happy,
+            TrainedModel.MoodSad => Moods.Sad,
+            _ => Moods.Neutral,
+        };
+        var score = (blend[2] - blend[0]) / total;
+        return new MoodResult(mood, Math.Round(score, 4), Math.Round(blend[best] / total, 4)) { LexiconScore = lexicon, Trained = trained };
     }
 
     /// <summary>The VADER compound score in -1..1.</summary>

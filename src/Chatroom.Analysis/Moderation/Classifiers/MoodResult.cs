@@ -5,4 +5,7 @@ public sealed record MoodResult(string Mood, double Score, double Confidence)
 {
     /// <summary>The lexicon (VADER) compound alone, which the safety rules read as the message's tone.</summary>
     public double LexiconScore { get; init; }
+
+    /// <summary>The trained model's calibrated outputs for the message, which the safety side reads too.</summary>
+    public TrainedScores Trained { get; init; }
 }

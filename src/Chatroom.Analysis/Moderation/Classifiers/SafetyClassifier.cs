@@ -58,10 +58,21 @@ public sealed class SafetyClassifier
         _lexicon = lexicon;
     }
 
-    public SafetyResult Classify(NormalizedText text, double moodScore = 0)
+    /// <param name="text">The normalised message.</param>
+    /// <param name="moodScore">The lexicon's tone of the message (-1..1).</param>
+    /// <param name="trainedHarassment">
+    /// Probability from the trained tier that counts towards harassment (0 = none); combined with the rules' own
+    /// probability as a noisy-or, so either source alone can flag a message.
+    /// </param>
+    /// <param name="trainedHate">
+    /// The same for hate. With <paramref name="hateNeedsGroup"/> only when the message names a group: the hate tweets
+    /// it learnt from include slurs against one woman, which the project's labelling rules call harassment.
+    /// </param>
+    /// <param name="hateNeedsGroup">Whether <paramref name="trainedHate"/> needs a named group.</param>
+    public SafetyResult Classify(NormalizedText text, double moodScore = 0, double trainedHarassment = 0, double trainedHate = 0, bool hateNeedsGroup = false)
     {
         Span<double> evidence = stackalloc double[CategoryCount];
-        Evidence(text, moodScore, evidence);
+        Evidence(text, moodScore, evidence, out var groupPresent);
 
         var scores = new double[CategoryCount];
         var safeProduct = 1.0;
@@ -69,6 +80,8 @@ public sealed class SafetyClassifier
         for (var c = 0; c < CategoryCount; c++)
         {
             var p = evidence[c] <= 0 ? Calibration.Sigmoid(Calibration.SafetyOffset) : Calibration.Sigmoid((Calibration.SafetySlope * evidence[c]) + Calibration.SafetyOffset);
+            var trained = c == Harassment ? trainedHarassment : c == Hate && (groupPresent || !hateNeedsGroup) ? trainedHate : 0;
+            p = 1 - ((1 - p) * (1 - trained));
             scores[c] = Math.Round(p, 4);
             safeProduct *= 1 - p;
             if (p > scores[best])
@@ -97,7 +110,21 @@ public sealed class SafetyClassifier
         return new SafetyResult(isUnsafe, Math.Round(unsafeScore, 4), Math.Round(confidence, 4), categories, scores);
     }
 
-    private void Evidence(NormalizedText text, double moodScore, Span<double> evidence)
+    /// <summary>Whether the message speaks to someone (second person or a mention), which harassment needs.</summary>
+    public static bool IsAddressed(NormalizedText text)
+    {
+        foreach (var token in text.Tokens)
+        {
+            if (SecondPerson.Contains(token.Text) || token.Text is "u" or "ur" or "yall" or "y'all")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void Evidence(NormalizedText text, double moodScore, Span<double> evidence, out bool groupPresent)
     {
         var tokens = text.Tokens;
         var count = tokens.Count;
@@ -140,7 +167,7 @@ public sealed class SafetyClassifier
             }
         }
 
-        var groupPresent = false;
+        groupPresent = false;
         var dehumanize = 0.0;
         var groomingKinds = 0;
         var grooming = 0.0;

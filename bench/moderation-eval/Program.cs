@@ -1,0 +1,3 @@
+using Chatroom.Moderation.Eval;
+
+return await EvalCommand.RunAsync(args, Console.Out);

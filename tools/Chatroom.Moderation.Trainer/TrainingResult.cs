@@ -1,0 +1,6 @@
+using Chatroom.Analysis.Moderation.Classifiers;
+
+namespace Chatroom.Moderation.Trainer;
+
+/// <summary>The trained, calibrated model and its validation figures.</summary>
+public sealed record TrainingResult(TrainedModel Model, ValidationFigures Figures);
