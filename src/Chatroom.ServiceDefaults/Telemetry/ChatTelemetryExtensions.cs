@@ -104,10 +104,14 @@ public static class ChatTelemetryExtensions
             // Traces only with somewhere to send them: a recorded span nobody exports still costs its allocation and
             // tags on every send, queue poll and Redis command (measured in docs/benchmarks.md).
             telemetry.WithTracing(tracing => tracing
+                .SetSampler(new ChatTraceSampler())
                 .AddSource(Sources)
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsProbe(context.Request.Path))
                 .AddHttpClientInstrumentation());
             telemetry.UseOtlpExporter();
+
+            // First of all hosted services (they are made in the order they were added): see TracerProviderFirst.
+            builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, TracerProviderFirst>());
         }
 
         return builder;
