@@ -79,7 +79,11 @@ public static class ChatTelemetryExtensions
 
         builder.Services.AddSingleton<ChatMetrics>();
         var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName))
+            .ConfigureResource(resource => resource.AddService(
+                builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName,
+                // AddService's own instance id (a new GUID) would override the replica name Aspire sets in
+                // OTEL_RESOURCE_ATTRIBUTES, and the dashboard would show the replica's telemetry under a third name.
+                serviceInstanceId: ServiceInstance.TelemetryInstanceId(builder.Configuration)))
             .WithMetrics(metrics =>
             {
                 foreach (var (instrument, name) in CountGaugeNames)
