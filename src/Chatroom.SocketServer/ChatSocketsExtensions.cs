@@ -22,7 +22,10 @@ public static class ChatSocketsExtensions
     public static IHostApplicationBuilder AddChatSockets(this IHostApplicationBuilder builder)
     {
         builder.AddChatCore();
-        builder.Services.AddOptions<SocketOptions>().Bind(builder.Configuration.GetSection(SocketOptions.Section))
+        // The node is named as the process's telemetry is (Aspire's replica name when there is one), unless configured.
+        builder.Services.AddOptions<SocketOptions>()
+            .Configure(o => o.NodeId = Chatroom.ServiceDefaults.Telemetry.ServiceInstance.Name(builder.Configuration))
+            .Bind(builder.Configuration.GetSection(SocketOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddSingleton<RoomRelay>();

@@ -58,6 +58,9 @@ public sealed class AppHostRunTests
                 connections.Add((connection, joined.GetProperty("node").GetString()!));
             }
 
+            // One name per replica: the node JoinRoom names is the replica's name in the dashboard (socketserver-<id>).
+            Assert.All(connections, c => Assert.StartsWith("socketserver-", c.Node, StringComparison.Ordinal));
+
             var sender = connections[0];
             var receiver = connections.First(c => c.Node != sender.Node);
             var received = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);

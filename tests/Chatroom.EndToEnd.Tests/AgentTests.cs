@@ -35,6 +35,7 @@ public sealed class AgentTests : IAsyncLifetime
 
         var reply = await AgentReplyAsync(ana, "assistant");
         Assert.Contains("Text generation is not configured", reply.GetProperty("text").GetString());
+        Assert.DoesNotContain("ConnectionStrings", reply.GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Equal("agent", reply.GetProperty("kind").GetString());
         Assert.Equal("agent:assistant", reply.GetProperty("authorId").GetString());
     }

@@ -99,6 +99,27 @@ public sealed class GatewayTests : IAsyncLifetime
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
     }
 
+    [Fact]
+    public async Task AnOpenWebSocketDoesNotHoldTheGatewaysShutdown()
+    {
+        using var socket = new ClientWebSocket();
+        var uri = new UriBuilder(http.BaseAddress!) { Scheme = "ws", Path = "/hubs/chat" }.Uri;
+        await socket.ConnectAsync(uri, CancellationToken.None);
+        await socket.SendAsync(Encoding.UTF8.GetBytes("hello"), WebSocketMessageType.Text, true, CancellationToken.None);
+        var buffer = new byte[256];
+        await socket.ReceiveAsync(buffer, CancellationToken.None);
+
+        // The socket server stand-in now waits for the browser, as a chat session does; the gateway is told to stop.
+        var budget = web!.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.Extensions.Hosting.HostOptions>>().Value.ShutdownTimeout;
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        await web.StopAsync(CancellationToken.None);
+        stopwatch.Stop();
+        Console.WriteLine($"gateway stopped {stopwatch.Elapsed.TotalSeconds:0.00} s after it was told to, with a WebSocket open (budget {budget.TotalSeconds} s)");
+
+        Assert.True(stopwatch.Elapsed < budget, $"the gateway waited out its whole shutdown budget ({budget}) for the open WebSocket");
+        await Assert.ThrowsAnyAsync<WebSocketException>(() => socket.ReceiveAsync(buffer, CancellationToken.None));
+    }
+
     private static async Task<WebApplication> StartServiceAsync(string name)
     {
         var builder = WebApplication.CreateSlimBuilder();

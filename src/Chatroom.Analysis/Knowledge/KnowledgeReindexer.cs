@@ -31,7 +31,10 @@ public sealed partial class KnowledgeReindexer(
         await Task.Yield();
         try
         {
-            await (store is LocalVectorIndex embedded ? ReindexAsync(embedded, stoppingToken) : ReindexAsync((MilvusVectorStore)store, stoppingToken));
+            // WaitAsync: loading the embedding model is CPU work no token stops, and the host waits for this method
+            // on SIGTERM; a stop right after start-up waited seconds for the load (issue 25).
+            await (store is LocalVectorIndex local ? ReindexAsync(local, stoppingToken) : ReindexAsync((MilvusVectorStore)store, stoppingToken))
+                .WaitAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

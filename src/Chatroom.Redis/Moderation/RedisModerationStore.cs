@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Chatroom.Core.Chat;
@@ -170,10 +171,18 @@ public sealed class RedisModerationStore(IConnectionMultiplexer redis, IOptions<
         var lastMinute = nowMs / MinuteMs;
         var allTime = _db.HashGetAllAsync(_keys.RoomVerdictCounts(room));
         var minutes = new Task<HashEntry[]>[WindowMinutes];
+
+        // The minute buckets are issued outside the current span: traced, they were dozens of identical HGETALL spans
+        // in every classified message's trace (issue 25). The Redis instrumentation takes its parent from the span
+        // current when a command is issued, and ChatTraceSampler drops parentless Redis commands.
+        var traced = Activity.Current;
+        Activity.Current = null;
         for (var i = 0; i < WindowMinutes; i++)
         {
             minutes[i] = _db.HashGetAllAsync(_keys.RoomVerdictMinute(room, lastMinute - i));
         }
+
+        Activity.Current = traced;
 
         var hour = new Counter();
         var quarter = new Counter();

@@ -79,7 +79,11 @@ public static class ChatTelemetryExtensions
 
         builder.Services.AddSingleton<ChatMetrics>();
         var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName))
+            .ConfigureResource(resource => resource.AddService(
+                builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName,
+                // AddService's own instance id (a new GUID) would override the replica name Aspire sets in
+                // OTEL_RESOURCE_ATTRIBUTES, and the dashboard would show the replica's telemetry under a third name.
+                serviceInstanceId: ServiceInstance.TelemetryInstanceId(builder.Configuration)))
             .WithMetrics(metrics =>
             {
                 foreach (var (instrument, name) in CountGaugeNames)
@@ -104,10 +108,14 @@ public static class ChatTelemetryExtensions
             // Traces only with somewhere to send them: a recorded span nobody exports still costs its allocation and
             // tags on every send, queue poll and Redis command (measured in docs/benchmarks.md).
             telemetry.WithTracing(tracing => tracing
+                .SetSampler(new ChatTraceSampler())
                 .AddSource(Sources)
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsProbe(context.Request.Path))
                 .AddHttpClientInstrumentation());
             telemetry.UseOtlpExporter();
+
+            // First of all hosted services (they are made in the order they were added): see TracerProviderFirst.
+            builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, TracerProviderFirst>());
         }
 
         return builder;

@@ -101,6 +101,24 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// SIGTERM, as Kubernetes, Aspire and a terminal's Ctrl+C stop a process; returns how long it took to exit.
+    /// Throws <see cref="OperationCanceledException"/> if it has not exited within <paramref name="patience"/>.
+    /// </summary>
+    public async Task<TimeSpan> TerminateAsync(TimeSpan patience)
+    {
+        var process = _process is { HasExited: false } running ? running : throw new InvalidOperationException($"{Name} is not running.");
+        var started = Stopwatch.GetTimestamp();
+        using (var signal = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await signal.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(patience);
+        await process.WaitForExitAsync(timeout.Token);
+        return Stopwatch.GetElapsedTime(started);
+    }
+
     /// <summary>Everything the process wrote (the last lines), prefixed with its name.</summary>
     public string Output
     {

@@ -9,7 +9,8 @@ namespace Chatroom.Analysis.Agents.Tools;
 /// </summary>
 public sealed partial class NoModelResponder(ToolGate tools)
 {
-    public const string GenerationOff = "Text generation is not configured on this server (no ConnectionStrings__reasoning-model or analysis-model), so I can't write free-form answers.";
+    /// <summary>In plain words for chat users; the configuration it takes is on the admin Agents page.</summary>
+    public const string GenerationOff = "Text generation is not configured on this server, so I can't write free-form answers.";
 
     public async Task<string> AnswerAsync(AgentDefinition agent, string request, ToolContext context, CancellationToken cancellationToken)
     {

@@ -87,6 +87,11 @@ export class AgentsPage implements AdminPage {
       h('div', { class: 'page-head' },
         h('h1', { class: 'page-title' }, 'Agents'),
         h('button', { class: 'secondary-button', testid: 'agent-new', attrs: { type: 'button' }, on: { click: () => this.edit(null) } }, 'New agent')),
+      // Chat users are only told that generation is off; the configuration it takes is said here, to admins.
+      h('p', { class: 'muted small', testid: 'agent-model-hint' },
+        'Agents write replies with the reasoning model: set ConnectionStrings__reasoning-model on the analysis service ' +
+        '(and ConnectionStrings__analysis-model for model moderation). Without it they answer "Text generation is not configured" ' +
+        'and only run their commands (create and list rooms, summarise, watch topics, search the knowledge base).'),
       h('div', { class: 'agents-layout' },
         h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', { class: 'card-title' }, 'Definitions')), this.list),
         h('section', { class: 'card' }, h('div', { class: 'card-head' }, this.title), this.form),

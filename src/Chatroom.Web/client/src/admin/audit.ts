@@ -13,20 +13,22 @@ export class AuditPage implements AdminPage {
   private readonly body: HTMLTableSectionElement;
   private readonly more: HTMLButtonElement;
   private readonly status: HTMLParagraphElement;
+  private readonly table: HTMLDivElement;
   private entries: AuditEntry[] = [];
 
   constructor(private readonly api: AdminApi) {
     this.body = h('tbody');
     this.status = h('p', { class: 'muted', attrs: { role: 'status' } });
     this.more = h('button', { class: 'ghost-button', testid: 'audit-more', attrs: { type: 'button', hidden: true }, on: { click: () => void this.load(true) } }, 'Load older');
+    this.table = h('div', { class: 'table-wrap card', attrs: { hidden: true } }, h('table', { class: 'table' },
+      h('thead', null, h('tr', null, ...['When', 'Actor', 'Action', 'Room', 'Message', 'Target', 'Reason', 'Detail'].map((t) => h('th', null, t)))),
+      this.body));
     this.element = h('div', { class: 'admin-page', testid: 'audit' },
       h('div', { class: 'page-head' },
         h('h1', { class: 'page-title' }, 'Audit log'),
         h('button', { class: 'ghost-button', attrs: { type: 'button' }, on: { click: () => void this.load(false) } }, 'Refresh')),
       this.status,
-      h('div', { class: 'table-wrap card' }, h('table', { class: 'table' },
-        h('thead', null, h('tr', null, ...['When', 'Actor', 'Action', 'Room', 'Message', 'Target', 'Reason', 'Detail'].map((t) => h('th', null, t)))),
-        this.body)),
+      this.table,
       this.more);
   }
 
@@ -51,6 +53,8 @@ export class AuditPage implements AdminPage {
         h('td', { class: 'small' }, e.targetUserId ?? ''),
         h('td', null, e.reason),
         h('td', { class: 'small detail' }, e.detail ?? ''))));
+      // One empty state: the sentence, without an empty table's headings under it.
+      this.table.hidden = this.entries.length === 0;
       this.status.textContent = this.entries.length === 0 ? 'Nothing yet.' : '';
     } catch (error) {
       this.status.textContent = error instanceof ApiError ? `Could not load the audit log: ${error.message}` : 'Could not load the audit log.';
