@@ -40,13 +40,16 @@ public sealed class ServiceInstanceTests
     }
 
     [Fact]
-    public void WithoutANameTheProcessMakesOneAndKeepsIt()
+    public void WithoutANameEachHostMakesOneAndKeepsIt()
     {
         var none = Configuration();
         var name = ServiceInstance.Name(none);
         Assert.StartsWith(Environment.MachineName + "-", name, StringComparison.Ordinal);
-        Assert.Equal(name, ServiceInstance.Name(Configuration()));
+        Assert.Equal(name, ServiceInstance.Name(none));
         Assert.Equal(name, ServiceInstance.TelemetryInstanceId(none));
+
+        // Another host in the same process (tests run several socket nodes in one) is another node.
+        Assert.NotEqual(name, ServiceInstance.Name(Configuration()));
     }
 
     [Fact]

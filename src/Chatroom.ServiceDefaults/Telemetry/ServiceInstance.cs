@@ -15,15 +15,23 @@ public static class ServiceInstance
 
     private const string InstanceIdAttribute = "service.instance.id";
 
-    /// <summary>This process's default when nothing names it: the machine and a random suffix, as node ids always were.</summary>
-    private static readonly string ProcessDefault = $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..6]}";
-
     /// <summary>
     /// <c>Chatroom:Sockets:NodeId</c> when set, else the replica's name in the Aspire dashboard (see
-    /// <see cref="ReplicaName"/>), else this process's default; the same value for every caller in the process.
+    /// <see cref="ReplicaName"/>), else a name made up once per host (the machine and a random suffix, as node ids always
+    /// were) and kept in that host's configuration, so its telemetry and its socket node agree. Per host, not per
+    /// process: tests run several socket hosts in one process, and each must be a node of its own.
     /// </summary>
-    public static string Name(IConfiguration configuration) =>
-        NonBlank(configuration[NodeIdKey]) ?? ReplicaName(configuration) ?? ProcessDefault;
+    public static string Name(IConfiguration configuration)
+    {
+        if ((NonBlank(configuration[NodeIdKey]) ?? ReplicaName(configuration)) is { } name)
+        {
+            return name;
+        }
+
+        var made = $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..6]}";
+        configuration[NodeIdKey] = made;
+        return made;
+    }
 
     /// <summary>
     /// The <c>service.instance.id</c> telemetry carries: the one the environment gives (the dashboard matches the
