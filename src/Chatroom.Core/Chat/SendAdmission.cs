@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Chatroom.Core.Chat;
 
 /// <summary>
-/// Whether a person may send this message here now, and the send itself (DESIGN.md §2): membership, the client id,
+/// Whether a person may send this message here now, and the send itself: membership, the client id,
 /// locked room, ban, mute, slow mode, rate and the text, in that order, each refused with its stable code and sentence.
 /// A new send rule goes here. Agents and admin broadcasts post through <see cref="ChatService"/> directly: they are not
 /// members of rooms and have budgets of their own.
