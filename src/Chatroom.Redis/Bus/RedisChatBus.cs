@@ -135,14 +135,14 @@ public sealed partial class RedisChatBus : IChatBus, IDisposable
         // again by itself, but what was published meanwhile is lost: handlers catch up from the log.
         if (e.ConnectionType == ConnectionType.Subscription || (e.ConnectionType == ConnectionType.Interactive && IsResp3(e.EndPoint)))
         {
-            _ = SignalResyncAsync(_ => true, e.EndPoint?.ToString() ?? "?");
+            _ = SignalResyncAsync(_ => true, e.EndPoint);
         }
     }
 
     private void OnHashSlotMoved(object? sender, HashSlotMovedEventArgs e)
     {
         // A sharded channel whose slot moved was dropped by its old shard before the library took it up at the new one.
-        _ = SignalResyncAsync(s => s.Channel.IsSharded && _redis.HashSlot(s.Channel.ToString()) == e.HashSlot, e.NewEndPoint?.ToString() ?? "?");
+        _ = SignalResyncAsync(s => s.Channel.IsSharded && _redis.HashSlot(s.Channel.ToString()) == e.HashSlot, e.NewEndPoint);
     }
 
     private bool IsResp3(System.Net.EndPoint? endPoint)
@@ -157,7 +157,7 @@ public sealed partial class RedisChatBus : IChatBus, IDisposable
         }
     }
 
-    private async Task SignalResyncAsync(Func<Subscription, bool> affected, string endpoint)
+    private async Task SignalResyncAsync(Func<Subscription, bool> affected, System.Net.EndPoint? endPoint)
     {
         var lapsed = _subscriptions.Keys.Where(affected).ToList();
         if (lapsed.Count == 0)
@@ -176,10 +176,47 @@ public sealed partial class RedisChatBus : IChatBus, IDisposable
             LogResyncPingFailed(_logger, e.Message);
         }
 
-        LogResync(_logger, lapsed.Count, endpoint);
+        // The subscription connection can be back before the interactive one, and the handlers catch up by reading the
+        // log over the interactive one: a read then failed with "no connection" and the catch-up was lost (seen in the
+        // Redis-restart fault test, the interactive connection came back 0.9 s after the subscription).
+        await WaitForInteractiveAsync(endPoint);
+        LogResync(_logger, lapsed.Count, endPoint?.ToString() ?? "?");
         foreach (var subscription in lapsed)
         {
             subscription.Enqueue(new ChatEvent(ChatEventTypes.Resync, subscription.Room, default));
+        }
+    }
+
+    /// <summary>Returns once a PING on the interactive connection (of <paramref name="endPoint"/> when known) is answered, or the bus stops.</summary>
+    private async Task WaitForInteractiveAsync(System.Net.EndPoint? endPoint)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await (endPoint is null ? _redis.GetDatabase().PingAsync() : _redis.GetServer(endPoint).PingAsync());
+                return;
+            }
+            catch (Exception e) when (e is RedisException or RedisTimeoutException or ArgumentException)
+            {
+                LogResyncPingFailed(_logger, e.Message);
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(delay, _stopping.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
         }
     }
 
