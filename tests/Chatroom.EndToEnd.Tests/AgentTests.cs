@@ -60,7 +60,7 @@ public sealed class AgentTests : IAsyncLifetime
 
         await ana.InvokeAsync("SendMessage", "lobby", "@concierge make a room named book club", "c-2");
         var refused = await AgentReplyAsync(ana, "concierge", after: reply.GetProperty("id").GetInt64());
-        Assert.Equal("error: 'book club' is not a valid room name (1-64 lower-case letters, digits and '-')", refused.GetProperty("text").GetString());
+        Assert.Equal("error: invalid_room_name: room names are 1-64 characters of lower-case letters, digits and '-'", refused.GetProperty("text").GetString());
         Assert.DoesNotContain(JsonNode.Parse(await (await _host.Api.SendAsync(HttpMethod.Get, "/api/rooms", _admin)).Content.ReadAsStringAsync())!.AsArray(),
             r => r!["name"]!.GetValue<string>() is "called" or "book");
     }
