@@ -3,7 +3,7 @@
 // ASP.NET base image from its registry, which CI here cannot reach (docs/operations.md "Container images").
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
 import { chartDir, fullname, named, render, repoDir } from "./lib/chart.js";
@@ -11,11 +11,17 @@ import { chartDir, fullname, named, render, repoDir } from "./lib/chart.js";
 const values = parse(readFileSync(join(chartDir, "values.yaml"), "utf8"));
 const projects = { api: "Api", socketserver: "SocketServer", analysis: "Analysis", web: "Web" };
 const property = (xml, name) => new RegExp(`<${name}>([^<]+)</${name}>`).exec(xml)?.[1];
+// A project file with the files it imports (the services share their container settings in src/Service.props).
+const project = (path) => {
+  const xml = readFileSync(path, "utf8");
+  const imported = [...xml.matchAll(/<Import Project="([^"]+)"/g)].map((m) => project(join(dirname(path), m[1].replaceAll("\\", "/"))));
+  return [xml, ...imported].join("\n");
+};
 
 describe("the service images", () => {
-  for (const [service, project] of Object.entries(projects)) {
+  for (const [service, name] of Object.entries(projects)) {
     describe(service, () => {
-      const csproj = readFileSync(join(repoDir, "src", `Chatroom.${project}`, `Chatroom.${project}.csproj`), "utf8");
+      const csproj = project(join(repoDir, "src", `Chatroom.${name}`, `Chatroom.${name}.csproj`));
       it("are the repository its project publishes", () => {
         assert.equal(values[service].image.repository, property(csproj, "ContainerRepository"));
       });
