@@ -87,7 +87,7 @@ internal sealed partial class HelmChart
     {
         if (Environment.GetEnvironmentVariable("HELM") is { Length: > 0 } configured)
         {
-            return configured;
+            return File.Exists(configured) ? configured : throw new InvalidOperationException($"HELM={configured}: no such file.");
         }
 
         var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "")
