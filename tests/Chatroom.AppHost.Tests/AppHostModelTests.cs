@@ -85,7 +85,7 @@ public sealed class AppHostModelTests
     }
 
     [Fact]
-    public async Task EachServiceGetsItsConnectionStringsAndTheSharedSecrets()
+    public async Task EachServiceGetsItsConnectionStringsAndTheSigningKeyAndOnlyTheApiTheAdminPassword()
     {
         await using var model = await AppHostModel.CreateAsync();
 
@@ -93,7 +93,13 @@ public sealed class AppHostModelTests
         {
             var env = await AppHostModel.EnvironmentAsync(model.Get<ProjectResource>(name));
             Assert.Equal("{signing-key.value}", env["Chatroom__Auth__SigningKey"]);
-            Assert.Equal("{admin-password.value}", env["Chatroom__Admin__Password"]);
+        }
+
+        // Only the API signs the admin in, as in the Helm chart; the other services never see the password.
+        Assert.Equal("{admin-password.value}", (await AppHostModel.EnvironmentAsync(model.Get<ProjectResource>("api")))["Chatroom__Admin__Password"]);
+        foreach (var name in new[] { "socketserver", "analysis", "web" })
+        {
+            Assert.DoesNotContain("Chatroom__Admin__Password", (await AppHostModel.EnvironmentAsync(model.Get<ProjectResource>(name))).Keys);
         }
 
         foreach (var name in new[] { "api", "socketserver", "analysis" })

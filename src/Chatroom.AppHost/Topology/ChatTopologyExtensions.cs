@@ -65,6 +65,7 @@ public static class ChatTopologyExtensions
     {
         var api = builder.AddProject<Projects.Chatroom_Api>(ApiName)
             .WithChatDefaults(secrets)
+            .WithAdminPassword(secrets)
             .WithBackend(backends.Redis);
 
         var sockets = builder.AddProject<Projects.Chatroom_SocketServer>(SocketServerName)
@@ -92,6 +93,7 @@ public static class ChatTopologyExtensions
     public static void AddChatStandalone(this IDistributedApplicationBuilder builder, ChatBackends backends, ChatSecrets secrets) =>
         builder.AddProject<Projects.Chatroom_Standalone>(StandaloneName)
             .WithChatDefaults(secrets)
+            .WithAdminPassword(secrets)
             .WithExternalHttpEndpoints()
             .WithBackend(backends.AnalysisModel)
             .WithBackend(backends.ReasoningModel)
@@ -101,9 +103,24 @@ public static class ChatTopologyExtensions
         project
             // The services have no launch profiles, so the endpoint is declared here.
             .WithHttpEndpoint()
-            .WithHttpHealthCheck("/health")
-            .WithEnvironment("Chatroom__Auth__SigningKey", secrets.SigningKey)
-            .WithEnvironment("Chatroom__Admin__Password", secrets.AdminPassword);
+            .WithChartProbes()
+            .WithEnvironment("Chatroom__Auth__SigningKey", secrets.SigningKey);
+
+    /// <summary>
+    /// The probes the Helm chart gives every service (ServiceDefaults maps both paths): /alive while the process
+    /// runs, /health once its backends answer. Each probe is also the resource's health check here (WithHttpProbe
+    /// adds one per path), so /health still gates WaitFor. Declared here so the chart parity test compares them.
+    /// </summary>
+#pragma warning disable ASPIREPROBES001 // The probe API is marked for evaluation in 13.6; it is what publishers turn into probes.
+    private static IResourceBuilder<ProjectResource> WithChartProbes(this IResourceBuilder<ProjectResource> project) =>
+        project
+            .WithHttpProbe(ProbeType.Liveness, "/alive")
+            .WithHttpProbe(ProbeType.Readiness, "/health");
+#pragma warning restore ASPIREPROBES001
+
+    /// <summary>Only the API (alone or inside the standalone process) signs the admin in; the others never get the password.</summary>
+    private static IResourceBuilder<ProjectResource> WithAdminPassword(this IResourceBuilder<ProjectResource> project, ChatSecrets secrets) =>
+        project.WithEnvironment("Chatroom__Admin__Password", secrets.AdminPassword);
 
     private static IResourceBuilder<ProjectResource> WithBackend(this IResourceBuilder<ProjectResource> project, IResourceBuilder<IResourceWithConnectionString>? backend) =>
         backend is null ? project : project.WithReference(backend).WaitFor(backend);
