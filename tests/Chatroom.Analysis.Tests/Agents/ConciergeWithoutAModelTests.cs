@@ -212,6 +212,7 @@ public sealed class ConciergeWithoutAModelTests(LocalEmbeddingTests.Model model,
             }
         }
 
+        output.WriteLine($"requests: before {before}/{total}, after {after}/{total}");
         foreach (var request in ConversationTexts)
         {
             total++;
@@ -227,6 +228,21 @@ public sealed class ConciergeWithoutAModelTests(LocalEmbeddingTests.Model model,
 
         output.WriteLine($"intent routing: before {before}/{total}, after {after}/{total}");
         Assert.Equal(total, after);
+    }
+
+    [Fact]
+    public async Task WithoutEmbeddingsTheActionWordsStillWork()
+    {
+        using var broken = new LocalEmbeddingGenerator(NullLogger<LocalEmbeddingGenerator>.Instance, () => throw new InvalidOperationException("no onnx"));
+        var reader = new CommandReader(new SemanticMatcher(broken, NullLogger<SemanticMatcher>.Instance), NullLogger<CommandReader>.Instance);
+
+        var create = await reader.ReadAsync("could you crete a room caled garden club", Concierge.Tools, CancellationToken.None);
+        var list = await reader.ReadAsync("which rooms can I join?", Concierge.Tools, CancellationToken.None);
+        var chat = await reader.ReadAsync("do you like pizza?", Concierge.Tools, CancellationToken.None);
+
+        Assert.Equal((AgentTools.CreateRoom, "garden-club"), (create?.Intent, create?.Arguments["name"]));
+        Assert.Equal(AgentTools.ListRooms, list?.Intent);
+        Assert.Null(chat);
     }
 
     private IRoomStore Rooms => _host.Services.GetRequiredService<IRoomStore>();

@@ -6,7 +6,7 @@ namespace Chatroom.Analysis.Agents.Routing;
 /// The words that name each action of the concierge. A request that has one of them (a word one typo away counts, for
 /// words of five letters or more) is read as one of those actions; which one is then decided by meaning.
 /// </summary>
-internal static class Cues
+internal static class CommandCues
 {
     private static readonly HashSet<string> RoomWords = new(StringComparer.Ordinal) { "room", "rooms", "channel", "channels", "chatroom", "chatrooms" };
 

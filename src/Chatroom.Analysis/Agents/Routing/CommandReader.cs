@@ -90,19 +90,21 @@ public sealed partial class CommandReader(SemanticMatcher matcher, ILogger<Comma
         }
 
         var scores = await matcher.ScoreAsync(text, Labels, cancellationToken);
+        var words = CommandText.Words(text);
         if (scores is null)
         {
-            return null;
+            // No embeddings (the model failed to load): the action words alone, when they name exactly one intent.
+            var named = Examples.Select(e => e.Intent).Distinct().Where(i => i != Chat && (i == Help || tools.Contains(i)) && CommandCues.Has(i, text, words)).ToList();
+            return named.Count == 1 ? Arguments(named[0], text) : null;
         }
 
         // Sentence embeddings weigh the nouns of a request more than its verb ("create a room" is closest to "list the
         // rooms"), so the words that carry the action decide among the intents they point at, misspelt or not, and
         // meaning decides among those. Without such words, meaning alone decides, against ordinary chat too.
-        var words = CommandText.Words(text);
         var available = Enumerable.Range(0, Examples.Length)
             .Where(i => Examples[i].Intent is Chat or Help || tools.Contains(Examples[i].Intent))
             .ToList();
-        var cued = available.Where(i => Examples[i].Intent != Chat && Cues.Has(Examples[i].Intent, text, words)).ToList();
+        var cued = available.Where(i => Examples[i].Intent != Chat && CommandCues.Has(Examples[i].Intent, text, words)).ToList();
         var best = cued.Count > 0 ? cued.MaxBy(i => scores[i]) : available.MaxBy(i => scores[i]);
         var (intent, example) = Examples[best];
         LogRead(logger, intent, example, scores[best], cued.Count > 0);
@@ -111,7 +113,12 @@ public sealed partial class CommandReader(SemanticMatcher matcher, ILogger<Comma
             return null;
         }
 
-        return intent switch
+        return Arguments(intent, text);
+    }
+
+    /// <summary>The arguments of <paramref name="intent"/> found in the request.</summary>
+    private static ReadCommand Arguments(string intent, string text) =>
+        intent switch
         {
             AgentTools.CreateRoom => Forgive(intent, new() { ["name"] = null, ["topic"] = null }, text),
             AgentTools.ListRooms => new ReadCommand(intent, []),
@@ -120,7 +127,6 @@ public sealed partial class CommandReader(SemanticMatcher matcher, ILogger<Comma
             AgentTools.SearchKnowledge => new ReadCommand(intent, new() { ["query"] = CommandText.SearchQuery(text) }),
             _ => new ReadCommand(Help, []),
         };
-    }
 
     /// <summary>A parsed command with its room names as slugs and its topic cleaned.</summary>
     private static ReadCommand Forgive(string tool, Dictionary<string, object?> arguments, string request)
