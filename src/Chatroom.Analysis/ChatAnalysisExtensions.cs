@@ -80,6 +80,7 @@ public static class ChatAnalysisExtensions
         builder.Services.AddSingleton<AgentToolbox>();
         builder.Services.AddSingleton<ToolGate>();
         builder.Services.AddSingleton<NoModelResponder>();
+        builder.Services.AddSingleton<CommandReader>();
         builder.Services.AddSingleton<SemanticMatcher>();
         builder.Services.AddSingleton<TopicWatcher>();
         builder.Services.AddSingleton<AgentRunner>();

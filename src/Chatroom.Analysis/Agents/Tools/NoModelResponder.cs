@@ -1,22 +1,38 @@
 using System.Text.RegularExpressions;
+using Chatroom.Analysis.Agents.Routing;
 using Chatroom.Core.Agents;
 
 namespace Chatroom.Analysis.Agents.Tools;
 
 /// <summary>
-/// What agents do with no model configured: commands run their tools directly, questions get knowledge-base passages,
-/// and the reply says plainly that text generation is off instead of pretending.
+/// What agents do with no model configured: commands — in the usual forms or read by meaning (<see cref="CommandReader"/>)
+/// — run their tools directly and are confirmed in plain words, questions get knowledge-base passages, and the reply says
+/// plainly that text generation is off instead of pretending. Ordinary users never see configuration keys: admins find
+/// how to configure a model on the admin pages.
 /// </summary>
-public sealed partial class NoModelResponder(ToolGate tools)
+public sealed partial class NoModelResponder(ToolGate tools, CommandReader reader)
 {
     /// <summary>In plain words for chat users; the configuration it takes is on the admin Agents page.</summary>
     public const string GenerationOff = "Text generation is not configured on this server, so I can't write free-form answers.";
 
     public async Task<string> AnswerAsync(AgentDefinition agent, string request, ToolContext context, CancellationToken cancellationToken)
     {
-        if (Command(request) is { } command && agent.Tools.Contains(command.Tool))
+        var command = await reader.ReadAsync(request, agent.Tools, cancellationToken);
+        if (command?.Intent == CommandReader.Help)
         {
-            return await tools.InvokeAsync(agent, command.Tool, command.Arguments, context, cancellationToken);
+            var commands = Help(agent);
+            return commands.Length == 0 ? GenerationOff : "Here is what I can do: " + commands + ".";
+        }
+
+        if (command is not null && agent.Tools.Contains(command.Intent))
+        {
+            if (Missing(command) is { } question)
+            {
+                return question;
+            }
+
+            var result = await tools.InvokeAsync(agent, command.Intent, command.Arguments, context, cancellationToken);
+            return Confirm(command, result);
         }
 
         var reply = GenerationOff;
@@ -29,8 +45,40 @@ public sealed partial class NoModelResponder(ToolGate tools)
             }
         }
 
-        var commands = Help(agent);
-        return commands.Length == 0 ? reply : reply + "\nWhat I can do without it: " + commands;
+        var help = Help(agent);
+        return help.Length == 0 ? reply : reply + "\nWhat I can do without it: " + help;
+    }
+
+    /// <summary>The question to ask when a command lacks what it needs, instead of guessing it.</summary>
+    private static string? Missing(ReadCommand command) => command.Intent switch
+    {
+        AgentTools.CreateRoom when command.Arguments.GetValueOrDefault("name") is not string { Length: > 0 } =>
+            "What should the room be called? For example: \"create a room called book club about novels\".",
+        AgentTools.WatchTopic when command.Arguments.GetValueOrDefault("topic") is not string { Length: > 0 } =>
+            "Which topic should I watch for? For example: \"watch pizza in other rooms\".",
+        _ => null,
+    };
+
+    /// <summary>A tool's result as a reply to a person: what was done, or why not, in plain words.</summary>
+    public static string Confirm(ReadCommand command, string result)
+    {
+        if (result.StartsWith("error:", StringComparison.Ordinal))
+        {
+            // "error: room_exists: there is already a room 'x'" -> the sentence without the code.
+            var reason = ErrorCodePattern().Replace(result["error:".Length..].Trim(), "").TrimEnd('.');
+            return command.Intent == AgentTools.CreateRoom
+                ? $"I couldn't create #{command.Arguments.GetValueOrDefault("name")}: {reason}."
+                : $"I couldn't do that: {reason}.";
+        }
+
+        return command.Intent switch
+        {
+            AgentTools.CreateRoom => command.Arguments.GetValueOrDefault("topic") is string { Length: > 0 } topic
+                ? $"Created #{command.Arguments["name"]} about {topic} — join it from the room list."
+                : $"Created #{command.Arguments["name"]} — join it from the room list.",
+            AgentTools.ListRooms => result == "there are no rooms" ? "There are no rooms yet." : "The rooms:\n" + result,
+            _ => result,
+        };
     }
 
     /// <summary>The commands this agent understands without a model, for its help text.</summary>
@@ -103,6 +151,9 @@ public sealed partial class NoModelResponder(ToolGate tools)
     // "create a room called X", "make a room named X", "open #X", "new room 'X' about Y", "could you set up a channel called X for Y"
     [GeneratedRegex(@"^(?:(?:please|pls|kindly|could\s+you|can\s+you|would\s+you|will\s+you)\s+)*(?:create|make|open|start|set\s+up|add|new)\s+(?:me\s+|us\s+)?(?:(?:a|an|the)\s+)?(?:new\s+)?(?<room>(?:chat\s+)?(?:room|channel)\s*)?(?:(?:called|named|titled|with\s+the\s+name)\s+)?(?<name>""[^""]+""|'[^']+'|“[^”]+”|#?[^\s""'“]+(?:\s+[^\s""'“]+)*?)(?:\s+(?:about|on|for|with\s+(?:the\s+)?topic|topic:?)\s+(?<topic>.+?))?\s*[.!?]?$", RegexOptions.IgnoreCase)]
     private static partial Regex CreateRoomPattern();
+
+    [GeneratedRegex(@"^[a-z_]+:\s*")]
+    private static partial Regex ErrorCodePattern();
 
     [GeneratedRegex(@"^(?:please\s+)?(?:list|show)(?:\s+(?:all|the))?\s+rooms\??$|^rooms\??$", RegexOptions.IgnoreCase)]
     private static partial Regex ListRoomsPattern();
