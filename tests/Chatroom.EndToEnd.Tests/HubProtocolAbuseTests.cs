@@ -126,11 +126,15 @@ public sealed class HubProtocolAbuseTests(ITestOutputHelper output) : IAsyncLife
         await raw.SendAsync(Encoding.UTF8.GetBytes("{\"type\":1,\"invocationId\":\"9\",\"target\":\"Typing\",\"arguments\":[\"")
             .Concat(new byte[] { 0xC3, 0x28, 0xFF, 0xFE }).Concat(Encoding.UTF8.GetBytes("\"]}\u001e")).ToArray());
 
-        // RFC 6455 §8.1: text must be UTF-8; the server's WebSocket closes with 1007 before SignalR sees a byte.
+        // RFC 6455 §8.1: text must be UTF-8; the server's WebSocket closes before SignalR sees a byte. It queues a close
+        // frame with 1007 and SignalR then aborts the connection; when the abort wins the race with the flush (seen once
+        // in a CI run), the socket ends without the close frame. Either way the connection is gone and never closed for
+        // another reason.
         var (close, ended) = await raw.ClosedAsync(Wait);
         Assert.Null(close);
         Assert.True(ended);
-        Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, raw.CloseStatus);
+        output.WriteLine($"close status: {raw.CloseStatus?.ToString() ?? "none (the connection was aborted)"}");
+        Assert.True(raw.CloseStatus is null or WebSocketCloseStatus.InvalidPayloadData, $"closed with {raw.CloseStatus}");
         await AssertHealthyAndChattingAsync(bystander);
     }
 

@@ -15,8 +15,8 @@ public static class MoodFeatures
 
     public const int TableSize = 1 << Bits;
 
-    private const uint FnvOffset = 2166136261;
-    private const uint FnvPrime = 16777619;
+    private const uint FnvOffset = FeatureHash.FnvOffset;
+    private const uint FnvPrime = FeatureHash.FnvPrime;
     private const uint NegatedSalt = 0x9E3779B9;
     private const uint BigramSalt = 0x85EBCA6B;
 
@@ -40,15 +40,15 @@ public static class MoodFeatures
             var token = tokens[i];
             var hash = token.Kind switch
             {
-                TokenKind.Number => Hash("<num>"),
-                _ => Hash(token.Text),
+                TokenKind.Number => FeatureHash.Fnv("<num>"),
+                _ => FeatureHash.Fnv(token.Text),
             };
 
             var unigram = negatedFor > 0 ? hash ^ NegatedSalt : hash;
-            buckets[n++] = Bucket(Mix(unigram));
+            buckets[n++] = Bucket(FeatureHash.Mix(unigram));
             if (i > 0)
             {
-                buckets[n++] = Bucket(Mix((previous * FnvPrime) ^ hash ^ BigramSalt));
+                buckets[n++] = Bucket(FeatureHash.Mix((previous * FnvPrime) ^ hash ^ BigramSalt));
             }
 
             previous = hash;
@@ -62,26 +62,4 @@ public static class MoodFeatures
     public static int MaxFeatures(int tokenCount) => Math.Max(2, tokenCount * 2);
 
     private static int Bucket(uint hash) => (int)(hash >> (32 - Bits));
-
-    private static uint Hash(string text)
-    {
-        var hash = FnvOffset;
-        foreach (var c in text)
-        {
-            hash = (hash ^ c) * FnvPrime;
-        }
-
-        return hash;
-    }
-
-    // Murmur3 finaliser: FNV's high bits are weak for short strings, and the bucket takes the high bits.
-    private static uint Mix(uint h)
-    {
-        h ^= h >> 16;
-        h *= 0x85EBCA6B;
-        h ^= h >> 13;
-        h *= 0xC2B2AE35;
-        h ^= h >> 16;
-        return h;
-    }
 }

@@ -26,8 +26,8 @@ public static class TrainedFeatures
 
     private const int MinChar = 3;
     private const int MaxChar = 5;
-    private const uint FnvOffset = 2166136261;
-    private const uint FnvPrime = 16777619;
+    private const uint FnvOffset = FeatureHash.FnvOffset;
+    private const uint FnvPrime = FeatureHash.FnvPrime;
     private const uint NegatedSalt = 0x9E3779B9;
     private const uint BigramSalt = 0x85EBCA6B;
     private const uint CharSalt = 0xC2B2AE35;
@@ -67,7 +67,7 @@ public static class TrainedFeatures
         for (var i = 0; i < tokens.Count; i++)
         {
             var token = tokens[i];
-            var hash = token.Kind == TokenKind.Number ? Hash("<num>") : Hash(token.Text);
+            var hash = token.Kind == TokenKind.Number ? FeatureHash.Fnv("<num>") : FeatureHash.Fnv(token.Text);
             stretched += token.Is(TokenTraits.Stretched) ? 1 : 0;
             slots[n++] = Slot(negatedFor > 0 ? hash ^ NegatedSalt : hash);
             slots[n++] = Slot((previous * FnvPrime) ^ hash ^ BigramSalt);
@@ -148,27 +148,5 @@ public static class TrainedFeatures
         return n;
     }
 
-    private static int Slot(uint hash) => (int)(Mix(hash) >> (32 - Bits));
-
-    private static uint Hash(string text)
-    {
-        var hash = FnvOffset;
-        foreach (var c in text)
-        {
-            hash = (hash ^ c) * FnvPrime;
-        }
-
-        return hash;
-    }
-
-    // Murmur3 finaliser: FNV's high bits are weak for short strings, and the slot takes the high bits.
-    private static uint Mix(uint h)
-    {
-        h ^= h >> 16;
-        h *= 0x85EBCA6B;
-        h ^= h >> 13;
-        h *= 0xC2B2AE35;
-        h ^= h >> 16;
-        return h;
-    }
+    private static int Slot(uint hash) => (int)(FeatureHash.Mix(hash) >> (32 - Bits));
 }
