@@ -41,7 +41,10 @@ dotnet build Chatroom.Ci.slnf -c "$configuration" -nologo -v quiet
 
 log=$(mktemp)
 status=0
-dotnet test Chatroom.Ci.slnf -c "$configuration" --no-build -nologo 2>&1 | tee "$log" || status=$?
+# One test project at a time (-m:1): the machines have 2 cores, and the projects' own servers, hosts and browsers running
+# side by side oversubscribed them; two in-process test hosts (EndToEnd, Browser) crashed together once while MultiNode's
+# processes ran beside them. Sequential runs take ≈ 13 min here, within CI's budget.
+dotnet test Chatroom.Ci.slnf -c "$configuration" --no-build -nologo -m:1 2>&1 | tee "$log" || status=$?
 
 client=src/Chatroom.Web/client
 if [ -f "$client/package.json" ]; then
