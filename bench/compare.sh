@@ -13,6 +13,8 @@
 #   TARGETS    any of embedded redis peer-redis peer-none (default: all four), and embedded-baseline, redis-baseline
 #   BASELINE_STANDALONE  for the *-baseline targets: another build's Chatroom.Standalone.dll (e.g. a worktree of
 #              an older commit), run like `embedded` or `redis`, for before/after rows in one run
+#   ROUNDS     run the targets this many times, the order reversed every other round, and add a table of medians
+#              (default 1): on a shared machine one run's tail moves by 2x; medians of interleaved rounds compare builds
 #   SIZE       message size in bytes (default 100)
 #   WARMUP     seconds of a 100-connection warm-up run, discarded, after each target starts (default 5; 0 = none)
 #   OUT        folder for the JSON, logs and table (default bench/results/<UTC stamp>)
@@ -23,6 +25,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WORKLOADS=${WORKLOADS:-"600:60:5:30 1000:100:10:30 1000:100:100:20"}
 TARGETS=${TARGETS:-"embedded redis peer-redis peer-none"}
 SIZE=${SIZE:-100}
+ROUNDS=${ROUNDS:-1}
 WARMUP=${WARMUP:-5}
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=${OUT:-$ROOT/bench/results/$STAMP}
@@ -163,21 +166,41 @@ run_load() { # target label connections rooms rate seconds json
 }
 
 log "results in $OUT"
-for target in $TARGETS; do
-  log "target $target: starting"
-  start_target "$target"
-  if ((WARMUP > 0)); then
-    log "target $target: warm-up ($WARMUP s, discarded)"
-    run_load "$target" "$target warm-up" 100 10 5 "$WARMUP" "$OUT/$target-warmup.json" >/dev/null 2>"$OUT/$target-warmup.progress" || true
+# The targets of round r, reversed on even rounds so that neither side always runs first.
+round_targets() {
+  if (($1 % 2 == 0)); then
+    printf '%s\n' $TARGETS | tac | tr '\n' ' '
+  else
+    echo "$TARGETS"
   fi
-  for workload in $WORKLOADS; do
-    IFS=: read -r conns rooms rate seconds <<<"$workload"
-    name="$target-${workload//:/-}"
-    log "target $target: $conns connections, $rooms rooms, $rate msg/s per room, $seconds s"
-    run_load "$target" "$target" "$conns" "$rooms" "$rate" "$seconds" "$OUT/$name.json" >"$OUT/$name.md" 2> >(tee "$OUT/$name.progress" >&2) ||
-      log "target $target: the run $name failed (see $OUT/$name.progress)"
+}
+
+# One run's files: <target>-<workload>[-r<round>].json
+run_name() { # target workload round
+  local name="$1-${2//:/-}"
+  ((ROUNDS > 1)) && name+="-r$3"
+  echo "$name"
+}
+
+for round in $(seq 1 "$ROUNDS"); do
+  for target in $(round_targets "$round"); do
+    label=$target
+    ((ROUNDS > 1)) && label+=" r$round"
+    log "target $label: starting"
+    start_target "$target"
+    if ((WARMUP > 0)); then
+      log "target $target: warm-up ($WARMUP s, discarded)"
+      run_load "$target" "$target warm-up" 100 10 5 "$WARMUP" "$OUT/$target-warmup.json" >/dev/null 2>"$OUT/$target-warmup.progress" || true
+    fi
+    for workload in $WORKLOADS; do
+      IFS=: read -r conns rooms rate seconds <<<"$workload"
+      name=$(run_name "$target" "$workload" "$round")
+      log "target $label: $conns connections, $rooms rooms, $rate msg/s per room, $seconds s"
+      run_load "$target" "$label" "$conns" "$rooms" "$rate" "$seconds" "$OUT/$name.json" >"$OUT/$name.md" 2> >(tee "$OUT/$name.progress" >&2) ||
+        log "target $target: the run $name failed (see $OUT/$name.progress)"
+    done
+    stop_pid "$SERVER_PID"
   done
-  stop_pid "$SERVER_PID"
 done
 
 {
@@ -188,21 +211,49 @@ done
   echo "- targets: embedded = standalone host, SQLite (synchronous=FULL); redis = standalone host on redis-server (AOF everysec);"
   echo "  peer-redis = Socket.IO 4.8 on Node, XADD before broadcast; peer-none = Socket.IO, stores nothing"
   echo
-  echo "| target | connections / rooms / msg/s per room / s | connected | sent | acked | refused | send→ack p50 / p90 / p99 / max (ms) | send→deliver p50 / p90 / p99 / max (ms) | delivered/s | missing | server RSS per connection |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| target | connections / rooms / msg/s per room / s | connected | sent | acked | refused | send→ack p50 / p90 / p99 / max (ms) | send→deliver p50 / p90 / p99 / max (ms) | delivered/s | missing | server RSS per connection | server CPU per delivery |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
   for workload in $WORKLOADS; do
     for target in $TARGETS; do
-      json="$OUT/$target-${workload//:/-}.json"
-      [[ -f $json ]] || continue
-      jq -r '
-      def ms: . * 100 | round / 100;
-      def lat: "\(.p50 | ms) / \(.p90 | ms) / \(.p99 | ms) / \(.max | ms)";
-      def counts: if length == 0 then "0" else (to_entries | map("\(.key) \(.value)") | join(", ")) end;
-      "| \(.label) | \(.workload.connections) / \(.workload.rooms) / \(.workload.ratePerRoom) / \(.workload.durationSeconds) "
-      + "| \(.connections.connected)\(if (.connections.failures | length) > 0 then " (" + (.connections.failures | counts) + ")" else "" end) "
-      + "| \(.sent) | \(.acked) | \(.refused | counts) | \(.ackMs | lat) | \(.deliverMs | lat) | \(.deliveredPerSecond | round) "
-      + "| \(.missing) | \(if .serverRss == null then "–" else "\(.serverRss.perConnectionBytes / 1024 * 10 | round / 10) KiB" end) |"
-    ' "$json"
+      for round in $(seq 1 "$ROUNDS"); do
+        json="$OUT/$(run_name "$target" "$workload" "$round").json"
+        [[ -f $json ]] || continue
+        jq -r '
+        def ms: . * 100 | round / 100;
+        def lat: "\(.p50 | ms) / \(.p90 | ms) / \(.p99 | ms) / \(.max | ms)";
+        def counts: if length == 0 then "0" else (to_entries | map("\(.key) \(.value)") | join(", ")) end;
+        "| \(.label) | \(.workload.connections) / \(.workload.rooms) / \(.workload.ratePerRoom) / \(.workload.durationSeconds) "
+        + "| \(.connections.connected)\(if (.connections.failures | length) > 0 then " (" + (.connections.failures | counts) + ")" else "" end) "
+        + "| \(.sent) | \(.acked) | \(.refused | counts) | \(.ackMs | lat) | \(.deliverMs | lat) | \(.deliveredPerSecond | round) "
+        + "| \(.missing) | \(if .serverRss == null then "–" else "\(.serverRss.perConnectionBytes / 1024 * 10 | round / 10) KiB" end) "
+        + "| \(if .serverCpu == null then "–" else "\(.serverCpu.microsecondsPerDelivery) µs" end) |"
+      ' "$json"
+      done
     done
   done
+  if ((ROUNDS > 1)); then
+    echo
+    echo "Medians over $ROUNDS rounds:"
+    echo
+    echo "| target | connections / rooms / msg/s per room / s | runs | send→deliver p50 / p90 / p99 (ms) | delivered/s | missing (sum) | server CPU per delivery |"
+    echo "|---|---|---|---|---|---|---|"
+    for workload in $WORKLOADS; do
+      for target in $TARGETS; do
+        files=()
+        for round in $(seq 1 "$ROUNDS"); do
+          json="$OUT/$(run_name "$target" "$workload" "$round").json"
+          [[ -f $json ]] && files+=("$json")
+        done
+        ((${#files[@]} > 0)) || continue
+        jq -rs --arg target "$target" '
+        def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+        def ms: . * 100 | round / 100;
+        "| \($target) | \(.[0].workload.connections) / \(.[0].workload.rooms) / \(.[0].workload.ratePerRoom) / \(.[0].workload.durationSeconds) "
+        + "| \(length) | \(map(.deliverMs.p50) | median | ms) / \(map(.deliverMs.p90) | median | ms) / \(map(.deliverMs.p99) | median | ms) "
+        + "| \(map(.deliveredPerSecond) | median | round) | \(map(.missing) | add) "
+        + "| \(if any(.[]; .serverCpu == null) then "–" else "\(map(.serverCpu.microsecondsPerDelivery) | median | . * 10 | round / 10) µs" end) |"
+        ' "${files[@]}"
+      done
+    done
+  fi
 } | tee "$OUT/table.md"

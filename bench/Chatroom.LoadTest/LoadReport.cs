@@ -28,7 +28,8 @@ public sealed record LoadReport(
     long ExpectedDeliveries,
     long Missing,
     double DeliveredPerSecond,
-    MemoryReport? ServerRss)
+    MemoryReport? ServerRss,
+    CpuReport? ServerCpu)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -62,6 +63,11 @@ public sealed record LoadReport(
             text.AppendLine(c, $"| server RSS | {rss.BaselineBytes / 1048576.0:F1} MiB idle, {rss.ConnectedBytes / 1048576.0:F1} MiB connected, {rss.PeakBytes / 1048576.0:F1} MiB peak; {rss.PerConnectionBytes / 1024.0:F1} KiB per connection |");
         }
 
+        if (ServerCpu is { } cpu)
+        {
+            text.AppendLine(c, $"| server CPU | {cpu.Seconds:F2} s from the first send to the end of the drain; {cpu.MicrosecondsPerDelivery:F1} µs per delivery |");
+        }
+
         return text.ToString();
     }
 }
@@ -72,3 +78,6 @@ public sealed record ConnectionReport(int Attempted, int Connected, IReadOnlyDic
 
 /// <summary>Server RSS before connecting, once everyone has joined, at its peak; per connection = (connected − idle) / connected.</summary>
 public sealed record MemoryReport(IReadOnlyList<int> Pids, long BaselineBytes, long ConnectedBytes, long PeakBytes, double PerConnectionBytes);
+
+/// <summary>Server CPU time (user + system, every process) from the first send to the end of the drain, and per delivered message.</summary>
+public sealed record CpuReport(double Seconds, double MicrosecondsPerDelivery);

@@ -53,6 +53,7 @@ public sealed class LoadRun(LoadSettings settings, TextWriter progress)
         var peakRss = connectedRss ?? 0;
 
         var byRoom = members.GroupBy(m => m.Room).ToDictionary(g => g.Key, g => g.OrderBy(m => m.Index).ToArray());
+        var cpuBefore = ServerCpu.Total(settings.ServerPids);
         var clock = Stopwatch.StartNew();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stop.CancelAfter(settings.Duration);
@@ -75,6 +76,13 @@ public sealed class LoadRun(LoadSettings settings, TextWriter progress)
         progress.WriteLine();
 
         var delivered = Interlocked.Read(ref _delivered);
+        CpuReport? cpu = null;
+        if (cpuBefore is { } before && ServerCpu.Total(settings.ServerPids) is { } after)
+        {
+            var seconds = (after - before).TotalSeconds;
+            cpu = new CpuReport(Math.Round(seconds, 2), delivered == 0 ? 0 : Math.Round(seconds * 1e6 / delivered, 1));
+        }
+
         var expected = Interlocked.Read(ref _expected);
         await Parallel.ForEachAsync(members, new ParallelOptions { MaxDegreeOfParallelism = settings.ConnectParallelism }, async (member, _) =>
             await member.Connection.DisposeAsync());
@@ -105,7 +113,8 @@ public sealed class LoadRun(LoadSettings settings, TextWriter progress)
             expected,
             Math.Max(0, expected - delivered),
             Math.Round(sendSeconds > 0 ? deliveredWhileSending / sendSeconds : 0, 1),
-            memory);
+            memory,
+            cpu);
     }
 
     /// <summary>The code of a hub refusal: SignalR sends "An unexpected error occurred invoking 'X' on the server. HubException: code: sentence".</summary>

@@ -7,6 +7,7 @@
 // in turn; beyond --max-in-flight unanswered sends on a connection a send is skipped and counted.
 //
 //   node loadtest.js --url http://127.0.0.1:5400 --connections 600 --rooms 60 --rate 5 --duration 30 --json out.json
+import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -86,6 +87,29 @@ async function residentBytes() {
       }
 
       total += Number(line.slice('VmRSS:'.length).trim().split(/\s+/)[0]) * 1024;
+    } catch {
+      return null;
+    }
+  }
+
+  return total;
+}
+
+// User + system CPU seconds of the server processes (/proc/<pid>/stat fields 14 and 15, in clock ticks), as the
+// .NET load tool reports them through Process.TotalProcessorTime.
+const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+async function cpuSeconds() {
+  if (settings.pids.length === 0) {
+    return null;
+  }
+
+  let total = 0;
+  for (const pid of settings.pids) {
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      // The command name (field 2) may hold spaces and parentheses: fields after the last ')' start at field 3.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / clockTicks;
     } catch {
       return null;
     }
@@ -253,6 +277,9 @@ function markdown(report) {
     `| send→deliver p50 / p90 / p99 / max | ${latency(report.deliverMs)} |`,
     `| delivered | ${report.delivered} of ${report.expectedDeliveries} expected (missing ${report.missing}); ${report.deliveredPerSecond.toFixed(0)}/s while sending |`,
   ];
+  if (report.serverCpu !== null) {
+    lines.push(`| server CPU | ${report.serverCpu.seconds.toFixed(2)} s from the first send to the end of the drain; ${report.serverCpu.microsecondsPerDelivery.toFixed(1)} µs per delivery |`);
+  }
   if (report.serverRss !== null) {
     const r = report.serverRss;
     lines.push(`| server RSS | ${(r.baselineBytes / 1048576).toFixed(1)} MiB idle, ${(r.connectedBytes / 1048576).toFixed(1)} MiB connected, ${(r.peakBytes / 1048576).toFixed(1)} MiB peak; ${(r.perConnectionBytes / 1024).toFixed(1)} KiB per connection |`);
@@ -275,6 +302,7 @@ async function main() {
     byRoom.set(member.room, [...(byRoom.get(member.room) ?? []), member]);
   }
 
+  const cpuBefore = await cpuSeconds();
   const start = performance.now();
   const deadline = start + settings.durationSeconds * 1000;
   let lastDelivered = 0;
@@ -303,6 +331,7 @@ async function main() {
   }
 
   clearInterval(progress);
+  const cpuAfter = await cpuSeconds();
   const deliveredTotal = delivered;
   const expectedTotal = expected;
   for (const member of members) {
@@ -342,6 +371,12 @@ async function main() {
           connectedBytes: connectedRss,
           peakBytes: Math.max(peakRss, connectedRss),
           perConnectionBytes: members.length === 0 ? 0 : (connectedRss - baseline) / members.length,
+        }
+      : null,
+    serverCpu: cpuBefore !== null && cpuAfter !== null
+      ? {
+          seconds: Math.round((cpuAfter - cpuBefore) * 100) / 100,
+          microsecondsPerDelivery: deliveredTotal === 0 ? 0 : Math.round(((cpuAfter - cpuBefore) * 1e6 / deliveredTotal) * 10) / 10,
         }
       : null,
   };
