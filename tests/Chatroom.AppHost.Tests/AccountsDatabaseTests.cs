@@ -32,7 +32,7 @@ public sealed class AccountsDatabaseTests
 
         var migration = model.Get<ProjectResource>("accounts-migration");
         Assert.Equal(model.Get<ProjectResource>("api").GetProjectMetadata().ProjectPath, migration.GetProjectMetadata().ProjectPath);
-        Assert.Equal(["--migrate-accounts"], await ArgumentsAsync(migration));
+        Assert.Equal(new[] { "--migrate-accounts" }, await ArgumentsAsync(migration));
         Assert.Equivalent(new[] { "accounts" }, AppHostModel.Waits(migration));
 
         var env = await AppHostModel.EnvironmentAsync(migration);
