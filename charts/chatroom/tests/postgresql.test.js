@@ -93,11 +93,12 @@ describe("postgresql.mode development (ci/dev-values.yaml)", () => {
   it("runs one PostgreSQL pod on a claim of its own, as the image's postgres user, behind a Service", () => {
     assert.equal(set.spec.replicas, 1);
     const pod = set.spec.template.spec;
-    assert.equal(pod.containers[0].image, "docker.io/library/postgres:17.6");
+    assert.equal(pod.containers[0].image, "docker.io/library/postgres:18.3");
     assert.equal(pod.securityContext.runAsUser, 999);
     assert.equal(set.spec.volumeClaimTemplates[0].spec.resources.requests.storage, "8Gi");
-    assert.equal(pod.containers[0].volumeMounts.find((m) => m.name === "data").mountPath, "/var/lib/postgresql/data");
-    assert.equal(env(pod.containers[0]).PGDATA.value, "/var/lib/postgresql/data/pgdata");
+    // PostgreSQL 18's volume: the data lives in 18/docker below it (the image's PGDATA).
+    assert.equal(pod.containers[0].volumeMounts.find((m) => m.name === "data").mountPath, "/var/lib/postgresql");
+    assert.equal(env(pod.containers[0]).PGDATA, undefined);
     assert.match(pod.containers[0].readinessProbe.exec.command.join(" "), /pg_isready/);
     assert.equal(named(objects, "Service", host).spec.ports[0].port, 5432);
   });
