@@ -79,6 +79,17 @@ describe("postgresql.mode existing (ci/prod-values.yaml)", () => {
     // The operator's settings still reach it, written into its env.
     assert.equal(env(pod.containers[0]).Chatroom__Analysis__Workers.value, "2");
   });
+  it("lets the hook reach the database on an upgrade, when the last revision's default deny already holds its pod", () => {
+    // The release's own objects are updated only after the pre-upgrade hooks: its egress policy must be a hook too,
+    // made before the Job (lower weight) and removed with it.
+    const policy = named(objects, "NetworkPolicy", `${fullname}-accounts-migration`);
+    assert.equal(policy.metadata.annotations["helm.sh/hook"], job.metadata.annotations["helm.sh/hook"]);
+    assert.ok(Number(policy.metadata.annotations["helm.sh/hook-weight"]) < Number(job.metadata.annotations["helm.sh/hook-weight"]));
+    assert.equal(policy.metadata.annotations["helm.sh/hook-delete-policy"], "before-hook-creation,hook-succeeded");
+    assert.deepEqual(policy.spec.egress, [{ to: [{ ipBlock: { cidr: "10.50.0.0/16" } }], ports: [{ protocol: "TCP", port: 5432 }] }]);
+    // Beside the development server both are ordinary objects of the release.
+    assert.equal(named(render("dev"), "NetworkPolicy", `${fullname}-accounts-migration`).metadata.annotations?.["helm.sh/hook"], undefined);
+  });
   it("is refused without the Secret", () => refused(["postgresql.mode=existing"], /postgresql\/existing\/existingSecret/));
   it("says in NOTES.txt where the migration's logs are", () => {
     assert.match(notes(["postgresql.mode=existing", "postgresql.existing.existingSecret=db"]), /logs job\/prod-chatroom-accounts-migration/);
