@@ -9,7 +9,8 @@ public sealed class AppHostModelTests
         await using var model = await AppHostModel.CreateAsync();
 
         Assert.Equivalent(
-            new[] { "signing-key", "admin-password", "redis", "ollama", "analysis-model", "reasoning-model", "milvus-key", "milvus-server", "milvus", "api", "socketserver", "analysis", "web" },
+            new[] { "signing-key", "admin-password", "redis", "ollama", "analysis-model", "reasoning-model", "milvus-key", "milvus-server", "milvus",
+                "postgres-password", "postgres", "accounts", "accounts-migration", "api", "socketserver", "analysis", "web" },
             model.Names.ToArray());
         Assert.IsType<RedisResource>(model.Get<IResource>("redis"));
         Assert.Contains(model.Get<RedisResource>("redis").Annotations.OfType<ContainerMountAnnotation>(), m => m.Target == "/data");
@@ -137,7 +138,7 @@ public sealed class AppHostModelTests
     {
         await using var model = await AppHostModel.CreateAsync();
 
-        Assert.Equivalent(new[] { "redis" }, AppHostModel.Waits(model.Get<ProjectResource>("api")));
+        Assert.Equivalent(new[] { "redis", "accounts-migration" }, AppHostModel.Waits(model.Get<ProjectResource>("api")));
         Assert.Equivalent(new[] { "redis" }, AppHostModel.Waits(model.Get<ProjectResource>("socketserver")));
         Assert.Equivalent(new[] { "redis", "analysis-model", "reasoning-model", "milvus" }, AppHostModel.Waits(model.Get<ProjectResource>("analysis")));
         Assert.Equivalent(new[] { "api", "socketserver", "analysis" }, AppHostModel.Waits(model.Get<ProjectResource>("web")));
@@ -180,7 +181,8 @@ public sealed class AppHostModelTests
     {
         await using var model = await AppHostModel.CreateAsync(
             "Redis:Mode=existing", "ConnectionStrings:redis=redis.internal:6379,password=x",
-            "Milvus:Mode=existing", "ConnectionStrings:milvus=Endpoint=http://milvus.internal:19530;Key=root:y");
+            "Milvus:Mode=existing", "ConnectionStrings:milvus=Endpoint=http://milvus.internal:19530;Key=root:y",
+            "Postgres:Mode=existing", "ConnectionStrings:accounts=Host=pg.internal;Database=accounts;Username=chat;Password=z");
 
         Assert.IsNotType<RedisResource>(model.Get<IResource>("redis"));
         Assert.False(model.Has("milvus-server"));

@@ -36,6 +36,7 @@ public sealed class ChartParityTests
             "the AppHost leaves embeddings on the in-process MiniLM model (a laptop pulls two models, not three); the chart passes models.embedding when set"),
     ];
 
+    private const string AccountsMigration = "accounts-migration";
     private const string Chart = "chart";
     private const string AppHost = "apphost";
     private const string AnalysisModelExternal = "ConnectionStrings:analysis-model=Endpoint=https://api.openai.com/v1;Model=gpt-4o-mini";
@@ -46,13 +47,15 @@ public sealed class ChartParityTests
     /// <summary>Each chart value set (null = defaults) with the AppHost switches that run the same backends.</summary>
     public static TheoryData<string?, string[]> SameSystems => new()
     {
-        // Bundled Redis and Ollama, no Milvus.
-        { null, ["Milvus:Mode=none"] },
+        // Bundled Redis and Ollama, no Milvus, accounts on SQLite.
+        { null, ["Milvus:Mode=none", "Postgres:Mode=none"] },
+        // The same with a PostgreSQL for accounts in the release (development) and in a container.
         { "dev", ["Milvus:Mode=none"] },
-        // External Redis cluster, Ollama on GPUs, an existing Milvus.
-        { "prod", ["Redis:Mode=existing", "ConnectionStrings:redis=redis:6379", "Milvus:Mode=existing", "ConnectionStrings:milvus=Endpoint=http://milvus:19530;Key=root:x"] },
+        // External Redis cluster, Ollama on GPUs, an existing Milvus and an existing PostgreSQL.
+        { "prod", ["Redis:Mode=existing", "ConnectionStrings:redis=redis:6379", "Milvus:Mode=existing", "ConnectionStrings:milvus=Endpoint=http://milvus:19530;Key=root:x",
+            "Postgres:Mode=existing", "ConnectionStrings:accounts=Host=postgres;Database=accounts"] },
         // Models from an OpenAI-compatible endpoint, no Ollama in the cluster.
-        { "external-models", ["Milvus:Mode=none", "Ollama:Mode=external", AnalysisModelExternal, ReasoningModelExternal] },
+        { "external-models", ["Milvus:Mode=none", "Postgres:Mode=none", "Ollama:Mode=external", AnalysisModelExternal, ReasoningModelExternal] },
     };
 
     [Theory]
@@ -62,8 +65,44 @@ public sealed class ChartParityTests
         var chart = await HelmChart.RenderAsync(valueSet);
         await using var model = await AppHostModel.CreateAsync(switches);
 
-        Assert.Equal(Services.Order(), model.Resources.OfType<ProjectResource>().Select(p => p.Name).Order());
+        Assert.Equal(Services.Order(), model.Resources.OfType<ProjectResource>().Select(p => p.Name).Where(n => n != AccountsMigration).Order());
         Assert.Equal(Services.Order(), chart.ServiceDeployments.Keys.Order());
+    }
+
+    [Theory]
+    [MemberData(nameof(SameSystems))]
+    public async Task BothMigrateAccountsOnceWithTheApiAndTheSameSettingsOrNeither(string? valueSet, string[] switches)
+    {
+        var chart = await HelmChart.RenderAsync(valueSet);
+        await using var model = await AppHostModel.CreateAsync(switches);
+
+        var job = chart.AccountsMigrationJob;
+        Assert.Equal(model.Has(AccountsMigration), job is not null);
+        if (job is null)
+        {
+            return;
+        }
+
+        // The same program (the API's image or project) with the same switch.
+        var container = job.Spec.Template.Spec.Containers.Single();
+        var migration = model.Get<ProjectResource>(AccountsMigration);
+        Assert.Equal(chart.ServiceDeployments["api"].Spec.Template.Spec.Containers[0].Image, container.Image);
+        Assert.Equal(model.Get<ProjectResource>("api").GetProjectMetadata().ProjectPath, migration.GetProjectMetadata().ProjectPath);
+        var args = new List<object>();
+        foreach (var callback in migration.Annotations.OfType<CommandLineArgsCallbackAnnotation>())
+        {
+            await callback.Callback(new CommandLineArgsCallbackContext(args, migration, CancellationToken.None));
+        }
+
+        Assert.Equal(container.Args, args.Select(a => a.ToString() ?? ""));
+
+        var fromAppHost = Compared((await AppHostModel.EnvironmentAsync(migration)).Keys);
+        var fromChart = Compared(chart.EnvironmentNames(job.Spec.Template.Spec.Containers[0]));
+        var drift = fromChart.Except(fromAppHost).Where(key => !IsIntentional(AccountsMigration, key, Chart)).Select(key => $"{key} only in the chart's Job")
+            .Concat(fromAppHost.Except(fromChart).Where(key => !IsIntentional(AccountsMigration, key, AppHost)).Select(key => $"{key} only in the AppHost"))
+            .ToList();
+        Assert.True(drift.Count == 0, "The accounts migrations drifted apart:\n" + string.Join('\n', drift));
+        Assert.Contains("ConnectionStrings__accounts", fromChart);
     }
 
     [Theory]
@@ -134,6 +173,10 @@ public sealed class ChartParityTests
         // tested one, so only the repository is compared.
         var redis = model.Get<RedisResource>("redis").Annotations.OfType<ContainerImageAnnotation>().Single();
         Assert.StartsWith($"{redis.Registry}/{redis.Image}:", images["redis"], StringComparison.Ordinal);
+
+        // PostgreSQL for accounts: the same image and tag (a data directory belongs to one major version).
+        var postgres = model.Get<PostgresServerResource>("postgres").Annotations.OfType<ContainerImageAnnotation>().Single();
+        Assert.Equal($"{postgres.Registry}/{postgres.Image}:{postgres.Tag}", images["postgresql"]);
     }
 
     private static (string Path, string Port) HttpGet(V1Probe probe) => (probe.HttpGet.Path, probe.HttpGet.Port.Value);

@@ -50,10 +50,16 @@ internal sealed partial class HelmChart
     public IReadOnlyDictionary<string, V1Deployment> ServiceDeployments =>
         OfKind<V1Deployment>("Deployment").ToDictionary(d => d.Spec.Template.Metadata.Labels["app.kubernetes.io/component"]);
 
+    /// <summary>The Job that applies the accounts migrations (postgresql.mode existing or development); null with none.</summary>
+    public V1Job? AccountsMigrationJob =>
+        OfKind<V1Job>("Job").SingleOrDefault(j => j.Spec.Template.Metadata.Labels["app.kubernetes.io/component"] == "accounts-migration");
+
     /// <summary>Every environment variable name a Deployment's first container gets: its env and its ConfigMaps' keys.</summary>
-    public IReadOnlySet<string> EnvironmentNames(V1Deployment deployment)
+    public IReadOnlySet<string> EnvironmentNames(V1Deployment deployment) => EnvironmentNames(deployment.Spec.Template.Spec.Containers[0]);
+
+    /// <summary>Every environment variable name a container gets: its env and its ConfigMaps' keys.</summary>
+    public IReadOnlySet<string> EnvironmentNames(V1Container container)
     {
-        var container = deployment.Spec.Template.Spec.Containers[0];
         var configMaps = OfKind<V1ConfigMap>("ConfigMap").ToDictionary(c => c.Metadata.Name);
         var fromConfigMaps = (container.EnvFrom ?? [])
             .Where(e => e.ConfigMapRef is not null)

@@ -57,6 +57,49 @@ app.kubernetes.io/component: {{ .component }}
 {{ include "chatroom.fullname" . }}-redis
 {{- end }}
 
+{{- define "chatroom.postgresqlHost" -}}
+{{ include "chatroom.fullname" . }}-postgresql
+{{- end }}
+
+{{/* The Secret of the development PostgreSQL's password: the given one, or the generated <fullname>-postgresql. */}}
+{{- define "chatroom.postgresqlPasswordSecret" -}}
+{{- .Values.postgresql.development.existingSecret | default (printf "%s-postgresql" (include "chatroom.fullname" .)) }}
+{{- end }}
+
+{{/*
+ConnectionStrings__accounts (and what it needs) for the API and the migration Job. existing: the whole Npgsql
+connection string from the operator's Secret. development: written here, the password as $(ACCOUNTS_DB_PASSWORD),
+which Kubernetes expands from the secretKeyRef defined just before; nothing secret is in a rendered value.
+*/}}
+{{- define "chatroom.accountsEnv" -}}
+{{- $p := .Values.postgresql }}
+{{- if eq $p.mode "existing" }}
+- name: ConnectionStrings__accounts
+  valueFrom:
+    secretKeyRef:
+      name: {{ $p.existing.existingSecret }}
+      key: {{ $p.existing.connectionStringKey }}
+{{- else if eq $p.mode "development" }}
+- name: ACCOUNTS_DB_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "chatroom.postgresqlPasswordSecret" . }}
+      key: {{ $p.development.passwordKey }}
+- name: ConnectionStrings__accounts
+  value: {{ printf "Host=%s;Port=5432;Database=%s;Username=%s;Password=$(ACCOUNTS_DB_PASSWORD)" (include "chatroom.postgresqlHost" .) $p.development.database $p.development.username | quote }}
+{{- end }}
+{{- end }}
+
+{{/* Where the API and the migration Job reach PostgreSQL, as a NetworkPolicy egress entry (see networkpolicies.yaml). */}}
+{{- define "chatroom.postgresqlEgress" -}}
+{{- $p := .Values.postgresql }}
+{{- if eq $p.mode "development" }}
+{{- toJson (dict "pods" "postgresql" "ports" (list 5432)) }}
+{{- else }}
+{{- toJson (dict "cidrs" $p.existing.cidrs "ports" $p.existing.ports) }}
+{{- end }}
+{{- end }}
+
 {{- define "chatroom.ollamaHost" -}}
 {{ include "chatroom.fullname" . }}-ollama
 {{- end }}
@@ -182,7 +225,7 @@ hubs:
 {{- end }}
 
 {{/*
-The data of a generated Secret, (dict "root" $ "secret" "auth"|"redis"): what the live Secret holds (lookup), with
+The data of a generated Secret, (dict "root" $ "secret" "auth"|"redis"|"postgresql"): what the live Secret holds (lookup), with
 random values for what it lacks. Made once per render and kept in a scratch map on .Values, so the Secret and the
 checksum/secrets annotations see the same values and the first upgrade after an install does not restart the pods.
 */}}
@@ -201,6 +244,10 @@ checksum/secrets annotations see the same values and the first upgrade after an 
 {{- $_ := set $data $a.adminPasswordKey (index $live $a.adminPasswordKey | default (randAlphaNum 24 | b64enc)) }}
 {{- /* Never generated: kept when an operator put one there to rotate the signing key with an overlap. */}}
 {{- with index $live $a.previousSigningKeyKey }}{{ $_ := set $data $a.previousSigningKeyKey . }}{{ end }}
+{{- else if eq .secret "postgresql" }}
+{{- $k := $root.Values.postgresql.development.passwordKey }}
+{{- /* Letters and digits: the password sits unquoted in the Npgsql connection string. */}}
+{{- $_ := set $data $k (index $live $k | default (randAlphaNum 32 | b64enc)) }}
 {{- else }}
 {{- $k := $root.Values.redis.bundled.passwordKey }}
 {{- $_ := set $data $k (index $live $k | default (randAlphaNum 32 | b64enc)) }}

@@ -6,12 +6,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { parse, stringify } from "yaml";
-import { chartDir, fullname, namespace, ofKind, render, repoDir, run } from "./lib/chart.js";
+import { chartDir, fullname, helm, namespace, ofKind, release, render, repoDir, run } from "./lib/chart.js";
 
 const promtool = process.env.PROMTOOL ?? "promtool";
 const rulesFile = join(chartDir, "files/alerts.yaml");
 const rules = parse(readFileSync(rulesFile, "utf8"));
 const alerts = rules.groups.flatMap((g) => g.rules).filter((r) => r.alert);
+// The file names each alert's runbook section by its path in the repository; the chart puts the served base in front.
+const fileBase = "docs/operations.md";
+const servedBase = "https://runbooks.example.com/chatroom/operations";
+const enabled = ["prometheusRule.enabled=true", `prometheusRule.runbookBaseUrl=${servedBase}`];
 
 describe("alert rules", () => {
   const dir = mkdtempSync(join(tmpdir(), "chatroom-rules-"));
@@ -25,8 +29,18 @@ describe("alert rules", () => {
     assert.match(run(promtool, ["test", "rules", join(chartDir, "tests/alerts.test.yaml")]), /SUCCESS/);
   });
 
+  it("link to the runbook where the values say it is served, which the chart requires (it knows no public address)", () => {
+    assert.equal(parse(readFileSync(join(chartDir, "values.yaml"), "utf8")).prometheusRule.runbookBaseUrl, "");
+    assert.throws(() => run(helm, ["template", release, chartDir, "--set", "prometheusRule.enabled=true"]),
+      (error) => /runbookBaseUrl/.test(String(error.stderr)));
+    const [rule] = ofKind(render("prod"), "PrometheusRule");
+    for (const r of rule.spec.groups.flatMap((g) => g.rules)) {
+      assert.match(r.annotations.runbook_url, /^https:\/\/wiki\.example\.com\/chatroom\/runbook#chatroom[a-z]+$/, r.alert);
+    }
+  });
+
   it("are what the rendered PrometheusRule carries, narrowed to the release's namespace and workloads", () => {
-    const [rule] = ofKind(render("dev", ["prometheusRule.enabled=true"]), "PrometheusRule");
+    const [rule] = ofKind(render("dev", enabled), "PrometheusRule");
     // The file's "any namespace" and "any release" selectors, as the chart narrows them; the rest is the file.
     const narrowed = rules.groups
       .filter((g) => g.name !== "chatroom.gpu")
@@ -35,6 +49,7 @@ describe("alert rules", () => {
         rules: g.rules.map((r) => ({
           ...r,
           expr: r.expr.replaceAll('namespace=~".+"', `namespace="${namespace}"`).replaceAll('=~".+-(', `=~"${fullname}-(`),
+          annotations: { ...r.annotations, runbook_url: r.annotations.runbook_url.replace(fileBase, servedBase) },
         })),
       }));
     assert.deepEqual(rule.spec, { groups: narrowed });
@@ -55,7 +70,7 @@ describe("alert rules", () => {
 
   it("leave the GPU alerts out without NVIDIA GPUs, and apply severity, labels and expr overrides", () => {
     const groupsOf = (set, sets) => ofKind(render(set, sets), "PrometheusRule")[0].spec.groups;
-    assert.ok(!groupsOf("dev", ["prometheusRule.enabled=true"]).some((g) => g.name === "chatroom.gpu"), "dev runs Ollama on CPU");
+    assert.ok(!groupsOf("dev", enabled).some((g) => g.name === "chatroom.gpu"), "dev runs Ollama on CPU");
     assert.ok(!groupsOf("external-models").some((g) => g.name === "chatroom.gpu"));
     assert.ok(!groupsOf("prod", ["ollama.gpu.type=amd"]).some((g) => g.name === "chatroom.gpu"));
     assert.ok(!groupsOf("prod", ["prometheusRule.gpu.enabled=false"]).some((g) => g.name === "chatroom.gpu"));
@@ -91,13 +106,13 @@ describe("alert rules", () => {
     const anchors = new Set(
       [...runbook.matchAll(/^#+ (.+)$/gm)].map((m) => m[1].trim().toLowerCase().replace(/[^\w\- ]/g, "").replace(/ /g, "-")),
     );
-    const base = parse(readFileSync(join(chartDir, "values.yaml"), "utf8")).prometheusRule.runbookBaseUrl;
+    const base = fileBase;
     for (const a of alerts) {
       assert.match(a.labels.severity, /^(warning|critical)$/, a.alert);
       assert.ok(a.annotations.summary, a.alert);
       assert.equal(a.annotations.runbook, undefined, `${a.alert}: runbook_url, the annotation Alertmanager templates use`);
       const [url, anchor] = a.annotations.runbook_url.split("#");
-      assert.equal(url, base, `${a.alert}: the chart swaps this base for prometheusRule.runbookBaseUrl`);
+      assert.equal(url, base, `${a.alert}: the chart swaps this path for prometheusRule.runbookBaseUrl`);
       assert.ok(anchors.has(anchor), `${a.alert}: no section #${anchor} in docs/operations.md`);
     }
   });

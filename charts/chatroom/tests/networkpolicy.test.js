@@ -14,10 +14,11 @@ const outside = [
   { name: "redis-cluster", ip: "10.20.3.4" },
   { name: "milvus", ip: "10.30.3.4" },
   { name: "otel-collector", ip: "10.40.3.4" },
+  { name: "postgres-server", ip: "10.50.3.4" },
   { name: "internet", ip: "93.184.216.34" },
 ].map((e) => ({ ...e, release: false, namespaceLabels: e.namespace ? { "kubernetes.io/metadata.name": e.namespace } : undefined }));
 
-const ports = [[53, "UDP"], [53, "TCP"], [22, "TCP"], [80, "TCP"], [443, "TCP"], [4317, "TCP"], [4318, "TCP"], [6379, "TCP"], [8080, "TCP"], [9121, "TCP"], [11434, "TCP"], [19530, "TCP"]];
+const ports = [[53, "UDP"], [53, "TCP"], [22, "TCP"], [80, "TCP"], [443, "TCP"], [4317, "TCP"], [4318, "TCP"], [5432, "TCP"], [6379, "TCP"], [8080, "TCP"], [9121, "TCP"], [11434, "TCP"], [19530, "TCP"]];
 
 function endpointsOf(objects) {
   const pods = podTemplates(objects).map(({ template }) => ({
@@ -47,23 +48,27 @@ const ingressAndScrape = [
   `prometheus -> ${app.join(", ")}:8080/TCP`,
 ];
 const dns = (extra) => [`${everyPod(extra)} -> dns:53/UDP`, `${everyPod(extra)} -> dns:53/TCP`];
-const ollamaPulls = "ollama -> redis-cluster, milvus, otel-collector, internet:443/TCP";
+const ollamaPulls = "ollama -> redis-cluster, milvus, otel-collector, postgres-server, internet:443/TCP";
 // The `helm test` pod reaches the four services, and nothing else.
 const tests = `tests -> ${app.join(", ")}:8080/TCP`;
 
 const expected = {
   dev: [
     ...ingressAndScrape,
-    ...dns(["redis", "ollama", "tests"]),
+    ...dns(["redis", "ollama", "tests", "postgresql", "accounts-migration"]),
     "api, socketserver, analysis -> redis:6379/TCP",
     "analysis -> ollama:11434/TCP",
     ollamaPulls,
     tests,
+    // Accounts on the development PostgreSQL: only the API and the migration Job reach it.
+    "api, accounts-migration -> postgresql:5432/TCP",
   ],
   prod: [
     ...ingressAndScrape,
-    ...dns(["ollama", "tests"]),
+    ...dns(["ollama", "tests", "accounts-migration"]),
     "api, socketserver, analysis -> redis-cluster:6379/TCP",
+    // Accounts on an existing PostgreSQL in 10.50.0.0/16: only the API and the migration Job reach it.
+    "api, accounts-migration -> postgres-server:5432/TCP",
     "analysis -> ollama:11434/TCP",
     tests,
     "analysis -> milvus:19530/TCP",
@@ -76,7 +81,7 @@ const expected = {
     ...ingressAndScrape,
     ...dns(["redis", "tests"]),
     "api, socketserver, analysis -> redis:6379/TCP",
-    "analysis -> redis-cluster, milvus, otel-collector, internet:443/TCP",
+    "analysis -> redis-cluster, milvus, otel-collector, postgres-server, internet:443/TCP",
     tests,
   ],
 };

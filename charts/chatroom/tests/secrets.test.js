@@ -20,7 +20,7 @@ async function renderAgainst(secrets) {
     const objects = parseManifests(stdout);
     const data = (name) => Object.fromEntries(Object.entries(named(objects, "Secret", name).data).map(([k, v]) => [k, decode(v)]));
     const checksum = named(objects, "Deployment", `${fullname}-api`).spec.template.metadata.annotations["checksum/secrets"];
-    return { auth: data(`${fullname}-auth`), redis: data(`${fullname}-redis`), requests: api.requests, checksum };
+    return { auth: data(`${fullname}-auth`), redis: data(`${fullname}-redis`), postgresql: data(`${fullname}-postgresql`), requests: api.requests, checksum };
   } finally {
     await api.close();
   }
@@ -31,10 +31,13 @@ describe("generated secrets", () => {
     const live = {
       [`${fullname}-auth`]: { "signing-key": "a2VwdC1zaWduaW5nLWtleS1vZi10aGlydHktdHdvLWJ5dGVzISE=", "admin-password": "kept-admin-password" },
       [`${fullname}-redis`]: { "redis-password": "kept-redis-password" },
+      [`${fullname}-postgresql`]: { "postgres-password": "keptPostgresPassword" },
     };
-    const { auth, redis, requests } = await renderAgainst(live);
+    const { auth, redis, postgresql, requests } = await renderAgainst(live);
     assert.deepEqual(auth, live[`${fullname}-auth`]);
     assert.deepEqual(redis, live[`${fullname}-redis`]);
+    // The development PostgreSQL keeps the password it was initialised with: a new one would lock the API out.
+    assert.deepEqual(postgresql, live[`${fullname}-postgresql`]);
     assert.ok(requests.includes(`GET /api/v1/namespaces/${namespace}/secrets/${fullname}-auth`), "the chart did not look the Secret up");
     assert.ok(requests.every((r) => r.startsWith("GET ")), "rendering changed something in the cluster");
   });
@@ -45,6 +48,8 @@ describe("generated secrets", () => {
     assert.notEqual(first.auth["signing-key"], second.auth["signing-key"]);
     assert.notEqual(first.auth["admin-password"], second.auth["admin-password"]);
     assert.notEqual(first.redis["redis-password"], second.redis["redis-password"]);
+    assert.notEqual(first.postgresql["postgres-password"], second.postgresql["postgres-password"]);
+    assert.match(first.postgresql["postgres-password"], /^[A-Za-z0-9]{32}$/, "unquoted in the connection string");
     assert.ok(Buffer.from(first.auth["signing-key"], "base64").length >= 32);
   });
 
@@ -66,6 +71,7 @@ describe("generated secrets", () => {
     const live = (password) => ({
       [`${fullname}-auth`]: { "signing-key": "a2VwdC1zaWduaW5nLWtleS1vZi10aGlydHktdHdvLWJ5dGVzISE=", "admin-password": password },
       [`${fullname}-redis`]: { "redis-password": "kept" },
+      [`${fullname}-postgresql`]: { "postgres-password": "kept" },
     });
     const [a, b, c] = [await renderAgainst(live("one")), await renderAgainst(live("one")), await renderAgainst(live("two"))];
     assert.equal(a.checksum, b.checksum);
@@ -74,7 +80,7 @@ describe("generated secrets", () => {
 
   it("make the same checksum at install as at the next upgrade, so that upgrade restarts nothing", async () => {
     const install = await renderAgainst({});
-    const upgrade = await renderAgainst({ [`${fullname}-auth`]: install.auth, [`${fullname}-redis`]: install.redis });
+    const upgrade = await renderAgainst({ [`${fullname}-auth`]: install.auth, [`${fullname}-redis`]: install.redis, [`${fullname}-postgresql`]: install.postgresql });
     assert.deepEqual(upgrade.auth, install.auth);
     assert.equal(upgrade.checksum, install.checksum);
   });

@@ -69,6 +69,7 @@ const variants = {
     "redis.mode=external", "redis.external.endpoints={redis:6379}", "redis.external.tls=false", "ollama.gpu.enabled=false",
     "ingress.enabled=true", "ingress.tls.enabled=false", "ingress.hubsAffinity=false", "ingress.webSocketAnnotations=false",
     "otel.endpoint=http://collector:4317", "serviceMonitor.enabled=true", "prometheusRule.enabled=true",
+    "prometheusRule.runbookBaseUrl=https://runbooks.example.com/chatroom",
   ],
   "Gateway API instead of Ingress, another ingress controller, the Redis exporter, shared Ollama volume, AMD GPUs, digests, global scheduling": [
     "ingress.enabled=false", "gateway.enabled=true", "gateway.parentRefs[0].name=public", "gateway.parentRefs[0].namespace=gateway",

@@ -10,6 +10,7 @@ public sealed record AppHostSettings(
     BackendMode Redis,
     BackendMode Ollama,
     BackendMode Milvus,
+    BackendMode Postgres,
     bool OllamaGpu,
     bool Podman,
     string AnalysisModel,
@@ -29,6 +30,8 @@ public sealed record AppHostSettings(
             Mode(configuration, "Redis", "redis", containers, "container", "existing", "none"),
             Mode(configuration, "Ollama", "analysis-model", containers, "container", "external", "none"),
             Mode(configuration, "Milvus", "milvus", containers, "container", "existing", "none"),
+            // Accounts: none keeps them in each API's SQLite file (fine for one API process, the AppHost's usual case).
+            Mode(configuration, "Postgres", "accounts", containers, "container", "existing", "none"),
             configuration.GetValue("Ollama:Gpu", false),
             string.Equals(configuration["ASPIRE_CONTAINER_RUNTIME"] ?? configuration["DOTNET_ASPIRE_CONTAINER_RUNTIME"], "podman", StringComparison.OrdinalIgnoreCase),
             configuration["Ollama:AnalysisModel"] is { Length: > 0 } analysis ? analysis : DefaultAnalysisModel,
@@ -40,13 +43,15 @@ public sealed record AppHostSettings(
             throw new InvalidOperationException($"SocketServer:Replicas must be between 1 and 16 (was {settings.SocketServerReplicas}).");
         }
 
-        if (!containers && (settings.Redis == BackendMode.Container || settings.Ollama == BackendMode.Container || settings.Milvus == BackendMode.Container))
+        if (!containers && (settings.Redis == BackendMode.Container || settings.Ollama == BackendMode.Container || settings.Milvus == BackendMode.Container
+            || settings.Postgres == BackendMode.Container))
         {
             throw new InvalidOperationException("Chatroom:Containers=false runs no container, yet a backend's Mode is 'container'.");
         }
 
         Require(configuration, settings.Redis, "redis", "Redis:Mode=existing");
         Require(configuration, settings.Milvus, "milvus", "Milvus:Mode=existing");
+        Require(configuration, settings.Postgres, "accounts", "Postgres:Mode=existing");
         Require(configuration, settings.Ollama, "analysis-model", "Ollama:Mode=external");
         Require(configuration, settings.Ollama, "reasoning-model", "Ollama:Mode=external");
         return settings;

@@ -1,11 +1,17 @@
 namespace Chatroom.AppHost.Topology;
 
-/// <summary>The backends the services reference; null where a backend is not used (the services then run embedded).</summary>
+/// <summary>
+/// The backends the services reference; null where a backend is not used (the services then run embedded).
+/// <paramref name="Accounts"/> is the PostgreSQL database of accounts (connection string <c>accounts</c>), and
+/// <paramref name="AccountsMigration"/> the one-shot step that applies its migrations before the API starts.
+/// </summary>
 public sealed record ChatBackends(
     IResourceBuilder<IResourceWithConnectionString>? Redis,
     IResourceBuilder<IResourceWithConnectionString>? AnalysisModel,
     IResourceBuilder<IResourceWithConnectionString>? ReasoningModel,
-    IResourceBuilder<IResourceWithConnectionString>? Milvus);
+    IResourceBuilder<IResourceWithConnectionString>? Milvus,
+    IResourceBuilder<IResourceWithConnectionString>? Accounts,
+    IResourceBuilder<ProjectResource>? AccountsMigration);
 
 /// <summary>Secrets every service shares: the token signing key and the admin password.</summary>
 public sealed record ChatSecrets(IResourceBuilder<ParameterResource> SigningKey, IResourceBuilder<ParameterResource> AdminPassword);

@@ -1,5 +1,6 @@
 using Chatroom.AppHost.Milvus;
 using Chatroom.AppHost.Ollama;
+using Chatroom.AppHost.Postgres;
 
 namespace Chatroom.AppHost.Topology;
 
@@ -10,6 +11,9 @@ public static class ChatTopologyExtensions
     public const string AnalysisModelName = "analysis-model";
     public const string ReasoningModelName = "reasoning-model";
     public const string MilvusName = "milvus";
+    public const string PostgresName = "postgres";
+    public const string AccountsName = "accounts";
+    public const string AccountsMigrationName = "accounts-migration";
     public const string ApiName = "api";
     public const string SocketServerName = "socketserver";
     public const string AnalysisName = "analysis";
@@ -54,7 +58,14 @@ public static class ChatTopologyExtensions
             _ => null,
         };
 
-        return new ChatBackends(redis, analysisModel, reasoningModel, milvus);
+        IResourceBuilder<IResourceWithConnectionString>? accounts = settings.Postgres switch
+        {
+            BackendMode.Container => builder.AddPostgresContainer(PostgresName).AddDatabase(AccountsName),
+            BackendMode.Existing => builder.AddConnectionString(AccountsName),
+            _ => null,
+        };
+
+        return new ChatBackends(redis, analysisModel, reasoningModel, milvus, accounts, builder.AddAccountsMigration(AccountsMigrationName, accounts));
     }
 
     /// <summary>
@@ -66,7 +77,8 @@ public static class ChatTopologyExtensions
         var api = builder.AddProject<Projects.Chatroom_Api>(ApiName)
             .WithChatDefaults(secrets)
             .WithAdminPassword(secrets)
-            .WithBackend(backends.Redis);
+            .WithBackend(backends.Redis)
+            .WithAccounts(backends);
 
         var sockets = builder.AddProject<Projects.Chatroom_SocketServer>(SocketServerName)
             .WithReplicas(settings.SocketServerReplicas)
@@ -95,6 +107,7 @@ public static class ChatTopologyExtensions
             .WithChatDefaults(secrets)
             .WithAdminPassword(secrets)
             .WithExternalHttpEndpoints()
+            .WithAccounts(backends)
             .WithBackend(backends.AnalysisModel)
             .WithBackend(backends.ReasoningModel)
             .WithBackend(backends.Milvus);
@@ -121,6 +134,15 @@ public static class ChatTopologyExtensions
     /// <summary>Only the API (alone or inside the standalone process) signs the admin in; the others never get the password.</summary>
     private static IResourceBuilder<ProjectResource> WithAdminPassword(this IResourceBuilder<ProjectResource> project, ChatSecrets secrets) =>
         project.WithEnvironment("Chatroom__Admin__Password", secrets.AdminPassword);
+
+    /// <summary>
+    /// Accounts on PostgreSQL: the connection string, and the start only once the migration step has exited with 0
+    /// (the API refuses to start while migrations are pending, and never applies them itself: several replicas would).
+    /// </summary>
+    private static IResourceBuilder<ProjectResource> WithAccounts(this IResourceBuilder<ProjectResource> project, ChatBackends backends) =>
+        backends is { Accounts: { } accounts, AccountsMigration: { } migration }
+            ? project.WithReference(accounts).WaitForCompletion(migration)
+            : project;
 
     private static IResourceBuilder<ProjectResource> WithBackend(this IResourceBuilder<ProjectResource> project, IResourceBuilder<IResourceWithConnectionString>? backend) =>
         backend is null ? project : project.WithReference(backend).WaitFor(backend);
