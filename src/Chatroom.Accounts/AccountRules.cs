@@ -15,6 +15,9 @@ public static class AccountRules
     public const int MaxDisplayNameLength = 64;
     public const int MaxEmailLength = 254;
 
+    /// <summary>The end of a ban without an end (both stores keep it as an ordinary date).</summary>
+    public static readonly DateTime PermanentBan = new(9999, 12, 31, 0, 0, 0, DateTimeKind.Utc);
+
     /// <summary>Names that would pass for the system or staff.</summary>
     private static readonly string[] Reserved = ["system", "admin", "administrator", "moderator", "assistant", "concierge", "broadcast", "root", "support"];
 
@@ -104,10 +107,14 @@ public static class AccountRules
 
         if (user.BannedUntilUtc is { } until && until > nowUtc)
         {
-            throw new ChatException(ErrorCodes.AccountBanned,
-                $"this account is banned until {until.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC");
+            throw new ChatException(ErrorCodes.AccountBanned, BanSentence(until));
         }
     }
+
+    /// <summary>What a banned account is told, with until when.</summary>
+    public static string BanSentence(DateTime untilUtc) => untilUtc >= PermanentBan
+        ? "this account is banned permanently"
+        : $"this account is banned until {untilUtc.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC";
 
     /// <summary>The role a token carries: the highest the account holds.</summary>
     public static async Task<string> TopRoleAsync(UserManager<ChatUser> users, ChatUser user)

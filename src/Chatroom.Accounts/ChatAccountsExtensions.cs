@@ -2,6 +2,7 @@ using Chatroom.Accounts.Data;
 using Chatroom.Accounts.Email;
 using Chatroom.Accounts.Names;
 using Chatroom.Accounts.SignIn;
+using Chatroom.Accounts.Staff;
 using Chatroom.Accounts.Tokens;
 using Chatroom.Accounts.TwoFactor;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -42,6 +43,11 @@ public static class ChatAccountsExtensions
         services.AddOptions<EmailOptions>().Bind(builder.Configuration.GetSection(EmailOptions.Section))
             .Validate(o => MimeKit.MailboxAddress.TryParse(o.From, out _), "Chatroom:Email:From must be an email address.")
             .ValidateOnStart();
+        services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection(AdminOptions.Section))
+            .Validate(o => string.IsNullOrEmpty(o.Password) || o.Password.Trim().Length == o.Password.Length,
+                "Chatroom:Admin:Password must not begin or end with white space (a line break copied from a secret file?): nobody could sign in with it.")
+            .Validate(o => new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(o.Email), "Chatroom:Admin:Email must be an email address.")
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
         var dataDirectory = builder.Configuration["Chatroom:DataDirectory"] ?? "data";
@@ -60,6 +66,9 @@ public static class ChatAccountsExtensions
 
         services.AddHostedService(sp => new AccountsMigrator(sp.GetRequiredService<IServiceScopeFactory>(), migrate: string.IsNullOrWhiteSpace(postgres),
             sp.GetRequiredService<ILogger<AccountsMigrator>>()));
+
+        // After the migrator: hosted services start in the order they were added.
+        services.AddHostedService<AdminBootstrap>();
 
         services.AddSingleton<ILookupNormalizer, AccountNameNormalizer>();
         services.AddIdentityCore<ChatUser>(o =>
@@ -98,6 +107,10 @@ public static class ChatAccountsExtensions
         });
         services.AddScoped<AccountEmails>();
         services.AddScoped<AccountSessions>();
+        services.AddScoped<AccountModeration>();
+        services.AddScoped<RegisteredNames>();
+        services.AddSingleton<AccountSockets>();
+        services.AddSingleton<StaffRules>();
         services.AddScoped<AccountService>();
         services.AddScoped<AccountProfiles>();
         services.AddScoped<TotpVerifier>();

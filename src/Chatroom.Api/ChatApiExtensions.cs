@@ -17,13 +17,13 @@ public static class ChatApiExtensions
     public static IHostApplicationBuilder AddChatApi(this IHostApplicationBuilder builder)
     {
         builder.AddChatCore();
+
+        // Here rather than in Chatroom.Backends: the backends there are shared by every service (the socket server and
+        // the analysis worker compose them too), while only the API holds the accounts store, and pulling Identity and
+        // EF Core into the others for a switch only the API reads would not be cleaner.
         builder.AddChatAccounts();
         builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection(AdminOptions.Section))
-            .Validate(o => string.IsNullOrEmpty(o.Password) || o.Password.Trim().Length == o.Password.Length,
-                "Chatroom:Admin:Password must not begin or end with white space (a line break copied from a secret file?): nobody could sign in with it.")
-            .ValidateOnStart();
         builder.Services.AddHostedService<DefaultRoomSeeder>();
         builder.Services.AddOpenApi();
         builder.Services.AddRateLimiter(o =>
@@ -58,6 +58,7 @@ public static class ChatApiExtensions
         app.MapAuthApi();
         app.MapAccountAuthApi();
         app.MapAccountApi();
+        app.MapAccountModerationApi();
         app.MapRoomsApi();
         app.MapAdminApi();
         app.MapModerationAdminApi();

@@ -30,6 +30,8 @@ public static class ChatSocketsExtensions
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddSingleton<RoomRelay>();
         builder.Services.AddHostedService<PresenceHeartbeat>();
+        builder.Services.AddSingleton<AccountClosures>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AccountClosures>());
         builder.Services.AddSingleton<ChatHubFilter>();
 
         // The dispatcher logs every HubException at error level with a stack trace; a refusal (rate limit, mute) is

@@ -1,5 +1,6 @@
 using Chatroom.Analysis;
 using Chatroom.Api;
+using Chatroom.Core.Auth;
 using Chatroom.ServiceDefaults;
 using Chatroom.SocketServer;
 using Chatroom.Web;
@@ -15,6 +16,13 @@ public static class ChatroomStandaloneExtensions
         {
             builder.Services.AddHostedService(sp => new StandaloneSecrets.AnnouncePassword(
                 passwordFile, sp.GetRequiredService<ILogger<StandaloneSecrets.AnnouncePassword>>()));
+        }
+
+        // The quick start is one command, and its admin signs in to the console with the generated password: staff second
+        // factors stay optional here unless configured (Chatroom:Auth:StaffRequireTwoFactor=true for a real deployment).
+        if (builder.Configuration[$"{AuthOptions.Section}:{nameof(AuthOptions.StaffRequireTwoFactor)}"] is null)
+        {
+            builder.Configuration.AddInMemoryCollection([new($"{AuthOptions.Section}:{nameof(AuthOptions.StaffRequireTwoFactor)}", "false")]);
         }
 
         builder.AddServiceDefaults();

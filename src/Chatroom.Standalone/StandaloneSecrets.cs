@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Chatroom.Api.Auth;
+using Chatroom.Accounts;
 using Chatroom.Core.Auth;
 using Chatroom.Embedded;
 

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using OtpNet;
 
 namespace Chatroom.Accounts.Tests;
@@ -290,6 +292,46 @@ public abstract class AccountFlowTests(AccountsHost host)
         Assert.Equal("Someone tried to sign up with your address", host.Smtp.To(owner.Email)[^1].Subject);
         Assert.Equal((401, "invalid_credentials"),
             await host.RefusalAsync(HttpMethod.Post, "/api/auth/login", new { login = intruder.UserName, password = intruder.Password }));
+    }
+
+    [Fact]
+    public async Task TwoSimultaneousSignUpsWithOneAddress_MakeExactlyOneAccount()
+    {
+        // Several rounds, so the two requests really overlap in some of them; the unique index decides every round.
+        for (var round = 0; round < 5; round++)
+        {
+            var address = $"race-{Guid.NewGuid():N}@example.com";
+            var contenders = new[] { TestAccount.New("race") with { Email = address }, TestAccount.New("race") with { Email = address } };
+            var answers = await Task.WhenAll(contenders.Select(c => host.PostAsync("/api/auth/register", c.Registration)));
+            foreach (var answer in answers)
+            {
+                // The one that lost looks the same as any sign-up with a taken address: nothing says an account exists.
+                Assert.Equal(202, (int)answer.StatusCode);
+                answer.Dispose();
+            }
+
+            await using var scope = host.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<Chatroom.Accounts.Data.AccountsDb>();
+            var names = contenders.Select(c => c.UserName).ToList();
+            var made = await db.Users.Where(u => names.Contains(u.UserName!)).Select(u => u.UserName).ToListAsync();
+            Assert.Single(made);
+            var messages = host.Smtp.To(address).Select(m => m.Subject).ToList();
+            Assert.Equal(2, messages.Count);
+            Assert.Contains("Someone tried to sign up with your address", messages);
+
+            // The winner confirms and signs in; the loser's name stayed free and its password signs nobody in.
+            var winner = contenders.Single(c => c.UserName == made[0]);
+            var loser = contenders.Single(c => c.UserName != made[0]);
+            var (userId, token) = SmtpCapture.LinkIn(host.Smtp.To(address).Single(m => m.Subject != "Someone tried to sign up with your address"));
+            using (var confirmed = await host.PostAsync("/api/auth/confirm-email", new { userId, token }))
+            {
+                Assert.Equal(204, (int)confirmed.StatusCode);
+            }
+
+            await host.PostJsonAsync("/api/auth/login", new { login = winner.UserName, password = winner.Password });
+            Assert.Equal((401, "invalid_credentials"),
+                await host.RefusalAsync(HttpMethod.Post, "/api/auth/login", new { login = loser.UserName, password = loser.Password }));
+        }
     }
 
     [Fact]

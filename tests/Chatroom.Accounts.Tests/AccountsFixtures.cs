@@ -25,6 +25,9 @@ public sealed class PostgresAccountsFixture : IAsyncLifetime
 
     public AccountsHost Host { get; private set; } = null!;
 
+    /// <summary>The server, for tests that need a database of their own on it.</summary>
+    public PostgresServer Server => _server!;
+
     public async Task InitializeAsync()
     {
         _server = await PostgresServer.StartAsync();

@@ -23,12 +23,13 @@ public sealed class AccountsHost : IAsyncDisposable
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly WebApplication _app;
-    private readonly TempDirectory _data;
+    private readonly TempDirectory? _ownedData;
 
-    private AccountsHost(WebApplication app, TempDirectory data, SmtpCapture smtp)
+    private AccountsHost(WebApplication app, string dataDirectory, TempDirectory? ownedData, SmtpCapture smtp)
     {
         _app = app;
-        _data = data;
+        DataDirectory = dataDirectory;
+        _ownedData = ownedData;
         Smtp = smtp;
         Http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(60) };
     }
@@ -37,24 +38,30 @@ public sealed class AccountsHost : IAsyncDisposable
 
     public SmtpCapture Smtp { get; }
 
-    public string DataDirectory => _data.Path;
+    public string DataDirectory { get; }
+
+    public IServiceProvider Services => _app.Services;
 
     /// <param name="postgres">A PostgreSQL connection string, or null for SQLite.</param>
     /// <param name="migrate">On PostgreSQL, whether to run the migration step first.</param>
-    public static async Task<AccountsHost> StartAsync(string? postgres, IReadOnlyDictionary<string, string?>? settings = null, bool migrate = true)
+    /// <param name="dataDirectory">Another host's data folder (its SQLite store) to start on, as a restart would; the caller keeps it.</param>
+    public static async Task<AccountsHost> StartAsync(
+        string? postgres, IReadOnlyDictionary<string, string?>? settings = null, bool migrate = true, string? dataDirectory = null)
     {
-        var data = new TempDirectory("chatroom-accounts");
+        var owned = dataDirectory is null ? new TempDirectory("chatroom-accounts") : null;
+        var data = dataDirectory ?? owned!.Path;
         var smtp = new SmtpCapture();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", ApplicationName = "Chatroom.Api" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Chatroom:DataDirectory"] = data.Path,
+            ["Chatroom:DataDirectory"] = data,
             ["Chatroom:Auth:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Chatroom:Admin:Password"] = AdminPassword,
             ["Chatroom:Api:SignInsPerMinute"] = "100000",
             ["Chatroom:Accounts:SignInsPerAccountPerMinute"] = "1000",
             ["Chatroom:Accounts:SignUpsPerAddressPerHour"] = "100000",
+            ["Chatroom:Auth:StaffRequireTwoFactor"] = "false",
             ["Chatroom:Email:Smtp:Host"] = "127.0.0.1",
             ["Chatroom:Email:Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Chatroom:Email:Smtp:Security"] = "None",
@@ -85,11 +92,11 @@ public sealed class AccountsHost : IAsyncDisposable
         {
             await app.DisposeAsync();
             await smtp.DisposeAsync();
-            data.Dispose();
+            owned?.Dispose();
             throw;
         }
 
-        return new AccountsHost(app, data, smtp);
+        return new AccountsHost(app, data, owned, smtp);
     }
 
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null, string? token = null)
@@ -148,6 +155,6 @@ public sealed class AccountsHost : IAsyncDisposable
         await _app.StopAsync(timeout.Token);
         await _app.DisposeAsync();
         await Smtp.DisposeAsync();
-        _data.Dispose();
+        _ownedData?.Dispose();
     }
 }

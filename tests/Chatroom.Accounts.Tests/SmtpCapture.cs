@@ -41,9 +41,12 @@ public sealed class SmtpCapture : IAsyncDisposable
         _messages.Where(m => m.To.Mailboxes.Any(b => b.Address.Equals(address, StringComparison.OrdinalIgnoreCase))).ToList();
 
     /// <summary>The query of the one link in the last message to <paramref name="address"/> (userId and token).</summary>
-    public (string UserId, string Token) LastLink(string address)
+    public (string UserId, string Token) LastLink(string address) => LinkIn(To(address)[^1]);
+
+    /// <summary>The query of the one link in <paramref name="message"/> (userId and token).</summary>
+    public static (string UserId, string Token) LinkIn(MimeMessage message)
     {
-        var text = To(address)[^1].TextBody ?? string.Empty;
+        var text = message.TextBody ?? string.Empty;
         var link = text.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("http", StringComparison.Ordinal));
         var query = System.Web.HttpUtility.ParseQueryString(new Uri(link).Query);
         return (query["userId"]!, query["token"]!);

@@ -29,6 +29,7 @@ public sealed class EmbeddedCrashTests(ITestOutputHelper output)
             ["Chatroom__DataDirectory"] = data.Path,
             ["Chatroom__Auth__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Chatroom__Admin__Password"] = "crash-test-admin",
+            ["Chatroom__Auth__StaffRequireTwoFactor"] = "false",
             ["Chatroom__Chat__MessagesPerSecond"] = "10000",
             ["Chatroom__Chat__Burst"] = "10000",
             ["Chatroom__Chat__UserMessagesPerSecond"] = "10000",

@@ -41,6 +41,7 @@ public sealed partial class LlmOutageTests(ITestOutputHelper output)
             ["Chatroom__DataDirectory"] = data.Path,
             ["Chatroom__Auth__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Chatroom__Admin__Password"] = "llm-outage-admin",
+            ["Chatroom__Auth__StaffRequireTwoFactor"] = "false",
             ["Chatroom__Api__SignInsPerMinute"] = "1000",
             ["ConnectionStrings__analysis-model"] = $"Endpoint=http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)};Model={fake.ModelName}",
             [$"Chatroom__Analysis__Rooms__{LlmRoom}__Llm"] = "Always",

@@ -155,6 +155,11 @@ public sealed class MultiNodeFixture : IAsyncLifetime
             ["Chatroom__Presence__NodeTimeout"] = NodeTimeout.ToString("c", CultureInfo.InvariantCulture),
             ["Chatroom__Queues__ClaimTimeout"] = ClaimTimeout.ToString("c", CultureInfo.InvariantCulture),
             ["Chatroom__Api__SignInsPerMinute"] = "1000",
+
+            // Every test signs the admin in with the password alone, and accounts sign in without opening their email.
+            ["Chatroom__Auth__StaffRequireTwoFactor"] = "false",
+            ["Chatroom__Accounts__SignInsPerAccountPerMinute"] = "1000",
+            ["Chatroom__Accounts__RequireConfirmedEmail"] = "false",
             ["Chatroom__DataDirectory"] = Path.Combine(_data.Path, name),
         };
         foreach (var (key, value) in extra)

@@ -50,6 +50,9 @@ public sealed class StandaloneHost : IAsyncDisposable
         {
             ["Chatroom:DataDirectory"] = dataDirectory,
             ["Chatroom:Admin:Password"] = AdminPassword,
+
+            // Tests sign the admin account in over and over, from one address.
+            ["Chatroom:Accounts:SignInsPerAccountPerMinute"] = "100000",
             ["Logging:LogLevel:Default"] = "Warning",
         });
         if (settings is not null)

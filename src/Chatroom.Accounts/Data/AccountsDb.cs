@@ -24,6 +24,9 @@ public abstract class AccountsDb(DbContextOptions options) : IdentityDbContext<C
         builder.Entity<ChatUser>(user =>
         {
             user.Property(u => u.DisplayName).HasMaxLength(64);
+
+            // Identity's index on the normalised address, made unique: two sign-ups racing with one address cannot both commit.
+            user.HasIndex(u => u.NormalizedEmail).HasDatabaseName("EmailIndex").IsUnique();
         });
         builder.Entity<RefreshToken>(token =>
         {

@@ -6,9 +6,10 @@ using Microsoft.Extensions.Options;
 namespace Chatroom.Accounts.SignIn;
 
 /// <summary>What a signed-in person does with their own account: read it, change it, change the password, delete it.</summary>
-public sealed class AccountProfiles(UserManager<ChatUser> users, AccountSessions sessions, IOptions<AccountsOptions> options, TimeProvider time)
+public sealed class AccountProfiles(
+    UserManager<ChatUser> users, AccountSessions sessions, AccountSockets sockets, IOptions<AccountsOptions> options, TimeProvider time)
 {
-    /// <summary>The account behind a token; guests and the configured admin have none.</summary>
+    /// <summary>The account behind a token; guests have none.</summary>
     public async Task<ChatUser> FindAsync(string? userId)
     {
         var user = string.IsNullOrEmpty(userId) ? null : await users.FindByIdAsync(userId);
@@ -50,6 +51,7 @@ public sealed class AccountProfiles(UserManager<ChatUser> users, AccountSessions
             throw new ChatException(ErrorCodes.InvalidPassword, "the current password is wrong");
         }
 
+        var stamp = user.SecurityStamp;
         var result = await users.ChangePasswordAsync(user, currentPassword, secret);
         if (!result.Succeeded)
         {
@@ -58,11 +60,11 @@ public sealed class AccountProfiles(UserManager<ChatUser> users, AccountSessions
                 : AccountService.WeakPassword(result);
         }
 
-        await sessions.RevokeAllAsync(user, cancellationToken);
+        await sessions.RevokeAllAsync(user, stamp, cancellationToken);
     }
 
     /// <summary>Deletes the account with its sessions, tokens and second factors (their rows cascade); messages stay in rooms.</summary>
-    public async Task DeleteAsync(ChatUser user, string? password)
+    public async Task DeleteAsync(ChatUser user, string? password, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(password) || password.Length > options.Value.MaxPasswordLength || !await users.CheckPasswordAsync(user, password))
         {
@@ -74,5 +76,7 @@ public sealed class AccountProfiles(UserManager<ChatUser> users, AccountSessions
         {
             throw new InvalidOperationException("Deleting the account failed: " + string.Join("; ", result.Errors.Select(e => e.Code)));
         }
+
+        await sockets.CloseAsync(user.Id, ErrorCodes.SignedOut, "this account was deleted", user.SecurityStamp, cancellationToken);
     }
 }

@@ -1,5 +1,6 @@
 using Chatroom.Accounts.Data;
 using Chatroom.Accounts.Email;
+using Chatroom.Accounts.Staff;
 using Chatroom.Accounts.Tokens;
 using Chatroom.Accounts.TwoFactor;
 using Chatroom.Core.Auth;
@@ -17,7 +18,7 @@ namespace Chatroom.Accounts.SignIn;
 /// </summary>
 public sealed partial class AccountService(
     AccountsDb db, UserManager<ChatUser> users, AccountSessions sessions, AccountEmails emails, TotpVerifier totp,
-    SignInLimiter limiter, IOptions<AccountsOptions> options, TimeProvider time, ILogger<AccountService> logger)
+    SignInLimiter limiter, StaffRules staff, IOptions<AccountsOptions> options, TimeProvider time, ILogger<AccountService> logger)
 {
     public static readonly IReadOnlyList<string> TwoFactorMethods = ["totp", "recovery_code"];
 
@@ -59,8 +60,21 @@ public sealed partial class AccountService(
         }
         catch (DbUpdateException)
         {
-            // The unique index on the normalised name caught a sign-up that raced this one; the transaction rolled back.
-            throw new ChatException(ErrorCodes.UserNameTaken, "that user name, or one that looks the same, is taken");
+            // A unique index (normalised name or normalised email) caught a sign-up that raced this one; the transaction
+            // rolled back, so nothing of this one remains. Answer as if the other had come first.
+            db.ChangeTracker.Clear();
+            if (await users.FindByNameAsync(name) is not null)
+            {
+                throw new ChatException(ErrorCodes.UserNameTaken, "that user name, or one that looks the same, is taken");
+            }
+
+            if (await users.FindByEmailAsync(address) is not { } winner)
+            {
+                throw;
+            }
+
+            await emails.SendAlreadyRegisteredAsync(winner, cancellationToken);
+            LogAddressTaken(logger, winner.Id);
         }
     }
 
@@ -103,6 +117,66 @@ public sealed partial class AccountService(
     /// <summary>The password step: tokens, or a ticket for the second factor when the account has one.</summary>
     public async Task<object> SignInAsync(string? login, string? password, ClientInfo client, CancellationToken cancellationToken)
     {
+        var user = await CheckPasswordAsync(login, password);
+        return await AfterPasswordAsync(user, client, cancellationToken);
+    }
+
+    /// <summary>
+    /// The admin console's door (<c>POST /api/auth/admin</c>): the password step for an admin account, <c>admin</c> unless
+    /// another is named. Refusals keep the console's codes (<c>invalid_password</c>, <c>admin_disabled</c>); an admin
+    /// without a second factor where staff need one is refused with <c>two_factor_required</c>.
+    /// </summary>
+    public async Task<object> SignInAdminAsync(string? login, string? password, ClientInfo client, CancellationToken cancellationToken)
+    {
+        var name = string.IsNullOrWhiteSpace(login) ? AdminOptions.UserName : login;
+        ChatUser user;
+        try
+        {
+            user = await CheckPasswordAsync(name, password);
+        }
+        catch (ChatException refusal) when (refusal.Code == ErrorCodes.InvalidCredentials)
+        {
+            if (string.IsNullOrWhiteSpace(login) && await users.FindByIdAsync(AdminBootstrap.AccountId) is null
+                && await users.FindByNameAsync(AdminOptions.UserName) is null)
+            {
+                throw new ChatException(ErrorCodes.AdminDisabled, "admin sign-in is off: there is no admin account (set Chatroom:Admin:Password to create one)");
+            }
+
+            throw new ChatException(ErrorCodes.InvalidPassword, "the admin password is wrong");
+        }
+
+        var (role, missingSecondFactor) = await staff.RoleAsync(users, user);
+        if (role != ChatRoles.Admin)
+        {
+            throw new ChatException(ErrorCodes.Forbidden, "this account is not an admin");
+        }
+
+        if (missingSecondFactor)
+        {
+            throw new ChatException(ErrorCodes.TwoFactorRequired,
+                "admins need a second factor: sign in at /api/auth/login, enrol one at /api/account/2fa, then sign in here again");
+        }
+
+        return await AfterPasswordAsync(user, client, cancellationToken);
+    }
+
+    /// <summary>Tokens for an account whose password was right, or a ticket for its second factor.</summary>
+    private async Task<object> AfterPasswordAsync(ChatUser user, ClientInfo client, CancellationToken cancellationToken)
+    {
+        if (await users.GetTwoFactorEnabledAsync(user))
+        {
+            // The failure count stays until the second factor passes too: a stolen password alone must not reset it.
+            var ticket = await users.GenerateUserTokenAsync(user, DatabaseTokenProvider.Name, DatabaseTokenProvider.TwoFactorTicketPurpose);
+            return new TwoFactorChallenge(true, TwoFactorMethods, user.Id + "." + ticket);
+        }
+
+        await users.ResetAccessFailedCountAsync(user);
+        return await sessions.StartAsync(user, client, cancellationToken);
+    }
+
+    /// <summary>Checks the password and whether the account may sign in; counts failures towards the lockout.</summary>
+    private async Task<ChatUser> CheckPasswordAsync(string? login, string? password)
+    {
         var settings = options.Value;
         if (password is not null && password.Length > settings.MaxPasswordLength)
         {
@@ -139,15 +213,7 @@ public sealed partial class AccountService(
             throw new ChatException(ErrorCodes.EmailNotConfirmed, "confirm your email address first: open the link in the message we sent");
         }
 
-        if (await users.GetTwoFactorEnabledAsync(user))
-        {
-            // The failure count stays until the second factor passes too: a stolen password alone must not reset it.
-            var ticket = await users.GenerateUserTokenAsync(user, DatabaseTokenProvider.Name, DatabaseTokenProvider.TwoFactorTicketPurpose);
-            return new TwoFactorChallenge(true, TwoFactorMethods, user.Id + "." + ticket);
-        }
-
-        await users.ResetAccessFailedCountAsync(user);
-        return await sessions.StartAsync(user, client, cancellationToken);
+        return user;
     }
 
     /// <summary>The second-factor step: the ticket from the password step and a TOTP code or a recovery code.</summary>
@@ -208,6 +274,7 @@ public sealed partial class AccountService(
     {
         var secret = AccountRules.Password(password, options.Value);
         var user = await FindForTokenAsync(userId, token);
+        var stamp = user.SecurityStamp;
         var result = await users.ResetPasswordAsync(user, token!, secret);
         if (!result.Succeeded)
         {
@@ -222,7 +289,7 @@ public sealed partial class AccountService(
         await DatabaseTokenProvider.SpendAsync(users, user, UserManager<ChatUser>.ResetPasswordTokenPurpose);
         await users.SetLockoutEndDateAsync(user, null);
         await users.ResetAccessFailedCountAsync(user);
-        await sessions.RevokeAllAsync(user, cancellationToken);
+        await sessions.RevokeAllAsync(user, stamp, cancellationToken);
     }
 
     internal static ChatException WeakPassword(IdentityResult result) => new(ErrorCodes.WeakPassword,
@@ -271,6 +338,12 @@ public sealed partial class AccountService(
         if (codes.Contains(nameof(IdentityErrorDescriber.DuplicateUserName)))
         {
             throw new ChatException(ErrorCodes.UserNameTaken, "that user name, or one that looks the same, is taken");
+        }
+
+        if (codes.Contains(nameof(IdentityErrorDescriber.DuplicateEmail)))
+        {
+            // Identity's own check saw a racing sign-up's address committed: the same outcome as the unique index refusing it.
+            throw new DbUpdateException("the email address was registered by a sign-up that raced this one");
         }
 
         if (codes.Any(c => c.StartsWith("Password", StringComparison.Ordinal)))

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Chatroom.Accounts.Data;
+using Chatroom.Accounts.Staff;
 using Chatroom.Core.Auth;
 using Chatroom.Core.Errors;
 using Microsoft.AspNetCore.Identity;
@@ -15,8 +16,8 @@ namespace Chatroom.Accounts.Tokens;
 /// a copied token — revokes the whole family.
 /// </summary>
 public sealed partial class AccountSessions(
-    AccountsDb db, UserManager<ChatUser> users, ChatTokens tokens, IOptions<AccountsOptions> options, TimeProvider time,
-    ILogger<AccountSessions> logger)
+    AccountsDb db, UserManager<ChatUser> users, ChatTokens tokens, StaffRules staff, AccountSockets sockets, IOptions<AccountsOptions> options,
+    TimeProvider time, ILogger<AccountSessions> logger)
 {
     /// <summary>Starts a session (a new family) for an account that passed every sign-in check.</summary>
     public Task<AccountTokens> StartAsync(ChatUser user, ClientInfo client, CancellationToken cancellationToken)
@@ -38,6 +39,13 @@ public sealed partial class AccountSessions(
         var stored = await db.RefreshTokens.AsNoTracking().FirstOrDefaultAsync(t => t.TokenHash == hash, cancellationToken)
             ?? throw new ChatException(ErrorCodes.InvalidRefreshToken, "the refresh token is not valid; sign in again");
         var now = time.GetUtcNow().UtcDateTime;
+
+        // A banned or disabled account hears why (its sessions were revoked with the ban, which would otherwise read as reuse).
+        if (await users.FindByIdAsync(stored.UserId) is { } owner)
+        {
+            AccountRules.EnsureMaySignIn(owner, now);
+        }
+
         if (stored.RevokedAtUtc is null && stored.ExpiresAtUtc <= now)
         {
             throw new ChatException(ErrorCodes.InvalidRefreshToken, "the refresh token expired; sign in again");
@@ -69,8 +77,19 @@ public sealed partial class AccountSessions(
         await db.RefreshTokens.Where(t => t.UserId == userId && t.FamilyId == sessionId && t.RevokedAtUtc == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAtUtc, time.GetUtcNow().UtcDateTime), cancellationToken) > 0;
 
-    /// <summary>Ends every session of the account and changes its security stamp, so every access token it holds stops working.</summary>
-    public async Task RevokeAllAsync(ChatUser user, CancellationToken cancellationToken)
+    /// <summary>Sign-out everywhere: see the last overload.</summary>
+    public Task RevokeAllAsync(ChatUser user, CancellationToken cancellationToken) => RevokeAllAsync(user, user.SecurityStamp, cancellationToken);
+
+    /// <summary>Sign-out everywhere after a password change or reset, which changed the stamp already (<paramref name="stampBefore"/> was the tokens').</summary>
+    public Task RevokeAllAsync(ChatUser user, string? stampBefore, CancellationToken cancellationToken) =>
+        RevokeAllAsync(user, ErrorCodes.SignedOut, "this account signed out everywhere or changed its password; sign in again", stampBefore, cancellationToken);
+
+    /// <summary>
+    /// Ends every session of the account and changes its security stamp, so every access token it holds stops working,
+    /// and closes its live sockets on every node, telling them <paramref name="code"/> and <paramref name="reason"/>;
+    /// socket servers refuse tokens with <paramref name="stampBefore"/> from then on.
+    /// </summary>
+    public async Task RevokeAllAsync(ChatUser user, string code, string reason, string? stampBefore, CancellationToken cancellationToken)
     {
         await db.RefreshTokens.Where(t => t.UserId == user.Id && t.RevokedAtUtc == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAtUtc, time.GetUtcNow().UtcDateTime), cancellationToken);
@@ -79,6 +98,8 @@ public sealed partial class AccountSessions(
         {
             throw new InvalidOperationException("Changing the security stamp failed: " + string.Join("; ", result.Errors.Select(e => e.Code)));
         }
+
+        await sockets.CloseAsync(user.Id, code, reason, stampBefore, cancellationToken);
     }
 
     /// <summary>The account's live sessions, newest first.</summary>
@@ -114,7 +135,7 @@ public sealed partial class AccountSessions(
         });
         await db.SaveChangesAsync(cancellationToken);
 
-        var role = await AccountRules.TopRoleAsync(users, user);
+        var role = await staff.TokenRoleAsync(users, user);
         var expires = now + options.Value.AccessTokenLifetime;
         var identity = new ChatIdentity(user.Id, user.DisplayName, role, expires);
         var stamp = await users.GetSecurityStampAsync(user);
@@ -122,6 +143,7 @@ public sealed partial class AccountSessions(
         {
             [ChatClaims.SecurityStamp] = stamp,
             [ChatClaims.SessionId] = familyId,
+            [ChatClaims.UserName] = user.UserName!,
         }, now);
         return new AccountTokens(access, expires, refresh, refreshExpires, new AccountUser(user.Id, user.DisplayName, role));
     }

@@ -37,9 +37,10 @@ public static class AccountApi
     private static async Task<Ok<AccountProfile>> UpdateAsync(UpdateAccountRequest request, AccountProfiles profiles, HttpContext context) =>
         TypedResults.Ok(await profiles.UpdateAsync(await Me(profiles, context), request.DisplayName, request.DateOfBirth));
 
-    private static async Task<NoContent> DeleteAsync([Microsoft.AspNetCore.Mvc.FromBody] PasswordConfirmation request, AccountProfiles profiles, HttpContext context)
+    private static async Task<NoContent> DeleteAsync(
+        [Microsoft.AspNetCore.Mvc.FromBody] PasswordConfirmation request, AccountProfiles profiles, HttpContext context, CancellationToken cancellationToken)
     {
-        await profiles.DeleteAsync(await Me(profiles, context), request.Password);
+        await profiles.DeleteAsync(await Me(profiles, context), request.Password, cancellationToken);
         return TypedResults.NoContent();
     }
 

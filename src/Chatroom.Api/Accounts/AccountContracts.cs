@@ -28,3 +28,11 @@ public sealed record TwoFactorCode(string? Code);
 
 /// <summary>The answer to sign-up and forgot-password, the same whether or not an account has that address.</summary>
 public sealed record Accepted(string Message);
+
+/// <summary>An account-wide ban: until when (left out: permanently) and why (for the audit log).</summary>
+public sealed record BanAccountRequest(DateTimeOffset? Until, string? Reason);
+
+public sealed record AccountBanResult(string UserId, DateTimeOffset BannedUntil);
+
+/// <summary>Why staff disabled or enabled an account (for the audit log).</summary>
+public sealed record StaffReason(string? Reason);

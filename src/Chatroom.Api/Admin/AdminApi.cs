@@ -56,7 +56,7 @@ public static class AdminApi
         }
 
         await bus.PublishAsync(new ChatEvent(ChatEventTypes.System, null, ChatJson.ToElement(new { room = (string?)null, text })), ct);
-        await actions.AuditAsync(identity.Name, ModerationActionNames.Broadcast, null, null, null, "broadcast to every room", text, ct);
+        await actions.AuditAsync(AuditActor.Of(context.User), ModerationActionNames.Broadcast, null, null, null, "broadcast to every room", text, ct);
         return TypedResults.Ok(new BroadcastResult(all.Count));
     }
 }

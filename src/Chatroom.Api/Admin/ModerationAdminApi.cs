@@ -95,7 +95,7 @@ public static class ModerationAdminApi
             return ChatProblems.Refusal(ErrorCodes.NotFound, $"there is no flag {id}");
         }
 
-        var admin = context.User.ToChatIdentity()!.Name;
+        var admin = AuditActor.Of(context.User);
         if (!await store.ResolveFlagAsync(id, state, admin, reason, ct))
         {
             return ChatProblems.Refusal(ErrorCodes.InvalidRequest, $"flag {id} was resolved already ({flag.State})");
@@ -144,7 +144,7 @@ public static class ModerationAdminApi
             return ChatProblems.Refusal(ErrorCodes.InvalidRequest, $"slowModeSeconds is 0-{MaxSlowModeSeconds}");
         }
 
-        var admin = context.User.ToChatIdentity()!.Name;
+        var admin = AuditActor.Of(context.User);
         var locked = request.Locked ?? found.Locked;
         await rooms.UpdateSettingsAsync(room, slow, locked, ct);
         if (slow != found.SlowModeSeconds)
@@ -175,7 +175,7 @@ public static class ModerationAdminApi
             return ChatProblems.Refusal(ErrorCodes.UnknownRoom, $"there is no room '{room}'");
         }
 
-        await actions.AuditAsync(context.User.ToChatIdentity()!.Name, "delete_room", room, null, null, "deleted by an admin", null, ct);
+        await actions.AuditAsync(AuditActor.Of(context.User), "delete_room", room, null, null, "deleted by an admin", null, ct);
         return TypedResults.NoContent();
     }
 }

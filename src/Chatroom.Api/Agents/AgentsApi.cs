@@ -148,6 +148,6 @@ public static class AgentsApi
     private static async Task ChangedAsync(string name, string action, HttpContext context, IChatBus bus, ModerationActions audit, CancellationToken ct)
     {
         await bus.PublishAsync(new ChatEvent(ChangedEvent, null, ChatJson.ToElement(new { name })), ct);
-        await audit.AuditAsync(context.User.ToChatIdentity()!.Name, action, null, null, null, $"agent '{name}'", null, ct);
+        await audit.AuditAsync(Admin.AuditActor.Of(context.User), action, null, null, null, $"agent '{name}'", null, ct);
     }
 }

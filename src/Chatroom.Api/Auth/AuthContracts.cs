@@ -2,7 +2,8 @@ namespace Chatroom.Api.Auth;
 
 public sealed record GuestSignIn(string? Name);
 
-public sealed record AdminSignIn(string? Password);
+/// <summary>The admin console's sign-in; <see cref="UserName"/> defaults to the bootstrapped <c>admin</c> account.</summary>
+public sealed record AdminSignIn(string? Password, string? UserName = null);
 
 public sealed record UserInfo(string Id, string Name, string Role);
 

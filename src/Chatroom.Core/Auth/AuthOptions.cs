@@ -7,6 +7,10 @@ public sealed class AuthOptions
 {
     public const string Section = "Chatroom:Auth";
 
+    public const string GuestsOn = "on";
+    public const string GuestsReadOnly = "read-only";
+    public const string GuestsOff = "off";
+
     /// <summary>Base64 of at least 32 random bytes, the same on every service.</summary>
     [Required(ErrorMessage = "Chatroom:Auth:SigningKey is required: base64 of at least 32 random bytes, the same for every service.")]
     public string? SigningKey { get; set; }
@@ -31,6 +35,19 @@ public sealed class AuthOptions
 
     /// <summary>How long issued tokens stay valid.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Whether people may chat without an account: <c>on</c> (the quick start's default), <c>read-only</c> (guests join
+    /// and read; sending is refused with <c>guests_read_only</c>) or <c>off</c> (guest sign-in is refused with <c>guests_disabled</c>).
+    /// </summary>
+    [AllowedValues(GuestsOn, GuestsReadOnly, GuestsOff, ErrorMessage = "Chatroom:Auth:Guests must be on, read-only or off.")]
+    public string Guests { get; set; } = GuestsOn;
+
+    /// <summary>
+    /// Whether moderators and admins need a second factor for their staff rights; unset means on, except in the
+    /// Development environment. A staff account without one signs in as a plain user (so it can enrol one).
+    /// </summary>
+    public bool? StaffRequireTwoFactor { get; set; }
 
     public byte[] DecodeKey()
     {

@@ -16,6 +16,9 @@ public static class ChatClaims
     /// <summary>The sign-in session (refresh token family) an account's token belongs to; revoking the session voids the token.</summary>
     public const string SessionId = JwtRegisteredClaimNames.Sid;
 
+    /// <summary>An account's unique user name (display names are not unique), so the audit log can name the account that acted.</summary>
+    public const string UserName = JwtRegisteredClaimNames.PreferredUsername;
+
     /// <summary>
     /// Who a validated token speaks for. Tokens from an external OpenID Connect issuer may lack <c>name</c> (then
     /// <c>preferred_username</c>, else the subject) or <c>role</c> (then a guest).

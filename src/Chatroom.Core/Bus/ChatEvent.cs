@@ -27,4 +27,17 @@ public static class ChatEventTypes
     /// meanwhile were lost), so it can catch up from the message log.
     /// </summary>
     public const string Resync = "resync";
+
+    /// <summary>
+    /// Not a client event: on the global channel, an account was banned, disabled or signed out everywhere; every socket
+    /// server closes that account's connections (data: <see cref="AccountClosed"/>).
+    /// </summary>
+    public const string AccountClosed = "accountClosed";
 }
+
+/// <summary>
+/// The data of <see cref="ChatEventTypes.AccountClosed"/>: whose connections to close, the refusal code and sentence the
+/// client is shown, and the security stamp the account's tokens carried until now (a socket server refuses those tokens
+/// from then on, though it cannot ask the accounts store).
+/// </summary>
+public sealed record AccountClosed(string UserId, string Code, string Reason, string? RevokedStamp);

@@ -89,4 +89,16 @@ public static class ErrorCodes
 
     /// <summary>The request needs a registered account, not a guest or the configured admin.</summary>
     public const string AccountRequired = "account_required";
+
+    /// <summary>Guest sign-in is off (<c>Chatroom:Auth:Guests</c> = <c>off</c>): sign in with an account.</summary>
+    public const string GuestsDisabled = "guests_disabled";
+
+    /// <summary>Guests may join and read but not send (<c>Chatroom:Auth:Guests</c> = <c>read-only</c>).</summary>
+    public const string GuestsReadOnly = "guests_read_only";
+
+    /// <summary>A staff account (moderator, admin) without a second factor asked for staff rights: enrol one first.</summary>
+    public const string TwoFactorRequired = "two_factor_required";
+
+    /// <summary>The account signed out everywhere or changed its password: its open connections are closed.</summary>
+    public const string SignedOut = "signed_out";
 }

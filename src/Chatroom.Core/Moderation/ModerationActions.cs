@@ -99,4 +99,10 @@ public static class ModerationActionNames
     public const string SlowMode = "slow_mode";
     public const string Approve = "approve";
     public const string Broadcast = "broadcast";
+
+    /// <summary>Account-wide: the account cannot sign in until the detail's time (or ever).</summary>
+    public const string BanAccount = "ban_account";
+    public const string UnbanAccount = "unban_account";
+    public const string DisableAccount = "disable_account";
+    public const string EnableAccount = "enable_account";
 }

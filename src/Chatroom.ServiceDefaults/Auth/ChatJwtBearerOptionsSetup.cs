@@ -65,9 +65,15 @@ internal sealed class ChatJwtBearerOptionsSetup(IOptions<AuthOptions> auth, Chat
                 // the token, their property bags and the parsed token itself (≈ 4 KB); a connection needs who it is.
                 if (context.Request.Path.StartsWithSegments("/hubs") && ChatClaims.ToIdentity(context.Principal?.Identity as ClaimsIdentity, DateTime.MinValue) is { } who)
                 {
-                    context.Principal = new ClaimsPrincipal(new ClaimsIdentity(
-                        [new Claim(ChatClaims.Subject, who.UserId), new Claim(ChatClaims.Name, who.Name), new Claim(ChatClaims.Role, who.Role)],
-                        context.Scheme.Name, ChatClaims.Name, ChatClaims.Role));
+                    List<Claim> claims = [new Claim(ChatClaims.Subject, who.UserId), new Claim(ChatClaims.Name, who.Name), new Claim(ChatClaims.Role, who.Role)];
+
+                    // An account's security stamp too: a socket server refuses a token whose account was signed out everywhere.
+                    if (context.Principal!.FindFirst(ChatClaims.SecurityStamp) is { } stamp)
+                    {
+                        claims.Add(new Claim(ChatClaims.SecurityStamp, stamp.Value));
+                    }
+
+                    context.Principal = new ClaimsPrincipal(new ClaimsIdentity(claims, context.Scheme.Name, ChatClaims.Name, ChatClaims.Role));
                 }
 
                 return Task.CompletedTask;

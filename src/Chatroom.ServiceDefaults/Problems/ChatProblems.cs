@@ -18,7 +18,8 @@ public static class ChatProblems
             or ErrorCodes.RefreshTokenReused => StatusCodes.Status401Unauthorized,
         ErrorCodes.Forbidden or ErrorCodes.Banned or ErrorCodes.Muted or ErrorCodes.RoomLocked or ErrorCodes.NotMember
             or ErrorCodes.AdminDisabled or ErrorCodes.AccountDisabled or ErrorCodes.AccountBanned or ErrorCodes.EmailNotConfirmed
-            or ErrorCodes.AccountRequired => StatusCodes.Status403Forbidden,
+            or ErrorCodes.AccountRequired or ErrorCodes.GuestsDisabled or ErrorCodes.GuestsReadOnly or ErrorCodes.TwoFactorRequired
+            or ErrorCodes.SignedOut => StatusCodes.Status403Forbidden,
         ErrorCodes.RateLimited or ErrorCodes.SlowMode or ErrorCodes.TooManyConnections
             or ErrorCodes.AccountLocked => StatusCodes.Status429TooManyRequests,
         ErrorCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,

@@ -1,3 +1,4 @@
+using Chatroom.Core.Auth;
 using Chatroom.Core.Bus;
 using Chatroom.Core.Chat;
 using Chatroom.Core.Errors;
@@ -29,6 +30,8 @@ public sealed class ChatHub(
     ChatMetrics metrics,
     IOptions<ChatOptions> chatOptions,
     IOptions<SocketOptions> socketOptions,
+    IOptions<AuthOptions> authOptions,
+    AccountClosures closures,
     TimeProvider time) : Hub
 {
     /// <summary>The name <see cref="Guards.GuardedHubProtocol"/> gives an invocation SignalR could not bind.</summary>
@@ -39,8 +42,25 @@ public sealed class ChatHub(
     public override async Task OnConnectedAsync()
     {
         var identity = Context.User.ToChatIdentity() ?? throw new HubException($"{ErrorCodes.Unauthorized}: sign in first");
+        if (identity.Role == ChatRoles.Guest && authOptions.Value.Guests == AuthOptions.GuestsOff)
+        {
+            throw new HubException($"{ErrorCodes.GuestsDisabled}: guests cannot chat here; sign in with an account");
+        }
+
+        var stamp = Context.User?.FindFirst(ChatClaims.SecurityStamp)?.Value;
         var user = connections.BudgetOf(identity.UserId, () => new UserBudget(new TokenBucket(_chat.UserMessagesPerSecond, _chat.UserBurst, time)));
-        connections.Add(Context.ConnectionId, new ConnectionState(identity, new TokenBucket(_chat.MessagesPerSecond, _chat.Burst, time), user));
+        connections.Add(Context.ConnectionId, new ConnectionState(identity, new TokenBucket(_chat.MessagesPerSecond, _chat.Burst, time), user)
+        {
+            Caller = Context,
+        });
+
+        // Checked after the connection is registered: a closure arriving from now on finds it, one that came before is seen here.
+        if (closures.RefusalFor(identity.UserId, stamp) is { } closed)
+        {
+            connections.Remove(Context.ConnectionId);
+            throw new HubException(AccountClosures.CloseReason(closed));
+        }
+
         metrics.ConnectionOpened();
         await presence.ConnectAsync(Entry(identity.UserId, identity.Name), Context.ConnectionAborted);
         if (identity.IsAdmin)
@@ -143,7 +163,9 @@ public sealed class ChatHub(
     /// </summary>
     public async Task<SendMessageResult> SendMessage(string room, string text, string? clientMessageId)
     {
-        var result = await admission.SendAsync(State(), room, text, clientMessageId, Context.ConnectionAborted);
+        var state = State();
+        EnsureMaySpeak(state);
+        var result = await admission.SendAsync(state, room, text, clientMessageId, Context.ConnectionAborted);
         var stored = result.Message;
         return new SendMessageResult(stored.Room, stored.Id, stored.SentAt, result.Duplicate);
     }
@@ -153,6 +175,7 @@ public sealed class ChatHub(
     {
         RoomNames.Validate(room);
         var state = State();
+        EnsureMaySpeak(state);
         if (!state.IsIn(room))
         {
             throw new ChatException(ErrorCodes.NotMember, $"join '{room}' first");
@@ -173,6 +196,15 @@ public sealed class ChatHub(
     /// </summary>
     [HubMethodName(InvalidRequestMethod)]
     public Task RefuseInvalidRequest(string reason) => throw new ChatException(ErrorCodes.InvalidRequest, reason);
+
+    /// <summary>With <c>Chatroom:Auth:Guests</c> = <c>read-only</c>, guests join and read but neither send nor type.</summary>
+    private void EnsureMaySpeak(ConnectionState state)
+    {
+        if (state.Identity.Role == ChatRoles.Guest && authOptions.Value.Guests == AuthOptions.GuestsReadOnly)
+        {
+            throw new ChatException(ErrorCodes.GuestsReadOnly, "guests can read here but not write; sign in with an account to chat");
+        }
+    }
 
     private ConnectionState State() =>
         connections.Get(Context.ConnectionId) ?? throw new ChatException(ErrorCodes.Unauthorized, "the connection is closing");

@@ -34,6 +34,9 @@ public sealed class ConnectionRegistry
 
     public ConnectionState? Get(string connectionId) => _connections.GetValueOrDefault(connectionId);
 
+    /// <summary>This node's connections of one user, as they are now.</summary>
+    public IReadOnlyList<ConnectionState> OfUser(string userId) => [.. _connections.Values.Where(c => c.Identity.UserId == userId)];
+
     /// <summary>Every connection of this node, as it is now.</summary>
     public IReadOnlyList<KeyValuePair<string, ConnectionState>> Snapshot() => [.. _connections];
 }

@@ -1,5 +1,6 @@
 using Chatroom.Core.Auth;
 using Chatroom.Core.Chat;
+using Microsoft.AspNetCore.SignalR;
 
 namespace Chatroom.SocketServer.Hubs;
 
@@ -11,6 +12,9 @@ public sealed class ConnectionState(ChatIdentity identity, TokenBucket rate, Use
     private readonly Dictionary<string, long> _lastTyping = new(StringComparer.Ordinal);
 
     public ChatIdentity Identity { get; } = identity;
+
+    /// <summary>The connection's hub context, so a node can close it from outside a hub call (an account closed elsewhere).</summary>
+    public HubCallerContext? Caller { get; init; }
 
     public TokenBucket Rate { get; } = rate;
 
