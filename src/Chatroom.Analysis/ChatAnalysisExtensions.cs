@@ -53,6 +53,8 @@ public static class ChatAnalysisExtensions
                 sp.GetRequiredService<ClassifierModerator>(), sp.GetRequiredService<IOptionsMonitor<ModerationOptions>>(), sp.GetRequiredService<LlmModerator>()));
         }
 
+        builder.Services.AddSingleton<ModelStatusProbe>();
+        builder.Services.AddHttpClient(ModelStatusProbe.HttpClientName).WithoutStandardResilience();
         builder.Services.AddHostedService<AnalysisWorker>();
         AddAgents(builder);
         return builder;
@@ -61,6 +63,7 @@ public static class ChatAnalysisExtensions
     public static WebApplication MapChatAnalysis(this WebApplication app)
     {
         app.MapClassifyApi();
+        app.MapModelStatusApi();
         app.MapKnowledgeApi();
         app.MapDiscussionApi();
         return app;

@@ -64,6 +64,9 @@ internal sealed class RedisKeys(string prefix)
 
     public string ModerationMinute(long minute) => $"{ModerationMinutePrefix}{minute}";
 
+    /// <summary>Sorted set of the latest verdicts across rooms (score = verdict time in ms, member = the verdict's JSON), capped.</summary>
+    public string RecentVerdicts => $"{Moderation}:verdicts:recent";
+
     public string FlagSequence => $"{Moderation}:flags:seq";
 
     /// <summary>Sorted set of flag ids (score = id).</summary>

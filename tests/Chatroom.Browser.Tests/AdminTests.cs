@@ -54,6 +54,75 @@ public sealed class AdminTests(BrowserFixture browser) : IAsyncLifetime
     }
 
     [Fact(Timeout = Ui.TestTimeoutMs)]
+    public async Task TheDashboardOpensWithTheLatestVerdictsAndAddsLiveOnesOnce()
+    {
+        await using var ana = await _host.Api.ConnectAsync("Ana");
+        await ana.InvokeAsync("JoinRoom", "lobby", null);
+        await ana.InvokeAsync("SendMessage", "lobby", "what a lovely day, thanks everyone!", "before-1");
+        await ana.InvokeAsync("SendMessage", "lobby", Ui.Abuse, "before-2");
+        await WaitForStoredVerdictsAsync(2);
+
+        var admin = await browser.NewPageAsync();
+        await admin.AdminSignInAsync(_host);
+        var feed = admin.TestId("verdict");
+        await Expect(feed).ToHaveCountAsync(2);
+        await Expect(feed.First).ToHaveAttributeAsync("data-safety", "unsafe");
+        await Expect(feed.First).ToContainTextAsync("Ana");
+        await Expect(feed.First).ToContainTextAsync("flagged for review");
+        await Expect(feed.Nth(1)).ToHaveAttributeAsync("data-safety", "safe");
+
+        var id = (await ana.InvokeAsync("SendMessage", "lobby", "see you all tomorrow", "after-1")).GetProperty("id").GetInt64();
+        await Expect(feed.First).ToHaveAttributeAsync("data-message-id", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(feed).ToHaveCountAsync(3);
+
+        // Opening the dashboard again reads the same verdicts back: still one line per message.
+        await admin.TestId("nav-audit").ClickAsync();
+        await admin.TestId("nav-dashboard").ClickAsync();
+        await Expect(admin.TestId("dashboard")).ToBeVisibleAsync();
+        await Expect(feed).ToHaveCountAsync(3);
+    }
+
+    [Fact(Timeout = 45_000)]
+    public async Task WithoutAModelTheAdminSeesWhichKeyToSetAndChatUsersGetPlainWords()
+    {
+        var admin = await browser.NewPageAsync();
+        await admin.AdminSignInAsync(_host);
+        var reasoning = admin.Locator("[data-testid=model-hint][data-model=reasoning-model]");
+        await Expect(reasoning).ToContainTextAsync("Not configured.");
+        await Expect(reasoning).ToContainTextAsync("ConnectionStrings__reasoning-model=Endpoint=");
+        await Expect(admin.Locator("[data-testid=model-hint][data-model=analysis-model]")).ToContainTextAsync("ConnectionStrings__analysis-model=Endpoint=");
+
+        var ana = await browser.NewPageAsync();
+        await ana.SignInAsync(_host, "Ana");
+        await ana.SendAsync("@assistant what is the capital of France?");
+        var reply = ana.Locator("[data-testid=message][data-kind=agent]");
+        // The first agent run of a fresh host loads the local sentence-embedding model: more than the default wait on a loaded machine.
+        await Expect(reply).ToHaveCountAsync(1, new() { Timeout = 25_000 });
+        await Expect(reply).Not.ToContainTextAsync("ConnectionStrings");
+        await Expect(ana.Locator("body")).Not.ToContainTextAsync("ConnectionStrings");
+    }
+
+    [Fact(Timeout = Ui.TestTimeoutMs)]
+    public async Task AnEmptyAuditLogSaysSoOnceThenListsEntries()
+    {
+        var admin = await browser.NewPageAsync();
+        await admin.AdminSignInAsync(_host, "/admin/audit");
+        var audit = admin.TestId("audit");
+        await Expect(audit.GetByText("Nothing yet.")).ToBeVisibleAsync();
+        await Expect(audit.GetByText("Nothing yet.")).ToHaveCountAsync(1);
+        await Expect(audit.Locator("table")).ToBeHiddenAsync();
+        await Expect(audit.GetByText("Reason", new() { Exact = true })).ToBeHiddenAsync();
+
+        var token = await _host.Api.AdminTokenAsync(StandaloneHost.AdminPassword);
+        using var sent = await _host.Api.SendAsync(HttpMethod.Post, "/api/admin/broadcast", token, new { text = "Back in five minutes" });
+        sent.EnsureSuccessStatusCode();
+        await audit.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Refresh" }).ClickAsync();
+        await Expect(admin.Locator("[data-testid=audit-row][data-action=broadcast]")).ToContainTextAsync("Back in five minutes");
+        await Expect(audit.Locator("table")).ToBeVisibleAsync();
+        await Expect(audit.GetByText("Nothing yet.")).ToHaveCountAsync(0);
+    }
+
+    [Fact(Timeout = Ui.TestTimeoutMs)]
     public async Task ABroadcastReachesPeopleInTheChatAndIsAudited()
     {
         var bo = await browser.NewPageAsync();
@@ -153,6 +222,25 @@ public sealed class AdminTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(admin.Locator("[data-testid=agent-event].agent-event-trigger")).ToContainTextAsync("mention");
         await Expect(admin.Locator("[data-testid=agent-event].agent-event-reply")).ToContainTextAsync("latencyMs");
         await Expect(admin.Locator("[data-testid=agent-event].agent-event-reply .agent-event-room")).ToHaveTextAsync("#lobby");
+    }
+
+    /// <summary>Waits until the analysis has stored this many verdicts, so the dashboard opens after them.</summary>
+    private async Task WaitForStoredVerdictsAsync(int count)
+    {
+        var token = await _host.Api.AdminTokenAsync(StandaloneHost.AdminPassword);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            using var response = await _host.Api.SendAsync(HttpMethod.Get, "/api/admin/verdicts", token);
+            response.EnsureSuccessStatusCode();
+            if (System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray().Count >= count)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{count} verdicts were not stored within 20 s");
+            await Task.Delay(100);
+        }
     }
 
     private async Task<string> RoomNamesAsync(string token)

@@ -28,6 +28,41 @@ public sealed class ChatTests(BrowserFixture browser) : IAsyncLifetime
         _data.Dispose();
     }
 
+    [Fact(Timeout = 45_000)]
+    public async Task AnAgentsAvatarDoesNotLookLikeAPersonsOfTheSameInitial()
+    {
+        var ana = await browser.NewPageAsync();
+        await ana.SignInAsync(_host, "Ana");
+        await ana.SendAsync("@assistant hello, are you there?");
+        var agentMessage = ana.Locator("[data-testid=message][data-kind=agent]");
+        // The first agent run of a fresh host loads the local sentence-embedding model: more than the default wait on a loaded machine.
+        await Expect(agentMessage.GetByTestId("message-author")).ToHaveTextAsync("assistant", new() { Timeout = 25_000 });
+
+        var person = await LookAsync(ana.Locator("[data-testid=message][data-kind=user]").Locator(".avatar"));
+        var agent = await LookAsync(agentMessage.Locator(".avatar"));
+        Assert.Equal(("A", "none"), (person.Glyph, person.Ring));
+        Assert.Equal("\u2726", agent.Glyph);
+        Assert.NotEqual("none", agent.Ring);
+        Assert.NotEqual(person.Corners, agent.Corners);
+    }
+
+    /// <summary>
+    /// What an avatar shows: the glyph drawn (its initial, or the ::before mark when the initial is sized to nothing),
+    /// the ring around the tile and the tile's corner rounding.
+    /// </summary>
+    private static async Task<(string Glyph, string Ring, string Corners)> LookAsync(ILocator avatar)
+    {
+        var look = await avatar.EvaluateAsync<string[]>("""
+            el => {
+              const own = getComputedStyle(el);
+              const mark = getComputedStyle(el, '::before').content;
+              const glyph = parseFloat(own.fontSize) === 0 ? (mark === 'none' ? '' : JSON.parse(mark)) : el.textContent.trim();
+              return [glyph, own.boxShadow, own.borderRadius];
+            }
+            """);
+        return (look[0], look[1], look[2]);
+    }
+
     [Fact(Timeout = Ui.TestTimeoutMs)]
     public async Task TwoPeopleSeeEachOtherTypeAndChat()
     {

@@ -135,6 +135,48 @@ public sealed class ModerationTests : IAsyncLifetime
         Assert.Equal((400, "invalid_request"), await ChatApiClient.ProblemAsync(tooMany));
     }
 
+    [Fact]
+    public async Task TheLatestVerdictsReadBackNewestFirstAsTheLiveFeedShowsThem()
+    {
+        await using var admin = await _host.Api.ConnectWithTokenAsync(_admin);
+        await using var ana = await _host.Api.ConnectAsync("ana");
+        await ana.InvokeAsync("JoinRoom", "strict", null);
+        var kind = (await ana.InvokeAsync("SendMessage", "strict", "what a lovely day, thanks everyone!", "v-1")).GetProperty("id").GetInt64();
+        await admin.WaitForEventAsync("analysis", e => e.GetProperty("messageId").GetInt64() == kind);
+        var abuse = (await ana.InvokeAsync("SendMessage", "strict", Abuse, "v-2")).GetProperty("id").GetInt64();
+        await admin.WaitForEventAsync("analysis", e => e.GetProperty("messageId").GetInt64() == abuse);
+
+        var latest = await VerdictsAsync("/api/admin/verdicts");
+        Assert.Equal([abuse, kind], latest.Select(v => v!["messageId"]!.GetValue<long>()));
+        Assert.All(latest, v => Assert.Equal(("strict", "ana"), (v!["room"]!.GetValue<string>(), v["authorName"]!.GetValue<string>())));
+        Assert.Equal(("unsafe", "hide"), (latest[0]!["verdict"]!["safety"]!.GetValue<string>(), latest[0]!["action"]!.GetValue<string>()));
+        Assert.Equal(("safe", "happy"), (latest[1]!["verdict"]!["safety"]!.GetValue<string>(), latest[1]!["verdict"]!["mood"]!.GetValue<string>()));
+        Assert.Null(latest[1]!["action"]);
+        Assert.True(latest[0]!["verdict"]!["at"]!.GetValue<DateTimeOffset>() >= latest[1]!["verdict"]!["at"]!.GetValue<DateTimeOffset>());
+
+        Assert.Equal([abuse], (await VerdictsAsync("/api/admin/verdicts?limit=1")).Select(v => v!["messageId"]!.GetValue<long>()));
+        foreach (var limit in new[] { 0, 201 })
+        {
+            using var refused = await _host.Api.SendAsync(HttpMethod.Get, $"/api/admin/verdicts?limit={limit}", _admin);
+            Assert.Equal((400, "invalid_request"), await ChatApiClient.ProblemAsync(refused));
+        }
+
+        using var guest = await _host.Api.SendAsync(HttpMethod.Get, "/api/admin/verdicts", await _host.Api.GuestTokenAsync("guest"));
+        Assert.Equal((403, "forbidden"), await ChatApiClient.ProblemAsync(guest));
+
+        // A deleted room's verdicts leave the feed with it.
+        using var deleted = await _host.Api.SendAsync(HttpMethod.Delete, "/api/admin/rooms/strict", _admin);
+        deleted.EnsureSuccessStatusCode();
+        Assert.Empty(await VerdictsAsync("/api/admin/verdicts"));
+    }
+
+    private async Task<JsonArray> VerdictsAsync(string path)
+    {
+        using var response = await _host.Api.Http.SendAsync(Get(path));
+        response.EnsureSuccessStatusCode();
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray();
+    }
+
     private HttpRequestMessage Get(string path)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);

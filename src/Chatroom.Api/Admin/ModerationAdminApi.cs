@@ -1,6 +1,7 @@
 using Chatroom.Core.Bus;
 using Chatroom.Core.Chat;
 using Chatroom.Core.Errors;
+using Chatroom.Core.Messages;
 using Chatroom.Core.Moderation;
 using Chatroom.Core.Rooms;
 using Chatroom.ServiceDefaults.Auth;
@@ -25,6 +26,8 @@ public static class ModerationAdminApi
         var group = routes.MapGroup("/api/admin").WithTags("Moderation").RequireAuthorization(ChatAuthExtensions.AdminPolicy);
         group.MapGet("/rooms/{room}/analysis", GetRoomAnalysis).WithName("GetRoomAnalysis")
             .WithSummary("A room's mood and safety aggregates (all time, last hour, last 15 minutes), trend alerts and recent flagged messages.");
+        group.MapGet("/verdicts", ListRecentVerdicts).WithName("ListRecentVerdicts")
+            .WithSummary("The latest verdicts across rooms, newest first (?limit=1-200, default 50), shaped like the live analysis events.");
         group.MapGet("/flags", ListFlags).WithName("ListFlags").WithSummary("The review queue, newest first (state=open by default).");
         group.MapPost("/flags/{id:long}/resolve", Resolve).WithName("ResolveFlag")
             .WithSummary("Approves a flagged message, or hides it, mutes or bans its author, with a reason.");
@@ -43,6 +46,37 @@ public static class ModerationAdminApi
         var flagged = await store.ListFlagsAsync(room, null, 20, ct);
         return TypedResults.Ok(new RoomAnalysis(room, aggregates, alerts, flagged));
     }
+
+    internal static async Task<Results<Ok<IReadOnlyList<RecentVerdict>>, ProblemHttpResult>> ListRecentVerdicts(
+        int? limit, IModerationStore store, IMessageLog log, CancellationToken ct)
+    {
+        if (limit is < 1 or > IModerationStore.MaxRecentVerdicts)
+        {
+            return ChatProblems.Refusal(ErrorCodes.InvalidRequest, $"limit is 1-{IModerationStore.MaxRecentVerdicts}");
+        }
+
+        var verdicts = await store.ListRecentVerdictsAsync(limit ?? 50, ct);
+
+        // The author's name and what stands now come from the message; a verdict whose message is gone (its room was
+        // deleted) is left out, as it is from everything else the admin sees.
+        var messages = await Task.WhenAll(verdicts.Select(v => log.GetAsync(v.Room, v.MessageId, ct)));
+        var recent = new List<RecentVerdict>(verdicts.Count);
+        for (var i = 0; i < verdicts.Count; i++)
+        {
+            if (messages[i] is { } message)
+            {
+                recent.Add(new RecentVerdict(message.Room, message.Id, message.AuthorName, verdicts[i], ActionOf(message, verdicts[i])));
+            }
+        }
+
+        return TypedResults.Ok<IReadOnlyList<RecentVerdict>>(recent);
+    }
+
+    /// <summary>What the analysis did about the message, as far as it still shows: hidden, or flagged (every unsafe person's message is).</summary>
+    private static string? ActionOf(ChatMessage message, VerdictRecord verdict) =>
+        message.Hidden ? ModerationActionNames.Hide
+        : verdict.IsUnsafe && message.Kind == MessageKind.User ? ModerationActionNames.Flag
+        : null;
 
     internal static async Task<Results<Ok<IReadOnlyList<FlagRecord>>, ProblemHttpResult>> ListFlags(
         string? state, string? room, int? limit, IModerationStore store, CancellationToken ct)

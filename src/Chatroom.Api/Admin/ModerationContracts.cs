@@ -11,3 +11,9 @@ public sealed record RoomAnalysis(string Room, RoomAggregates Aggregates, IReadO
 public sealed record ResolveFlag(string? Action, string? Reason, int? MuteSeconds);
 
 public sealed record RoomSettings(int? SlowModeSeconds, bool? Locked);
+
+/// <summary>
+/// A stored verdict as the admin's live feed shows it, in the shape of a live <c>analysis</c> event (<c>room</c>,
+/// <c>messageId</c>, <c>authorName</c>, <c>verdict</c>, <c>action</c>); <c>verdict.at</c> says when it was reached.
+/// </summary>
+public sealed record RecentVerdict(string Room, long MessageId, string AuthorName, VerdictRecord Verdict, string? Action);

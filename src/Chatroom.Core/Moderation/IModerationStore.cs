@@ -3,10 +3,19 @@ namespace Chatroom.Core.Moderation;
 /// <summary>Port: verdicts and room aggregates, the review queue, mutes and the audit log.</summary>
 public interface IModerationStore
 {
+    /// <summary>Most verdicts <see cref="ListRecentVerdictsAsync"/> returns: stores may keep only this many for it.</summary>
+    const int MaxRecentVerdicts = 200;
+
     /// <summary>Stores the verdict of a message once; false when it had one already (a redelivered work item).</summary>
     Task<bool> SaveVerdictAsync(VerdictRecord verdict, CancellationToken cancellationToken);
 
     Task<VerdictRecord?> GetVerdictAsync(string room, long messageId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The latest verdicts across all rooms, newest first (by <see cref="VerdictRecord.At"/>), at most <paramref name="limit"/>
+    /// and never more than <see cref="MaxRecentVerdicts"/>: what the admin's live feed shows before new ones arrive.
+    /// </summary>
+    Task<IReadOnlyList<VerdictRecord>> ListRecentVerdictsAsync(int limit, CancellationToken cancellationToken);
 
     Task<RoomAggregates> GetAggregatesAsync(string room, DateTimeOffset now, CancellationToken cancellationToken);
 

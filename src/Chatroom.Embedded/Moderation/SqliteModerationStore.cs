@@ -81,6 +81,9 @@ public sealed class SqliteModerationStore(SqliteDatabase database, RoomStateCach
     private const string FlagColumns =
         "id, room, message_id, author_id, author_name, text, reason, categories, unsafe_score, state, created_at, resolved_by, resolution";
 
+    private const string VerdictColumns =
+        "room, message_id, author_id, mood, mood_score, safety, unsafe_score, categories, tier, confidence, at, model, fallback";
+
     private const string AuditColumns = "id, at, actor, action, room, message_id, target_user_id, reason, detail";
 
     public Task<bool> SaveVerdictAsync(VerdictRecord verdict, CancellationToken cancellationToken) =>
@@ -108,19 +111,29 @@ public sealed class SqliteModerationStore(SqliteDatabase database, RoomStateCach
         database.ReadAsync(async connection =>
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = """
-                SELECT room, message_id, author_id, mood, mood_score, safety, unsafe_score, categories, tier, confidence, at, model, fallback
-                FROM verdicts WHERE room = $room AND message_id = $id
-                """;
+            command.CommandText = $"SELECT {VerdictColumns} FROM verdicts WHERE room = $room AND message_id = $id";
             command.Parameters.AddWithValue("$room", room);
             command.Parameters.AddWithValue("$id", messageId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            return await reader.ReadAsync(cancellationToken)
-                ? new VerdictRecord(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetDouble(4),
-                    reader.GetString(5), reader.GetDouble(6), SplitCategories(reader.GetString(7)), reader.GetString(8), reader.GetDouble(9),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
-                    reader.IsDBNull(11) ? null : reader.GetString(11), reader.IsDBNull(12) ? null : reader.GetString(12))
-                : null;
+            return await reader.ReadAsync(cancellationToken) ? ReadVerdict(reader) : null;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<VerdictRecord>> ListRecentVerdictsAsync(int limit, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<VerdictRecord>>(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+
+            // verdicts_at serves the order; the message id only keeps ties in a stable order.
+            command.CommandText = $"SELECT {VerdictColumns} FROM verdicts ORDER BY at DESC, message_id DESC LIMIT $limit";
+            command.Parameters.AddWithValue("$limit", Math.Clamp(limit, 0, IModerationStore.MaxRecentVerdicts));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var verdicts = new List<VerdictRecord>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                verdicts.Add(ReadVerdict(reader));
+            }
+
+            return verdicts;
         }, cancellationToken);
 
     public Task<RoomAggregates> GetAggregatesAsync(string room, DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -388,6 +401,12 @@ public sealed class SqliteModerationStore(SqliteDatabase database, RoomStateCach
 
     private static IReadOnlyList<string> SplitCategories(string value) =>
         value.Length == 0 ? [] : value.Split(',');
+
+    private static VerdictRecord ReadVerdict(SqliteDataReader reader) => new(
+        reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetDouble(4),
+        reader.GetString(5), reader.GetDouble(6), SplitCategories(reader.GetString(7)), reader.GetString(8), reader.GetDouble(9),
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
+        reader.IsDBNull(11) ? null : reader.GetString(11), reader.IsDBNull(12) ? null : reader.GetString(12));
 
     private static FlagRecord ReadFlag(SqliteDataReader reader) => new(
         reader.GetInt64(0),

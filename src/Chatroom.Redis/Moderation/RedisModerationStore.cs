@@ -45,7 +45,8 @@ public sealed class RedisModerationStore(IConnectionMultiplexer redis, IOptions<
         return 1
         """;
 
-    // KEYS: minute index, minute counters. ARGV: minute, mood, unsafe (1/0), ttl ms, oldest minute kept.
+    // KEYS: minute index, minute counters, recent verdicts. ARGV: minute, mood, unsafe (1/0), ttl ms, oldest minute kept,
+    // verdict time ms, verdict json, recent verdicts kept.
     private const string CountMinuteScript = """
         redis.call('ZADD', KEYS[1], ARGV[1], ARGV[1])
         redis.call('HINCRBY', KEYS[2], 'n', 1)
@@ -53,6 +54,8 @@ public sealed class RedisModerationStore(IConnectionMultiplexer redis, IOptions<
         if ARGV[3] == '1' then redis.call('HINCRBY', KEYS[2], 'unsafe', 1) end
         redis.call('PEXPIRE', KEYS[2], ARGV[4])
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[5])
+        redis.call('ZADD', KEYS[3], ARGV[6], ARGV[7])
+        redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -tonumber(ARGV[8]) - 1)
         return 1
         """;
 
@@ -139,9 +142,10 @@ public sealed class RedisModerationStore(IConnectionMultiplexer redis, IOptions<
     {
         var mood = MoodOf(verdict.Mood);
         var minute = verdict.At.ToUnixTimeMilliseconds() / MinuteMs;
+        var json = JsonSerializer.Serialize(verdict, ChatJson.Options);
         RedisValue[] args =
         [
-            verdict.MessageId, JsonSerializer.Serialize(verdict, ChatJson.Options), mood, verdict.IsUnsafe ? "unsafe" : "safe",
+            verdict.MessageId, json, mood, verdict.IsUnsafe ? "unsafe" : "safe",
             (long)RoomMinuteRetention.TotalMilliseconds, .. verdict.Categories.Select(c => (RedisValue)c),
         ];
         var saved = await _db.ScriptEvaluateAsync(SaveVerdictScript,
@@ -151,10 +155,12 @@ public sealed class RedisModerationStore(IConnectionMultiplexer redis, IOptions<
             return false;
         }
 
-        // The series spans rooms, so it lives in another slot: counted right after the verdict, not atomically with it.
-        await _db.ScriptEvaluateAsync(CountMinuteScript, [_keys.ModerationMinutes, _keys.ModerationMinute(minute)],
+        // The series and the latest verdicts span rooms, so they live in another slot: written right after the verdict, not
+        // atomically with it. Only a verdict saved the first time gets here, so a redelivered one is not listed twice.
+        await _db.ScriptEvaluateAsync(CountMinuteScript, [_keys.ModerationMinutes, _keys.ModerationMinute(minute), _keys.RecentVerdicts],
         [
             minute, mood, verdict.IsUnsafe ? 1 : 0, (long)SeriesRetention.TotalMilliseconds, minute - (long)SeriesRetention.TotalMinutes,
+            verdict.At.ToUnixTimeMilliseconds(), json, IModerationStore.MaxRecentVerdicts,
         ]);
         return true;
     });
@@ -164,6 +170,19 @@ public sealed class RedisModerationStore(IConnectionMultiplexer redis, IOptions<
         var json = (string?)await _db.HashGetAsync(_keys.RoomVerdicts(room), messageId.ToString(CultureInfo.InvariantCulture));
         return json is null ? null : JsonSerializer.Deserialize<VerdictRecord>(json, ChatJson.Options);
     });
+
+    public Task<IReadOnlyList<VerdictRecord>> ListRecentVerdictsAsync(int limit, CancellationToken cancellationToken) =>
+        RedisPort.GuardAsync<IReadOnlyList<VerdictRecord>>(redis, cancellationToken, async () =>
+        {
+            var count = Math.Min(limit, IModerationStore.MaxRecentVerdicts);
+            if (count <= 0)
+            {
+                return [];
+            }
+
+            var members = await _db.SortedSetRangeByRankAsync(_keys.RecentVerdicts, 0, count - 1, Order.Descending);
+            return members.Select(m => JsonSerializer.Deserialize<VerdictRecord>((string)m!, ChatJson.Options)!).ToList();
+        });
 
     public Task<RoomAggregates> GetAggregatesAsync(string room, DateTimeOffset now, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
     {

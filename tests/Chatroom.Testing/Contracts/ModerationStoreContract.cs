@@ -63,6 +63,50 @@ public abstract class ModerationStoreContract : IAsyncLifetime
         Assert.Equal(("embedded", (string?)null, "circuit_open"), (second!.Tier, second.Model, second.Fallback));
     }
 
+    /// <summary>Far ahead of every other test's verdicts, so this test's are the newest even in a shared store.</summary>
+    private static DateTimeOffset Later() => Now.AddYears(50).AddMinutes(Random.Shared.Next(0, 1_000_000));
+
+    [Fact]
+    public async Task TheLatestVerdictsListNewestFirstAcrossRoomsEachOnce()
+    {
+        var start = Later();
+        var otherRoom = Room + "-b";
+        var first = Verdict(1, "happy", false, start);
+        var second = Verdict(1, "sad", true, start.AddSeconds(2), "harassment") with { Room = otherRoom, Tier = "llm", Model = "llama3.2:3b" };
+        var third = Verdict(2, "neutral", false, start.AddSeconds(1)) with { Fallback = "circuit_open" };
+        foreach (var verdict in new[] { first, second, third, first })
+        {
+            await Store.SaveVerdictAsync(verdict, CancellationToken.None);
+        }
+
+        var latest = (await Store.ListRecentVerdictsAsync(10, CancellationToken.None)).Where(v => v.Room == Room || v.Room == otherRoom).ToList();
+        Assert.Equal([(otherRoom, 1L), (Room, 2L), (Room, 1L)], latest.Select(v => (v.Room, v.MessageId)));
+        VerdictRecord[] expected = [second, third, first];
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i] with { Categories = latest[i].Categories }, latest[i]);
+            Assert.Equal(expected[i].Categories, latest[i].Categories);
+        }
+
+        Assert.Equal([(otherRoom, 1L), (Room, 2L)], (await Store.ListRecentVerdictsAsync(2, CancellationToken.None)).Select(v => (v.Room, v.MessageId)));
+        Assert.Empty(await Store.ListRecentVerdictsAsync(0, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task TheLatestVerdictsStopAtTheBound()
+    {
+        var start = Later();
+        var count = IModerationStore.MaxRecentVerdicts + 5;
+        for (var i = 1; i <= count; i++)
+        {
+            await Store.SaveVerdictAsync(Verdict(i, "neutral", false, start.AddSeconds(i)), CancellationToken.None);
+        }
+
+        var latest = await Store.ListRecentVerdictsAsync(int.MaxValue, CancellationToken.None);
+        Assert.Equal(IModerationStore.MaxRecentVerdicts, latest.Count);
+        Assert.Equal(Enumerable.Range(6, IModerationStore.MaxRecentVerdicts).Reverse().Select(i => (Room, (long)i)), latest.Select(v => (v.Room, v.MessageId)));
+    }
+
     [Fact]
     public async Task AggregatesCountAllTimeAndTheRollingWindows()
     {

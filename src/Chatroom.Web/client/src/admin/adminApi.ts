@@ -1,6 +1,6 @@
 import type { ApiClient } from '../api';
 import type { RoomSummary } from '../types';
-import type { AgentDefinition, AuditEntry, Flag, FlagState, ResolveAction, RoomAnalysis, Stats, TimeSeries, Verdict } from './types';
+import type { AgentDefinition, AuditEntry, Flag, FlagState, ModelStatus, RecentVerdict, ResolveAction, RoomAnalysis, Stats, TimeSeries, Verdict } from './types';
 
 const seg = encodeURIComponent;
 
@@ -29,6 +29,11 @@ export class AdminApi {
     return this.api.call('GET', `/api/admin/rooms/${seg(room)}/analysis`);
   }
 
+  /** The latest verdicts across rooms, newest first (1-200). */
+  recentVerdicts(limit = 50): Promise<RecentVerdict[]> {
+    return this.api.call('GET', `/api/admin/verdicts?limit=${limit}`);
+  }
+
   flags(state: FlagState | 'all' = 'open', limit = 100): Promise<Flag[]> {
     return this.api.call('GET', `/api/admin/flags?state=${seg(state)}&limit=${limit}`);
   }
@@ -51,6 +56,11 @@ export class AdminApi {
 
   deleteRoom(room: string): Promise<void> {
     return this.api.call('DELETE', `/api/admin/rooms/${seg(room)}`);
+  }
+
+  /** The analysis and reasoning models: configured, answering, and what to set when not. */
+  models(): Promise<ModelStatus[]> {
+    return this.api.call('GET', '/api/analysis/models');
   }
 
   classify(text: string): Promise<Verdict> {

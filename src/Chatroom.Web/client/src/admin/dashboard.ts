@@ -3,6 +3,7 @@ import { h, replaceChildren } from '../lib/dom';
 import type { RoomSummary } from '../types';
 import type { AdminApi } from './adminApi';
 import { ActivityChart, MoodChart } from './charts';
+import { mergeFeed, type FeedEntry } from './feed';
 import { Poller, type AdminPage } from './page';
 import { addVerdict, describeAction, describeAlert, fillMinutes, formatPercent, formatRate, ratePerMinute, topCategories, type MinuteSeries } from './series';
 import type { AnalysisEvent, RoomAnalysis } from './types';
@@ -27,8 +28,12 @@ export class DashboardPage implements AdminPage {
   private readonly health: HTMLTableSectionElement;
   private readonly feed: HTMLOListElement;
   private readonly error: HTMLParagraphElement;
+  private readonly modelHints: HTMLUListElement;
   private readonly liveAlerts = new Map<string, { alert: string; share: number; at: number }>();
   private readonly tiers = new Set<string>();
+  private feedEntries: FeedEntry[] = [];
+  /** Each line built once: a busy system sends many verdicts a second, and the feed is redrawn from its entries. */
+  private readonly feedItems = new WeakMap<FeedEntry, HTMLLIElement>();
   private series: MinuteSeries = fillMinutes([], windowMinutes, Date.now());
   private readonly poller = new Poller(() => this.refresh(), refreshMs, 2500);
 
@@ -40,6 +45,7 @@ export class DashboardPage implements AdminPage {
     this.health = h('tbody');
     this.feed = h('ol', { class: 'feed', testid: 'verdict-feed', attrs: { 'aria-live': 'off' } });
     this.error = h('p', { class: 'form-error', attrs: { role: 'alert' } });
+    this.modelHints = h('ul', { class: 'alerts model-hints', testid: 'model-hints' });
 
     const broadcastText = h('textarea', { class: 'text-input', testid: 'broadcast-text', attrs: { rows: 2, maxlength: 2000, placeholder: 'A notice for every room…', 'aria-label': 'Broadcast text' } });
     const broadcastResult = h('p', { class: 'form-status', testid: 'broadcast-result', attrs: { role: 'status' } });
@@ -75,6 +81,7 @@ export class DashboardPage implements AdminPage {
     this.element = h('div', { class: 'admin-page dashboard', testid: 'dashboard' },
       h('h1', { class: 'page-title' }, 'Dashboard'),
       this.error,
+      this.modelHints,
       h('div', { class: 'tiles' }, this.rooms.element, this.users.element, this.rate.element, this.unsafeRate.element, this.tokens.element),
       this.alerts,
       h('div', { class: 'grid-2' },
@@ -89,6 +96,8 @@ export class DashboardPage implements AdminPage {
 
   show(): void {
     this.poller.start();
+    void this.loadRecentVerdicts();
+    void this.loadModelHints();
   }
 
   hide(): void {
@@ -100,7 +109,7 @@ export class DashboardPage implements AdminPage {
       addVerdict(this.series, event.verdict, Date.now());
       this.tiers.add(event.verdict.tier);
       this.renderSeries();
-      this.pushFeed(event);
+      this.showFeed([{ room: event.room, messageId: event.messageId, authorName: event.authorName, verdict: event.verdict, action: event.action, at: Date.now(), live: true }]);
     } else {
       this.liveAlerts.set(`${event.room}:${event.alert}`, { alert: event.alert, share: event.share, at: Date.now() });
     }
@@ -168,19 +177,50 @@ export class DashboardPage implements AdminPage {
     replaceChildren(this.health, ...rows);
   }
 
-  private pushFeed(event: Extract<AnalysisEvent, { kind: 'verdict' }>): void {
-    if (this.feed.querySelector('.feed-empty')) this.feed.replaceChildren();
-    const v = event.verdict;
-    const unsafe = v.safety === 'unsafe';
-    const item = h('li', { class: `feed-item${unsafe ? ' unsafe' : ''}`, testid: 'verdict', dataset: { room: event.room, messageId: event.messageId, safety: v.safety } },
-      h('span', { class: 'feed-time' }, clock(Date.now())),
-      h('span', { class: 'feed-room' }, `#${event.room}`),
-      h('span', { class: 'feed-author' }, event.authorName),
-      h('span', { class: `pill mood-pill-${v.mood}` }, v.mood),
-      h('span', { class: `pill ${unsafe ? 'pill-danger' : 'pill-ok'}` }, unsafe ? `unsafe${v.categories.length ? `: ${v.categories.join(', ')}` : ''}` : 'safe'),
-      event.action ? h('span', { class: 'pill pill-warn' }, describeAction(event.action)) : null);
-    this.feed.prepend(item);
-    while (this.feed.childElementCount > feedSize) this.feed.lastElementChild?.remove();
+  /** The verdicts reached before this page opened: the feed is not empty until the next message is analysed. */
+  private async loadRecentVerdicts(): Promise<void> {
+    try {
+      const recent = await this.api.recentVerdicts(feedSize);
+      this.showFeed(recent.map((r) => ({ room: r.room, messageId: r.messageId, authorName: r.authorName, verdict: r.verdict, action: r.action, at: Date.parse(r.verdict.at), live: false })));
+    } catch (error) {
+      this.error.textContent = error instanceof ApiError ? `Could not load the latest verdicts: ${error.message}` : 'Could not load the latest verdicts.';
+    }
+  }
+
+  /** Admins learn here, not in the chat, that a model is missing or silent and which configuration key to set. */
+  private async loadModelHints(): Promise<void> {
+    try {
+      const models = await this.api.models();
+      replaceChildren(this.modelHints, ...models.filter((m) => m.hint).map((m) =>
+        h('li', { class: 'alert', testid: 'model-hint', dataset: { model: m.name, configured: String(m.configured) } },
+          h('strong', null, `${m.name} (${m.purpose})`), ' ', m.hint)));
+    } catch (error) {
+      replaceChildren(this.modelHints, h('li', { class: 'alert', testid: 'model-hint' },
+        error instanceof ApiError ? `Could not check the models: ${error.message}` : 'Could not check the models.'));
+    }
+  }
+
+  private showFeed(incoming: readonly FeedEntry[]): void {
+    this.feedEntries = mergeFeed(this.feedEntries, incoming, feedSize);
+    if (this.feedEntries.length === 0) {
+      this.renderFeedEmpty();
+      return;
+    }
+    replaceChildren(this.feed, ...this.feedEntries.map((e) => {
+      const built = this.feedItems.get(e);
+      if (built) return built;
+      const v = e.verdict;
+      const unsafe = v.safety === 'unsafe';
+      const item = h('li', { class: `feed-item${unsafe ? ' unsafe' : ''}`, testid: 'verdict', dataset: { room: e.room, messageId: e.messageId, safety: v.safety } },
+        h('span', { class: 'feed-time' }, clock(e.at)),
+        h('span', { class: 'feed-room' }, `#${e.room}`),
+        h('span', { class: 'feed-author' }, e.authorName),
+        h('span', { class: `pill mood-pill-${v.mood}` }, v.mood),
+        h('span', { class: `pill ${unsafe ? 'pill-danger' : 'pill-ok'}` }, unsafe ? `unsafe${v.categories.length ? `: ${v.categories.join(', ')}` : ''}` : 'safe'),
+        e.action ? h('span', { class: 'pill pill-warn' }, describeAction(e.action)) : null);
+      this.feedItems.set(e, item);
+      return item;
+    }));
   }
 
   private renderFeedEmpty(): void {

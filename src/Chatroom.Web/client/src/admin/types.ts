@@ -20,6 +20,27 @@ export type AnalysisEvent =
   | { kind: 'verdict'; room: string; messageId: number; authorName: string; verdict: Verdict; action: ModerationAction | null }
   | { kind: 'alert'; room: string; alert: TrendAlertName; share: number };
 
+/** A stored verdict read back for the live feed (`GET /api/admin/verdicts`): a live verdict event's fields, `verdict.at` its time. */
+export interface RecentVerdict {
+  room: string;
+  messageId: number;
+  authorName: string;
+  verdict: Verdict & { at: string };
+  action: ModerationAction | null;
+}
+
+/** A chat model as `GET /api/analysis/models` reports it; `hint` says what to configure when it is missing or silent. */
+export interface ModelStatus {
+  name: string;
+  purpose: string;
+  configurationKey: string;
+  configured: boolean;
+  reachable: boolean | null;
+  model: string | null;
+  endpoint: string | null;
+  hint: string | null;
+}
+
 export type TrendAlertName = 'unsafe_share_rising' | 'mood_turning' | string;
 
 export interface Stats {
