@@ -113,7 +113,20 @@ export class AgentsPage implements AdminPage {
     this.events = null;
     replaceChildren(this.feed, h('p', { class: 'muted' }, agent ? `Waiting for @${agent} to run…` : 'Choose an agent to follow its runs live.'));
     if (agent === null) return;
+    this.open(agent);
+  }
+
+  /** Opens the agent's event stream with the current access token (which is in its URL). */
+  private open(agent: string): void {
     const source = new EventSource(this.api.agentEventsUrl(agent));
+    source.addEventListener('error', () => {
+      // EventSource reconnects by itself, but with the URL it was given: once the server refuses that token (it
+      // expired and was renewed meanwhile) it gives up. Reopen with the current token, keeping the feed shown.
+      if (source.readyState !== EventSource.CLOSED || this.events !== source) return;
+      window.setTimeout(() => {
+        if (this.events === source) this.open(agent);
+      }, 2000);
+    });
     source.addEventListener('connected', () => {
       if (this.feed.firstElementChild?.classList.contains('muted')) {
         replaceChildren(this.feed, h('p', { class: 'muted' }, `Following @${agent} live: its next run shows here.`));
