@@ -118,13 +118,15 @@ export class AgentsPage implements AdminPage {
 
   /** Opens the agent's event stream with the current access token (which is in its URL). */
   private open(agent: string): void {
-    const source = new EventSource(this.api.agentEventsUrl(agent));
+    const url = this.api.agentEventsUrl(agent);
+    const source = new EventSource(url);
     source.addEventListener('error', () => {
       // EventSource reconnects by itself, but with the URL it was given: once the server refuses that token (it
-      // expired and was renewed meanwhile) it gives up. Reopen with the current token, keeping the feed shown.
+      // expired; the session renewed it well before) it gives up. Reopen with the current token, keeping the feed
+      // shown; the same URL again would only be refused again (e.g. the agent was deleted).
       if (source.readyState !== EventSource.CLOSED || this.events !== source) return;
       window.setTimeout(() => {
-        if (this.events === source) this.open(agent);
+        if (this.events === source && this.api.agentEventsUrl(agent) !== url) this.open(agent);
       }, 2000);
     });
     source.addEventListener('connected', () => {
