@@ -1,5 +1,5 @@
 import { parseProblem, type ChatError } from './lib/errors';
-import type { MessagePage, RoomSummary, Session } from './types';
+import type { AdminSignInAnswer, MessagePage, RoomSummary, SecondFactor, Session } from './types';
 
 /** A REST call that failed; `code` is the server's stable code (or one derived from the status). */
 export class ApiError extends Error implements ChatError {
@@ -18,10 +18,18 @@ export class ApiError extends Error implements ChatError {
 export interface ApiClientOptions {
   apiBase: string;
   token: () => string | null;
-  /** Called when the server says the token is no longer good. */
+  /** Called when the server says the token is no longer good (and `renew`, if any, could not get a new one). */
   onUnauthorized?: () => void;
+  /**
+   * Gets a new access token after a 401 for `rejected` (the token that call sent). 'renewed': the call is retried once
+   * with the new token; 'ended': the session is over (onUnauthorized is not called: the renewer reports it);
+   * 'unavailable': the server could not be asked, the call fails with its 401 and the session stays.
+   */
+  renew?: (rejected: string) => Promise<RenewOutcome>;
   fetch?: typeof fetch;
 }
+
+export type RenewOutcome = 'renewed' | 'ended' | 'unavailable';
 
 /** The REST API under /api. */
 export class ApiClient {
@@ -41,8 +49,20 @@ export class ApiClient {
     return this.request<Session>('POST', '/api/auth/guest', { name }, false);
   }
 
-  signInAsAdmin(password: string): Promise<Session> {
-    return this.request<Session>('POST', '/api/auth/admin', { password }, false);
+  /** An admin account (`userName` empty: the `admin` account): a session, or a second-factor challenge. */
+  signInAsAdmin(password: string, userName?: string): Promise<AdminSignInAnswer> {
+    const name = userName?.trim();
+    return this.request<AdminSignInAnswer>('POST', '/api/auth/admin', name ? { password, userName: name } : { password }, false);
+  }
+
+  /** Completes a sign-in that answered with a challenge. */
+  signInSecondFactor(ticket: string, factor: SecondFactor): Promise<Session> {
+    return this.request<Session>('POST', '/api/auth/login/2fa', { ticket, ...factor }, false);
+  }
+
+  /** Spends the refresh token for a new pair (the old one is then dead: sending it again ends the whole session). */
+  refresh(refreshToken: string): Promise<Session> {
+    return this.request<Session>('POST', '/api/auth/refresh', { refreshToken }, false);
   }
 
   listRooms(): Promise<RoomSummary[]> {
@@ -67,7 +87,7 @@ export class ApiClient {
     return this.request<T>(method, path, body);
   }
 
-  private async request<T>(method: string, path: string, body?: unknown, authenticated = true): Promise<T> {
+  private async request<T>(method: string, path: string, body?: unknown, authenticated = true, retried = false): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const token = authenticated ? this.options.token() : null;
@@ -93,7 +113,15 @@ export class ApiClient {
         problem = null;
       }
       const error = parseProblem(response.status, problem);
-      if (response.status === 401 && authenticated) this.options.onUnauthorized?.();
+      if (response.status === 401 && authenticated) {
+        const renew = this.options.renew;
+        if (renew && token && !retried) {
+          if ((await renew(token)) === 'renewed') return this.request<T>(method, path, body, authenticated, true);
+        } else {
+          // No renewer, or the renewed token was refused too (e.g. the account was disabled meanwhile).
+          this.options.onUnauthorized?.();
+        }
+      }
       throw new ApiError(response.status, error.code, error.message, problem);
     }
     if (response.status === 204) return undefined as T;

@@ -65,7 +65,7 @@ export const retryForever: IRetryPolicy = {
 export class ChatHub {
   private readonly connection: HubConnection;
 
-  constructor(url: string, accessToken: () => string, events: HubEvents) {
+  constructor(url: string, accessToken: () => string | Promise<string>, events: HubEvents) {
     this.connection = new HubConnectionBuilder()
       // WebSockets straight away, without SignalR's negotiate request: behind a load balancer a negotiate and the
       // socket that follows could reach different socket servers, so this needs no sticky sessions.

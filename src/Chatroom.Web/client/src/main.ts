@@ -1,10 +1,11 @@
 import './styles.css';
 import type { AdminApp } from './admin/app';
+import { SessionKeeper } from './admin/sessionKeeper';
 import { adminSignInView } from './admin/signIn';
 import { ApiClient } from './api';
 import { ChatController } from './chat/controller';
 import { loadConfig } from './config';
-import { adminSessionKey, clearSession, loadSession, saveSession } from './session';
+import { clearSession, loadSession, saveSession } from './session';
 import type { ClientConfig, Session } from './types';
 import { signInView } from './ui/signIn';
 
@@ -35,38 +36,66 @@ function bootChat(root: HTMLElement, config: ClientConfig): void {
   else showSignIn(null);
 }
 
-/** /admin…: the admin console, with its own session (an admin token from the admin password). */
-function bootAdmin(root: HTMLElement, config: ClientConfig): void {
-  let app: AdminApp | null = null;
-  const load = (): Session | null => loadSession(sessionStorage, Date.now(), adminSessionKey);
+/** Where duplicated tabs hand over renewed tokens; the console works without it (private modes may block it). */
+function sharedStorage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
 
-  const api = new ApiClient({
+/** /admin…: the admin console, with its own session (an admin account's tokens, renewed as they expire). */
+function bootAdmin(root: HTMLElement, config: ClientConfig): void {
+  const ended = 'Your session ended; sign in again.';
+  let app: AdminApp | null = null;
+
+  const api: ApiClient = new ApiClient({
     apiBase: config.apiBase,
-    token: () => load()?.token ?? null,
-    onUnauthorized: () => app?.signOut('Your admin session has ended. Please sign in again.'),
+    token: () => keeper.token(),
+    renew: (rejected) => keeper.renew(rejected),
+    onUnauthorized: () => endSession(),
   });
+  const keeper: SessionKeeper = new SessionKeeper({
+    refresh: (refreshToken) => api.refresh(refreshToken),
+    onEnded: () => endSession(),
+    shared: sharedStorage(),
+    locks: 'locks' in navigator ? navigator.locks : null,
+    events: window,
+  });
+
+  function endSession(): void {
+    if (app) app.signOut(ended);
+    else showSignIn(ended);
+  }
 
   const showSignIn = (notice: string | null): void => {
     app = null;
-    clearSession(sessionStorage, adminSessionKey);
+    keeper.stop();
     root.replaceChildren(adminSignInView(api, (s) => void start(s), notice));
   };
 
-  async function start(session: Session): Promise<void> {
+  const signedOut = (notice: string | null): void => {
+    // Signing out on purpose ends the session on the server too (its refresh token dies with it).
+    if (notice === null && keeper.token()) void api.call('POST', '/api/auth/logout', { everywhere: false }).catch(() => undefined);
+    showSignIn(notice);
+  };
+
+  async function start(session: Session, resumed = false): Promise<void> {
     if (session.user.role !== 'admin') {
       showSignIn('That session is not an admin session.');
       return;
     }
-    saveSession(session, sessionStorage, adminSessionKey);
+    if (!resumed) keeper.begin(session);
     // The console and its charting library load only for admins: the chat stays small.
     const { AdminApp } = await import('./admin/app');
-    app = new AdminApp(session, api, config, showSignIn);
+    app = new AdminApp(keeper, api, config, signedOut);
     root.replaceChildren(app.element);
     app.start();
   }
 
-  const session = load();
-  if (session) void start(session);
+  const session = keeper.resume();
+  if (session) void start(session, true);
   else showSignIn(null);
 }
 

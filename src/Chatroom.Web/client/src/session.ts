@@ -11,7 +11,8 @@ export function loadSession(storage: Storage = sessionStorage, now = Date.now(),
   try {
     const session = JSON.parse(raw) as Session;
     if (!session.token || !session.user?.id) return null;
-    const expires = Date.parse(session.expiresAt);
+    // With a refresh token the session lasts as long as that token: an expired access token is renewed, not a sign-out.
+    const expires = Date.parse(session.refreshToken ? session.refreshExpiresAt ?? '' : session.expiresAt);
     if (!Number.isNaN(expires) && expires <= now) {
       storage.removeItem(name);
       return null;

@@ -28,7 +28,24 @@ export interface Session {
   token: string;
   user: User;
   expiresAt: string;
+  /** Accounts only (the admin console): spent on use for a new pair at /api/auth/refresh. Guests have none. */
+  refreshToken?: string;
+  refreshExpiresAt?: string;
 }
+
+/** The password was right and the account has a second factor: send the ticket and a code to /api/auth/login/2fa. */
+export interface TwoFactorChallenge {
+  twoFactorRequired: true;
+  /** `totp` and/or `recovery_code`. */
+  methods: string[];
+  ticket: string;
+}
+
+/** What /api/auth/admin answers: an account session, or a second-factor challenge. */
+export type AdminSignInAnswer = Session | TwoFactorChallenge;
+
+/** The second factor: a 6-digit authenticator code or a one-time recovery code. */
+export type SecondFactor = { code: string } | { recoveryCode: string };
 
 export interface RoomSummary {
   name: string;

@@ -113,7 +113,22 @@ export class AgentsPage implements AdminPage {
     this.events = null;
     replaceChildren(this.feed, h('p', { class: 'muted' }, agent ? `Waiting for @${agent} to run…` : 'Choose an agent to follow its runs live.'));
     if (agent === null) return;
-    const source = new EventSource(this.api.agentEventsUrl(agent));
+    this.open(agent);
+  }
+
+  /** Opens the agent's event stream with the current access token (which is in its URL). */
+  private open(agent: string): void {
+    const url = this.api.agentEventsUrl(agent);
+    const source = new EventSource(url);
+    source.addEventListener('error', () => {
+      // EventSource reconnects by itself, but with the URL it was given: once the server refuses that token (it
+      // expired; the session renewed it well before) it gives up. Reopen with the current token, keeping the feed
+      // shown; the same URL again would only be refused again (e.g. the agent was deleted).
+      if (source.readyState !== EventSource.CLOSED || this.events !== source) return;
+      window.setTimeout(() => {
+        if (this.events === source && this.api.agentEventsUrl(agent) !== url) this.open(agent);
+      }, 2000);
+    });
     source.addEventListener('connected', () => {
       if (this.feed.firstElementChild?.classList.contains('muted')) {
         replaceChildren(this.feed, h('p', { class: 'muted' }, `Following @${agent} live: its next run shows here.`));

@@ -1,7 +1,7 @@
 import type { ApiClient } from '../api';
 import { ChatHub } from '../hub';
 import { h } from '../lib/dom';
-import type { ClientConfig, Session } from '../types';
+import type { ClientConfig } from '../types';
 import { AdminApi } from './adminApi';
 import { AgentsPage } from './agents';
 import { AuditPage } from './audit';
@@ -9,6 +9,7 @@ import { DashboardPage } from './dashboard';
 import type { AdminPage } from './page';
 import { QueuePage } from './queue';
 import { RoomsPage } from './rooms';
+import type { SessionKeeper } from './sessionKeeper';
 import type { AnalysisEvent } from './types';
 
 type PageKey = 'dashboard' | 'queue' | 'rooms' | 'agents' | 'audit';
@@ -38,9 +39,11 @@ export class AdminApp {
   private readonly main: HTMLElement;
   private current: PageKey | null = null;
   private stopped = false;
+  /** The access token the hub last connected with: a 401 names it when asking the keeper for a new one. */
+  private hubToken = '';
 
   constructor(
-    session: Session,
+    private readonly session: SessionKeeper,
     api: ApiClient,
     config: ClientConfig,
     private readonly onSignedOut: (notice: string | null) => void,
@@ -54,7 +57,9 @@ export class AdminApp {
       agents: new AgentsPage(admin),
       audit: new AuditPage(admin),
     };
-    this.hub = new ChatHub(`${config.apiBase}${config.hubUrl}`, () => session.token, {
+    // Asked before every connect and reconnect: an expired token is renewed first, so the hub comes back by itself.
+    const accessToken = async (): Promise<string> => (this.hubToken = await session.freshToken());
+    this.hub = new ChatHub(`${config.apiBase}${config.hubUrl}`, accessToken, {
       message: () => undefined,
       messageHidden: () => undefined,
       presence: () => undefined,
@@ -109,6 +114,7 @@ export class AdminApp {
   }
 
   private async connect(): Promise<void> {
+    let renewed = false;
     for (let attempt = 0; !this.stopped; attempt++) {
       try {
         await this.hub.start();
@@ -117,8 +123,14 @@ export class AdminApp {
       } catch (error) {
         if (this.stopped) return;
         if (/\b401\b|Unauthorized/i.test(String(error))) {
-          this.signOut('Your admin session has ended. Please sign in again.');
-          return;
+          // Once per connect: a token refused right after renewal means the account itself was shut out.
+          const outcome = renewed ? 'ended' : await this.session.renew(this.hubToken);
+          renewed = true;
+          if (outcome === 'renewed') continue;
+          if (outcome === 'ended') {
+            this.signOut('Your session ended; sign in again.');
+            return;
+          }
         }
         this.setConnection('disconnected');
         await new Promise((resolve) => window.setTimeout(resolve, Math.min(10_000, 1000 * 2 ** attempt)));
