@@ -35,6 +35,8 @@ public sealed class AccountChatTests
 
         var refused = await Assert.ThrowsAsync<HubInvocationException>(() => guest.InvokeAsync("SendMessage", "lobby", "hello?", null));
         Assert.Equal("guests_read_only", refused.Code);
+        var typing = await Assert.ThrowsAsync<HubInvocationException>(() => guest.InvokeAsync("Typing", "lobby"));
+        Assert.Equal("guests_read_only", typing.Code);
 
         var sent = await writer.InvokeAsync("SendMessage", "lobby", "from an account", null);
         await guest.WaitForEventAsync("message", e => e.GetProperty("id").GetInt64() == sent.GetProperty("id").GetInt64());

@@ -1,3 +1,4 @@
+using Chatroom.Core.Auth;
 using Chatroom.Core.Errors;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Moderation;
@@ -7,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Chatroom.Core.Chat;
 
 /// <summary>
-/// Whether a person may send this message here now, and the send itself: membership, the client id,
+/// Whether a person may send this message here now, and the send itself: read-only guests, membership, the client id,
 /// locked room, ban, mute, slow mode, rate and the text, in that order, each refused with its stable code and sentence.
 /// A new send rule goes here. Agents and admin broadcasts post through <see cref="ChatService"/> directly: they are not
 /// members of rooms and have budgets of their own.
@@ -17,13 +18,28 @@ public sealed class SendAdmission(
     IRoomStore rooms,
     IModerationStore moderation,
     IOptions<ChatOptions> options,
+    IOptions<AuthOptions> auth,
     TimeProvider time)
 {
     private readonly ChatOptions _options = options.Value;
+    private readonly bool _guestsReadOnly = auth.Value.Guests == AuthOptions.GuestsReadOnly;
+
+    /// <summary>
+    /// With <c>Chatroom:Auth:Guests</c> = <c>read-only</c>, guests join and read but neither send nor type: the send
+    /// asks first, and the hub asks before a typing event.
+    /// </summary>
+    public void EnsureMaySpeak(ChatIdentity identity)
+    {
+        if (_guestsReadOnly && identity.Role == ChatRoles.Guest)
+        {
+            throw new ChatException(ErrorCodes.GuestsReadOnly, "guests can read here but not write; sign in with an account to chat");
+        }
+    }
 
     /// <summary>Admits the message, stores it (once per <paramref name="clientMessageId"/>) and starts the sender's slow-mode clock.</summary>
     public async Task<AppendResult> SendAsync(ISender sender, string room, string text, string? clientMessageId, CancellationToken cancellationToken)
     {
+        EnsureMaySpeak(sender.Identity);
         RoomNames.Validate(room);
         if (!sender.IsIn(room))
         {

@@ -163,9 +163,7 @@ public sealed class ChatHub(
     /// </summary>
     public async Task<SendMessageResult> SendMessage(string room, string text, string? clientMessageId)
     {
-        var state = State();
-        EnsureMaySpeak(state);
-        var result = await admission.SendAsync(state, room, text, clientMessageId, Context.ConnectionAborted);
+        var result = await admission.SendAsync(State(), room, text, clientMessageId, Context.ConnectionAborted);
         var stored = result.Message;
         return new SendMessageResult(stored.Room, stored.Id, stored.SentAt, result.Duplicate);
     }
@@ -175,7 +173,7 @@ public sealed class ChatHub(
     {
         RoomNames.Validate(room);
         var state = State();
-        EnsureMaySpeak(state);
+        admission.EnsureMaySpeak(state.Identity);
         if (!state.IsIn(room))
         {
             throw new ChatException(ErrorCodes.NotMember, $"join '{room}' first");
@@ -196,15 +194,6 @@ public sealed class ChatHub(
     /// </summary>
     [HubMethodName(InvalidRequestMethod)]
     public Task RefuseInvalidRequest(string reason) => throw new ChatException(ErrorCodes.InvalidRequest, reason);
-
-    /// <summary>With <c>Chatroom:Auth:Guests</c> = <c>read-only</c>, guests join and read but neither send nor type.</summary>
-    private void EnsureMaySpeak(ConnectionState state)
-    {
-        if (state.Identity.Role == ChatRoles.Guest && authOptions.Value.Guests == AuthOptions.GuestsReadOnly)
-        {
-            throw new ChatException(ErrorCodes.GuestsReadOnly, "guests can read here but not write; sign in with an account to chat");
-        }
-    }
 
     private ConnectionState State() =>
         connections.Get(Context.ConnectionId) ?? throw new ChatException(ErrorCodes.Unauthorized, "the connection is closing");

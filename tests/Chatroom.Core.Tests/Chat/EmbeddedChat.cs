@@ -18,7 +18,7 @@ internal sealed class EmbeddedChat : IAsyncDisposable
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "chatroom-rules-" + Guid.NewGuid().ToString("N"));
     private readonly ServiceProvider _services;
 
-    public EmbeddedChat(Action<ChatOptions>? configure = null)
+    public EmbeddedChat(Action<ChatOptions>? configure = null, Action<AuthOptions>? auth = null)
     {
         Directory.CreateDirectory(_folder);
         var services = new ServiceCollection();
@@ -28,6 +28,7 @@ internal sealed class EmbeddedChat : IAsyncDisposable
         services.Configure<EmbeddedOptions>(o => (o.DataDirectory, o.SqliteSynchronous) = (_folder, "NORMAL"));
         services.Configure<QueueOptions>(_ => { });
         services.Configure<ChatOptions>(o => configure?.Invoke(o));
+        services.Configure<AuthOptions>(o => auth?.Invoke(o));
         services.AddEmbeddedChatBackends();
         services.AddSingleton<ChatMetrics>();
         services.AddSingleton<QueueRetry>();

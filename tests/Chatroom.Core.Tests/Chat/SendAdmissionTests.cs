@@ -1,3 +1,4 @@
+using Chatroom.Core.Auth;
 using Chatroom.Core.Chat;
 using Chatroom.Core.Errors;
 using Chatroom.Core.Messages;
@@ -174,6 +175,26 @@ public sealed class SendAdmissionTests : IAsyncLifetime
         await _chat.Admission.SendAsync(ana, Room, "counted", null, CancellationToken.None);
 
         Assert.Single(await _chat.Log.ReadAsync(Room, new MessageQuery(null, null, 10), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task WithReadOnlyGuests_AGuestIsRefusedBeforeAnythingElse_AndAnAccountSends()
+    {
+        await using var chat = new EmbeddedChat(auth: o => o.Guests = AuthOptions.GuestsReadOnly);
+        await chat.Rooms.CreateAsync(Room, null, "owner", CancellationToken.None);
+        var guest = chat.Sender("ana", false);
+        var options = new ChatOptions();
+        var account = new TestSender(new ChatIdentity("u-bo", "bo", ChatRoles.User, DateTimeOffset.MaxValue),
+            new TokenBucket(options.MessagesPerSecond, options.Burst, chat.Time),
+            new UserBudget(new TokenBucket(options.UserMessagesPerSecond, options.UserBurst, chat.Time)), [Room]);
+
+        // Not even a member: the guest hears that guests cannot write here, not that they should join.
+        var refusal = await Assert.ThrowsAsync<ChatException>(() => chat.Admission.SendAsync(guest, Room, "hello", null, CancellationToken.None));
+        Assert.Equal((ErrorCodes.GuestsReadOnly, "guests can read here but not write; sign in with an account to chat"), (refusal.Code, refusal.Message));
+        await chat.Admission.SendAsync(account, Room, "hello from an account", null, CancellationToken.None);
+
+        var stored = Assert.Single(await chat.Log.ReadAsync(Room, new MessageQuery(null, null, 10), CancellationToken.None));
+        Assert.Equal("u-bo", stored.AuthorId);
     }
 
     private async Task<ChatException> AssertRefusedAsync(TestSender sender, string code, string sentence, string text = "hello", string? clientMessageId = null)
