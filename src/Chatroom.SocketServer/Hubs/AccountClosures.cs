@@ -66,7 +66,7 @@ public sealed partial class AccountClosures(IChatBus bus, ConnectionRegistry con
         {
             if (connection.Caller is { } caller)
             {
-                await CloseAsync(caller, CloseReason(closed));
+                await caller.CloseWithoutReconnectAsync(CloseReason(closed));
             }
         }
 
@@ -74,24 +74,6 @@ public sealed partial class AccountClosures(IChatBus bus, ConnectionRegistry con
         {
             LogClosed(logger, open.Count, closed.UserId, closed.Code);
         }
-    }
-
-    /// <summary>Sends a close message with the reason and no invitation to reconnect, then drops the connection.</summary>
-    private static async Task CloseAsync(HubCallerContext caller, string reason)
-    {
-        if (caller.Items.TryGetValue(typeof(HubConnectionContext), out var found) && found is HubConnectionContext connection)
-        {
-            try
-            {
-                await connection.WriteAsync(new CloseMessage(reason, allowReconnect: false), CancellationToken.None);
-            }
-            catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException)
-            {
-                // Already going; the abort below is all that is left to do.
-            }
-        }
-
-        caller.Abort();
     }
 
     [LoggerMessage(EventId = 3120, Level = LogLevel.Information, Message = "Closed {Count} connections of account {UserId}: {Code}")]

@@ -79,23 +79,11 @@ internal sealed partial class ChatHubFilter(ChatMetrics metrics, IOptions<Socket
             && Interlocked.CompareExchange(ref _lastOutageLog, now, last) == last;
     }
 
-    /// <summary>Sends a close message with the reason and no invitation to reconnect, then drops the connection.</summary>
+    /// <summary>Logs the flood and closes the connection with the reason, no reconnect.</summary>
     private async Task CloseAsync(HubCallerContext caller, string reason)
     {
         LogFloodClosed(logger, caller.ConnectionId);
-        if (caller.Items.TryGetValue(typeof(HubConnectionContext), out var found) && found is HubConnectionContext connection)
-        {
-            try
-            {
-                await connection.WriteAsync(new CloseMessage(reason, allowReconnect: false), CancellationToken.None);
-            }
-            catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException)
-            {
-                // Already going; the abort below is all that is left to do.
-            }
-        }
-
-        caller.Abort();
+        await caller.CloseWithoutReconnectAsync(reason);
     }
 
     [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Hub connection {ConnectionId} closed: it kept flooding invocations after being refused")]
