@@ -46,14 +46,14 @@ public sealed class LoadRun(LoadSettings settings, TextWriter progress)
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         await CreateRoomsAsync(http, rooms, cancellationToken);
 
-        var baseline = await ServerMemory.ResidentBytesAsync(settings.ServerPids, cancellationToken);
+        var baseline = ServerProcesses.ResidentBytes(settings.ServerPids);
         var members = await ConnectAsync(http, rooms, cancellationToken);
         await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-        var connectedRss = await ServerMemory.ResidentBytesAsync(settings.ServerPids, cancellationToken);
+        var connectedRss = ServerProcesses.ResidentBytes(settings.ServerPids);
         var peakRss = connectedRss ?? 0;
 
         var byRoom = members.GroupBy(m => m.Room).ToDictionary(g => g.Key, g => g.OrderBy(m => m.Index).ToArray());
-        var cpuBefore = ServerCpu.Total(settings.ServerPids);
+        var cpuBefore = ServerProcesses.CpuTime(settings.ServerPids);
         var clock = Stopwatch.StartNew();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stop.CancelAfter(settings.Duration);
@@ -77,7 +77,7 @@ public sealed class LoadRun(LoadSettings settings, TextWriter progress)
 
         var delivered = Interlocked.Read(ref _delivered);
         CpuReport? cpu = null;
-        if (cpuBefore is { } before && ServerCpu.Total(settings.ServerPids) is { } after)
+        if (cpuBefore is { } before && ServerProcesses.CpuTime(settings.ServerPids) is { } after)
         {
             var seconds = (after - before).TotalSeconds;
             cpu = new CpuReport(Math.Round(seconds, 2), delivered == 0 ? 0 : Math.Round(seconds * 1e6 / delivered, 1));
@@ -328,7 +328,7 @@ public sealed class LoadRun(LoadSettings settings, TextWriter progress)
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                var rss = await ServerMemory.ResidentBytesAsync(settings.ServerPids, cancellationToken);
+                var rss = ServerProcesses.ResidentBytes(settings.ServerPids);
                 if (rss is { } bytes)
                 {
                     observeRss(bytes);

@@ -72,7 +72,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const sorted = (map) => Object.fromEntries([...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 const refusalCode = (error) => String(error).split(':', 1)[0].trim();
 
-async function residentBytes() {
+/** Sums `read(pid)` over the server pids; null when there are none or one cannot be read (it exited, or not Linux). */
+async function sumOverServers(read) {
   if (settings.pids.length === 0) {
     return null;
   }
@@ -80,13 +81,12 @@ async function residentBytes() {
   let total = 0;
   for (const pid of settings.pids) {
     try {
-      const status = await readFile(`/proc/${pid}/status`, 'utf8');
-      const line = status.split('\n').find((l) => l.startsWith('VmRSS:'));
-      if (line === undefined) {
+      const value = await read(pid);
+      if (value === null) {
         return null;
       }
 
-      total += Number(line.slice('VmRSS:'.length).trim().split(/\s+/)[0]) * 1024;
+      total += value;
     } catch {
       return null;
     }
@@ -95,28 +95,25 @@ async function residentBytes() {
   return total;
 }
 
-// User + system CPU seconds of the server processes (/proc/<pid>/stat fields 14 and 15, in clock ticks), as the
-// .NET load tool reports them through Process.TotalProcessorTime.
+/** Resident set size in bytes (`VmRSS` in /proc/<pid>/status). */
+const residentBytes = () =>
+  sumOverServers(async (pid) => {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const line = status.split('\n').find((l) => l.startsWith('VmRSS:'));
+    return line === undefined ? null : Number(line.slice('VmRSS:'.length).trim().split(/\s+/)[0]) * 1024;
+  });
+
+// /proc/<pid>/stat counts CPU time in clock ticks; the .NET load tool reports the same through Process.TotalProcessorTime.
 const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-async function cpuSeconds() {
-  if (settings.pids.length === 0) {
-    return null;
-  }
 
-  let total = 0;
-  for (const pid of settings.pids) {
-    try {
-      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-      // The command name (field 2) may hold spaces and parentheses: fields after the last ')' start at field 3.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / clockTicks;
-    } catch {
-      return null;
-    }
-  }
-
-  return total;
-}
+/** CPU seconds, user and system (/proc/<pid>/stat fields 14 and 15). */
+const cpuSeconds = () =>
+  sumOverServers(async (pid) => {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: fields after the last ')' start at field 3.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  });
 
 function onMessage(message) {
   const text = message?.text;
