@@ -18,6 +18,8 @@ public sealed class ModerationTests : IAsyncLifetime
         _host = await StandaloneHost.StartAsync(_data.Path, new Dictionary<string, string?>
         {
             ["Chatroom:Analysis:Rooms:strict:Action"] = "Hide",
+            // Few enough that one test can turn a room's last 15 minutes bad.
+            ["Chatroom:Trends:MinMessages"] = "5",
         });
         _admin = await _host.Api.AdminTokenAsync(StandaloneHost.AdminPassword);
         await _host.Api.CreateRoomAsync(_admin, "strict");
@@ -93,6 +95,53 @@ public sealed class ModerationTests : IAsyncLifetime
 
         using var again = await _host.Api.SendAsync(HttpMethod.Post, $"/api/admin/flags/{flag["id"]}/resolve", _admin, new { action = "approve", reason = "changed my mind" });
         Assert.Equal((400, "invalid_request"), await ChatApiClient.ProblemAsync(again));
+    }
+
+    [Fact]
+    public async Task ARoomTurningUnsafeRaisesOneTrendAlertForAdmins()
+    {
+        await _host.Api.CreateRoomAsync(_admin, "heated");
+        await using var mallory = await _host.Api.ConnectAsync("mallory");
+        await mallory.InvokeAsync("JoinRoom", "heated", null);
+        for (var i = 0; i < 6; i++)
+        {
+            await mallory.InvokeAsync("SendMessage", "heated", i % 2 == 0 ? Abuse : $"see you at practice {i}", $"h-{i}");
+        }
+
+        var alert = await WaitForAsync("an unsafe-share alert for heated", async () => (await AuditAsync()).FirstOrDefault(IsUnsafeAlert));
+        Assert.Equal("moderation", alert["actor"]!.GetValue<string>());
+
+        // Every verdict after the crossing checked the window again; the alert stays raised, not repeated.
+        await WaitForAsync("all six verdicts", async () =>
+        {
+            var analysis = await _host.Api.GetJsonAsync("/api/admin/rooms/heated/analysis", _admin);
+            return analysis["aggregates"]!["allTime"]!["total"]!.GetValue<long>() == 6 ? analysis : null;
+        });
+        Assert.Single(await AuditAsync(), IsUnsafeAlert);
+
+        static bool IsUnsafeAlert(JsonNode? e) => e!["action"]!.GetValue<string>() == "alert" && e["room"]?.GetValue<string>() == "heated" &&
+            e["reason"]!.GetValue<string>().StartsWith("unsafe_share_rising: ", StringComparison.Ordinal);
+    }
+
+    private async Task<JsonArray> AuditAsync()
+    {
+        using var response = await _host.Api.Http.SendAsync(Get("/api/admin/audit"));
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray();
+    }
+
+    private static async Task<JsonNode> WaitForAsync(string what, Func<Task<JsonNode?>> probe)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            if (await probe() is { } found)
+            {
+                return found;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no {what} within 30 s");
+            await Task.Delay(50);
+        }
     }
 
     [Fact]

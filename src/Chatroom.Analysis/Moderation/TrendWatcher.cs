@@ -16,7 +16,7 @@ public sealed class TrendWatcher(IModerationStore store, ModerationActions actio
 
     public async Task CheckAsync(string room, CancellationToken cancellationToken)
     {
-        var window = (await store.GetAggregatesAsync(room, time.GetUtcNow(), cancellationToken)).Last15Minutes;
+        var window = await store.GetRecentCountsAsync(room, time.GetUtcNow(), TrendPolicy.Window, cancellationToken);
         var now = policy.CurrentValue.Evaluate(window);
         var before = _raised.GetValueOrDefault(room) ?? [];
         _raised[room] = now.Select(a => a.Alert).ToHashSet(StringComparer.Ordinal);

@@ -19,6 +19,12 @@ public interface IModerationStore
 
     Task<RoomAggregates> GetAggregatesAsync(string room, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The room's verdicts since <paramref name="now"/> minus <paramref name="window"/> (whole minutes on Redis): what trend
+    /// alerts read after every classified batch, so it costs one round trip and does not grow with the room's history.
+    /// </summary>
+    Task<VerdictCounts> GetRecentCountsAsync(string room, DateTimeOffset now, TimeSpan window, CancellationToken cancellationToken);
+
     /// <summary>Adds LLM tokens (prompt and completion, every purpose) spent in the minute starting at <paramref name="minute"/>.</summary>
     Task RecordTokensAsync(DateTimeOffset minute, long tokens, CancellationToken cancellationToken);
 

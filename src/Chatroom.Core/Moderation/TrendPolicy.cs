@@ -9,6 +9,9 @@ public sealed class TrendPolicy
     public const string UnsafeRising = "unsafe_share_rising";
     public const string MoodTurning = "mood_turning";
 
+    /// <summary>The rolling window the shares are taken over.</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromMinutes(15);
+
     /// <summary>An alert when the unsafe share of the window reaches this.</summary>
     [Range(0.01, 1)]
     public double UnsafeShare { get; set; } = 0.2;

@@ -141,7 +141,10 @@ public sealed class SqliteModerationStore(SqliteDatabase database, RoomStateCach
             room,
             await CountAsync(connection, room, since: null, cancellationToken),
             await CountAsync(connection, room, now.AddHours(-1), cancellationToken),
-            await CountAsync(connection, room, now.AddMinutes(-15), cancellationToken)), cancellationToken);
+            await CountAsync(connection, room, now - TrendPolicy.Window, cancellationToken)), cancellationToken);
+
+    public Task<VerdictCounts> GetRecentCountsAsync(string room, DateTimeOffset now, TimeSpan window, CancellationToken cancellationToken) =>
+        database.ReadAsync(connection => CountAsync(connection, room, now - window, cancellationToken), cancellationToken);
 
     public Task RecordTokensAsync(DateTimeOffset minute, long tokens, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Chatroom.Core.Chat;
@@ -17,9 +16,6 @@ namespace Chatroom.Redis.Moderation;
 public sealed class RedisModerationStore(IConnectionMultiplexer redis, IOptions<RedisBackendOptions> options) : IModerationStore
 {
     private const long MinuteMs = 60_000;
-
-    /// <summary>Minutes summed for the last hour: the 60 before the current one and the current one.</summary>
-    private const int WindowMinutes = 61;
 
     /// <summary>A room's minute counters outlive the longest window (an hour) with room to spare.</summary>
     private static readonly TimeSpan RoomMinuteRetention = TimeSpan.FromHours(2);
@@ -57,6 +53,28 @@ public sealed class RedisModerationStore(IConnectionMultiplexer redis, IOptions<
         redis.call('ZADD', KEYS[3], ARGV[6], ARGV[7])
         redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -tonumber(ARGV[8]) - 1)
         return 1
+        """;
+
+    // KEYS: a room's minute counters (one slot: they share the room's hash tag). Returns field, sum, field, sum…
+    private const string SumMinutesScript = """
+        local sums, fields = {}, {}
+        for i = 1, #KEYS do
+          local counts = redis.call('HGETALL', KEYS[i])
+          for j = 1, #counts, 2 do
+            local field = counts[j]
+            if sums[field] == nil then
+              sums[field] = 0
+              fields[#fields + 1] = field
+            end
+            sums[field] = sums[field] + tonumber(counts[j + 1])
+          end
+        end
+        local reply = {}
+        for _, field in ipairs(fields) do
+          reply[#reply + 1] = field
+          reply[#reply + 1] = sums[field]
+        end
+        return reply
         """;
 
     // KEYS: minute index, minute counters. ARGV: minute, tokens, ttl ms, oldest minute kept.
@@ -186,46 +204,44 @@ public sealed class RedisModerationStore(IConnectionMultiplexer redis, IOptions<
 
     public Task<RoomAggregates> GetAggregatesAsync(string room, DateTimeOffset now, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
     {
-        var nowMs = now.ToUnixTimeMilliseconds();
-        var lastMinute = nowMs / MinuteMs;
         var allTime = _db.HashGetAllAsync(_keys.RoomVerdictCounts(room));
-        var minutes = new Task<HashEntry[]>[WindowMinutes];
-
-        // The minute buckets are issued outside the current span: traced, they were dozens of identical HGETALL spans
-        // in every classified message's trace (issue 25). The Redis instrumentation takes its parent from the span
-        // current when a command is issued, and ChatTraceSampler drops parentless Redis commands.
-        var traced = Activity.Current;
-        Activity.Current = null;
-        for (var i = 0; i < WindowMinutes; i++)
-        {
-            minutes[i] = _db.HashGetAllAsync(_keys.RoomVerdictMinute(room, lastMinute - i));
-        }
-
-        Activity.Current = traced;
-
-        var hour = new Counter();
-        var quarter = new Counter();
-        var firstOfHour = (nowMs - (long)TimeSpan.FromHours(1).TotalMilliseconds) / MinuteMs;
-        var firstOfQuarter = (nowMs - (long)TimeSpan.FromMinutes(15).TotalMilliseconds) / MinuteMs;
-        for (var i = 0; i < WindowMinutes; i++)
-        {
-            var counts = await minutes[i];
-            var minute = lastMinute - i;
-            if (minute >= firstOfHour)
-            {
-                hour.Add(counts);
-            }
-
-            if (minute >= firstOfQuarter)
-            {
-                quarter.Add(counts);
-            }
-        }
-
+        var hour = SumMinutesAsync(room, now, TimeSpan.FromHours(1));
+        var quarter = SumMinutesAsync(room, now, TrendPolicy.Window);
         var total = new Counter();
         total.Add(await allTime);
-        return new RoomAggregates(room, total.ToCounts(), hour.ToCounts(), quarter.ToCounts());
+        return new RoomAggregates(room, total.ToCounts(), await hour, await quarter);
     });
+
+    public Task<VerdictCounts> GetRecentCountsAsync(string room, DateTimeOffset now, TimeSpan window, CancellationToken cancellationToken) =>
+        RedisPort.GuardAsync(redis, cancellationToken, () => SumMinutesAsync(room, now, window));
+
+    /// <summary>
+    /// The room's minute counters from the minute <paramref name="window"/> before <paramref name="now"/> through the current
+    /// one, summed inside Redis by one script: reading the buckets one HGETALL each was 61 commands per classified batch
+    /// (17,000 a second at 600 connections on one Redis), all of it on the analysis path beside chat.
+    /// </summary>
+    private async Task<VerdictCounts> SumMinutesAsync(string room, DateTimeOffset now, TimeSpan window)
+    {
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var lastMinute = nowMs / MinuteMs;
+        var firstMinute = (nowMs - (long)window.TotalMilliseconds) / MinuteMs;
+        var keys = new RedisKey[lastMinute - firstMinute + 1];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = _keys.RoomVerdictMinute(room, firstMinute + i);
+        }
+
+        var reply = (RedisResult[])(await _db.ScriptEvaluateAsync(SumMinutesScript, keys))!;
+        var counts = new HashEntry[reply.Length / 2];
+        for (var i = 0; i < counts.Length; i++)
+        {
+            counts[i] = new HashEntry((string)reply[2 * i]!, (long)reply[2 * i + 1]);
+        }
+
+        var counter = new Counter();
+        counter.Add(counts);
+        return counter.ToCounts();
+    }
 
     public Task RecordTokensAsync(DateTimeOffset minute, long tokens, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
     {

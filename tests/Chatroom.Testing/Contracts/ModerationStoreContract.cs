@@ -133,6 +133,26 @@ public abstract class ModerationStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RecentCountsCoverTheWindowTrendAlertsRead()
+    {
+        await Store.SaveVerdictAsync(Verdict(1, "sad", true, Now.AddMinutes(-40), "violence"), CancellationToken.None);
+        await Store.SaveVerdictAsync(Verdict(2, "neutral", true, Now.AddMinutes(-5), "violence", "hate"), CancellationToken.None);
+        await Store.SaveVerdictAsync(Verdict(3, "sad", false, Now.AddMinutes(-1)), CancellationToken.None);
+        await Store.SaveVerdictAsync(Verdict(4, "happy", false, Now), CancellationToken.None);
+        await Store.SaveVerdictAsync(Verdict(1, "happy", false, Now) with { Room = Room + "-b" }, CancellationToken.None);
+
+        var window = await Store.GetRecentCountsAsync(Room, Now, TrendPolicy.Window, CancellationToken.None);
+        Assert.Equal((3L, 1L, 1L, 1L, 2L, 1L), (window.Total, window.Happy, window.Neutral, window.Sad, window.Safe, window.Unsafe));
+        Assert.Equal(new Dictionary<string, long> { ["violence"] = 1, ["hate"] = 1 }, window.UnsafeByCategory);
+        var quarter = (await Store.GetAggregatesAsync(Room, Now, CancellationToken.None)).Last15Minutes;
+        Assert.Equal((window.Total, window.Sad, window.Unsafe), (quarter.Total, quarter.Sad, quarter.Unsafe));
+
+        var hour = await Store.GetRecentCountsAsync(Room, Now, TimeSpan.FromHours(1), CancellationToken.None);
+        Assert.Equal((4L, 2L), (hour.Total, hour.Sad));
+        Assert.Equal(0, (await Store.GetRecentCountsAsync(Room + "-none", Now, TrendPolicy.Window, CancellationToken.None)).Total);
+    }
+
+    [Fact]
     public async Task AnUnknownRoomHasEmptyAggregates()
     {
         var aggregates = await Store.GetAggregatesAsync(Room, Now, CancellationToken.None);
