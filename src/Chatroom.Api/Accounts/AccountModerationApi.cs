@@ -63,23 +63,25 @@ public static class AccountModerationApi
         return TypedResults.Ok(roles);
     }
 
-    private static async Task<NoContent> ResetSecondFactorsAsync(
+    private static Task<NoContent> ResetSecondFactorsAsync(
         string id, [FromBody] StaffReason? request, AccountModeration accounts, ModerationActions audit, HttpContext context,
-        CancellationToken cancellationToken)
-    {
-        await accounts.ResetSecondFactorsAsync(id, context.User.ToChatIdentity()!, cancellationToken);
-        await audit.AuditAsync(AuditActor.Of(context.User), ModerationActionNames.ResetSecondFactors, null, null, id,
-            Reason(request?.Reason, "second factors reset by an admin"), null, cancellationToken);
-        return TypedResults.NoContent();
-    }
+        CancellationToken cancellationToken) =>
+        ActAsync(accounts.ResetSecondFactorsAsync, id, ModerationActionNames.ResetSecondFactors, Reason(request?.Reason, "second factors reset by an admin"),
+            audit, context, cancellationToken);
 
-    private static async Task<NoContent> SignOutAsync(
+    private static Task<NoContent> SignOutAsync(
         string id, [FromBody] StaffReason? request, AccountModeration accounts, ModerationActions audit, HttpContext context,
+        CancellationToken cancellationToken) =>
+        ActAsync(accounts.SignOutAsync, id, ModerationActionNames.SignOutAccount, Reason(request?.Reason, "signed out everywhere by an admin"),
+            audit, context, cancellationToken);
+
+    /// <summary>An admin action on an account that answers nothing: done, then audited under the acting account.</summary>
+    private static async Task<NoContent> ActAsync(
+        Func<string, ChatIdentity, CancellationToken, Task> act, string id, string action, string reason, ModerationActions audit, HttpContext context,
         CancellationToken cancellationToken)
     {
-        await accounts.SignOutAsync(id, context.User.ToChatIdentity()!, cancellationToken);
-        await audit.AuditAsync(AuditActor.Of(context.User), ModerationActionNames.SignOutAccount, null, null, id,
-            Reason(request?.Reason, "signed out everywhere by an admin"), null, cancellationToken);
+        await act(id, context.User.ToChatIdentity()!, cancellationToken);
+        await audit.AuditAsync(AuditActor.Of(context.User), action, null, null, id, reason, null, cancellationToken);
         return TypedResults.NoContent();
     }
 
