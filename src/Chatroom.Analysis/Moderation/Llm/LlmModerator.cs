@@ -7,7 +7,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace Chatroom.Analysis.Moderation.Llm;
 
@@ -103,7 +102,7 @@ public sealed partial class LlmModerator
         }
         catch (Exception ex) when (LlmResilience.IsModelFailure(ex))
         {
-            _metrics.Request(_model, Purpose, ex is TimeoutRejectedException or OperationCanceledException ? "timeout" : "error", Stopwatch.GetElapsedTime(started));
+            _metrics.Request(_model, Purpose, LlmResilience.Outcome(ex), Stopwatch.GetElapsedTime(started));
             LogFailed(_logger, _model, batch.Count, ex.GetType().Name, ex);
             return null;
         }

@@ -14,6 +14,10 @@ internal static class LlmResilience
         ex is HttpRequestException or TimeoutRejectedException or System.Text.Json.JsonException or InvalidOperationException or InvalidDataException
             or IOException or OperationCanceledException or System.ClientModel.ClientResultException or OllamaException;
 
+    /// <summary>The <c>outcome</c> tag of <c>chatroom.llm.requests</c> for a failure that <see cref="IsModelFailure"/> accepts, or an open circuit.</summary>
+    public static string Outcome(Exception ex) =>
+        ex is BrokenCircuitException ? "circuit_open" : ex is TimeoutRejectedException or OperationCanceledException ? "timeout" : "error";
+
     public static ResiliencePipeline Build(LlmModeratorOptions options, CircuitBreakerStateProvider circuit, TimeProvider timeProvider)
     {
         var transient = new PredicateBuilder()

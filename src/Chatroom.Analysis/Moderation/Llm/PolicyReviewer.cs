@@ -6,7 +6,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace Chatroom.Analysis.Moderation.Llm;
 
@@ -71,8 +70,7 @@ public sealed partial class PolicyReviewer
         }
         catch (Exception ex) when (ex is BrokenCircuitException || LlmResilience.IsModelFailure(ex))
         {
-            var outcome = ex is BrokenCircuitException ? "circuit_open" : ex is TimeoutRejectedException or OperationCanceledException ? "timeout" : "error";
-            _metrics.Request(Model, Purpose, outcome, Stopwatch.GetElapsedTime(started));
+            _metrics.Request(Model, Purpose, LlmResilience.Outcome(ex), Stopwatch.GetElapsedTime(started));
             LogFailed(_logger, Model, ex.GetType().Name, ex);
             return null;
         }

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace Chatroom.Analysis.Moderation.Llm;
 
@@ -121,7 +120,7 @@ public sealed partial class SafetyJudge
         }
         catch (Exception ex) when (LlmResilience.IsModelFailure(ex))
         {
-            _metrics.Request(Model, Purpose, ex is TimeoutRejectedException or OperationCanceledException ? "timeout" : "error", Stopwatch.GetElapsedTime(started));
+            _metrics.Request(Model, Purpose, LlmResilience.Outcome(ex), Stopwatch.GetElapsedTime(started));
             LogFailed(_logger, Model, ex.GetType().Name, ex);
             return null;
         }
