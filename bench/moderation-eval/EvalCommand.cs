@@ -12,9 +12,10 @@ namespace Chatroom.Moderation.Eval;
 
 /// <summary>
 /// <c>--file &lt;labelled .tsv|.jsonl&gt; [--task mood|offensive|hate] [--limit N] [--model "Endpoint=…;Model=…[;Provider=openai;Key=…]"]
+/// [--safety-model "Endpoint=…;Model=llama-guard3:1b"] [--safety-format llamaguard3|granite-guardian|shieldgemma]
 /// [--policy never|uncertain|always] [--offensive-threshold p] [--hate-threshold p] [--mood-weight w] [--any-offensive] [--any-hate]</c>: classifies each message through <see cref="ModerationCascade"/> (embedded
-/// only without <c>--model</c>, where the escalated share counts what would go up) one at a time, as the service does for a live message, and prints accuracy,
-/// macro-F1/recall, AUPRC of the unsafe score, the share escalated to the LLM tier and latency p50/p99.
+/// only without <c>--model</c> and <c>--safety-model</c>, where the escalated share counts what would go up) one at a time, as the service does for a live message, and prints accuracy,
+/// macro-F1/recall, AUPRC of the unsafe score, the share escalated, latency p50/p99 and the tokens the models reported.
 /// </summary>
 public static class EvalCommand
 {
@@ -23,7 +24,8 @@ public static class EvalCommand
         var file = Option(args, "--file");
         if (file is null || !File.Exists(file))
         {
-            output.WriteLine("usage: --file <labelled .tsv|.jsonl> [--task mood|offensive|hate] [--limit N] [--model <connection string>] [--policy never|uncertain|always]");
+            output.WriteLine("usage: --file <labelled .tsv|.jsonl> [--task mood|offensive|hate] [--limit N] [--model <connection string>] [--safety-model <connection string>] "
+                + "[--safety-format llamaguard3|granite-guardian|shieldgemma] [--policy never|uncertain|always]");
             return 2;
         }
 
@@ -34,11 +36,14 @@ public static class EvalCommand
             Option(args, "--model"),
             Option(args, "--policy"),
             output,
-            Configure(args)).ConfigureAwait(false);
+            Configure(args),
+            Option(args, "--safety-model"),
+            Option(args, "--safety-format")).ConfigureAwait(false);
         return report.Messages > 0 ? 0 : 1;
     }
 
-    public static async Task<EvalReport> EvaluateAsync(string file, string? task, int limit, string? model, string? policyName, TextWriter output, ModerationOptions? moderation = null)
+    public static async Task<EvalReport> EvaluateAsync(string file, string? task, int limit, string? model, string? policyName, TextWriter output, ModerationOptions? moderation = null,
+        string? safetyModel = null, string? safetyFormat = null)
     {
         var rows = LabelledMessage.Read(file, task, limit);
         var policy = policyName switch
@@ -52,30 +57,39 @@ public static class EvalCommand
         var options = moderation ?? new ModerationOptions();
         options.Llm = policy;
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        using var counts = new EvalCounters(meters);
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var llm = model is null
             ? null
             : new LlmModerator(
                 AnalysisModelClientFactory.Create(AnalysisModelConnection.Parse(model), http),
                 Options.Create(new LlmModeratorOptions()),
-                new LlmMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+                new LlmMetrics(meters),
                 NullLogger<LlmModerator>.Instance);
+        var judge = safetyModel is null
+            ? null
+            : new SafetyJudge(
+                AnalysisModelClientFactory.Create(AnalysisModelConnection.Parse(safetyModel), http),
+                Options.Create(new SafetyJudgeOptions { Format = safetyFormat }),
+                Options.Create(new LlmModeratorOptions()),
+                new LlmMetrics(meters),
+                NullLogger<SafetyJudge>.Instance);
         var monitor = new FixedOptions(options);
-        var cascade = new ModerationCascade(new ClassifierModerator(ModerationLexicon.Default, monitor), monitor, llm);
+        var cascade = new ModerationCascade(new ClassifierModerator(ModerationLexicon.Default, monitor), monitor, llm, judge, new EscalationMetrics(meters));
         await cascade.ClassifyAsync("warm up").ConfigureAwait(false);
+        counts.Reset();
 
         var mood = new List<(string, string)>();
         var safety = new List<(string, string)>();
         var hate = new List<(string, string)>();
         var unsafeScores = new List<(bool, double)>();
         var latencies = new List<double>(rows.Count);
-        var escalated = 0;
         foreach (var row in rows)
         {
             var started = Stopwatch.GetTimestamp();
             var verdict = await cascade.ClassifyAsync(row.Text).ConfigureAwait(false);
             latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            escalated += verdict.Tier == SafetyLabels.LlmTier || verdict.Fallback is not null || (llm is null && policy != LlmPolicy.Never && ModerationCascade.IsUncertain(verdict, options)) ? 1 : 0;
             if (row.Mood is { } expectedMood)
             {
                 mood.Add((expectedMood, verdict.Mood));
@@ -103,15 +117,21 @@ public static class EvalCommand
             safety.Count == 0 ? double.NaN : EvalMetrics.MacroF1(safety, [SafetyLabels.Safe, SafetyLabels.Unsafe]),
             EvalMetrics.Auprc(unsafeScores),
             hate.Count == 0 ? double.NaN : EvalMetrics.MacroF1(hate, ["hate", "not"]),
-            rows.Count == 0 ? 0 : escalated / (double)rows.Count,
+            // What the policy sent up, to a model or (without one) to no tier: the cascade's own escalation counter.
+            rows.Count == 0 ? 0 : counts.Escalated / (double)rows.Count,
             EvalMetrics.Percentile(latencies, 0.5),
-            EvalMetrics.Percentile(latencies, 0.99));
+            EvalMetrics.Percentile(latencies, 0.99),
+            counts.PromptTokens,
+            counts.CompletionTokens);
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(file)}: {report.Messages} messages, policy {policy}, {(model is null ? "embedded tier only" : "LLM tier " + AnalysisModelConnection.Parse(model).Model)}"));
+        var tiers = string.Join(", ", new[] { llm is null ? null : "LLM tier " + llm.Model, judge is null ? null : $"safety judge {judge.Model} ({judge.Format})" }.OfType<string>());
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(file)}: {report.Messages} messages, policy {policy}, {(tiers.Length == 0 ? "embedded tier only" : tiers)}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mood:   accuracy {report.MoodAccuracy:F3}  macro-recall {report.MoodMacroRecall:F3}  macro-F1 {report.MoodMacroF1:F3}  (n={mood.Count})"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"safety: accuracy {report.SafetyAccuracy:F3}  macro-F1 {report.SafetyMacroF1:F3}  AUPRC(unsafe score) {report.UnsafeAuprc:F3}  (n={safety.Count})"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"hate:   macro-F1 {report.HateMacroF1:F3}  (n={hate.Count})"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"escalated {report.EscalatedShare:P1}; latency p50 {report.LatencyP50Ms:F3} ms, p99 {report.LatencyP99Ms:F3} ms"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"tokens: prompt {report.PromptTokens}, completion {report.CompletionTokens} ({(report.Messages == 0 ? 0 : (report.PromptTokens + report.CompletionTokens) / (double)report.Messages):F1} per message)"));
         return report;
     }
 

@@ -1,6 +1,6 @@
 namespace Chatroom.Moderation.Eval;
 
-/// <summary>What one evaluation run measured; NaN where the file labels nothing of that kind.</summary>
+/// <summary>What one evaluation run measured; NaN where the file labels nothing of that kind; tokens as the models reported them (0 without a model).</summary>
 public sealed record EvalReport(
     int Messages,
     double MoodAccuracy,
@@ -12,4 +12,6 @@ public sealed record EvalReport(
     double HateMacroF1,
     double EscalatedShare,
     double LatencyP50Ms,
-    double LatencyP99Ms);
+    double LatencyP99Ms,
+    long PromptTokens = 0,
+    long CompletionTokens = 0);

@@ -18,13 +18,20 @@ public static class ChatAnalysisExtensions
 {
     public const string ModerationSection = "Chatroom:Moderation";
 
-    /// <summary>The moderation cascade (in-process classifiers, LLM tier when a model is configured), the queue worker and its options.</summary>
+    /// <summary>
+    /// The moderation cascade (in-process classifiers; the LLM tier and the safety judge when their models are configured),
+    /// the queue worker and its options.
+    /// </summary>
     public static IHostApplicationBuilder AddChatAnalysis(this IHostApplicationBuilder builder)
     {
         builder.AddChatCore();
         builder.Services.AddOptions<AnalysisOptions>().Bind(builder.Configuration.GetSection(AnalysisOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ModerationOptions>().Bind(builder.Configuration.GetSection(ModerationSection))
+            .ValidateDataAnnotations()
+            .Validate(o => !o.Escalation.Problems().Any(), "Chatroom:Moderation:Escalation names an unknown category, or a floor or band outside 0..1 (Low ≤ High).")
+            .ValidateOnStart();
+        builder.Services.AddOptions<SafetyJudgeOptions>().Bind(builder.Configuration.GetSection($"{ModerationSection}:{SafetyJudgeOptions.SectionName}"))
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<LlmModeratorOptions>().Bind(builder.Configuration.GetSection(ModerationSection + ":LlmClient"))
             .ValidateDataAnnotations().ValidateOnStart();
@@ -35,23 +42,35 @@ public static class ChatAnalysisExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TokenUsageRecorder>());
         builder.Services.AddSingleton<LlmMetrics>();
         builder.Services.AddSingleton<AnalysisMetrics>();
+        builder.Services.AddSingleton<EscalationMetrics>();
         builder.Services.AddSingleton<TrendWatcher>();
 
-        // LlmModerator's own Polly pipeline owns timeouts and retries; the standard handler would cut long generations
-        // and retry requests that pipeline already retries.
-        var model = builder.AddKeyedModelClient(ModelKeys.Analysis,
-            http => http.ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan).WithoutStandardResilience());
-        if (!model)
-        {
-            builder.Services.AddSingleton(sp => new ModerationCascade(
-                sp.GetRequiredService<ClassifierModerator>(), sp.GetRequiredService<IOptionsMonitor<ModerationOptions>>()));
-        }
-        else
+        // LlmModerator's and SafetyJudge's own Polly pipelines own timeouts and retries; the standard handler would cut long
+        // generations and retry requests those pipelines already retry.
+        Action<IHttpClientBuilder> moderationHttp = http => http.ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan).WithoutStandardResilience();
+        if (builder.AddKeyedModelClient(ModelKeys.Analysis, moderationHttp))
         {
             builder.Services.AddSingleton<LlmModerator>();
-            builder.Services.AddSingleton(sp => new ModerationCascade(
-                sp.GetRequiredService<ClassifierModerator>(), sp.GetRequiredService<IOptionsMonitor<ModerationOptions>>(), sp.GetRequiredService<LlmModerator>()));
         }
+
+        var safety = builder.Configuration.GetSection($"{ModerationSection}:{SafetyJudgeOptions.SectionName}");
+        if (safety.GetValue(nameof(SafetyJudgeOptions.Enabled), true)
+            && builder.AddKeyedModelClient(ModelKeys.Safety, safety[nameof(SafetyJudgeOptions.Model)], ModelKeys.Analysis, moderationHttp))
+        {
+            builder.Services.AddSingleton<SafetyJudge>();
+        }
+
+        var policy = builder.Configuration.GetSection($"{ModerationSection}:{PolicyReviewerOptions.SectionName}");
+        builder.Services.AddOptions<PolicyReviewerOptions>().Bind(policy).ValidateDataAnnotations().ValidateOnStart();
+        if (policy.GetValue(nameof(PolicyReviewerOptions.Enabled), true)
+            && builder.AddKeyedModelClient(ModelKeys.Policy, policy[nameof(PolicyReviewerOptions.Model)], ModelKeys.Analysis, moderationHttp))
+        {
+            builder.Services.AddSingleton<PolicyReviewer>();
+        }
+
+        builder.Services.AddSingleton(sp => new ModerationCascade(
+            sp.GetRequiredService<ClassifierModerator>(), sp.GetRequiredService<IOptionsMonitor<ModerationOptions>>(),
+            sp.GetService<LlmModerator>(), sp.GetService<SafetyJudge>(), sp.GetRequiredService<EscalationMetrics>()));
 
         builder.Services.AddSingleton<ModelStatusProbe>();
         builder.Services.AddHttpClient(ModelStatusProbe.HttpClientName).WithoutStandardResilience();

@@ -9,7 +9,7 @@ public sealed class AppHostModelTests
         await using var model = await AppHostModel.CreateAsync();
 
         Assert.Equivalent(
-            new[] { "signing-key", "admin-password", "redis", "ollama", "analysis-model", "reasoning-model", "milvus-key", "milvus-server", "milvus",
+            new[] { "signing-key", "admin-password", "redis", "ollama", "analysis-model", "reasoning-model", "safety-model", "milvus-key", "milvus-server", "milvus",
                 "postgres-password", "postgres", "accounts", "accounts-migration", "api", "socketserver", "analysis", "web" },
             model.Names.ToArray());
         Assert.IsType<RedisResource>(model.Get<IResource>("redis"));
@@ -50,6 +50,43 @@ public sealed class AppHostModelTests
         Assert.Contains(model.Get<IResource>("analysis-model").Annotations.OfType<HealthCheckAnnotation>(), h => h.Key == "analysis-model-pulled");
         Assert.Contains(model.Get<IResource>("reasoning-model").Annotations.OfType<HealthCheckAnnotation>(), h => h.Key == "reasoning-model-pulled");
         Assert.NotEmpty(model.Get<IResource>("ollama").Annotations.OfType<HealthCheckAnnotation>());
+    }
+
+    [Fact]
+    public async Task TheSafetyModelIsPulledAndWiredLikeTheAnalysisModel_AndOneSwitchTurnsItOff()
+    {
+        await using var model = await AppHostModel.CreateAsync();
+
+        Assert.Equal("Endpoint={ollama.bindings.http.url};Model=llama-guard3:1b",
+            model.Get<IResourceWithConnectionString>("safety-model").ConnectionStringExpression.ValueExpression);
+        Assert.Contains(model.Get<IResource>("safety-model").Annotations.OfType<HealthCheckAnnotation>(), h => h.Key == "safety-model-pulled");
+        Assert.Equal("{safety-model.connectionString}", (await AppHostModel.EnvironmentAsync(model.Get<ProjectResource>("analysis")))["ConnectionStrings__safety-model"]);
+        Assert.False(model.Has("policy-model"));
+
+        await using var bigger = await AppHostModel.CreateAsync("Ollama:SafetyModel=llama-guard3:8b", "Ollama:PolicyModel=gpt-oss-safeguard:20b");
+        Assert.Equal("Endpoint={ollama.bindings.http.url};Model=llama-guard3:8b",
+            bigger.Get<IResourceWithConnectionString>("safety-model").ConnectionStringExpression.ValueExpression);
+        Assert.Equal("Endpoint={ollama.bindings.http.url};Model=gpt-oss-safeguard:20b",
+            bigger.Get<IResourceWithConnectionString>("policy-model").ConnectionStringExpression.ValueExpression);
+        Assert.Contains("policy-model", AppHostModel.Waits(bigger.Get<ProjectResource>("analysis")));
+
+        await using var off = await AppHostModel.CreateAsync("Ollama:SafetyModel=none");
+        Assert.False(off.Has("safety-model"));
+        Assert.DoesNotContain("ConnectionStrings__safety-model", (await AppHostModel.EnvironmentAsync(off.Get<ProjectResource>("analysis"))).Keys);
+        Assert.True(off.Has("analysis-model"));
+    }
+
+    [Fact]
+    public async Task AnExternalServersSafetyModelIsUsedOnlyWhenItsConnectionStringIsGiven()
+    {
+        string[] external = ["Ollama:Mode=external", "ConnectionStrings:analysis-model=Endpoint=http://gpu-box:11434;Model=qwen2.5:1.5b",
+            "ConnectionStrings:reasoning-model=Endpoint=http://gpu-box:11434;Model=qwen2.5:32b"];
+        await using var without = await AppHostModel.CreateAsync(external);
+        await using var with = await AppHostModel.CreateAsync([.. external, "ConnectionStrings:safety-model=Endpoint=http://gpu-box:11434;Model=llama-guard3:8b"]);
+
+        Assert.False(without.Has("safety-model"));
+        Assert.Equal("Endpoint=http://gpu-box:11434;Model=llama-guard3:8b", await with.Get<IResourceWithConnectionString>("safety-model").GetConnectionStringAsync());
+        Assert.Equal("{safety-model.connectionString}", (await AppHostModel.EnvironmentAsync(with.Get<ProjectResource>("analysis")))["ConnectionStrings__safety-model"]);
     }
 
     [Theory]
@@ -140,7 +177,7 @@ public sealed class AppHostModelTests
 
         Assert.Equivalent(new[] { "redis", "accounts-migration" }, AppHostModel.Waits(model.Get<ProjectResource>("api")));
         Assert.Equivalent(new[] { "redis" }, AppHostModel.Waits(model.Get<ProjectResource>("socketserver")));
-        Assert.Equivalent(new[] { "redis", "analysis-model", "reasoning-model", "milvus" }, AppHostModel.Waits(model.Get<ProjectResource>("analysis")));
+        Assert.Equivalent(new[] { "redis", "analysis-model", "reasoning-model", "safety-model", "milvus" }, AppHostModel.Waits(model.Get<ProjectResource>("analysis")));
         Assert.Equivalent(new[] { "api", "socketserver", "analysis" }, AppHostModel.Waits(model.Get<ProjectResource>("web")));
         Assert.Contains("milvus-server", AppHostModel.Waits(model.Get<IResource>("milvus")));
         foreach (var name in new[] { "api", "socketserver", "analysis", "web" })

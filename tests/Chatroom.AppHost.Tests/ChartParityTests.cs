@@ -32,6 +32,8 @@ public sealed class ChartParityTests
             "Aspire 13.6 writes each model reference a second time with '_' for '-'; the services read the '-' name, which the chart sets"),
         ("analysis", "ConnectionStrings__reasoning_model", AppHost,
             "the same second, '_' spelling of the reasoning model's reference"),
+        ("analysis", "ConnectionStrings__safety_model", AppHost,
+            "the same second, '_' spelling of the safety model's reference"),
         ("analysis", "ConnectionStrings__embedding-model", Chart,
             "the AppHost leaves embeddings on the in-process MiniLM model (a laptop pulls two models, not three); the chart passes models.embedding when set"),
     ];

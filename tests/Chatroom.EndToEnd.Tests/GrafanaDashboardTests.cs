@@ -36,9 +36,13 @@ public sealed partial class GrafanaDashboardTests
         using var data = new TempDirectory();
         await using var ollama = await FakeOllamaServer.StartAsync();
         ollama.DefaultReply = FakeLlmReply.Text("Hello!", promptTokens: 80, completionTokens: 5);
+        // The safety judge answers as Llama Guard does, so the escalation panels have series.
+        var guard = FakeSafetyModel.LlamaGuard(text => text.Contains("kill yourself", StringComparison.Ordinal) ? ["S11"] : []);
+        ollama.Responder = body => body.GetProperty("model").GetString() == "llama-guard3:1b" ? guard(body) : ollama.DefaultReply;
         await using var host = await StandaloneHost.StartAsync(data.Path, new Dictionary<string, string?>
         {
             ["ConnectionStrings:reasoning-model"] = $"Endpoint={ollama.Endpoint};Model=fake-model",
+            ["ConnectionStrings:safety-model"] = $"Endpoint={ollama.Endpoint};Model=llama-guard3:1b",
         });
         await using (var ana = await host.Api.ConnectAsync("ana"))
         {

@@ -197,7 +197,7 @@ describe("GPU", () => {
     const pod = named(objects, "StatefulSet", `${fullname}-ollama`).spec.template.spec;
     const pull = pod.containers.find((c) => c.name === "model-pull");
     assert.ok(pull, "no model-pull sidecar");
-    assert.equal(pull.env.find((e) => e.name === "MODELS").value, "llama3.2:3b qwen2.5:14b nomic-embed-text");
+    assert.equal(pull.env.find((e) => e.name === "MODELS").value, "llama3.2:3b qwen2.5:14b nomic-embed-text llama-guard3:8b");
     assert.equal(pull.env.find((e) => e.name === "OLLAMA_HOST").value, "http://127.0.0.1:11434", "its own pod's Ollama");
     const script = pull.args.join("\n");
     assert.match(script, /until ollama pull "\$model"; do/, "retries until the pull succeeds");

@@ -20,10 +20,36 @@ public static class ModelServiceCollectionExtensions
             return false;
         }
 
-        var connection = AnalysisModelConnection.Parse(value);
+        AddKeyedModelClient(builder, name, AnalysisModelConnection.Parse(value), configureHttp);
+        return true;
+    }
+
+    /// <summary>
+    /// A model the service configuration names (not a connection string of its own): <paramref name="modelSetting"/>'s model
+    /// on the connection string <paramref name="name"/> when that is set, else on <paramref name="fallbackServer"/>'s server;
+    /// nothing when neither is set.
+    /// </summary>
+    /// <returns>Whether the model is configured.</returns>
+    public static bool AddKeyedModelClient(this IHostApplicationBuilder builder, string name, string? modelSetting, string fallbackServer, Action<IHttpClientBuilder> configureHttp)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var own = builder.Configuration.GetConnectionString(name);
+        var server = string.IsNullOrWhiteSpace(own) ? builder.Configuration.GetConnectionString(fallbackServer) : own;
+        if (string.IsNullOrWhiteSpace(server) || (string.IsNullOrWhiteSpace(own) && string.IsNullOrWhiteSpace(modelSetting)))
+        {
+            return false;
+        }
+
+        var connection = AnalysisModelConnection.Parse(server);
+        AddKeyedModelClient(builder, name, string.IsNullOrWhiteSpace(modelSetting) ? connection : connection with { Model = modelSetting.Trim() }, configureHttp);
+        return true;
+    }
+
+    private static void AddKeyedModelClient(IHostApplicationBuilder builder, string name, AnalysisModelConnection connection, Action<IHttpClientBuilder> configureHttp)
+    {
+        ArgumentNullException.ThrowIfNull(configureHttp);
         configureHttp(builder.Services.AddHttpClient(name));
         AnalysisModelClientFactory.Decorate(builder.Services.AddKeyedChatClient(name,
             sp => AnalysisModelClientFactory.Inner(connection, sp.GetRequiredService<IHttpClientFactory>().CreateClient(name))));
-        return true;
     }
 }

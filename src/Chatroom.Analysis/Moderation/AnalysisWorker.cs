@@ -4,6 +4,7 @@ using Chatroom.Core.Chat;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Moderation;
 using Chatroom.Core.Queues;
+using Chatroom.Analysis.Moderation.Llm;
 using Microsoft.Extensions.Options;
 
 namespace Chatroom.Analysis.Moderation;
@@ -24,7 +25,8 @@ internal sealed partial class AnalysisWorker(
     AnalysisMetrics metrics,
     IOptionsMonitor<AnalysisOptions> options,
     TimeProvider time,
-    ILogger<AnalysisWorker> logger) : BackgroundService
+    ILogger<AnalysisWorker> logger,
+    PolicyReviewer? reviewer = null) : BackgroundService
 {
     private const string Actor = "moderation";
     private static readonly TimeSpan BacklogReportInterval = TimeSpan.FromSeconds(1);
@@ -150,7 +152,8 @@ internal sealed partial class AnalysisWorker(
         string? action = null;
         if (verdict.IsUnsafe && message.Kind == MessageKind.User)
         {
-            action = await ActAsync(message, record, cancellationToken);
+            var review = reviewer is null ? null : await reviewer.ReviewAsync(message.Text, cancellationToken);
+            action = await ActAsync(message, record, review, cancellationToken);
             metrics.Action(action);
         }
 
@@ -158,7 +161,8 @@ internal sealed partial class AnalysisWorker(
         await bus.PublishAsync(new ChatEvent(ChatEventTypes.Analysis, null, ChatJson.ToElement(evt)), cancellationToken);
     }
 
-    private async Task<string> ActAsync(ChatMessage message, VerdictRecord verdict, CancellationToken cancellationToken)
+    /// <param name="review">The policy model's decision, when one is configured and answered.</param>
+    private async Task<string> ActAsync(ChatMessage message, VerdictRecord verdict, PolicyDecision? review, CancellationToken cancellationToken)
     {
         var policy = options.CurrentValue;
         var fallback = verdict.Fallback switch
@@ -167,8 +171,20 @@ internal sealed partial class AnalysisWorker(
             ModerationVerdict.FallbackCircuitOpen => "; the LLM tier was not asked: its circuit is open",
             _ => "; the LLM tier gave no answer",
         };
-        var reason = $"unsafe ({string.Join(", ", verdict.Categories)}; score {verdict.UnsafeScore:F2}, {verdict.Tier} tier{fallback})";
+        var reviewed = review switch
+        {
+            null => "",
+            { Violates: true } => $"; policy model {review.Model}: {review.Rule ?? "breaks the rules"}: {review.Reason}",
+            _ => $"; policy model {review.Model} finds it within the rules, so it waits for a moderator: {review.Reason}",
+        };
+        var reason = $"unsafe ({string.Join(", ", verdict.Categories)}; score {verdict.UnsafeScore:F2}, {verdict.Tier} tier{fallback}){reviewed}";
         await actions.FlagAsync(message, verdict, Actor, reason, cancellationToken);
+        if (review is { Violates: false })
+        {
+            // Two tiers disagree: a person decides, nothing is hidden or muted automatically.
+            return ModerationActionNames.Flag;
+        }
+
         switch (policy.ActionFor(message.Room))
         {
             case UnsafeAction.Hide:

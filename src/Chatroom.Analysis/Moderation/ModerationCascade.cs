@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Chatroom.Analysis.Moderation.Classifiers;
 using Chatroom.Analysis.Moderation.Llm;
 using Microsoft.Extensions.Options;
@@ -5,23 +6,29 @@ using Microsoft.Extensions.Options;
 namespace Chatroom.Analysis.Moderation;
 
 /// <summary>
-/// Runs the embedded tier on every message and, per policy, the LLM tier on some; the verdict records which tier
-/// decided. When the LLM tier is absent or fails, the embedded verdict stands; when it fails, the verdict says why.
+/// Runs the embedded tier on every message and sends some up, per policy (<see cref="Reasons"/>): with a safety judge,
+/// the judge decides the safety of messages sent up for safety and the analysis model the mood of messages sent up for
+/// mood; without one, the analysis model decides both, as before. The verdict records which tier decided. When a tier
+/// is absent or fails, the embedded verdict (or its part) stands; when it fails, the verdict says why.
 /// </summary>
 public sealed class ModerationCascade
 {
     private readonly ClassifierModerator _embedded;
     private readonly LlmModerator? _llm;
+    private readonly SafetyJudge? _judge;
+    private readonly EscalationMetrics? _metrics;
     private readonly IOptionsMonitor<ModerationOptions> _options;
 
-    public ModerationCascade(ClassifierModerator embedded, IOptionsMonitor<ModerationOptions> options, LlmModerator? llm = null)
+    public ModerationCascade(ClassifierModerator embedded, IOptionsMonitor<ModerationOptions> options, LlmModerator? llm = null, SafetyJudge? judge = null, EscalationMetrics? metrics = null)
     {
         _embedded = embedded;
         _options = options;
         _llm = llm;
+        _judge = judge;
+        _metrics = metrics;
     }
 
-    public bool HasLlm => _llm is not null;
+    public bool HasLlm => _llm is not null || _judge is not null;
 
     public async Task<ModerationVerdict> ClassifyAsync(string text, IReadOnlyList<string>? context = null, LlmPolicy? policy = null, CancellationToken cancellationToken = default)
     {
@@ -35,31 +42,153 @@ public sealed class ModerationCascade
         var options = _options.CurrentValue;
         var effective = policy ?? options.Llm;
         var verdicts = new ModerationVerdict[texts.Count];
-        var escalate = new List<int>();
+        var reasons = new EscalationReasons[texts.Count];
+        List<int> toJudge = [], toLlm = [];
         for (var i = 0; i < texts.Count; i++)
         {
             verdicts[i] = _embedded.Classify(texts[i]);
-            if (effective == LlmPolicy.Always || (effective == LlmPolicy.WhenUncertain && IsUncertain(verdicts[i], options)))
+            reasons[i] = Reasons(verdicts[i], options, effective);
+            if (reasons[i] == EscalationReasons.None)
             {
-                escalate.Add(i);
+                continue;
             }
+
+            var judged = _judge is not null && (reasons[i] & EscalationReasons.Safety) != 0;
+            var toAnalysis = _llm is not null && (_judge is null || (reasons[i] & (EscalationReasons.UncertainMood | EscalationReasons.Always)) != 0);
+            if (judged)
+            {
+                toJudge.Add(i);
+            }
+
+            if (toAnalysis)
+            {
+                toLlm.Add(i);
+            }
+
+            _metrics?.Escalated(reasons[i], judged ? EscalationMetrics.SafetyJudgeTier : toAnalysis ? EscalationMetrics.AnalysisModelTier : EscalationMetrics.NoTier);
         }
 
-        if (_llm is null || escalate.Count == 0)
+        _metrics?.Screened(texts.Count);
+        var judging = JudgeAsync(texts, toJudge, cancellationToken);
+        var analysing = AnalyseAsync(texts, toLlm, context ?? [], cancellationToken);
+        var judgements = await judging.ConfigureAwait(false);
+        var llmVerdicts = await analysing.ConfigureAwait(false);
+
+        for (var k = 0; k < toLlm.Count; k++)
         {
-            return verdicts;
+            var i = toLlm[k];
+            verdicts[i] = llmVerdicts[k] is { } llm
+                ? _judge is null ? llm : verdicts[i] with { Mood = llm.Mood, MoodScore = llm.MoodScore, MoodConfidence = llm.MoodConfidence, Tier = SafetyLabels.LlmTier, Model = llm.Model }
+                : verdicts[i] with { Fallback = _llm!.CircuitOpen ? ModerationVerdict.FallbackCircuitOpen : ModerationVerdict.FallbackLlmFailed };
         }
 
-        var llmVerdicts = await _llm.ClassifyAsync(escalate.Select(i => texts[i]).ToList(), context ?? [], cancellationToken).ConfigureAwait(false);
-        for (var k = 0; k < escalate.Count; k++)
+        for (var k = 0; k < toJudge.Count; k++)
         {
-            verdicts[escalate[k]] = llmVerdicts[k]
-                ?? verdicts[escalate[k]] with { Fallback = _llm.CircuitOpen ? ModerationVerdict.FallbackCircuitOpen : ModerationVerdict.FallbackLlmFailed };
+            var i = toJudge[k];
+            verdicts[i] = Judged(verdicts[i], judgements[k]);
         }
 
         return verdicts;
     }
 
+    /// <summary>Why policy sends <paramref name="verdict"/> up a tier (<see cref="EscalationReasons.None"/>: it stays).</summary>
+    public static EscalationReasons Reasons(ModerationVerdict verdict, ModerationOptions options, LlmPolicy policy)
+    {
+        if (policy == LlmPolicy.Never)
+        {
+            return EscalationReasons.None;
+        }
+
+        var reasons = policy == LlmPolicy.Always ? EscalationReasons.Always : EscalationReasons.None;
+        var escalation = options.Escalation;
+        for (var c = 0; c < verdict.CategoryScores.Count && c < SafetyCategories.All.Count; c++)
+        {
+            var category = SafetyCategories.All[c];
+            var score = verdict.CategoryScores[c];
+            if (escalation.IsSevere(category) && (score >= escalation.SevereFloor || verdict.Categories.Contains(category)))
+            {
+                reasons |= EscalationReasons.Severe;
+            }
+
+            if (escalation.BandFor(category).Contains(score))
+            {
+                reasons |= EscalationReasons.UncertainSafety;
+            }
+        }
+
+        if (verdict.Confidence < options.SafetyConfidenceThreshold)
+        {
+            reasons |= EscalationReasons.UncertainSafety;
+        }
+
+        if (verdict.MoodConfidence < options.MoodConfidenceThreshold)
+        {
+            reasons |= EscalationReasons.UncertainMood;
+        }
+
+        return reasons;
+    }
+
     public static bool IsUncertain(ModerationVerdict verdict, ModerationOptions options) =>
         verdict.Confidence < options.SafetyConfidenceThreshold || verdict.MoodConfidence < options.MoodConfidenceThreshold;
+
+    private async Task<IReadOnlyList<SafetyJudgement?>> JudgeAsync(IReadOnlyList<string> texts, List<int> indices, CancellationToken cancellationToken)
+    {
+        if (_judge is null || indices.Count == 0)
+        {
+            return [];
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var judgements = await _judge.JudgeAsync(indices.Select(i => texts[i]).ToList(), cancellationToken).ConfigureAwait(false);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        foreach (var _ in indices)
+        {
+            _metrics?.AddedLatency(EscalationMetrics.SafetyJudgeTier, elapsed);
+        }
+
+        return judgements;
+    }
+
+    private async Task<IReadOnlyList<ModerationVerdict?>> AnalyseAsync(IReadOnlyList<string> texts, List<int> indices, IReadOnlyList<string> context, CancellationToken cancellationToken)
+    {
+        if (_llm is null || indices.Count == 0)
+        {
+            return [];
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var verdicts = await _llm.ClassifyAsync(indices.Select(i => texts[i]).ToList(), context, cancellationToken).ConfigureAwait(false);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        foreach (var _ in indices)
+        {
+            _metrics?.AddedLatency(EscalationMetrics.AnalysisModelTier, elapsed);
+        }
+
+        return verdicts;
+    }
+
+    /// <summary>The judge's safety over <paramref name="verdict"/>'s (whose mood may already be the analysis model's).</summary>
+    private ModerationVerdict Judged(ModerationVerdict verdict, SafetyJudgement? judgement)
+    {
+        var judge = _judge!;
+        if (judgement is null)
+        {
+            _metrics?.Judged(judge.Model, "failed");
+            return verdict with { Fallback = judge.CircuitOpen ? ModerationVerdict.FallbackCircuitOpen : ModerationVerdict.FallbackLlmFailed };
+        }
+
+        _metrics?.Judged(judge.Model, judgement.IsUnsafe == verdict.IsUnsafe ? "agree" : "override");
+        return verdict with
+        {
+            Safety = judgement.IsUnsafe ? SafetyLabels.Unsafe : SafetyLabels.Safe,
+            UnsafeScore = judgement.UnsafeScore,
+            Categories = judgement.Categories,
+            Confidence = judgement.IsUnsafe ? judgement.UnsafeScore : 1 - judgement.UnsafeScore,
+            Tier = SafetyLabels.LlmTier,
+            Model = judgement.Model,
+            // Safety is what a flag is about, and the judge answered it.
+            Fallback = null,
+        };
+    }
 }

@@ -9,6 +9,9 @@ public sealed class ModerationOptions
 
     public LlmPolicy Llm { get; set; } = LlmPolicy.WhenUncertain;
 
+    /// <summary>Which verdicts go up besides the confidence thresholds (section <c>Chatroom:Moderation:Escalation</c>).</summary>
+    public EscalationOptions Escalation { get; set; } = new();
+
     /// <summary>Below this safety confidence the embedded verdict counts as uncertain.</summary>
     [Range(0.5, 1.0)]
     public double SafetyConfidenceThreshold { get; set; } = 0.8;

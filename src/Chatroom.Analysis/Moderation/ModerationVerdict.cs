@@ -44,6 +44,13 @@ public sealed record ModerationVerdict
     /// </summary>
     public string? Fallback { get; init; }
 
+    /// <summary>
+    /// The embedded tier's score per category, in <see cref="SafetyCategories.All"/> order (empty from the model tiers):
+    /// what the escalation policy's uncertain bands read. Not serialised.
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyList<double> CategoryScores { get; init; } = [];
+
     [JsonIgnore]
     public bool IsUnsafe => Safety == SafetyLabels.Unsafe;
 }

@@ -15,10 +15,18 @@ public sealed record AppHostSettings(
     bool Podman,
     string AnalysisModel,
     string ReasoningModel,
-    int SocketServerReplicas)
+    int SocketServerReplicas,
+    string? SafetyModel = AppHostSettings.DefaultSafetyModel,
+    string? PolicyModel = null)
 {
     public const string DefaultAnalysisModel = "qwen2.5:1.5b";
     public const string DefaultReasoningModel = "qwen2.5:7b";
+
+    /// <summary>The safety judge's model: Llama Guard 3 1B, about 1.6 GB (Q8_0), beside the analysis model on a small GPU or a CPU.</summary>
+    public const string DefaultSafetyModel = "llama-guard3:1b";
+
+    /// <summary>The value of <c>Ollama:SafetyModel</c> or <c>Ollama:PolicyModel</c> that turns the model off.</summary>
+    public const string NoModel = "none";
 
     public static AppHostSettings From(IConfiguration configuration)
     {
@@ -36,7 +44,10 @@ public sealed record AppHostSettings(
             string.Equals(configuration["ASPIRE_CONTAINER_RUNTIME"] ?? configuration["DOTNET_ASPIRE_CONTAINER_RUNTIME"], "podman", StringComparison.OrdinalIgnoreCase),
             configuration["Ollama:AnalysisModel"] is { Length: > 0 } analysis ? analysis : DefaultAnalysisModel,
             configuration["Ollama:ReasoningModel"] is { Length: > 0 } reasoning ? reasoning : DefaultReasoningModel,
-            configuration.GetValue("SocketServer:Replicas", 2));
+            configuration.GetValue("SocketServer:Replicas", 2),
+            // The safety judge is on by default (Ollama:SafetyModel=none turns it off); the 14 GB policy model only when asked for.
+            OptionalModel(configuration["Ollama:SafetyModel"], DefaultSafetyModel),
+            OptionalModel(configuration["Ollama:PolicyModel"], null));
 
         if (settings.SocketServerReplicas is < 1 or > 16)
         {
@@ -56,6 +67,9 @@ public sealed record AppHostSettings(
         Require(configuration, settings.Ollama, "reasoning-model", "Ollama:Mode=external");
         return settings;
     }
+
+    private static string? OptionalModel(string? value, string? fallback) =>
+        string.IsNullOrWhiteSpace(value) ? fallback : value.Equals(NoModel, StringComparison.OrdinalIgnoreCase) ? null : value.Trim();
 
     private static BackendMode Mode(IConfiguration configuration, string section, string connectionName, bool containers,
         string container, string existing, string none)

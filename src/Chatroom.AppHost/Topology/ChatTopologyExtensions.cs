@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Chatroom.AppHost.Milvus;
 using Chatroom.AppHost.Ollama;
 using Chatroom.AppHost.Postgres;
@@ -10,6 +11,8 @@ public static class ChatTopologyExtensions
     public const string RedisName = "redis";
     public const string AnalysisModelName = "analysis-model";
     public const string ReasoningModelName = "reasoning-model";
+    public const string SafetyModelName = "safety-model";
+    public const string PolicyModelName = "policy-model";
     public const string MilvusName = "milvus";
     public const string PostgresName = "postgres";
     public const string AccountsName = "accounts";
@@ -37,17 +40,22 @@ public static class ChatTopologyExtensions
             _ => null,
         };
 
-        IResourceBuilder<IResourceWithConnectionString>? analysisModel = null, reasoningModel = null;
+        IResourceBuilder<IResourceWithConnectionString>? analysisModel = null, reasoningModel = null, safetyModel = null, policyModel = null;
         switch (settings.Ollama)
         {
             case BackendMode.Container:
                 var ollama = builder.AddOllamaContainer("ollama", settings.OllamaGpu, settings.Podman);
                 analysisModel = ollama.AddOllamaModel(AnalysisModelName, settings.AnalysisModel);
                 reasoningModel = ollama.AddOllamaModel(ReasoningModelName, settings.ReasoningModel);
+                safetyModel = settings.SafetyModel is { } safety ? ollama.AddOllamaModel(SafetyModelName, safety) : null;
+                policyModel = settings.PolicyModel is { } policy ? ollama.AddOllamaModel(PolicyModelName, policy) : null;
                 break;
             case BackendMode.Existing:
                 analysisModel = builder.AddConnectionString(AnalysisModelName);
                 reasoningModel = builder.AddConnectionString(ReasoningModelName);
+                // The moderation models are optional on an external server: used when their connection strings are given.
+                safetyModel = OptionalConnectionString(builder, SafetyModelName, settings.SafetyModel);
+                policyModel = OptionalConnectionString(builder, PolicyModelName, settings.PolicyModel);
                 break;
         }
 
@@ -65,8 +73,12 @@ public static class ChatTopologyExtensions
             _ => null,
         };
 
-        return new ChatBackends(redis, analysisModel, reasoningModel, milvus, accounts, builder.AddAccountsMigration(AccountsMigrationName, accounts));
+        return new ChatBackends(redis, analysisModel, reasoningModel, milvus, accounts, builder.AddAccountsMigration(AccountsMigrationName, accounts),
+            safetyModel, policyModel);
     }
+
+    private static IResourceBuilder<IResourceWithConnectionString>? OptionalConnectionString(IDistributedApplicationBuilder builder, string name, string? model) =>
+        model is not null && !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(name)) ? builder.AddConnectionString(name) : null;
 
     /// <summary>
     /// The distributed form: API, socket servers (replicated; Redis makes their groups cluster-wide), analysis
@@ -90,6 +102,8 @@ public static class ChatTopologyExtensions
             .WithBackend(backends.Redis)
             .WithBackend(backends.AnalysisModel)
             .WithBackend(backends.ReasoningModel)
+            .WithBackend(backends.SafetyModel)
+            .WithBackend(backends.PolicyModel)
             .WithBackend(backends.Milvus);
 
         builder.AddProject<Projects.Chatroom_Web>(WebName)

@@ -24,10 +24,11 @@ public sealed class ModerationCascadeTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    private ModerationCascade Create(LlmPolicy policy, bool withLlm = true)
+    private ModerationCascade Create(LlmPolicy policy, bool withLlm = true, Action<ModerationOptions>? configure = null)
     {
         var options = new ModerationOptions { Llm = policy };
-        var monitor = new StaticOptionsMonitor(options);
+        configure?.Invoke(options);
+        var monitor = new FixedOptionsMonitor<ModerationOptions>(options);
         if (!withLlm)
         {
             return new ModerationCascade(ClassifierModerator.Default, monitor);
@@ -63,7 +64,12 @@ public sealed class ModerationCascadeTests : IAsyncLifetime
     [Fact]
     public async Task WhenUncertain_EscalatesOnlyUncertainMessages_InOneRequest()
     {
-        var cascade = Create(LlmPolicy.WhenUncertain);
+        // The confidence thresholds alone (no severe categories, no uncertain bands): SafetyCascadeTests covers those.
+        var cascade = Create(LlmPolicy.WhenUncertain, configure: o =>
+        {
+            o.Escalation.SevereCategories = "";
+            o.Escalation.Band = new EscalationBand { Low = 0, High = 0 };
+        });
         var options = new ModerationOptions();
         string[] texts = ["good morning everyone, have a great day!", "fuck", "I'm going to kill you"];
         var embedded = texts.Select(ClassifierModerator.Default.Classify).ToArray();
@@ -126,14 +132,5 @@ public sealed class ModerationCascadeTests : IAsyncLifetime
 
         Assert.Equal(SafetyLabels.EmbeddedTier, verdict.Tier);
         Assert.Equal(0, _server.ChatRequestCount);
-    }
-
-    private sealed class StaticOptionsMonitor(ModerationOptions value) : IOptionsMonitor<ModerationOptions>
-    {
-        public ModerationOptions CurrentValue => value;
-
-        public ModerationOptions Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<ModerationOptions, string?> listener) => null;
     }
 }

@@ -9,6 +9,13 @@ public abstract record FakeLlmReply
     public static FakeLlmReply Text(string content, int promptTokens = 42, int completionTokens = 17, int chunks = 3) =>
         new FakeTextReply(content, promptTokens, completionTokens, Math.Max(1, chunks));
 
+    /// <summary>
+    /// An assistant message whose first token the model gave <paramref name="firstTokenProbability"/>: an OpenAI-compatible
+    /// server asked for <c>logprobs</c> returns it as that token's log-probability.
+    /// </summary>
+    public static FakeLlmReply Scored(string content, double firstTokenProbability, int promptTokens = 42, int completionTokens = 2) =>
+        new FakeTextReply(content, promptTokens, completionTokens, 1) { FirstTokenProbability = firstTokenProbability };
+
     /// <summary>An assistant message holding <paramref name="value"/> serialised as JSON (structured output).</summary>
     public static FakeLlmReply Json(object value, int promptTokens = 42, int completionTokens = 17) =>
         Text(JsonSerializer.Serialize(value, new JsonSerializerOptions(JsonSerializerDefaults.Web)), promptTokens, completionTokens);
@@ -37,7 +44,11 @@ public abstract record FakeLlmReply
     public FakeLlmReply After(TimeSpan delay) => new FakeDelayedReply(delay, this);
 }
 
-public sealed record FakeTextReply(string Content, int PromptTokens, int CompletionTokens, int Chunks) : FakeLlmReply;
+public sealed record FakeTextReply(string Content, int PromptTokens, int CompletionTokens, int Chunks) : FakeLlmReply
+{
+    /// <summary>The first token's probability for <c>logprobs</c> (1 when not scripted).</summary>
+    public double? FirstTokenProbability { get; init; }
+}
 
 public sealed record FakeToolCallReply(string Name, string ArgumentsJson, int PromptTokens, int CompletionTokens) : FakeLlmReply;
 

@@ -62,7 +62,8 @@ public sealed class FakeOpenAiServer : FakeLlmServer
                 await context.Response.WriteAsync(stream ? $"data: {malformed.Body}\n\n" : malformed.Body, context.RequestAborted).ConfigureAwait(false);
                 return;
             case FakeTextReply text when !stream:
-                await WriteJsonAsync(context, Completion(id, created, model, new Dictionary<string, object?> { ["role"] = "assistant", ["content"] = text.Content, ["refusal"] = null }, "stop", text.PromptTokens, text.CompletionTokens)).ConfigureAwait(false);
+                var logprobs = body.TryGetProperty("logprobs", out var lp) && lp.ValueKind == JsonValueKind.True ? LogProbabilities(text, body) : null;
+                await WriteJsonAsync(context, Completion(id, created, model, new Dictionary<string, object?> { ["role"] = "assistant", ["content"] = text.Content, ["refusal"] = null }, "stop", text.PromptTokens, text.CompletionTokens, logprobs)).ConfigureAwait(false);
                 return;
             case FakeToolCallReply tool when !stream:
                 await WriteJsonAsync(context, Completion(id, created, model, new Dictionary<string, object?>
@@ -128,13 +129,34 @@ public sealed class FakeOpenAiServer : FakeLlmServer
 
     private static object Usage(int prompt, int completion) => new { prompt_tokens = prompt, completion_tokens = completion, total_tokens = prompt + completion };
 
-    private static Dictionary<string, object?> Completion(string id, long created, string model, Dictionary<string, object?> message, string finishReason, int prompt, int completion) => new()
+    /// <summary>
+    /// <c>choices[].logprobs</c> as the Chat Completions reference has it: one entry per token (here the first word, then
+    /// the rest), each with its <c>bytes</c> and up to <c>top_logprobs</c> alternatives.
+    /// </summary>
+    private static object LogProbabilities(FakeTextReply text, JsonElement body)
+    {
+        var top = body.TryGetProperty("top_logprobs", out var t) && t.TryGetInt32(out var n) ? n : 0;
+        var split = text.Content.TakeWhile(char.IsLetter).Count();
+        string[] tokens = split > 0 && split < text.Content.Length ? [text.Content[..split], text.Content[split..]] : [text.Content];
+        return new
+        {
+            content = tokens.Select((token, i) =>
+            {
+                var logprob = i == 0 ? Math.Log(text.FirstTokenProbability ?? 1) : 0;
+                var entry = new { token, logprob, bytes = System.Text.Encoding.UTF8.GetBytes(token).Select(b => (int)b).ToArray() };
+                return new { entry.token, entry.logprob, entry.bytes, top_logprobs = new[] { entry }.Take(Math.Min(top, 1)).ToArray() };
+            }).ToArray(),
+            refusal = (object?)null,
+        };
+    }
+
+    private static Dictionary<string, object?> Completion(string id, long created, string model, Dictionary<string, object?> message, string finishReason, int prompt, int completion, object? logprobs = null) => new()
     {
         ["id"] = id,
         ["object"] = "chat.completion",
         ["created"] = created,
         ["model"] = model,
-        ["choices"] = new[] { new Dictionary<string, object?> { ["index"] = 0, ["message"] = message, ["logprobs"] = null, ["finish_reason"] = finishReason } },
+        ["choices"] = new[] { new Dictionary<string, object?> { ["index"] = 0, ["message"] = message, ["logprobs"] = logprobs, ["finish_reason"] = finishReason } },
         ["usage"] = Usage(prompt, completion),
         ["system_fingerprint"] = "fp_fake",
     };

@@ -55,6 +55,7 @@ public sealed class ClassifierModerator
             Safety = safety.IsUnsafe ? SafetyLabels.Unsafe : SafetyLabels.Safe,
             UnsafeScore = safety.UnsafeScore,
             Categories = safety.Categories,
+            CategoryScores = safety.CategoryScores,
             Confidence = safety.Confidence,
             Tier = SafetyLabels.EmbeddedTier,
         };

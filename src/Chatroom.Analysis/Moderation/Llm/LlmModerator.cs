@@ -5,11 +5,8 @@ using Chatroom.Analysis.Models;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OllamaSharp.Models.Exceptions;
 using Polly;
 using Polly.CircuitBreaker;
-using Polly.Retry;
-using Polly.Timeout;
 
 namespace Chatroom.Analysis.Moderation.Llm;
 
@@ -39,7 +36,7 @@ public sealed partial class LlmModerator
         _metrics = metrics;
         _logger = logger;
         _model = client.GetService<ChatClientMetadata>()?.DefaultModelId ?? "unknown";
-        _pipeline = BuildPipeline(_options, _circuit, timeProvider ?? TimeProvider.System);
+        _pipeline = LlmResilience.Build(_options, _circuit, timeProvider ?? TimeProvider.System);
     }
 
     public string Model => _model;
@@ -103,52 +100,12 @@ public sealed partial class LlmModerator
             LogCircuitOpen(_logger, _model);
             return null;
         }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or JsonException or InvalidOperationException or InvalidDataException or IOException or OperationCanceledException or System.ClientModel.ClientResultException or OllamaException)
+        catch (Exception ex) when (LlmResilience.IsModelFailure(ex))
         {
-            _metrics.Request(_model, Purpose, ex is TimeoutRejectedException or OperationCanceledException ? "timeout" : "error", Stopwatch.GetElapsedTime(started));
+            _metrics.Request(_model, Purpose, LlmResilience.Outcome(ex), Stopwatch.GetElapsedTime(started));
             LogFailed(_logger, _model, batch.Count, ex.GetType().Name, ex);
             return null;
         }
-    }
-
-    private static ResiliencePipeline BuildPipeline(LlmModeratorOptions options, CircuitBreakerStateProvider circuit, TimeProvider timeProvider)
-    {
-        var transient = new PredicateBuilder()
-            .Handle<HttpRequestException>()
-            .Handle<TimeoutRejectedException>()
-            .Handle<JsonException>()
-            .Handle<InvalidDataException>()
-            .Handle<IOException>()
-            .Handle<System.ClientModel.ClientResultException>()
-            // The model failed while generating (Ollama's error object inside a 200); Ollama's 400s are not worth a retry.
-            .Handle<ResponseError>();
-
-        var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
-            .AddTimeout(options.TotalTimeout);
-        if (options.MaxRetries > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = transient,
-                MaxRetryAttempts = options.MaxRetries,
-                Delay = options.RetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-            });
-        }
-
-        return builder
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
-            {
-                ShouldHandle = transient,
-                FailureRatio = options.BreakerFailureRatio,
-                MinimumThroughput = options.BreakerMinimumThroughput,
-                SamplingDuration = options.BreakerSamplingDuration,
-                BreakDuration = options.BreakDuration,
-                StateProvider = circuit,
-            })
-            .AddTimeout(options.AttemptTimeout)
-            .Build();
     }
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "LLM moderation with {Model} failed for {Count} messages ({Error}); embedded verdicts stand")]
