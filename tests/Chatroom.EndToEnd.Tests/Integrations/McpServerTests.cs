@@ -234,6 +234,18 @@ public sealed class McpServerTests : IAsyncLifetime
         Assert.Equal(new Uri(_host.Address, "/mcp").ToString().TrimEnd('/'), metadata["resource"]!.GetValue<string>());
         Assert.Equal("header", metadata["bearer_methods_supported"]![0]!.GetValue<string>());
 
+        // With a token the same bare request is answered: the server keeps no sessions, so a request needs no handshake.
+        using var signedIn = new HttpRequestMessage(HttpMethod.Post, "/mcp")
+        {
+            Content = JsonContent.Create(new { jsonrpc = "2.0", id = 1, method = "tools/list" }),
+        };
+        signedIn.Headers.Accept.ParseAdd("application/json");
+        signedIn.Headers.Accept.ParseAdd("text/event-stream");
+        signedIn.Headers.Authorization = new("Bearer", await _host.Api.GuestTokenAsync("raw-http"));
+        using var listed = await _host.Api.Http.SendAsync(signedIn);
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+        Assert.Contains("post_message", await listed.Content.ReadAsStringAsync());
+
         // The rest of the API keeps its own challenge.
         using var rooms = await _host.Api.SendAsync(HttpMethod.Get, "/api/rooms", null);
         Assert.Equal("Bearer", rooms.Headers.WwwAuthenticate.ToString());
