@@ -191,6 +191,22 @@ public sealed class McpServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ABodyOverTheApiLimitIsRefusedWith413()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp")
+        {
+            Content = JsonContent.Create(new { jsonrpc = "2.0", id = 1, method = "tools/call", @params = new { name = "search", arguments = new { query = new string('x', 100_000) } } }),
+        };
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        request.Headers.Authorization = new("Bearer", await _host.Api.GuestTokenAsync("big-body"));
+
+        using var response = await _host.Api.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
     public async Task ABannedAccountCanNeitherReadNorPostInTheRoom()
     {
         await _host.Api.CreateRoomAsync(_admin, "mcp-banned");
