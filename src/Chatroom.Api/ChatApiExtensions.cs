@@ -4,6 +4,8 @@ using Chatroom.Api.Accounts;
 using Chatroom.Api.Admin;
 using Chatroom.Api.Agents;
 using Chatroom.Api.Auth;
+using Chatroom.Api.Mcp;
+using Chatroom.Api.Posting;
 using Chatroom.Api.Rooms;
 using Chatroom.Core.Errors;
 using Chatroom.Backends;
@@ -25,6 +27,9 @@ public static class ChatApiExtensions
         builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<DefaultRoomSeeder>();
+        builder.Services.AddSingleton<ApiSenders>();
+        builder.Services.AddSingleton<MessagePosting>();
+        builder.AddChatMcp();
         builder.Services.AddOpenApi();
         builder.Services.AddRateLimiter(o =>
         {
@@ -60,9 +65,11 @@ public static class ChatApiExtensions
         app.MapAccountApi();
         app.MapAccountModerationApi();
         app.MapRoomsApi();
+        app.MapPostingApi();
         app.MapAdminApi();
         app.MapModerationAdminApi();
         app.MapAgentsApi();
+        app.MapChatMcp();
         return app;
     }
 }

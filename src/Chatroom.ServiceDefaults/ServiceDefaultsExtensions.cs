@@ -86,9 +86,10 @@ public static class ServiceDefaultsExtensions
         }
 
         // Every service's /api routes (the API's, and the analysis service's knowledge, classify and discussion
-        // routes when it runs on its own) take bodies up to Chatroom:Api:MaxRequestBodyBytes; more is 413 payload_too_large.
+        // routes when it runs on its own) and the API's MCP endpoint take bodies up to Chatroom:Api:MaxRequestBodyBytes;
+        // more is 413 payload_too_large.
         var maxBody = app.Services.GetRequiredService<IOptions<RequestBodyLimitOptions>>().Value.MaxRequestBodyBytes;
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.Use((context, next) =>
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/mcp"), api => api.Use((context, next) =>
         {
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
             {

@@ -27,7 +27,7 @@ public sealed class ChartParityTests
         ("socketserver", "Chatroom__Sockets__NodeId", Chart,
             "the pod name, stable in logs and presence; under DCP each replica's default (machine name and a random suffix) is already unique"),
         ("web", "Chatroom__Web__Gateway__Enabled", AppHost,
-            "locally the web app is the one origin and proxies /api and /hubs; in the cluster the Ingress or HTTPRoute routes those paths to the services"),
+            "locally the web app is the one origin and proxies /api, /mcp and /hubs; in the cluster the Ingress or HTTPRoute routes those paths to the services"),
         ("analysis", "ConnectionStrings__analysis_model", AppHost,
             "Aspire 13.6 writes each model reference a second time with '_' for '-'; the services read the '-' name, which the chart sets"),
         ("analysis", "ConnectionStrings__reasoning_model", AppHost,

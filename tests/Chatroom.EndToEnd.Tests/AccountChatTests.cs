@@ -130,16 +130,8 @@ public sealed class AccountChatTests
 
     private static string NewName(string prefix) => $"{prefix}_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5))}";
 
-    private static async Task<(string UserId, string Token)> RegisterAndSignInAsync(ChatApiClient api, string name)
-    {
-        using (var registered = await api.SendAsync(HttpMethod.Post, "/api/auth/register", null,
-            new { userName = name, email = $"{name}@example.com", password = Password, dateOfBirth = "1990-04-01" }))
-        {
-            Assert.Equal(202, (int)registered.StatusCode);
-        }
-
-        return await SignInAsync(api, name);
-    }
+    private static Task<(string UserId, string Token)> RegisterAndSignInAsync(ChatApiClient api, string name) =>
+        api.RegisterAccountAsync(name, Password);
 
     private static async Task<(string UserId, string Token)> SignInAsync(ChatApiClient api, string name)
     {

@@ -213,6 +213,8 @@ main:
   - {path: /api/knowledge, service: analysis}
   - {path: /api/discussions, service: analysis}
   - {path: /api, service: api}
+  - {path: /mcp, service: api}
+  - {path: /.well-known/oauth-protected-resource, service: api}
   - {path: /, service: web}
 hubs:
   - {path: /hubs, service: socketserver}

@@ -9,7 +9,8 @@ namespace Chatroom.Core.Chat;
 
 /// <summary>
 /// Whether a person may send this message here now, and the send itself: read-only guests, membership, the client id,
-/// locked room, ban, mute, slow mode, rate and the text, in that order, each refused with its stable code and sentence.
+/// locked room, ban, mute, slow mode, rate and the text, in that order, each refused with its stable code and sentence;
+/// then a retried client id must carry the text it first came with.
 /// A new send rule goes here. Agents and admin broadcasts post through <see cref="ChatService"/> directly: they are not
 /// members of rooms and have budgets of their own.
 /// </summary>
@@ -88,6 +89,15 @@ public sealed class SendAdmission(
 
         chat.ValidateText(text);
         var result = await chat.PostAsync(new NewMessage(room, identity.UserId, identity.Name, MessageKind.User, text, clientMessageId), cancellationToken);
+
+        // A retry carries the same text; another text under a used id is a client bug or a reused key, and answering
+        // with the first message would tell the caller that its new text was stored.
+        if (result.Duplicate && !string.Equals(result.Message.Text, text, StringComparison.Ordinal))
+        {
+            throw new ChatException(ErrorCodes.IdempotencyKeyReused,
+                $"'{clientMessageId}' was used for another message in '{room}'; a new message needs a new id");
+        }
+
         sender.User.Sent(room, now);
         return result;
     }

@@ -13,6 +13,12 @@ public static class ErrorCodes
     public const string NotMember = "not_member";
     public const string InvalidName = "invalid_name";
     public const string InvalidClientMessageId = "invalid_client_message_id";
+
+    /// <summary>An <c>Idempotency-Key</c> header (REST posting) that is empty, too long or not printable ASCII.</summary>
+    public const string InvalidIdempotencyKey = "invalid_idempotency_key";
+
+    /// <summary>A client message id or idempotency key already used for a message with a different text.</summary>
+    public const string IdempotencyKeyReused = "idempotency_key_reused";
     public const string InvalidCursor = "invalid_cursor";
     public const string Unauthorized = "unauthorized";
     public const string Forbidden = "forbidden";

@@ -26,6 +26,7 @@ public static class ChatProblems
         ErrorCodes.BackendUnavailable => StatusCodes.Status503ServiceUnavailable,
         ErrorCodes.StorageFull => StatusCodes.Status507InsufficientStorage,
         ErrorCodes.TooManyRooms => StatusCodes.Status409Conflict,
+        ErrorCodes.IdempotencyKeyReused => StatusCodes.Status422UnprocessableEntity,
         _ => StatusCodes.Status400BadRequest,
     };
 

@@ -31,6 +31,20 @@ public sealed class SendAdmissionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARetriedClientIdWithAnotherTextIsRefused_AndTheFirstTextStands()
+    {
+        var ana = _chat.Sender("ana", false, Room);
+        await _chat.Admission.SendAsync(ana, Room, "hello", "c-1", CancellationToken.None);
+
+        var refusal = await Assert.ThrowsAsync<ChatException>(() => _chat.Admission.SendAsync(ana, Room, "goodbye", "c-1", CancellationToken.None));
+
+        Assert.Equal(ErrorCodes.IdempotencyKeyReused, refusal.Code);
+        Assert.Equal("'c-1' was used for another message in 'general'; a new message needs a new id", refusal.Message);
+        var stored = Assert.Single(await _chat.Log.ReadAsync(Room, new MessageQuery(null, null, 10), CancellationToken.None));
+        Assert.Equal("hello", stored.Text);
+    }
+
+    [Fact]
     public async Task ARoomNotJoinedIsRefused() =>
         await AssertRefusedAsync(_chat.Sender("ana", false), ErrorCodes.NotMember, "join 'general' before sending to it");
 

@@ -30,6 +30,23 @@ public sealed class ChatApiClient(Uri baseAddress) : IDisposable
         return (await response.Content.ReadFromJsonAsync<JsonObject>(Json))!["token"]!.GetValue<string>();
     }
 
+    /// <summary>
+    /// Registers an account and signs it in (the host must not require a confirmed email): its user id and bearer token.
+    /// </summary>
+    public async Task<(string UserId, string Token)> RegisterAccountAsync(string userName, string password)
+    {
+        using (var registered = await SendAsync(HttpMethod.Post, "/api/auth/register", null,
+            new { userName, email = $"{userName}@example.com", password, dateOfBirth = "1990-04-01" }))
+        {
+            Assert.Equal(202, (int)registered.StatusCode);
+        }
+
+        using var response = await SendAsync(HttpMethod.Post, "/api/auth/login", null, new { login = userName, password });
+        response.EnsureSuccessStatusCode();
+        var body = (await response.Content.ReadFromJsonAsync<JsonObject>(Json))!;
+        return (body["user"]!["id"]!.GetValue<string>(), body["token"]!.GetValue<string>());
+    }
+
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, object? body = null)
     {
         using var request = new HttpRequestMessage(method, path);
