@@ -82,6 +82,11 @@ export class ApiClient {
     return this.request<MessagePage>('GET', `/api/rooms/${encodeURIComponent(room)}/messages${qs ? `?${qs}` : ''}`);
   }
 
+  /** A call without the session's token (sign-up, sign-in, email links); a 204 resolves to undefined. */
+  publicCall<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.request<T>(method, path, body, false);
+  }
+
   /** Any authenticated call; a 204 resolves to undefined. */
   call<T>(method: string, path: string, body?: unknown): Promise<T> {
     return this.request<T>(method, path, body);
