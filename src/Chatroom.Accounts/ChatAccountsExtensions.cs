@@ -1,6 +1,7 @@
 using Chatroom.Accounts.Data;
 using Chatroom.Accounts.Email;
 using Chatroom.Accounts.Names;
+using Chatroom.Accounts.Passkeys;
 using Chatroom.Accounts.SignIn;
 using Chatroom.Accounts.Staff;
 using Chatroom.Accounts.Tokens;
@@ -47,6 +48,15 @@ public static class ChatAccountsExtensions
             .Validate(o => string.IsNullOrEmpty(o.Password) || o.Password.Trim().Length == o.Password.Length,
                 "Chatroom:Admin:Password must not begin or end with white space (a line break copied from a secret file?): nobody could sign in with it.")
             .Validate(o => new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(o.Email), "Chatroom:Admin:Email must be an email address.")
+            .ValidateOnStart();
+        services.AddOptions<PasskeyOptions>().Bind(builder.Configuration.GetSection(PasskeyOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.CeremonyLifetime > TimeSpan.Zero && o.CeremonyLifetime <= TimeSpan.FromMinutes(5),
+                "Chatroom:Auth:Passkeys:CeremonyLifetime must be positive and at most 00:05:00.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.ServerDomain) || Uri.CheckHostName(o.ServerDomain) != UriHostNameType.Unknown,
+                "Chatroom:Auth:Passkeys:ServerDomain must be a host name (chat.example.com), without scheme, port or path.")
+            .Validate(o => o.AllowedOrigins.All(IsOrigin),
+                "Chatroom:Auth:Passkeys:AllowedOrigins must be origins: http(s)://host[:port], without a path.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
@@ -97,6 +107,21 @@ public static class ChatAccountsExtensions
             identity.Lockout.AllowedForNewUsers = true;
         });
 
+        services.AddOptions<IdentityPasskeyOptions>().Configure<IOptions<PasskeyOptions>>((identity, passkeys) =>
+        {
+            var settings = passkeys.Value;
+            identity.ServerDomain = string.IsNullOrWhiteSpace(settings.ServerDomain) ? null : settings.ServerDomain.Trim();
+
+            // Required, so every passkey sign-in proves two factors (possession and the device's PIN or biometrics).
+            identity.UserVerificationRequirement = "required";
+
+            // Sign-in offers no list of credentials (it would tell whether a name exists), so passkeys must be discoverable.
+            identity.ResidentKeyRequirement = "required";
+            identity.AuthenticatorTimeout = settings.CeremonyLifetime;
+            identity.ValidateOrigin = context => ValueTask.FromResult(PasskeyService.IsAllowedOrigin(settings, context));
+        });
+        services.AddScoped<IPasskeyHandler<ChatUser>, PasskeyHandler<ChatUser>>();
+
         services.AddSingleton(sp =>
         {
             var smtp = sp.GetRequiredService<IOptions<EmailOptions>>().Value.Smtp;
@@ -112,6 +137,9 @@ public static class ChatAccountsExtensions
         services.AddSingleton<AccountSockets>();
         services.AddSingleton<StaffRules>();
         services.AddScoped<AccountService>();
+        services.AddScoped<SignInChecks>();
+        services.AddScoped<PasskeyService>();
+        services.AddScoped<AccountDirectory>();
         services.AddScoped<AccountProfiles>();
         services.AddScoped<TotpVerifier>();
         services.AddScoped<TwoFactorService>();
@@ -119,6 +147,10 @@ public static class ChatAccountsExtensions
         services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>, AccountTokenValidation>();
         return builder;
     }
+
+    private static bool IsOrigin(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var origin) && (origin.Scheme == Uri.UriSchemeHttps || origin.Scheme == Uri.UriSchemeHttp)
+        && origin.AbsolutePath == "/" && string.IsNullOrEmpty(origin.Query) && string.IsNullOrEmpty(origin.Fragment) && string.IsNullOrEmpty(origin.UserInfo);
 
     /// <summary>Applies the accounts migrations (the <c>--migrate-accounts</c> step): run once, by one process, before replicas start.</summary>
     public static async Task MigrateAccountsAsync(this IServiceProvider services, CancellationToken cancellationToken = default)

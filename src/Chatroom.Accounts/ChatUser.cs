@@ -17,6 +17,9 @@ public class ChatUser : IdentityUser
     /// <summary>While in the future, sign-in is refused with <c>account_banned</c>.</summary>
     public DateTime? BannedUntilUtc { get; set; }
 
+    /// <summary>Why staff banned the account (shown to staff beside the ban; the audit log keeps every reason).</summary>
+    public string? BanReason { get; set; }
+
     /// <summary>
     /// The last TOTP time step accepted for this account. Identity accepts a code for its whole window and any
     /// number of times; a code (or an older one) is refused once a step at or after it was used.

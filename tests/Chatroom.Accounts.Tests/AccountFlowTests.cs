@@ -48,6 +48,30 @@ public abstract class AccountFlowTests(AccountsHost host)
     }
 
     [Fact]
+    public async Task Lockout_AnswersANameWithoutAnAccount_ExactlyAsItAnswersAnAccount()
+    {
+        var account = TestAccount.New();
+        await account.RegisterConfirmAndSignInAsync(host);
+        var answers = new Dictionary<string, List<string>>();
+        foreach (var name in new[] { account.UserName, "nobody_" + account.UserName })
+        {
+            answers[name] = [];
+            for (var attempt = 0; attempt < 6; attempt++)
+            {
+                using var response = await host.PostAsync("/api/auth/login", new { login = name, password = "wrong guess " + attempt });
+                var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+                answers[name].Add($"{(int)response.StatusCode} {S(problem["code"])} {S(problem["detail"])} retry-after:{response.Headers.RetryAfter is not null}");
+            }
+        }
+
+        var real = answers[account.UserName];
+        Assert.StartsWith("401 invalid_credentials", real[0], StringComparison.Ordinal);
+        Assert.StartsWith("429 account_locked", real[4], StringComparison.Ordinal);
+        Assert.EndsWith("retry-after:True", real[5], StringComparison.Ordinal);
+        Assert.Equal(real, answers["nobody_" + account.UserName]);
+    }
+
+    [Fact]
     public async Task Refresh_Rotates_AndASpentTokenRevokesItsWholeFamily()
     {
         var signedIn = await TestAccount.New().RegisterConfirmAndSignInAsync(host);

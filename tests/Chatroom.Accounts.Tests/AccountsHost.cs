@@ -10,6 +10,7 @@ using Chatroom.Testing.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Chatroom.Accounts.Tests;
 
@@ -38,6 +39,9 @@ public sealed class AccountsHost : IAsyncDisposable
 
     public SmtpCapture Smtp { get; }
 
+    /// <summary>The web origin a browser on this host's address would report (the default passkey origin).</summary>
+    public string Origin => Http.BaseAddress!.GetLeftPart(UriPartial.Authority);
+
     public string DataDirectory { get; }
 
     public IServiceProvider Services => _app.Services;
@@ -45,8 +49,10 @@ public sealed class AccountsHost : IAsyncDisposable
     /// <param name="postgres">A PostgreSQL connection string, or null for SQLite.</param>
     /// <param name="migrate">On PostgreSQL, whether to run the migration step first.</param>
     /// <param name="dataDirectory">Another host's data folder (its SQLite store) to start on, as a restart would; the caller keeps it.</param>
+    /// <param name="time">The clock the accounts see, for tests that move time forward.</param>
     public static async Task<AccountsHost> StartAsync(
-        string? postgres, IReadOnlyDictionary<string, string?>? settings = null, bool migrate = true, string? dataDirectory = null)
+        string? postgres, IReadOnlyDictionary<string, string?>? settings = null, bool migrate = true, string? dataDirectory = null,
+        TimeProvider? time = null)
     {
         var owned = dataDirectory is null ? new TempDirectory("chatroom-accounts") : null;
         var data = dataDirectory ?? owned!.Path;
@@ -71,6 +77,11 @@ public sealed class AccountsHost : IAsyncDisposable
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
         }
 
         builder.AddServiceDefaults();
@@ -133,6 +144,18 @@ public sealed class AccountsHost : IAsyncDisposable
         Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {text}");
         return JsonNode.Parse(text)!.AsObject();
     }
+
+    public async Task<JsonArray> GetArrayAsync(string path, string token)
+    {
+        using var response = await SendAsync(HttpMethod.Get, path, token: token);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {text}");
+        return JsonNode.Parse(text)!.AsArray();
+    }
+
+    /// <summary>A token of the bootstrapped <c>admin</c> account.</summary>
+    public async Task<string> AdminTokenAsync() =>
+        (await PostJsonAsync("/api/auth/admin", new { password = AdminPassword }))["token"]!.GetValue<string>();
 
     /// <summary>The status and stable code of a refusal.</summary>
     public static async Task<(int Status, string? Code)> ProblemAsync(HttpResponseMessage response)

@@ -117,7 +117,7 @@ public abstract class StaffAccountTests(AccountsHost host) : IAsyncLifetime
         var account = TestAccount.New("banned");
         var signedIn = await account.RegisterConfirmAndSignInAsync(host);
         var userId = S(signedIn["user"]!["id"]);
-        var admin = S((await host.PostJsonAsync("/api/auth/admin", new { password = AccountsHost.AdminPassword }))["token"]);
+        var admin = await host.AdminTokenAsync();
 
         Assert.Equal((403, "forbidden"), await host.RefusalAsync(HttpMethod.Post, $"/api/admin/users/{userId}/ban", new { }, S(signedIn["token"])));
         Assert.Equal((404, "not_found"), await host.RefusalAsync(HttpMethod.Post, "/api/admin/users/a_nobody/ban", new { }, admin));
@@ -135,7 +135,7 @@ public abstract class StaffAccountTests(AccountsHost host) : IAsyncLifetime
         Assert.Equal((403, "account_banned"), await host.RefusalAsync(HttpMethod.Post, "/api/auth/refresh", new { refreshToken = S(signedIn["refreshToken"]) }));
         Assert.Equal((401, "unauthorized"), await host.RefusalAsync(HttpMethod.Get, "/api/account", token: S(signedIn["token"])));
 
-        var audit = await GetArrayAsync("/api/admin/audit", admin);
+        var audit = await host.GetArrayAsync("/api/admin/audit", admin);
         var entry = audit.First(e => S(e!["action"]) == "ban_account" && S(e!["targetUserId"]) == userId)!;
         Assert.Equal("admin", S(entry["actor"]));
         Assert.Equal("spam in lobby", S(entry["reason"]));
@@ -147,7 +147,7 @@ public abstract class StaffAccountTests(AccountsHost host) : IAsyncLifetime
 
         var back = await host.PostJsonAsync("/api/auth/login", new { login = account.UserName, password = account.Password });
         Assert.Equal(userId, S(back["user"]!["id"]));
-        Assert.Contains(await GetArrayAsync("/api/admin/audit", admin), e => S(e!["action"]) == "unban_account" && S(e!["targetUserId"]) == userId);
+        Assert.Contains(await host.GetArrayAsync("/api/admin/audit", admin), e => S(e!["action"]) == "unban_account" && S(e!["targetUserId"]) == userId);
 
         // Without an end: permanently.
         await host.PostJsonAsync($"/api/admin/users/{userId}/ban", new { }, admin);
@@ -162,7 +162,7 @@ public abstract class StaffAccountTests(AccountsHost host) : IAsyncLifetime
         var account = TestAccount.New("disabled");
         var signedIn = await account.RegisterConfirmAndSignInAsync(host);
         var userId = S(signedIn["user"]!["id"]);
-        var admin = S((await host.PostJsonAsync("/api/auth/admin", new { password = AccountsHost.AdminPassword }))["token"]);
+        var admin = await host.AdminTokenAsync();
 
         using (var disabled = await host.PostAsync($"/api/admin/users/{userId}/disable", new { reason = "asked to" }, admin))
         {
@@ -214,14 +214,6 @@ public abstract class StaffAccountTests(AccountsHost host) : IAsyncLifetime
         using var response = await host.SendAsync(method, path, body);
         var problem = (await response.Content.ReadFromJsonAsync<JsonObject>(AccountsHost.Json))!;
         return ((int)response.StatusCode, problem["code"]?.GetValue<string>(), problem["detail"]?.GetValue<string>() ?? string.Empty);
-    }
-
-    private async Task<JsonArray> GetArrayAsync(string path, string token)
-    {
-        using var response = await host.SendAsync(HttpMethod.Get, path, token: token);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {text}");
-        return JsonNode.Parse(text)!.AsArray();
     }
 }
 

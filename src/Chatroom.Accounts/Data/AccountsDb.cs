@@ -1,4 +1,5 @@
 using Chatroom.Accounts.Names;
+using Chatroom.Accounts.Passkeys;
 using Chatroom.Accounts.Tokens;
 using Chatroom.Core.Auth;
 using Microsoft.AspNetCore.Identity;
@@ -18,12 +19,18 @@ public abstract class AccountsDb(DbContextOptions options) : IdentityDbContext<C
 
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
 
+    public DbSet<PasskeyCeremony> PasskeyCeremonies => Set<PasskeyCeremony>();
+
+    /// <summary>The shadow column on Identity's passkeys table saying when a passkey last signed in.</summary>
+    public const string PasskeyLastUsedColumn = "LastUsedAtUtc";
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.Entity<ChatUser>(user =>
         {
             user.Property(u => u.DisplayName).HasMaxLength(64);
+            user.Property(u => u.BanReason).HasMaxLength(500);
 
             // Identity's index on the normalised address, made unique: two sign-ups racing with one address cannot both commit.
             user.HasIndex(u => u.NormalizedEmail).HasDatabaseName("EmailIndex").IsUnique();
@@ -41,6 +48,17 @@ public abstract class AccountsDb(DbContextOptions options) : IdentityDbContext<C
             token.HasIndex(t => t.FamilyId);
             token.HasIndex(t => t.UserId);
             token.HasOne<ChatUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<IdentityUserPasskey<string>>().Property<DateTime?>(PasskeyLastUsedColumn);
+        builder.Entity<PasskeyCeremony>(ceremony =>
+        {
+            ceremony.ToTable("PasskeyCeremonies");
+            ceremony.HasKey(c => c.Id);
+            ceremony.Property(c => c.Id).HasMaxLength(64);
+            ceremony.Property(c => c.Kind).HasMaxLength(8);
+            ceremony.Property(c => c.UserId).HasMaxLength(64);
+            ceremony.Property(c => c.State).HasMaxLength(4096);
+            ceremony.HasIndex(c => c.ExpiresAtUtc);
         });
         builder.Entity<IdentityRole>().HasData(RoleNames.Select(role => new IdentityRole
         {

@@ -1,3 +1,5 @@
+using Chatroom.Accounts.Passkeys;
+using Chatroom.Accounts.Staff;
 using Chatroom.Accounts.Tokens;
 using Chatroom.Core.Errors;
 using Microsoft.AspNetCore.Identity;
@@ -5,10 +7,16 @@ using Microsoft.Extensions.Options;
 
 namespace Chatroom.Accounts.SignIn;
 
-/// <summary>What a signed-in person does with their own account: read it, change it, change the password, delete it.</summary>
+/// <summary>What a signed-in person does with their own account: read it, export it, change it, change the password, delete it.</summary>
 public sealed class AccountProfiles(
-    UserManager<ChatUser> users, AccountSessions sessions, AccountSockets sockets, IOptions<AccountsOptions> options, TimeProvider time)
+    UserManager<ChatUser> users, AccountSessions sessions, PasskeyService passkeys, AccountSockets sockets, IOptions<AccountsOptions> options,
+    TimeProvider time)
 {
+    /// <summary>Why an export has no messages: said in the file itself, so nobody takes their absence for "none".</summary>
+    public const string MessagesNotExported =
+        "Messages are not included: the message log is kept per room and cannot list one person's messages without reading every room. " +
+        "Messages you sent stay in their rooms under the display name you had.";
+
     /// <summary>The account behind a token; guests have none.</summary>
     public async Task<ChatUser> FindAsync(string? userId)
     {
@@ -20,6 +28,16 @@ public sealed class AccountProfiles(
         user.Id, user.UserName!, user.DisplayName, user.Email!, user.EmailConfirmed, user.DateOfBirth,
         (await users.GetRolesAsync(user)).Order(StringComparer.Ordinal).ToList(), user.TwoFactorEnabled,
         new DateTimeOffset(DateTime.SpecifyKind(user.CreatedAtUtc, DateTimeKind.Utc)));
+
+    /// <summary>Everything the account holds about its person: profile, roles, second factors, passkeys (never key material), sessions.</summary>
+    public async Task<AccountExport> ExportAsync(ChatUser user, string? currentSessionId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return new AccountExport(
+            now, await ProfileAsync(user), AccountDirectory.Ban(user.BannedUntilUtc, user.BanReason, now.UtcDateTime), user.DisabledAtUtc is not null,
+            await passkeys.ListAsync(user.Id, cancellationToken), await sessions.ListAsync(user.Id, currentSessionId, cancellationToken),
+            new ExportedMessages(false, MessagesNotExported));
+    }
 
     public async Task<AccountProfile> UpdateAsync(ChatUser user, string? displayName, DateOnly? dateOfBirth)
     {

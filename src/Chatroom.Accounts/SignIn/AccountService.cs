@@ -18,7 +18,7 @@ namespace Chatroom.Accounts.SignIn;
 /// </summary>
 public sealed partial class AccountService(
     AccountsDb db, UserManager<ChatUser> users, AccountSessions sessions, AccountEmails emails, TotpVerifier totp,
-    SignInLimiter limiter, StaffRules staff, IOptions<AccountsOptions> options, TimeProvider time, ILogger<AccountService> logger)
+    SignInLimiter limiter, SignInChecks checks, StaffRules staff, IOptions<AccountsOptions> options, TimeProvider time, ILogger<AccountService> logger)
 {
     public static readonly IReadOnlyList<string> TwoFactorMethods = ["totp", "recovery_code"];
 
@@ -190,29 +190,28 @@ public sealed partial class AccountService(
         }
 
         var normalizer = users.KeyNormalizer;
-        limiter.Acquire(name.Contains('@', StringComparison.Ordinal) ? normalizer.NormalizeEmail(name)! : normalizer.NormalizeName(name)!);
+        var key = name.Contains('@', StringComparison.Ordinal) ? normalizer.NormalizeEmail(name)! : normalizer.NormalizeName(name)!;
+        limiter.Acquire(key);
         var user = name.Contains('@', StringComparison.Ordinal) ? await users.FindByEmailAsync(name) : await users.FindByNameAsync(name);
         if (user is null)
         {
+            // Everything an account's wrong password gets, in the same order: the lockout check, a hash, the count.
+            limiter.EnsureUnknownNameNotLocked(key);
             _nobodyHash ??= users.PasswordHasher.HashPassword(Nobody, "not a password of anyone");
             users.PasswordHasher.VerifyHashedPassword(Nobody, _nobodyHash, password);
+            limiter.UnknownNameFailed(key);
             throw WrongCredentials();
         }
 
-        await EnsureNotLockedOutAsync(user);
+        await checks.EnsureNotLockedOutAsync(user);
         if (!await users.CheckPasswordAsync(user, password))
         {
             await users.AccessFailedAsync(user);
-            await EnsureNotLockedOutAsync(user);
+            await checks.EnsureNotLockedOutAsync(user);
             throw WrongCredentials();
         }
 
-        AccountRules.EnsureMaySignIn(user, time.GetUtcNow().UtcDateTime);
-        if (settings.RequireConfirmedEmail && !user.EmailConfirmed)
-        {
-            throw new ChatException(ErrorCodes.EmailNotConfirmed, "confirm your email address first: open the link in the message we sent");
-        }
-
+        checks.EnsureMaySignIn(user);
         return user;
     }
 
@@ -227,7 +226,7 @@ public sealed partial class AccountService(
             throw new ChatException(ErrorCodes.InvalidTwoFactorTicket, "the sign-in ticket is wrong or expired; sign in with your password again");
         }
 
-        await EnsureNotLockedOutAsync(user);
+        await checks.EnsureNotLockedOutAsync(user);
         try
         {
             if (!string.IsNullOrWhiteSpace(recoveryCode))
@@ -246,7 +245,7 @@ public sealed partial class AccountService(
         catch (ChatException refusal) when (refusal.Code is ErrorCodes.InvalidTwoFactorCode or ErrorCodes.TwoFactorCodeReused)
         {
             await users.AccessFailedAsync(user);
-            await EnsureNotLockedOutAsync(user);
+            await checks.EnsureNotLockedOutAsync(user);
             throw;
         }
 
@@ -303,16 +302,6 @@ public sealed partial class AccountService(
         }
 
         return await users.FindByIdAsync(userId) ?? throw InvalidLink();
-    }
-
-    private async Task EnsureNotLockedOutAsync(ChatUser user)
-    {
-        if (await users.IsLockedOutAsync(user) && await users.GetLockoutEndDateAsync(user) is { } end)
-        {
-            var wait = end - time.GetUtcNow();
-            throw new ChatException(ErrorCodes.AccountLocked,
-                $"too many failed attempts: this account is locked for {Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))} min", wait);
-        }
     }
 
     private string Link(ClientInfo client, string path, string userId, string token)

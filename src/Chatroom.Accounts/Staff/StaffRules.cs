@@ -25,9 +25,10 @@ public sealed class StaffRules(IOptions<AuthOptions> auth, IHostEnvironment envi
     }
 
     /// <summary>The role a new token carries: the highest, or <c>user</c> for staff without a required second factor.</summary>
-    public async Task<string> TokenRoleAsync(UserManager<ChatUser> users, ChatUser user)
+    /// <param name="sessionSecondFactor">The session began with two factors in one step (a passkey), whatever the account has enrolled.</param>
+    public async Task<string> TokenRoleAsync(UserManager<ChatUser> users, ChatUser user, bool sessionSecondFactor = false)
     {
         var (role, missing) = await RoleAsync(users, user);
-        return missing ? ChatRoles.User : role;
+        return missing && !sessionSecondFactor ? ChatRoles.User : role;
     }
 }

@@ -20,11 +20,19 @@ public sealed partial class AccountSessions(
     TimeProvider time, ILogger<AccountSessions> logger)
 {
     /// <summary>Starts a session (a new family) for an account that passed every sign-in check.</summary>
-    public Task<AccountTokens> StartAsync(ChatUser user, ClientInfo client, CancellationToken cancellationToken)
+    public Task<AccountTokens> StartAsync(ChatUser user, ClientInfo client, CancellationToken cancellationToken) =>
+        StartAsync(user, client, secondFactor: false, cancellationToken);
+
+    /// <summary>Starts a session (a new family) for an account that passed every sign-in check.</summary>
+    /// <param name="secondFactor">
+    /// The sign-in proved two factors in one step (a passkey with user verification): staff get their staff role even
+    /// without an authenticator app, for this session's lifetime.
+    /// </param>
+    public Task<AccountTokens> StartAsync(ChatUser user, ClientInfo client, bool secondFactor, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var id = NewId();
-        return IssueAsync(user, id, now, client, cancellationToken);
+        return IssueAsync(user, id, now, secondFactor, client, cancellationToken);
     }
 
     /// <summary>Spends <paramref name="refreshToken"/> and returns the next pair in its family.</summary>
@@ -69,7 +77,7 @@ public sealed partial class AccountSessions(
         }
 
         AccountRules.EnsureMaySignIn(user, now);
-        return await IssueAsync(user, stored.FamilyId, stored.SessionStartedAtUtc, client, cancellationToken);
+        return await IssueAsync(user, stored.FamilyId, stored.SessionStartedAtUtc, stored.SecondFactor, client, cancellationToken);
     }
 
     /// <summary>Ends one session; its access tokens stop working at the next request.</summary>
@@ -116,7 +124,7 @@ public sealed partial class AccountSessions(
     }
 
     private async Task<AccountTokens> IssueAsync(
-        ChatUser user, string familyId, DateTime sessionStartedAt, ClientInfo client, CancellationToken cancellationToken)
+        ChatUser user, string familyId, DateTime sessionStartedAt, bool secondFactor, ClientInfo client, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var refresh = DatabaseTokenProvider.Base64Url(RandomNumberGenerator.GetBytes(32));
@@ -132,10 +140,11 @@ public sealed partial class AccountSessions(
             SessionStartedAtUtc = sessionStartedAt,
             UserAgent = Truncate(client.UserAgent, 256),
             Address = Truncate(client.Address, 64),
+            SecondFactor = secondFactor,
         });
         await db.SaveChangesAsync(cancellationToken);
 
-        var role = await staff.TokenRoleAsync(users, user);
+        var role = await staff.TokenRoleAsync(users, user, secondFactor);
         var expires = now + options.Value.AccessTokenLifetime;
         var identity = new ChatIdentity(user.Id, user.DisplayName, role, expires);
         var stamp = await users.GetSecurityStampAsync(user);

@@ -29,4 +29,10 @@ public sealed class RefreshToken
     public string? UserAgent { get; set; }
 
     public string? Address { get; set; }
+
+    /// <summary>
+    /// The session began with two factors in one step (a passkey with user verification), so a staff account keeps its
+    /// staff role on refresh without an authenticator app.
+    /// </summary>
+    public bool SecondFactor { get; set; }
 }

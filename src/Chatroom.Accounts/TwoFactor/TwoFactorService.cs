@@ -62,6 +62,12 @@ public sealed class TwoFactorService(
             throw new ChatException(ErrorCodes.TwoFactorNotEnabled, "two-factor sign-in is off");
         }
 
+        await TurnOffAsync(user, cancellationToken);
+    }
+
+    /// <summary>Turns two-factor sign-in off and forgets the authenticator key and recovery codes (changes the security stamp).</summary>
+    public async Task TurnOffAsync(ChatUser user, CancellationToken cancellationToken)
+    {
         Check(await users.SetTwoFactorEnabledAsync(user, false));
         await ((IUserAuthenticatorKeyStore<ChatUser>)store).SetAuthenticatorKeyAsync(user, null!, cancellationToken);
         await ((IUserTwoFactorRecoveryCodeStore<ChatUser>)store).ReplaceCodesAsync(user, [], cancellationToken);

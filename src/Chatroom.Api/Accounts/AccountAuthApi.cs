@@ -1,4 +1,5 @@
 using Chatroom.Accounts;
+using Chatroom.Accounts.Passkeys;
 using Chatroom.Accounts.SignIn;
 using Chatroom.Accounts.Tokens;
 using Chatroom.Api.Auth;
@@ -24,6 +25,10 @@ public static class AccountAuthApi
             .WithName("Login").WithSummary("Signs in with user name (or email) and password: tokens, or a second-factor challenge.");
         group.MapPost("/login/2fa", LoginSecondFactorAsync).AllowAnonymous()
             .WithName("LoginSecondFactor").WithSummary("Completes a sign-in with a TOTP code or a recovery code.");
+        group.MapPost("/passkey/options", PasskeyOptionsAsync).AllowAnonymous()
+            .WithName("PasskeyRequestOptions").WithSummary("WebAuthn request options for signing in with a passkey, and the state to send back.");
+        group.MapPost("/passkey/login", PasskeyLoginAsync).AllowAnonymous()
+            .WithName("PasskeyLogin").WithSummary("Signs in with a passkey's assertion (two factors in one step): tokens.");
         group.MapPost("/refresh", RefreshAsync).AllowAnonymous()
             .WithName("Refresh").WithSummary("Spends a refresh token for a new access and refresh token.");
         group.MapPost("/logout", LogoutAsync).RequireAuthorization()
@@ -62,6 +67,15 @@ public static class AccountAuthApi
     private static async Task<Ok<AccountTokens>> LoginSecondFactorAsync(
         SecondFactorRequest request, AccountService accounts, HttpContext context, CancellationToken cancellationToken) =>
         TypedResults.Ok(await accounts.SignInSecondFactorAsync(request.Ticket, request.Code, request.RecoveryCode, Client(context), cancellationToken));
+
+    private static async Task<Ok<PasskeyCeremonyOptions>> PasskeyOptionsAsync(
+        [Microsoft.AspNetCore.Mvc.FromBody] PasskeyOptionsRequest? request, PasskeyService passkeys, HttpContext context,
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(await passkeys.RequestOptionsAsync(request?.UserName, context, cancellationToken));
+
+    private static async Task<Ok<AccountTokens>> PasskeyLoginAsync(
+        PasskeyLoginRequest request, PasskeyService passkeys, HttpContext context, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await passkeys.SignInAsync(request.Credential, request.State, Client(context), context, cancellationToken));
 
     private static async Task<Ok<AccountTokens>> RefreshAsync(
         RefreshRequest request, AccountSessions sessions, HttpContext context, CancellationToken cancellationToken) =>

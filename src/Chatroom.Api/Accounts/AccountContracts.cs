@@ -36,3 +36,17 @@ public sealed record AccountBanResult(string UserId, DateTimeOffset BannedUntil)
 
 /// <summary>Why staff disabled or enabled an account (for the audit log).</summary>
 public sealed record StaffReason(string? Reason);
+
+/// <summary>The browser's <c>PublicKeyCredential.toJSON()</c> for a new passkey, the <c>state</c> from the options, and a name for it.</summary>
+public sealed record PasskeyEnrollRequest(System.Text.Json.JsonElement? Credential, string? State, string? Name);
+
+public sealed record PasskeyRenameRequest(string? Name);
+
+/// <summary>Optionally the user name whose passkey alone may answer.</summary>
+public sealed record PasskeyOptionsRequest(string? UserName);
+
+/// <summary>The browser's <c>PublicKeyCredential.toJSON()</c> of an assertion and the <c>state</c> from the options.</summary>
+public sealed record PasskeyLoginRequest(System.Text.Json.JsonElement? Credential, string? State);
+
+/// <summary>The account's roles from now on (<c>user</c>, <c>moderator</c>, <c>admin</c>); <c>user</c> is always kept.</summary>
+public sealed record SetRolesRequest(IReadOnlyList<string>? Roles);

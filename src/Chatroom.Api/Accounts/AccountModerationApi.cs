@@ -1,3 +1,4 @@
+using Chatroom.Accounts;
 using Chatroom.Accounts.Staff;
 using Chatroom.Api.Admin;
 using Chatroom.Core.Auth;
@@ -10,8 +11,9 @@ using Microsoft.AspNetCore.Mvc;
 namespace Chatroom.Api.Accounts;
 
 /// <summary>
-/// Staff acting on accounts under <c>/api/admin/users</c>: account-wide bans (moderators and admins) and disabling
-/// (admins). Each takes effect at once on every node and is written to the audit log under the acting account's name.
+/// Staff acting on accounts under <c>/api/admin/users</c>: the users list and account-wide bans (moderators and admins);
+/// disabling, roles, resetting second factors and signing out everywhere (admins). Each action takes effect at once on
+/// every node and is written to the audit log under the acting account's name.
 /// </summary>
 public static class AccountModerationApi
 {
@@ -21,6 +23,14 @@ public static class AccountModerationApi
     {
         var group = routes.MapGroup("/api/admin/users").WithTags("Accounts")
             .RequireAuthorization(policy => policy.RequireRole(ChatRoles.Admin, ChatRoles.Moderator));
+        group.MapGet("/", SearchAsync).WithName("ListAccounts")
+            .WithSummary("Accounts whose user name, display name or email starts with q (take at most 100), and how many match.");
+        group.MapPut("/{id}/roles", SetRolesAsync).RequireAuthorization(ChatAuthExtensions.AdminPolicy).WithName("SetAccountRoles")
+            .WithSummary("Sets the account's roles (user is always kept) and signs it out everywhere; the only admin keeps admin.");
+        group.MapPost("/{id}/reset-2fa", ResetSecondFactorsAsync).RequireAuthorization(ChatAuthExtensions.AdminPolicy).WithName("ResetSecondFactors")
+            .WithSummary("Turns TOTP off, deletes passkeys and recovery codes, and signs the account out everywhere.");
+        group.MapPost("/{id}/sign-out", SignOutAsync).RequireAuthorization(ChatAuthExtensions.AdminPolicy).WithName("SignOutAccount")
+            .WithSummary("Signs the account out everywhere and closes its sockets on every node.");
         group.MapPost("/{id}/ban", BanAsync).WithName("BanAccount")
             .WithSummary("Bans the account until a time (or permanently): sign-in and refresh are refused, its sockets close on every node.");
         group.MapDelete("/{id}/ban", UnbanAsync).WithName("UnbanAccount").WithSummary("Lifts the account's ban.");
@@ -35,9 +45,42 @@ public static class AccountModerationApi
         string id, BanAccountRequest request, AccountModeration accounts, ModerationActions audit, HttpContext context, CancellationToken cancellationToken)
     {
         var reason = Reason(request.Reason, "banned by staff");
-        var until = await accounts.BanAsync(id, request.Until, context.User.ToChatIdentity()!, cancellationToken);
+        var until = await accounts.BanAsync(id, request.Until, reason, context.User.ToChatIdentity()!, cancellationToken);
         await audit.AuditAsync(AuditActor.Of(context.User), ModerationActionNames.BanAccount, null, null, id, reason, until.ToString("O"), cancellationToken);
         return TypedResults.Ok(new AccountBanResult(id, until));
+    }
+
+    private static async Task<Ok<AdminUserPage>> SearchAsync(
+        string? q, int? skip, int? take, AccountDirectory directory, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await directory.SearchAsync(q, skip, take, cancellationToken));
+
+    private static async Task<Ok<AccountRoles>> SetRolesAsync(
+        string id, SetRolesRequest request, AccountModeration accounts, ModerationActions audit, HttpContext context, CancellationToken cancellationToken)
+    {
+        var roles = await accounts.SetRolesAsync(id, request.Roles, context.User.ToChatIdentity()!, cancellationToken);
+        await audit.AuditAsync(AuditActor.Of(context.User), ModerationActionNames.SetAccountRoles, null, null, id, "roles set by an admin",
+            string.Join(",", roles.Roles), cancellationToken);
+        return TypedResults.Ok(roles);
+    }
+
+    private static async Task<NoContent> ResetSecondFactorsAsync(
+        string id, [FromBody] StaffReason? request, AccountModeration accounts, ModerationActions audit, HttpContext context,
+        CancellationToken cancellationToken)
+    {
+        await accounts.ResetSecondFactorsAsync(id, context.User.ToChatIdentity()!, cancellationToken);
+        await audit.AuditAsync(AuditActor.Of(context.User), ModerationActionNames.ResetSecondFactors, null, null, id,
+            Reason(request?.Reason, "second factors reset by an admin"), null, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<NoContent> SignOutAsync(
+        string id, [FromBody] StaffReason? request, AccountModeration accounts, ModerationActions audit, HttpContext context,
+        CancellationToken cancellationToken)
+    {
+        await accounts.SignOutAsync(id, context.User.ToChatIdentity()!, cancellationToken);
+        await audit.AuditAsync(AuditActor.Of(context.User), ModerationActionNames.SignOutAccount, null, null, id,
+            Reason(request?.Reason, "signed out everywhere by an admin"), null, cancellationToken);
+        return TypedResults.NoContent();
     }
 
     private static async Task<NoContent> UnbanAsync(

@@ -87,6 +87,21 @@ public static class ErrorCodes
     /// <summary>A spent refresh token came back: its whole family (session) is revoked.</summary>
     public const string RefreshTokenReused = "refresh_token_reused";
 
+    /// <summary>A passkey answer that does not check out (unknown credential, bad signature, wrong account, unknown state).</summary>
+    public const string PasskeyInvalid = "passkey_invalid";
+
+    /// <summary>A passkey answer from a web origin the server does not serve.</summary>
+    public const string PasskeyOrigin = "passkey_origin";
+
+    /// <summary>A passkey ceremony's state used twice, or an authenticator counter that did not move forward.</summary>
+    public const string PasskeyReplayed = "passkey_replayed";
+
+    /// <summary>The passkey ceremony took longer than its options allow: ask for new options.</summary>
+    public const string PasskeyExpired = "passkey_expired";
+
+    /// <summary>Removing the admin role from the only admin account left.</summary>
+    public const string LastAdmin = "last_admin";
+
     /// <summary>The request needs a registered account, not a guest or the configured admin.</summary>
     public const string AccountRequired = "account_required";
 

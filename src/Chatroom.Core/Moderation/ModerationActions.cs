@@ -105,4 +105,10 @@ public static class ModerationActionNames
     public const string UnbanAccount = "unban_account";
     public const string DisableAccount = "disable_account";
     public const string EnableAccount = "enable_account";
+    public const string SetAccountRoles = "set_account_roles";
+    public const string ResetSecondFactors = "reset_second_factors";
+    public const string SignOutAccount = "sign_out_account";
+
+    /// <summary>A person removed one of their own passkeys (the actor is the account itself).</summary>
+    public const string DeletePasskey = "delete_passkey";
 }

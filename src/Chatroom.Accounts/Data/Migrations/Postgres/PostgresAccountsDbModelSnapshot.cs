@@ -30,6 +30,10 @@ namespace Chatroom.Accounts.Data.Migrations.Postgres
                     b.Property<int>("AccessFailedCount")
                         .HasColumnType("integer");
 
+                    b.Property<string>("BanReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<DateTime?>("BannedUntilUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -108,6 +112,42 @@ namespace Chatroom.Accounts.Data.Migrations.Postgres
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Chatroom.Accounts.Passkeys.PasskeyCeremony", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("ConsumedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ExpiresAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAtUtc");
+
+                    b.ToTable("PasskeyCeremonies", (string)null);
+                });
+
             modelBuilder.Entity("Chatroom.Accounts.Tokens.RefreshToken", b =>
                 {
                     b.Property<string>("Id")
@@ -131,6 +171,9 @@ namespace Chatroom.Accounts.Data.Migrations.Postgres
 
                     b.Property<DateTime?>("RevokedAtUtc")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("SecondFactor")
+                        .HasColumnType("boolean");
 
                     b.Property<DateTime>("SessionStartedAtUtc")
                         .HasColumnType("timestamp with time zone");
@@ -288,6 +331,9 @@ namespace Chatroom.Accounts.Data.Migrations.Postgres
                     b.Property<byte[]>("CredentialId")
                         .HasMaxLength(1024)
                         .HasColumnType("bytea");
+
+                    b.Property<DateTime?>("LastUsedAtUtc")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("UserId")
                         .IsRequired()

@@ -25,6 +25,10 @@ namespace Chatroom.Accounts.Data.Migrations.Sqlite
                     b.Property<int>("AccessFailedCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("BanReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("BannedUntilUtc")
                         .HasColumnType("TEXT");
 
@@ -103,6 +107,42 @@ namespace Chatroom.Accounts.Data.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Chatroom.Accounts.Passkeys.PasskeyCeremony", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ConsumedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAtUtc");
+
+                    b.ToTable("PasskeyCeremonies", (string)null);
+                });
+
             modelBuilder.Entity("Chatroom.Accounts.Tokens.RefreshToken", b =>
                 {
                     b.Property<string>("Id")
@@ -126,6 +166,9 @@ namespace Chatroom.Accounts.Data.Migrations.Sqlite
 
                     b.Property<DateTime?>("RevokedAtUtc")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("SecondFactor")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("SessionStartedAtUtc")
                         .HasColumnType("TEXT");
@@ -279,6 +322,9 @@ namespace Chatroom.Accounts.Data.Migrations.Sqlite
                     b.Property<byte[]>("CredentialId")
                         .HasMaxLength(1024)
                         .HasColumnType("BLOB");
+
+                    b.Property<DateTime?>("LastUsedAtUtc")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("UserId")
                         .IsRequired()
