@@ -112,7 +112,7 @@ export class AccountApi {
     return this.api.call('POST', '/api/account/passkeys', { credential, state, name });
   }
 
-  renamePasskey(id: string, name: string): Promise<Passkey> {
+  renamePasskey(id: string, name: string): Promise<void> {
     return this.api.call('PATCH', `/api/account/passkeys/${seg(id)}`, { name });
   }
 

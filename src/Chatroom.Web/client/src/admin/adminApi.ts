@@ -1,6 +1,6 @@
 import type { ApiClient } from '../api';
 import type { RoomSummary } from '../types';
-import type { AdminUser, AdminUserPage, AgentDefinition, AuditEntry, Flag, FlagState, ModelStatus, RecentVerdict, ResolveAction, RoomAnalysis, Stats, TimeSeries, Verdict } from './types';
+import type { AdminUserPage, AgentDefinition, AuditEntry, Flag, FlagState, ModelStatus, RecentVerdict, ResolveAction, RoomAnalysis, Stats, TimeSeries, Verdict } from './types';
 
 const seg = encodeURIComponent;
 
@@ -89,7 +89,7 @@ export class AdminApi {
     return this.api.call('GET', `/api/admin/users?q=${seg(query)}&skip=${skip}&take=${take}`);
   }
 
-  setRoles(id: string, roles: string[]): Promise<AdminUser | undefined> {
+  setRoles(id: string, roles: string[]): Promise<{ id: string; roles: string[] }> {
     return this.api.call('PUT', `/api/admin/users/${seg(id)}/roles`, { roles });
   }
 
@@ -110,11 +110,11 @@ export class AdminApi {
     return this.api.call('POST', `/api/admin/users/${seg(id)}/enable`, { reason });
   }
 
-  resetSecondFactors(id: string): Promise<void> {
-    return this.api.call('POST', `/api/admin/users/${seg(id)}/reset-2fa`, {});
+  resetSecondFactors(id: string, reason: string): Promise<void> {
+    return this.api.call('POST', `/api/admin/users/${seg(id)}/reset-2fa`, { reason });
   }
 
-  signOutEverywhere(id: string): Promise<void> {
-    return this.api.call('POST', `/api/admin/users/${seg(id)}/sign-out`, {});
+  signOutEverywhere(id: string, reason: string): Promise<void> {
+    return this.api.call('POST', `/api/admin/users/${seg(id)}/sign-out`, { reason });
   }
 }

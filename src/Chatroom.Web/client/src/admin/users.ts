@@ -135,11 +135,11 @@ export class UsersPage implements AdminPage {
       h('div', { class: 'field-label' }, 'Roles'),
       h('div', { class: 'checks' }, ...roleBoxes.map((r) => r.element)),
       confirmButton({
-        label: 'Save roles', testid: 'user-roles-save', question: 'Staff roles take effect at the account’s next sign-in.', confirmLabel: 'Save roles', status: result,
+        label: 'Save roles', testid: 'user-roles-save', question: 'The account is signed out everywhere; its next sign-in carries the new roles.', confirmLabel: 'Save roles', status: result,
         run: async () => {
           const chosen = roleBoxes.filter((r) => r.box.checked).map((r) => r.role);
-          await this.api.setRoles(user.id, chosen.length ? chosen : ['user']);
-          return after(`Roles of ${user.userName}: ${(chosen.length ? chosen : ['user']).join(', ')}.`);
+          const answer = await this.api.setRoles(user.id, chosen);
+          return after(`Roles of ${user.userName}: ${answer.roles.join(', ')}.`);
         },
       }));
 
@@ -175,11 +175,11 @@ export class UsersPage implements AdminPage {
       });
     const resetFactors = confirmButton({
       label: 'Reset second factors', testid: 'user-reset-2fa', question: 'Removes the authenticator, recovery codes and passkeys.', confirmLabel: 'Reset them', danger: true, status: result,
-      run: async () => { await this.api.resetSecondFactors(user.id); return after(`${user.userName}'s second factors were reset.`); },
+      run: async () => { await this.api.resetSecondFactors(user.id, why()); return after(`${user.userName}'s second factors were reset.`); },
     });
     const signOut = confirmButton({
       label: 'Sign out everywhere', testid: 'user-sign-out', question: 'Every session of the account ends now.', confirmLabel: 'Sign them out', status: result,
-      run: async () => { await this.api.signOutEverywhere(user.id); return after(`${user.userName} was signed out everywhere.`); },
+      run: async () => { await this.api.signOutEverywhere(user.id, why()); return after(`${user.userName} was signed out everywhere.`); },
     });
 
     replaceChildren(this.panel,
