@@ -49,6 +49,8 @@ function bootChat(root: HTMLElement, config: ClientConfig): void {
   /** Signing out on purpose ends an account's session on the server too (its refresh token dies with it). */
   const signedOut = (notice: string | null): void => {
     if (notice === null && keeper.session?.refreshToken) void accounts.signOut(false).catch(() => undefined);
+    // Leaving the account page signed out: the next sign-in opens the chat.
+    if (location.pathname.startsWith('/account')) window.history.replaceState({}, '', '/');
     showSignIn(notice);
   };
 

@@ -5,7 +5,8 @@ import { deletionNotice, deviceName, formatSharedKey } from '../src/account/acco
 import { linkParams } from '../src/account/emailLinks';
 import { field, FormErrors, formError } from '../src/account/forms';
 import { qrPath } from '../src/account/qr';
-import { checkEmailText, guestMode, isChallenge, sentence, stepAfterSignIn } from '../src/account/signIn';
+import { checkEmailText, guestMode, isChallenge, sentence, signInView, stepAfterSignIn } from '../src/account/signIn';
+import type { AccountApi } from '../src/account/accountApi';
 import { dateOfBirthError, fieldForCode, validateSignUp } from '../src/account/validation';
 import { base64UrlToBytes, bytesToBase64Url, creationOptionsFromJson, credentialToJson, requestOptionsFromJson } from '../src/account/webauthn';
 import { accountState, banUntil } from '../src/admin/users';
@@ -104,6 +105,18 @@ describe('the sign-in steps', () => {
     expect(guestMode('read-only')).toBe('read-only');
     expect(guestMode('off')).toBe('off');
     expect(guestMode('weird')).toBe('on');
+  });
+
+  it('shows why the last session ended on the first screen, and the guest form only where guests may sign in', () => {
+    const api = new ApiClient({ apiBase: '', token: () => null });
+    const accounts = {} as AccountApi;
+    const open = (guests: 'on' | 'read-only' | 'off'): HTMLElement =>
+      signInView({ api, accounts, guests, notice: 'This account is banned until 2026-12-08 06:00 UTC.', onSignedIn: () => undefined });
+    const view = open('on');
+    expect(view.querySelector('[data-testid=login-error]')!.textContent).toBe('This account is banned until 2026-12-08 06:00 UTC.');
+    expect(view.querySelector('[data-testid=name-input]')).not.toBeNull();
+    expect(open('read-only').querySelector('[data-testid=guest-note]')!.textContent).toContain('not post');
+    expect(open('off').querySelector('[data-testid=name-input]')).toBeNull();
   });
 
   it('turns the server message into a sentence', () => {

@@ -70,8 +70,10 @@ export function signInView(options: SignInScreenOptions): HTMLElement {
       forgot: () => forgotStep(options, show),
       'forgot-sent': () => doneStep('Reset link', (step as { text: string }).text, show, 'forgot-sent'),
     };
+    const elements = views[step.kind]();
+    // The notice (why the last session ended) belongs to the first screen only.
     notice = null;
-    card.replaceChildren(brand, ...views[step.kind]());
+    card.replaceChildren(brand, ...elements);
     card.dataset.step = step.kind;
   };
   show({ kind: options.start ?? 'sign-in' });
