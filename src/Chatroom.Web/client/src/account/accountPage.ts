@@ -3,7 +3,7 @@ import { ago, when } from '../admin/widgets';
 import { h, replaceChildren } from '../lib/dom';
 import type { Session } from '../types';
 import type { AccountApi } from './accountApi';
-import { busy, confirmButton, downloadFile, failureText, field, FormErrors, formError } from './forms';
+import { busy, confirmButton, downloadFile, failureText, field, type Field, FormErrors, formError } from './forms';
 import { qrSvg } from './qr';
 import type { AccountProfile, AccountSession, AuthenticatorEnrollment, Passkey } from './types';
 import { displayNameError, passwordError } from './validation';
@@ -25,6 +25,24 @@ function section(testid: string, title: string, ...body: (HTMLElement | null)[])
 
 function statusLine(testid: string): HTMLElement {
   return h('p', { class: 'form-status', testid, attrs: { role: 'status', 'aria-live': 'polite' } });
+}
+
+/**
+ * The action of a confirmation that the password field authorises: an empty field is named before asking the
+ * server, and the server's refusal (a wrong password) shows by the field rather than in the section's status.
+ */
+function withPassword(
+  password: Field, errors: FormErrors, missing: string, failed: string, action: (password: string) => Promise<string | null>,
+): () => Promise<string | null> {
+  return async () => {
+    if (!errors.check(password.input.value ? {} : { password: missing })) return null;
+    try {
+      return await action(password.input.value);
+    } catch (failure) {
+      errors.fail(failure, failed);
+      return null;
+    }
+  };
 }
 
 /** A short name for a browser from its user agent, for the sessions list. */
@@ -173,17 +191,11 @@ export class AccountPage {
         });
         const disable = confirmButton({
           label: 'Turn off', testid: 'totp-disable', question: 'Sign-in will take only the password (or a passkey).', confirmLabel: 'Turn two-factor off', danger: true, status,
-          run: async () => {
-            if (!disableErrors.check(password.input.value ? {} : { password: 'Enter your password to turn two-factor sign-in off.' })) return null;
-            try {
-              await this.accounts.disableTwoFactor(password.input.value);
-            } catch (failure) {
-              disableErrors.fail(failure, 'Could not turn it off.');
-              return null;
-            }
+          run: withPassword(password, disableErrors, 'Enter your password to turn two-factor sign-in off.', 'Could not turn it off.', async (value) => {
+            await this.accounts.disableTwoFactor(value);
             void render();
             return 'Two-factor sign-in is off.';
-          },
+          }),
         });
         replaceChildren(body,
           h('p', { testid: 'two-factor-state', dataset: { enabled: 'true' } },
@@ -399,17 +411,11 @@ export class AccountPage {
     const errors = new FormErrors([password], general);
     const remove = confirmButton({
       label: 'Delete my account', testid: 'delete-account', question: 'This cannot be undone.', confirmLabel: 'Delete it now', danger: true, status,
-      run: async () => {
-        if (!errors.check(password.input.value ? {} : { password: 'Enter your password to delete the account.' })) return null;
-        try {
-          await this.accounts.deleteAccount(password.input.value);
-        } catch (failure) {
-          errors.fail(failure, 'Could not delete the account.');
-          return null;
-        }
+      run: withPassword(password, errors, 'Enter your password to delete the account.', 'Could not delete the account.', async (value) => {
+        await this.accounts.deleteAccount(value);
         this.onSignedOut('Your account was deleted. Messages you wrote stay in their rooms under the name you had.');
         return null;
-      },
+      }),
     });
     return section('delete', 'Delete the account', h('p', { testid: 'deletion-notice' }, deletionNotice), general, password.element, h('div', { class: 'button-row' }, remove), status);
   }
