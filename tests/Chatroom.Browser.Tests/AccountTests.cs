@@ -73,8 +73,8 @@ public sealed class AccountTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(page.TestId("signup-password-error")).ToHaveTextAsync("Passwords are at least 10 characters.");
         await Expect(page.TestId("signup-password")).ToBeFocusedAsync();
         await Expect(page.TestId("signup-email")).ToHaveValueAsync(Email);
-        await page.TestId("signup-password").FillAsync(Password);
         await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "account-sign-up.png") });
+        await page.TestId("signup-password").FillAsync(Password);
         await page.TestId("signup-submit").ClickAsync();
         await Expect(page.TestId("check-email")).ToContainTextAsync($"Check your email: we sent a link to {Email}.");
 

@@ -50,7 +50,7 @@ export class UsersPage implements AdminPage {
   constructor(private readonly api: AdminApi) {
     this.query = h('input', { class: 'text-input', testid: 'users-search', attrs: { id: 'users-search', type: 'search', placeholder: 'Name or email', spellcheck: 'false' } });
     const search = h('form', {
-      class: 'inline-controls',
+      class: 'inline-controls users-search',
       attrs: { role: 'search' },
       on: { submit: (e) => { e.preventDefault(); void this.load(false); } },
     },
