@@ -118,7 +118,9 @@ export class ApiClient {
         problem = null;
       }
       const error = parseProblem(response.status, problem);
-      if (response.status === 401 && authenticated) {
+      // A 401 is about the token only when the server says `unauthorized` (or nothing): `invalid_password` and the like
+      // refuse what was typed (a wrong password confirming a deletion), and renewing or ending the session would be wrong.
+      if (response.status === 401 && authenticated && error.code === 'unauthorized') {
         const renew = this.options.renew;
         if (renew && token && !retried) {
           if ((await renew(token)) === 'renewed') return this.request<T>(method, path, body, authenticated, true);

@@ -300,6 +300,27 @@ describe('the REST client with a renewer', () => {
   });
 });
 
+describe('a 401 that refuses what was typed', () => {
+  it('is not taken for an expired token: no renewal, the session stays, the caller gets the code', async () => {
+    let unauthorized = 0;
+    let renewals = 0;
+    const api = new ApiClient({
+      apiBase: '',
+      token: () => 'good',
+      onUnauthorized: () => unauthorized++,
+      renew: async () => {
+        renewals++;
+        return 'renewed';
+      },
+      fetch: async () => new Response(JSON.stringify({ code: 'invalid_password', detail: 'the password is wrong' }),
+        { status: 401, headers: { 'Content-Type': 'application/problem+json' } }),
+    });
+    await expect(api.call('DELETE', '/api/account', { password: 'wrong' })).rejects.toMatchObject({ status: 401, code: 'invalid_password' });
+    expect(renewals).toBe(0);
+    expect(unauthorized).toBe(0);
+  });
+});
+
 describe('the second factor field', () => {
   it('sends six digits as an authenticator code and anything else as a recovery code', () => {
     const both = ['totp', 'recovery_code'];
