@@ -174,6 +174,49 @@ public sealed class AccountTests(BrowserFixture browser) : IAsyncLifetime
         }
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task DeletingTheAccountTakesThePasswordAndEndsTheSession()
+    {
+        const string email = "rowan@example.org";
+        using (var register = await _host.Api.Http.PostAsJsonAsync("/api/auth/register",
+                   new { userName = "rowan", displayName = "Rowan", email, password = Password, dateOfBirth = "1990-01-02" }))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, register.StatusCode);
+        }
+
+        var link = System.Web.HttpUtility.ParseQueryString((await EmailLinkAsync(email, "/account/confirm-email")).Query);
+        using (var confirm = await _host.Api.Http.PostAsJsonAsync("/api/auth/confirm-email", new { userId = link["userId"], token = link["token"] }))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, confirm.StatusCode);
+        }
+
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(Local("/account"));
+        await page.TestId("login-name").FillAsync("rowan");
+        await page.TestId("login-password").FillAsync(Password);
+        await page.TestId("login-submit").ClickAsync();
+        await Expect(page.TestId("deletion-notice")).ToContainTextAsync("Messages you wrote stay in their rooms");
+
+        // No password: named by the field before anything is sent; a wrong one: the server's refusal by the field.
+        await page.TestId("delete-account").ClickAsync();
+        await page.TestId("delete-account-confirm").ClickAsync();
+        await Expect(page.TestId("delete-password-error")).ToHaveTextAsync("Enter your password to delete the account.");
+        await Expect(page.TestId("delete-password")).ToBeFocusedAsync();
+        await page.TestId("delete-password").FillAsync("not the password at all");
+        await page.TestId("delete-account").ClickAsync();
+        await page.TestId("delete-account-confirm").ClickAsync();
+        await Expect(page.TestId("delete-password-error")).ToContainTextAsync("password");
+        await Expect(page.TestId("profile-user-name")).ToHaveTextAsync("rowan");
+
+        await page.TestId("delete-password").FillAsync(Password);
+        await page.TestId("delete-account").ClickAsync();
+        await page.TestId("delete-account-confirm").ClickAsync();
+        await Expect(page.TestId("login-error")).ToHaveTextAsync("Your account was deleted. Messages you wrote stay in their rooms under the name you had.");
+        Assert.Null(await page.EvaluateAsync<string?>("sessionStorage.getItem('chatroom.session')"));
+        using var login = await _host.Api.Http.PostAsJsonAsync("/api/auth/login", new { login = "rowan", password = Password });
+        Assert.Equal((401, "invalid_credentials"), await ChatApiClient.ProblemAsync(login));
+    }
+
     private static async Task SignInWithPasswordAsync(IPage page)
     {
         await page.TestId("login-name").FillAsync("quinn");
