@@ -3,7 +3,7 @@ import { ago, when } from '../admin/widgets';
 import { h, replaceChildren } from '../lib/dom';
 import type { Session } from '../types';
 import type { AccountApi } from './accountApi';
-import { busy, confirmButton, downloadFile, failureText, field, type Field, FormErrors, formError } from './forms';
+import { busy, confirmButton, downloadFile, failureText, field, type Field, FormErrors, formError, singleFieldForm } from './forms';
 import { qrSvg } from './qr';
 import type { AccountProfile, AccountSession, AuthenticatorEnrollment, Passkey } from './types';
 import { displayNameError, passwordError } from './validation';
@@ -103,24 +103,18 @@ export class AccountPage {
   private profileSection(profile: AccountProfile): HTMLElement {
     const name = field('displayName', 'profile-display-name', 'Display name', { autocomplete: 'nickname', maxlength: 32, value: profile.displayName });
     const status = statusLine('profile-status');
-    const general = formError('profile-error');
-    const errors = new FormErrors([name], general);
-    const save = h('button', { class: 'primary-button', testid: 'profile-save', attrs: { type: 'submit' } }, 'Save');
-    const form = h('form', {
-      class: 'account-form',
-      on: {
-        submit: (e) => {
-          e.preventDefault();
-          status.textContent = '';
-          const problem = displayNameError(name.input.value) ?? (name.input.value.trim() ? null : 'Enter a display name.');
-          if (!errors.check(problem ? { displayName: problem } : {})) return;
-          void busy(save, () => this.accounts.updateProfile(name.input.value.trim())).then((updated) => {
-            this.profile = updated;
-            status.textContent = 'Saved. Others see the new name from your next sign-in.';
-          }, (failure: unknown) => errors.fail(failure, 'Could not save.'));
-        },
+    const form = singleFieldForm({
+      field: name, errorTestid: 'profile-error', submitLabel: 'Save', submitTestid: 'profile-save', failure: 'Could not save.',
+      check: (value) => displayNameError(value) ?? (value.trim() ? null : 'Enter a display name.'),
+      send: (value) => {
+        status.textContent = '';
+        return this.accounts.updateProfile(value.trim());
       },
-    }, general, name.element, save);
+      done: (updated) => {
+        this.profile = updated;
+        status.textContent = 'Saved. Others see the new name from your next sign-in.';
+      },
+    });
     const facts = h('dl', { class: 'facts' },
       h('dt', null, 'User name'), h('dd', { testid: 'profile-user-name' }, profile.userName),
       h('dt', null, 'Email'), h('dd', { testid: 'profile-email' }, profile.email, profile.emailConfirmed ? '' : ' (not confirmed)'),
@@ -215,23 +209,16 @@ export class AccountPage {
   /** The QR code and the key as text, and the first code to prove the app has it. */
   private enrolment(enrollment: AuthenticatorEnrollment, status: HTMLElement, onEnabled: (codes: string[]) => void): HTMLElement {
     const code = field('code', 'totp-code', 'Code from the app', { autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: 7, required: true });
-    const general = formError('totp-error');
-    const errors = new FormErrors([code], general);
-    const verify = h('button', { class: 'primary-button', testid: 'totp-verify', attrs: { type: 'submit' } }, 'Turn on');
-    const form = h('form', {
-      class: 'account-form',
-      on: {
-        submit: (e) => {
-          e.preventDefault();
-          const value = code.input.value.replace(/\s+/g, '');
-          if (!errors.check(/^\d{6}$/.test(value) ? {} : { code: 'Enter the 6-digit code the app shows.' })) return;
-          void busy(verify, () => this.accounts.verifyAuthenticator(value)).then((codes) => {
-            status.textContent = 'Two-factor sign-in is on.';
-            onEnabled(codes.codes);
-          }, (failure: unknown) => errors.fail(failure, 'Could not turn it on.'));
-        },
+    const digits = (value: string): string => value.replace(/\s+/g, '');
+    const form = singleFieldForm({
+      field: code, errorTestid: 'totp-error', submitLabel: 'Turn on', submitTestid: 'totp-verify', failure: 'Could not turn it on.',
+      check: (value) => (/^\d{6}$/.test(digits(value)) ? null : 'Enter the 6-digit code the app shows.'),
+      send: (value) => this.accounts.verifyAuthenticator(digits(value)),
+      done: (codes) => {
+        status.textContent = 'Two-factor sign-in is on.';
+        onEnabled(codes.codes);
       },
-    }, general, code.element, verify);
+    });
     queueMicrotask(() => code.input.focus());
     return h('div', { class: 'enrolment', testid: 'totp-enrolment' },
       h('p', null, 'Scan this code with your authenticator app, or type the key into it. Then enter the 6-digit code it shows.'),

@@ -163,3 +163,37 @@ export function downloadFile(name: string, type: string, text: string): void {
   a.remove();
   window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+export interface SingleFieldFormOptions<T> {
+  field: Field;
+  /** testid of the form's error line. */
+  errorTestid: string;
+  submitLabel: string;
+  submitTestid: string;
+  /** What is wrong with the value before it is sent, or null. */
+  check(value: string): string | null;
+  send(value: string): Promise<T>;
+  done(result: T): void;
+  /** Said when the server could not be reached. */
+  failure: string;
+}
+
+/** A form of one field and a button: checked here, sent, and the refusal shown by the field (what was typed stays). */
+export function singleFieldForm<T>(options: SingleFieldFormOptions<T>): HTMLFormElement {
+  const general = formError(options.errorTestid);
+  const errors = new FormErrors([options.field], general);
+  const submit = h('button', { class: 'primary-button', testid: options.submitTestid, attrs: { type: 'submit' } }, options.submitLabel);
+  return h('form', {
+    class: 'account-form',
+    attrs: { novalidate: true },
+    on: {
+      submit: (e) => {
+        e.preventDefault();
+        const value = options.field.input.value;
+        const problem = options.check(value);
+        if (!errors.check(problem ? { [options.field.name]: problem } : {})) return;
+        void busy(submit, () => options.send(value)).then(options.done, (failure: unknown) => errors.fail(failure, options.failure));
+      },
+    },
+  }, general, options.field.element, submit);
+}
