@@ -59,7 +59,9 @@ public static partial class ChatWebExtensions
             },
         });
 
-        var config = new ClientConfig(options.ApiBase.TrimEnd('/'), options.HubUrl);
+        // The same key the API validates; a gateway without it leaves the field out (guests are on unless the API says no).
+        var guests = app.Configuration["Chatroom:Auth:Guests"] is { Length: > 0 } mode ? mode.Trim().ToLowerInvariant() : null;
+        var config = new ClientConfig(options.ApiBase.TrimEnd('/'), options.HubUrl, guests);
         app.MapGet("/config.json", (HttpContext context) =>
             {
                 context.Response.Headers.CacheControl = WebAppHeaders.Revalidate;

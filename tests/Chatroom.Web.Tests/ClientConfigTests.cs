@@ -19,6 +19,18 @@ public sealed class ClientConfigTests
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("", json.RootElement.GetProperty("apiBase").GetString());
         Assert.Equal("/hubs/chat", json.RootElement.GetProperty("hubUrl").GetString());
+        Assert.False(json.RootElement.TryGetProperty("guests", out var guests) && guests.ValueKind != JsonValueKind.Null);
+    }
+
+    [Theory]
+    [InlineData("read-only", "read-only")]
+    [InlineData("Off", "off")]
+    public async Task TellsTheAppWhetherGuestsMaySignIn(string configured, string expected)
+    {
+        await using var host = await WebAppHost.StartAsync(new Dictionary<string, string?> { ["Chatroom:Auth:Guests"] = configured });
+
+        using var json = JsonDocument.Parse(await host.Client.GetStringAsync("/config.json"));
+        Assert.Equal(expected, json.RootElement.GetProperty("guests").GetString());
     }
 
     [Fact]

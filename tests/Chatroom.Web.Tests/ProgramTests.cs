@@ -18,6 +18,8 @@ public sealed class ProgramTests : IDisposable
     [Theory]
     [InlineData("/", "text/html")]
     [InlineData("/rooms/lobby", "text/html")]
+    [InlineData("/account/confirm-email?userId=u1&token=abc", "text/html")]
+    [InlineData("/account/reset-password?userId=u1&token=abc", "text/html")]
     [InlineData("/config.json", "application/json")]
     public async Task ServesTheAppBesideTheDefaultEndpoints(string path, string mediaType)
     {

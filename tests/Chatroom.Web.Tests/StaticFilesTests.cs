@@ -82,6 +82,9 @@ public sealed partial class StaticFilesTests : IAsyncLifetime
     [InlineData("/admin")]
     [InlineData("/rooms/lobby")]
     [InlineData("/some/deep/page")]
+    [InlineData("/account")]
+    [InlineData("/account/confirm-email?userId=u1&token=abc-_")]
+    [InlineData("/account/reset-password?userId=u1&token=abc-_")]
     public async Task FallsBackToIndexForPagePaths(string path)
     {
         using var response = await host.Client.GetAsync(path);

@@ -82,6 +82,11 @@ export class ApiClient {
     return this.request<MessagePage>('GET', `/api/rooms/${encodeURIComponent(room)}/messages${qs ? `?${qs}` : ''}`);
   }
 
+  /** A call without the session's token (sign-up, sign-in, email links); a 204 resolves to undefined. */
+  publicCall<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.request<T>(method, path, body, false);
+  }
+
   /** Any authenticated call; a 204 resolves to undefined. */
   call<T>(method: string, path: string, body?: unknown): Promise<T> {
     return this.request<T>(method, path, body);
@@ -113,7 +118,9 @@ export class ApiClient {
         problem = null;
       }
       const error = parseProblem(response.status, problem);
-      if (response.status === 401 && authenticated) {
+      // A 401 is about the token only when the server says `unauthorized` (or nothing): `invalid_password` and the like
+      // refuse what was typed (a wrong password confirming a deletion), and renewing or ending the session would be wrong.
+      if (response.status === 401 && authenticated && error.code === 'unauthorized') {
         const renew = this.options.renew;
         if (renew && token && !retried) {
           if ((await renew(token)) === 'renewed') return this.request<T>(method, path, body, authenticated, true);

@@ -11,6 +11,7 @@ export async function loadConfig(): Promise<ClientConfig> {
     return {
       apiBase: typeof body.apiBase === 'string' ? body.apiBase.replace(/\/+$/, '') : defaultConfig.apiBase,
       hubUrl: typeof body.hubUrl === 'string' && body.hubUrl ? body.hubUrl : defaultConfig.hubUrl,
+      ...(body.guests === 'on' || body.guests === 'read-only' || body.guests === 'off' ? { guests: body.guests } : {}),
     };
   } catch {
     return defaultConfig;

@@ -1,39 +1,100 @@
 import './styles.css';
 import type { AdminApp } from './admin/app';
-import { SessionKeeper } from './admin/sessionKeeper';
+import { AccountApi } from './account/accountApi';
+import { confirmEmailPage, resetPasswordPage } from './account/emailLinks';
+import { guestMode, signInView } from './account/signIn';
 import { adminSignInView } from './admin/signIn';
 import { ApiClient } from './api';
 import { ChatController } from './chat/controller';
 import { loadConfig } from './config';
-import { clearSession, loadSession, saveSession } from './session';
+import { chatSlot, SessionKeeper } from './sessionKeeper';
 import type { ClientConfig, Session } from './types';
-import { signInView } from './ui/signIn';
 
+const readOnlyGuest = 'Guests can read here but not post. Sign in with an account to take part.';
+const sessionEnded = 'Your session has ended. Please sign in again.';
+
+/** The chat, its sign-in screen, the account page (/account) and the pages email links open (/account/…). */
 function bootChat(root: HTMLElement, config: ClientConfig): void {
   let chat: ChatController | null = null;
 
-  const api = new ApiClient({
+  const api: ApiClient = new ApiClient({
     apiBase: config.apiBase,
-    token: () => loadSession()?.token ?? null,
-    onUnauthorized: () => chat?.signOut('Your session has ended. Please sign in again.'),
+    token: () => keeper.token(),
+    renew: (rejected) => keeper.renew(rejected),
+    onUnauthorized: () => ended(sessionEnded),
   });
+  // One keeper for guests and accounts: a guest's session has no refresh token, so it just ends with its token.
+  const keeper: SessionKeeper = new SessionKeeper({
+    refresh: (refreshToken) => api.refresh(refreshToken),
+    onEnded: () => ended(sessionEnded),
+    shared: sharedStorage(),
+    locks: 'locks' in navigator ? navigator.locks : null,
+    events: window,
+    slot: chatSlot,
+  });
+  const accounts = new AccountApi(api);
+  const guests = guestMode(config.guests);
+
+  function ended(notice: string): void {
+    if (chat) chat.signOut(notice);
+    else showSignIn(notice);
+  }
 
   const showSignIn = (notice: string | null): void => {
     chat = null;
-    clearSession();
-    root.replaceChildren(signInView(api, startChat, notice));
+    keeper.stop();
+    root.replaceChildren(signInView({ api, accounts, guests, notice, onSignedIn: begin }));
   };
 
+  /** Signing out on purpose ends an account's session on the server too (its refresh token dies with it). */
+  const signedOut = (notice: string | null): void => {
+    if (notice === null && keeper.session?.refreshToken) void accounts.signOut(false).catch(() => undefined);
+    // Leaving the account page signed out: the next sign-in opens the chat.
+    if (location.pathname.startsWith('/account')) window.history.replaceState({}, '', '/');
+    showSignIn(notice);
+  };
+
+  function begin(session: Session): void {
+    keeper.begin(session);
+    if (location.pathname.startsWith('/account')) void showAccount(session);
+    else startChat(session);
+  }
+
   function startChat(session: Session): void {
-    saveSession(session);
-    chat = new ChatController(session, api, config, showSignIn);
+    const readOnly = guests === 'read-only' && !session.refreshToken ? readOnlyGuest : null;
+    chat = new ChatController(session, api, config, signedOut, keeper, readOnly);
     root.replaceChildren(chat.element);
     void chat.start();
   }
 
-  const session = loadSession();
-  if (session) startChat(session);
-  else showSignIn(null);
+  async function showAccount(session: Session): Promise<void> {
+    if (!session.refreshToken) {
+      // A guest has no account page: back to the chat.
+      window.history.replaceState({}, '', '/');
+      startChat(session);
+      return;
+    }
+    chat = null;
+    // The account page (with the QR code library) loads only when opened: the chat stays small.
+    const { AccountPage } = await import('./account/accountPage');
+    const account = new AccountPage(accounts, session, signedOut);
+    root.replaceChildren(account.element);
+    void account.start();
+  }
+
+  const path = location.pathname.replace(/\/+$/, '');
+  if (path === '/account/confirm-email') {
+    root.replaceChildren(confirmEmailPage(accounts, location.search));
+    return;
+  }
+  if (path === '/account/reset-password') {
+    root.replaceChildren(resetPasswordPage(accounts, location.search));
+    return;
+  }
+  const session = keeper.resume();
+  if (!session) showSignIn(null);
+  else if (path === '/account') void showAccount(session);
+  else startChat(session);
 }
 
 /** Where duplicated tabs hand over renewed tokens; the console works without it (private modes may block it). */

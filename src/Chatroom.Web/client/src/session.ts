@@ -1,6 +1,8 @@
 import type { Session } from './types';
 
-const key = 'chatroom.session';
+/** A chat session (a guest's, or an account's with its refresh token). */
+export const chatSessionKey = 'chatroom.session';
+const key = chatSessionKey;
 /** The admin console keeps its own session, so one tab can chat as a guest and moderate in another. */
 export const adminSessionKey = 'chatroom.admin-session';
 

@@ -28,7 +28,7 @@ export interface Session {
   token: string;
   user: User;
   expiresAt: string;
-  /** Accounts only (the admin console): spent on use for a new pair at /api/auth/refresh. Guests have none. */
+  /** Accounts only: spent on use for a new pair at /api/auth/refresh. Guests have none. */
   refreshToken?: string;
   refreshExpiresAt?: string;
 }
@@ -104,9 +104,14 @@ export interface MessageHiddenEvent {
   id: number;
 }
 
+/** `Chatroom:Auth:Guests`: guests chat, only read, or cannot sign in. */
+export type GuestMode = 'on' | 'read-only' | 'off';
+
 export interface ClientConfig {
   apiBase: string;
   hubUrl: string;
+  /** Left out by servers that do not say: the guest sign-in route then decides. */
+  guests?: GuestMode;
 }
 
 /** Part of an agent's reply while it is generated; the stored `message` of kind agent follows. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ApiClient, ApiError } from '../src/api';
-import { refreshDelay, rotationsKey, SessionKeeper, type ExclusiveLocks } from '../src/admin/sessionKeeper';
+import { chatSlot, refreshDelay, rotationsKey, SessionKeeper, type ExclusiveLocks, type SessionSlot } from '../src/sessionKeeper';
 import { secondFactorOf } from '../src/admin/signIn';
-import { adminSessionKey } from '../src/session';
+import { adminSessionKey, chatSessionKey } from '../src/session';
 import type { Session } from '../src/types';
 
 const t0 = Date.parse('2026-01-01T12:00:00Z');
@@ -71,13 +71,14 @@ class Server {
   };
 }
 
-function keeper(server: Server, clock: Clock, options: { storage?: Storage; shared?: Storage; locks?: ExclusiveLocks; ended?: () => void } = {}): SessionKeeper {
+function keeper(server: Server, clock: Clock, options: { storage?: Storage; shared?: Storage; locks?: ExclusiveLocks; ended?: () => void; slot?: SessionSlot } = {}): SessionKeeper {
   return new SessionKeeper({
     refresh: server.refresh,
     onEnded: options.ended ?? (() => undefined),
     storage: options.storage ?? new MemoryStorage(),
     shared: options.shared ?? null,
     locks: options.locks ?? null,
+    ...(options.slot ? { slot: options.slot } : {}),
     now: () => clock.now,
     setTimer: clock.set,
     clearTimer: clock.clear,
@@ -217,6 +218,46 @@ describe('when the admin session is renewed', () => {
   });
 });
 
+describe('a chat account session', () => {
+  it('is kept and renewed by the same keeper, apart from the admin console in the same tab', async () => {
+    const server = new Server();
+    const clock = new Clock();
+    const storage = new MemoryStorage();
+    const shared = new MemoryStorage();
+    const names: string[] = [];
+    const locks: ExclusiveLocks = { request: (name, callback) => { names.push(name); return callback(); } };
+    const admin = { ...pair(100), user: { id: 'admin-id', name: 'admin', role: 'admin' } };
+    storage.setItem(adminSessionKey, JSON.stringify(admin));
+
+    const chat = keeper(server, clock, { storage, shared, locks, slot: chatSlot });
+    chat.begin(pair(1));
+    expect(await chat.renew('access-1')).toBe('renewed');
+
+    expect(chat.token()).toBe('access-2');
+    expect(JSON.parse(storage.getItem(chatSessionKey)!).refreshToken).toBe('refresh-2');
+    expect(names).toEqual(['chatroom.refresh']);
+    expect(Object.keys(JSON.parse(shared.getItem('chatroom.rotations')!))).toEqual(['refresh-1']);
+    expect(shared.getItem(rotationsKey)).toBeNull();
+    expect(JSON.parse(storage.getItem(adminSessionKey)!).token).toBe('access-100');
+
+    chat.stop();
+    expect(storage.getItem(chatSessionKey)).toBeNull();
+    expect(storage.getItem(adminSessionKey)).not.toBeNull();
+  });
+
+  it('ends a guest session at its first 401, since a guest has nothing to renew with', async () => {
+    const clock = new Clock();
+    let ended = 0;
+    const chat = keeper(new Server(), clock, { slot: chatSlot, ended: () => ended++ });
+    const { refreshToken: _r, refreshExpiresAt: _e, ...guest } = pair(1);
+    chat.begin(guest);
+    expect(clock.pending).toBe(0);
+    expect(await chat.renew('access-1')).toBe('ended');
+    expect(ended).toBe(1);
+    expect(chat.token()).toBeNull();
+  });
+});
+
 describe('the REST client with a renewer', () => {
   it('retries a call once with the renewed token after a 401', async () => {
     let token = 'old';
@@ -256,6 +297,27 @@ describe('the REST client with a renewer', () => {
     await expect(api.call('GET', '/api/admin/stats')).rejects.toMatchObject({ status: 401 });
     expect(renewals).toBe(1);
     expect(unauthorized).toBe(1);
+  });
+});
+
+describe('a 401 that refuses what was typed', () => {
+  it('is not taken for an expired token: no renewal, the session stays, the caller gets the code', async () => {
+    let unauthorized = 0;
+    let renewals = 0;
+    const api = new ApiClient({
+      apiBase: '',
+      token: () => 'good',
+      onUnauthorized: () => unauthorized++,
+      renew: async () => {
+        renewals++;
+        return 'renewed';
+      },
+      fetch: async () => new Response(JSON.stringify({ code: 'invalid_password', detail: 'the password is wrong' }),
+        { status: 401, headers: { 'Content-Type': 'application/problem+json' } }),
+    });
+    await expect(api.call('DELETE', '/api/account', { password: 'wrong' })).rejects.toMatchObject({ status: 401, code: 'invalid_password' });
+    expect(renewals).toBe(0);
+    expect(unauthorized).toBe(0);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { ApiClient } from '../api';
 import type { RoomSummary } from '../types';
-import type { AgentDefinition, AuditEntry, Flag, FlagState, ModelStatus, RecentVerdict, ResolveAction, RoomAnalysis, Stats, TimeSeries, Verdict } from './types';
+import type { AdminUserPage, AgentDefinition, AuditEntry, Flag, FlagState, ModelStatus, RecentVerdict, ResolveAction, RoomAnalysis, Stats, TimeSeries, Verdict } from './types';
 
 const seg = encodeURIComponent;
 
@@ -81,5 +81,40 @@ export class AdminApi {
 
   deleteAgent(name: string): Promise<void> {
     return this.api.call('DELETE', `/api/agents/${seg(name)}`);
+  }
+
+  // ----- accounts (the Users page) -----
+
+  users(query: string, skip = 0, take = 50): Promise<AdminUserPage> {
+    return this.api.call('GET', `/api/admin/users?q=${seg(query)}&skip=${skip}&take=${take}`);
+  }
+
+  setRoles(id: string, roles: string[]): Promise<{ id: string; roles: string[] }> {
+    return this.api.call('PUT', `/api/admin/users/${seg(id)}/roles`, { roles });
+  }
+
+  /** `until` left out: permanently. */
+  ban(id: string, reason: string, until: string | null): Promise<{ userId: string; bannedUntil: string }> {
+    return this.api.call('POST', `/api/admin/users/${seg(id)}/ban`, until ? { until, reason } : { reason });
+  }
+
+  unban(id: string, reason: string): Promise<void> {
+    return this.api.call('DELETE', `/api/admin/users/${seg(id)}/ban`, { reason });
+  }
+
+  disable(id: string, reason: string): Promise<void> {
+    return this.api.call('POST', `/api/admin/users/${seg(id)}/disable`, { reason });
+  }
+
+  enable(id: string, reason: string): Promise<void> {
+    return this.api.call('POST', `/api/admin/users/${seg(id)}/enable`, { reason });
+  }
+
+  resetSecondFactors(id: string, reason: string): Promise<void> {
+    return this.api.call('POST', `/api/admin/users/${seg(id)}/reset-2fa`, { reason });
+  }
+
+  signOutEverywhere(id: string, reason: string): Promise<void> {
+    return this.api.call('POST', `/api/admin/users/${seg(id)}/sign-out`, { reason });
   }
 }

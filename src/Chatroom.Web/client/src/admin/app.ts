@@ -9,15 +9,17 @@ import { DashboardPage } from './dashboard';
 import type { AdminPage } from './page';
 import { QueuePage } from './queue';
 import { RoomsPage } from './rooms';
-import type { SessionKeeper } from './sessionKeeper';
+import type { SessionKeeper } from '../sessionKeeper';
 import type { AnalysisEvent } from './types';
+import { UsersPage } from './users';
 
-type PageKey = 'dashboard' | 'queue' | 'rooms' | 'agents' | 'audit';
+type PageKey = 'dashboard' | 'queue' | 'rooms' | 'users' | 'agents' | 'audit';
 
 const routes: readonly { key: PageKey; path: string; label: string }[] = [
   { key: 'dashboard', path: '/admin', label: 'Dashboard' },
   { key: 'queue', path: '/admin/queue', label: 'Review queue' },
   { key: 'rooms', path: '/admin/rooms', label: 'Rooms' },
+  { key: 'users', path: '/admin/users', label: 'Users' },
   { key: 'agents', path: '/admin/agents', label: 'Agents' },
   { key: 'audit', path: '/admin/audit', label: 'Audit log' },
 ];
@@ -54,6 +56,7 @@ export class AdminApp {
       dashboard: new DashboardPage(admin),
       queue,
       rooms: new RoomsPage(admin),
+      users: new UsersPage(admin),
       agents: new AgentsPage(admin),
       audit: new AuditPage(admin),
     };

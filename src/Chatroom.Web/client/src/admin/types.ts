@@ -141,3 +141,24 @@ export interface AgentError {
   path: string;
   message: string;
 }
+
+/** An account as the Users page lists it (`GET /api/admin/users`). */
+export interface AdminUser {
+  id: string;
+  userName: string;
+  displayName: string;
+  email: string | null;
+  roles: string[];
+  twoFactorEnabled: boolean;
+  /** How many passkeys the account has. */
+  passkeys: number;
+  banned: { until: string; reason: string | null } | null;
+  disabled: boolean;
+  createdAt: string;
+  lastSignInAt: string | null;
+}
+
+export interface AdminUserPage {
+  users: AdminUser[];
+  total: number;
+}

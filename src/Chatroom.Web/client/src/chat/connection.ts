@@ -14,7 +14,12 @@ export interface ConnectionHooks {
   /** The connection dropped: the server no longer counts this tab in any room. */
   lost(): void;
   status(status: ConnectionStatus): void;
-  /** The server refused the token (401): starting again cannot help. */
+  /**
+   * The server refused the token (401): get a new one if the session can (an account's refresh token). True: start
+   * again at once with it. Left out or false: `unauthorized` follows.
+   */
+  renewToken?(): Promise<boolean>;
+  /** The server refused the token (401) and no new one could be had: starting again cannot help. */
   unauthorized(): void;
 }
 
@@ -41,6 +46,7 @@ export class ConnectionKeeper {
       } catch (error) {
         if (this.stopped) return;
         if (/\b401\b|Unauthorized/i.test(String(error))) {
+          if (this.hooks.renewToken && (await this.hooks.renewToken()) && !this.stopped) continue;
           this.hooks.unauthorized();
           return;
         }

@@ -1,8 +1,9 @@
 import { ApiError, type ApiClient } from '../api';
 import { ChatHub, type RoomUpdatedEvent } from '../hub';
-import { parseHubError, transientCodes } from '../lib/errors';
+import { accountClosure, parseHubError, transientCodes } from '../lib/errors';
 import { newClientMessageId } from '../lib/ids';
 import { firstId } from '../lib/messages';
+import type { SessionKeeper } from '../sessionKeeper';
 import type { AgentDeltaEvent, ChatMessage, ClientConfig, MessageHiddenEvent, PresenceEvent, Session, SystemEvent, TypingEvent } from '../types';
 import { ConnectionKeeper } from './connection';
 import type { RoomState } from './roomState';
@@ -34,14 +35,22 @@ export class ChatController implements ChatViewActions {
   private stopped = false;
   private roomsTimer: number | undefined;
   private expiryTimer: number | undefined;
+  /** The access token the hub last connected with: a 401 names it when asking the keeper for a new one. */
+  private hubToken = '';
+  /** One renewal per connect: a token refused right after renewal means the account itself was shut out. */
+  private renewedOnConnect = false;
 
   constructor(
     private readonly session: Session,
     private readonly api: ApiClient,
     config: ClientConfig,
     private readonly onSignedOut: (reason: string | null) => void,
+    /** Keeps the session's tokens: an account's are renewed as they expire; a guest's last until they expire. */
+    private readonly keeper: SessionKeeper,
+    /** The sentence for a guest who may read but not post; null otherwise. */
+    readOnly: string | null = null,
   ) {
-    this.view = new ChatView(session.user, this, maxMessageLength);
+    this.view = new ChatView(session.user, this, maxMessageLength, { account: !!session.refreshToken, readOnly });
     this.rooms = new RoomDirectory(session.user.id);
     this.typingLine = new TypingIndicator(() => this.rooms.activeState, (text) => this.view.renderTyping(text));
     this.connection = new ConnectionKeeper({
@@ -50,10 +59,19 @@ export class ChatController implements ChatViewActions {
         await Promise.all([...this.rooms.memberships].map((state) => this.join(state)));
       },
       lost: () => this.rooms.disconnected(),
-      status: (status) => this.view.setConnection(status),
+      status: (status) => {
+        if (status === 'connected') this.renewedOnConnect = false;
+        this.view.setConnection(status);
+      },
+      renewToken: async () => {
+        if (!this.session.refreshToken || this.renewedOnConnect) return false;
+        this.renewedOnConnect = true;
+        return (await this.keeper.renew(this.hubToken)) === 'renewed';
+      },
       unauthorized: () => this.signOut('Your session has ended. Please sign in again.'),
     });
-    this.hub = new ChatHub(`${config.apiBase}${config.hubUrl}`, () => this.session.token, {
+    // Asked before every connect and reconnect: an account's expired token is renewed first.
+    this.hub = new ChatHub(`${config.apiBase}${config.hubUrl}`, async () => (this.hubToken = await this.keeper.freshToken()), {
       message: (m) => this.onMessage(m),
       messageHidden: (e) => this.onMessageHidden(e),
       presence: (e) => this.onPresence(e),
@@ -64,7 +82,12 @@ export class ChatController implements ChatViewActions {
       roomCreated: () => void this.loadRooms(),
       reconnecting: () => this.connection.reconnecting(),
       reconnected: () => void this.connection.connected(),
-      closed: () => this.connection.closed(),
+      closed: (error) => {
+        // The server closed an account's socket for good (banned, disabled, signed out everywhere): say why, no reconnect.
+        const closure = accountClosure(error);
+        if (closure) this.signOut(closure.message);
+        else this.connection.closed();
+      },
     });
     this.sends = new SendQueue(this.hub, session.user, {
       changed: (state) => this.view.renderMessages(state, 'auto'),
@@ -349,6 +372,8 @@ export class ChatController implements ChatViewActions {
   }
 
   private scheduleExpiry(): void {
+    // An account's session outlives its access tokens (the keeper renews them); a guest's ends with its token.
+    if (this.session.refreshToken) return;
     const expires = Date.parse(this.session.expiresAt);
     if (Number.isNaN(expires)) return;
     // setTimeout overflows past ~24.8 days; tokens live far shorter, so clamping only guards odd values.

@@ -20,6 +20,14 @@ export interface ChatViewActions {
   signOut(): void;
 }
 
+/** What the chat screen shows beyond the person's name. */
+export interface ChatViewOptions {
+  /** An account's session: the header links to the account page. */
+  account?: boolean;
+  /** Set when this person may read but not post (a guest where guests are read-only): the sentence that says so. */
+  readOnly?: string | null;
+}
+
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
 
 const roomNamePattern = /^[a-z0-9-]{1,64}$/;
@@ -58,6 +66,7 @@ export class ChatView {
     private readonly me: User,
     private readonly actions: ChatViewActions,
     maxLength: number,
+    private readonly options: ChatViewOptions = {},
   ) {
     this.composer = new Composer({ maxLength, onSend: (t) => actions.send(t), onTyping: () => actions.typing() });
     this.messageList = new MessageListView(me.id, { retry: (id) => actions.retry(id), discard: (id) => actions.discard(id) });
@@ -75,6 +84,7 @@ export class ChatView {
       }, '☰'),
       h('div', { class: 'brand' }, h('span', { class: 'brand-mark', attrs: { 'aria-hidden': 'true' } }, '●'), 'Chatroom'),
       h('div', { class: 'me' }, meAvatar, h('span', { class: 'me-name', testid: 'me-name' }, me.name),
+        options.account ? h('a', { class: 'ghost-button', testid: 'account-link', attrs: { href: '/account' } }, 'Account') : null,
         h('button', { class: 'ghost-button', testid: 'sign-out', attrs: { type: 'button' }, on: { click: () => actions.signOut() } }, 'Sign out')),
     );
 
@@ -217,7 +227,8 @@ export class ChatView {
       replaceChildren(this.peopleList);
       return;
     }
-    this.composer.setEnabled(true);
+    if (this.options.readOnly) this.composer.setEnabled(false, this.options.readOnly);
+    else this.composer.setEnabled(true);
     this.renderRules(state, summary);
     this.roomTitle.textContent = `# ${state.name}`;
     this.roomTopic.textContent = summary?.topic ?? '';
@@ -264,6 +275,7 @@ export class ChatView {
     const locked = summary?.locked ?? state.locked;
     const slow = summary?.slowModeSeconds ?? state.slowModeSeconds;
     const rules: string[] = [];
+    if (this.options.readOnly) rules.push(this.options.readOnly);
     if (locked) rules.push('This room is locked: only moderators can post.');
     if (slow > 0) rules.push(`Slow mode: one message every ${slow} s.`);
     this.roomRules.textContent = rules.join(' ');

@@ -109,3 +109,18 @@ function codeForStatus(status: number): string {
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/** Close reasons of an account's sockets (docs/accounts.md, "Live sockets"): the session is over, not the connection. */
+const accountClosureCodes: ReadonlySet<string> = new Set(['account_banned', 'account_disabled', 'signed_out']);
+const closePattern = /error on close:\s*([a-z][a-z0-9_]*):\s*([\s\S]*)$/;
+
+/**
+ * Reads why the server closed the hub connection for good (SignalR reports it as "Server returned an error on close:
+ * <code>: <sentence>"); null when it was not an account closure (a network drop, the flood guard).
+ */
+export function accountClosure(error: unknown): ChatError | null {
+  const raw = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
+  const match = closePattern.exec(raw.trim());
+  if (!match || !accountClosureCodes.has(match[1]!)) return null;
+  return { code: match[1]!, message: describe(match[1]!, match[2]) };
+}

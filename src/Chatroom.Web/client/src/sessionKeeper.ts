@@ -1,13 +1,11 @@
-import { ApiError, type RenewOutcome } from '../api';
-import { adminSessionKey, clearSession, loadSession, saveSession } from '../session';
-import type { Session } from '../types';
+import { ApiError, type RenewOutcome } from './api';
+import { adminSessionKey, chatSessionKey, clearSession, loadSession, saveSession } from './session';
+import type { Session } from './types';
 
 /** Renew at most this long before the access token expires (and at least a fifth of its life before). */
 const maxLead = 60_000;
 /** After a network or server failure, ask again this soon (the access token may still be good meanwhile). */
 const retryDelay = 5_000;
-/** Tabs of this origin renew one at a time under this Web Lock. */
-const lockName = 'chatroom.admin-refresh';
 /**
  * localStorage key of the recent rotations (spent refresh token → the pair that replaced it). A duplicated tab starts
  * with a copy of its opener's sessionStorage, so two tabs can hold the same single-use refresh token: the one that
@@ -15,6 +13,23 @@ const lockName = 'chatroom.admin-refresh';
  * Entries live only while their access token does.
  */
 export const rotationsKey = 'chatroom.admin-rotations';
+
+/**
+ * Where a kind of session lives: the admin console's and a chat account's are kept apart (one tab can chat as one
+ * person and moderate as another), each with its own lock and rotations.
+ */
+export interface SessionSlot {
+  /** sessionStorage key of the session. */
+  storageKey: string;
+  /** Tabs of this origin renew one at a time under this Web Lock. */
+  lockName: string;
+  /** localStorage key of the rotations. */
+  rotationsKey: string;
+}
+
+export const adminSlot: SessionSlot = { storageKey: adminSessionKey, lockName: 'chatroom.admin-refresh', rotationsKey };
+/** The chat's session: a guest's (nothing to renew) or an account's. */
+export const chatSlot: SessionSlot = { storageKey: chatSessionKey, lockName: 'chatroom.refresh', rotationsKey: 'chatroom.rotations' };
 const maxRotations = 8;
 
 /** Milliseconds from `now` until the pair should be renewed: shortly before `expiresAt`, never negative. */
@@ -37,6 +52,8 @@ export interface SessionKeeperOptions {
   onEnded(): void;
   /** This tab's session (sessionStorage by default). */
   storage?: Storage;
+  /** Which session (the admin console's by default). */
+  slot?: SessionSlot;
   /** Shared between the tabs of the origin (localStorage), for rotations; null: this tab only. */
   shared?: Storage | null;
   locks?: ExclusiveLocks | null;
@@ -48,12 +65,13 @@ export interface SessionKeeperOptions {
 }
 
 /**
- * The admin console's account session: keeps the access token fresh with the single-use refresh token, renews before
+ * An account session (the admin console's, or a chat account's): keeps the access token fresh with the single-use refresh token, renews before
  * expiry and after a 401, never sends a refresh token twice (one renewal at a time per tab and, with Web Locks, per
  * origin), and reports the end of the session when the server refuses.
  */
 export class SessionKeeper {
   private readonly storage: Storage;
+  private readonly slot: SessionSlot;
   private readonly now: () => number;
   private readonly setTimer: (callback: () => void, ms: number) => unknown;
   private readonly clearTimer: (handle: unknown) => void;
@@ -63,16 +81,17 @@ export class SessionKeeper {
 
   constructor(private readonly options: SessionKeeperOptions) {
     this.storage = options.storage ?? sessionStorage;
+    this.slot = options.slot ?? adminSlot;
     this.now = options.now ?? (() => Date.now());
     this.setTimer = options.setTimer ?? ((callback, ms) => window.setTimeout(callback, ms));
     this.clearTimer = options.clearTimer ?? ((handle) => window.clearTimeout(handle as number));
     options.events?.addEventListener('storage', (event) => {
-      if ((event as StorageEvent).key === rotationsKey && !this.stopped) this.adoptRotations();
+      if ((event as StorageEvent).key === this.slot.rotationsKey && !this.stopped) this.adoptRotations();
     });
   }
 
   get session(): Session | null {
-    return loadSession(this.storage, this.now(), adminSessionKey);
+    return loadSession(this.storage, this.now(), this.slot.storageKey);
   }
 
   token(): string | null {
@@ -97,7 +116,7 @@ export class SessionKeeper {
   stop(): void {
     this.stopped = true;
     this.cancelTimer();
-    clearSession(this.storage, adminSessionKey);
+    clearSession(this.storage, this.slot.storageKey);
     this.pruneRotations([]);
   }
 
@@ -116,7 +135,7 @@ export class SessionKeeper {
   renew(seen: string): Promise<RenewOutcome> {
     if (this.inflight) return this.inflight;
     const work = (): Promise<RenewOutcome> => this.renewNow(seen);
-    const run = this.options.locks ? this.options.locks.request(lockName, work) : work();
+    const run = this.options.locks ? this.options.locks.request(this.slot.lockName, work) : work();
     this.inflight = run.finally(() => {
       this.inflight = null;
     });
@@ -153,7 +172,7 @@ export class SessionKeeper {
   }
 
   private keep(session: Session): void {
-    saveSession(session, this.storage, adminSessionKey);
+    saveSession(session, this.storage, this.slot.storageKey);
     this.schedule(session);
   }
 
@@ -198,15 +217,15 @@ export class SessionKeeper {
       .filter(([, session]) => Date.parse(session.expiresAt) > now)
       .slice(-(maxRotations - added.length));
     try {
-      if (kept.length + added.length === 0) shared.removeItem(rotationsKey);
-      else shared.setItem(rotationsKey, JSON.stringify(Object.fromEntries([...kept, ...added])));
+      if (kept.length + added.length === 0) shared.removeItem(this.slot.rotationsKey);
+      else shared.setItem(this.slot.rotationsKey, JSON.stringify(Object.fromEntries([...kept, ...added])));
     } catch {
       // A full or blocked localStorage only costs the hand-over between duplicated tabs.
     }
   }
 
   private readRotations(): Record<string, Session> {
-    const raw = this.options.shared?.getItem(rotationsKey);
+    const raw = this.options.shared?.getItem(this.slot.rotationsKey);
     if (!raw) return {};
     try {
       const parsed = JSON.parse(raw) as unknown;
