@@ -20,26 +20,20 @@ public static class SecondStageTrainer
         var weights = new float[EmbeddingHeads.Dimensions * TrainedModel.Outputs];
         var bias = new float[TrainedModel.Outputs];
         var limit = options.SecondStageRowLimit;
-        TrainHead(mood.Train.Take(limit).ToList(), TrainedModel.MoodSad, 3, options.SecondStageMood, options.Seed + 10);
+        if (options.SecondStageMood is { } moodSettings)
+        {
+            TrainHead(mood.Train.Take(limit).ToList(), TrainedModel.MoodSad, 3, moodSettings, options.Seed + 10);
+        }
+
         TrainHead(offensive.Train.Take(limit).ToList(), TrainedModel.Offensive, 1, options.SecondStageBinary, options.Seed + 11);
         TrainHead(hate.Train.Take(limit).ToList(), TrainedModel.Hate, 1, options.SecondStageBinary, options.Seed + 12);
         var raw = new EmbeddingHeads(weights, bias, new SecondStageCalibration());
 
-        var moodRows = Rows(first, raw, mood.Validation, embeddings, log);
         var offensiveRows = Rows(first, raw, offensive.Validation, embeddings, log);
         var hateRows = Rows(first, raw, hate.Validation, embeddings, log);
-
-        var (firstWeight, secondWeight, offsets) = Calibrator.FitSoftmaxBlend(
-            moodRows.Select(r => new[] { Math.Log(r.First.Sad), Math.Log(r.First.Neutral), Math.Log(r.First.Happy) }).ToList(),
-            moodRows.Select(r => r.Logits[..3]).ToList(),
-            moodRows.Select(r => r.Label).ToList());
-        var calibration = new SecondStageCalibration { MoodFirstWeight = firstWeight, MoodSecondWeight = secondWeight, MoodOffsets = offsets };
-        var combinedMood = moodRows.Select(r => CombinedMood(calibration, r)).ToList();
-        var moodDecision = Calibrator.FitMacroRecallDecision(combinedMood, moodRows.Select(r => r.Label).ToList());
+        var calibration = options.SecondStageMood is null ? new SecondStageCalibration() : Mood(first, raw, mood, embeddings, log);
         calibration = calibration with
         {
-            MoodDecision = moodDecision,
-            MoodBand = MoodBand(moodRows, combinedMood.Select(p => Calibrator.ArgMax(p.Select(v => Math.Log(Math.Max(v, 1e-12))).ToArray(), moodDecision)).ToList()),
             Offensive = Binary(offensiveRows, r => r.First.Offensive, TrainedModel.Offensive, first.Calibration.OffensiveThreshold),
             Hate = Binary(hateRows, r => r.First.Hate, TrainedModel.Hate, first.Calibration.HateThreshold),
         };
@@ -82,6 +76,24 @@ public static class SecondStageTrainer
             heads.Logits(vectors[i], logits);
             return new Row(TrainingRun.Scores(first, e), logits, e.Label);
         }).ToList();
+    }
+
+    /// <summary>The mood combination, decision offsets and band, fitted on the mood validation split.</summary>
+    private static SecondStageCalibration Mood(TrainedModel first, EmbeddingHeads raw, TaskData mood, SentenceEmbeddings embeddings, TextWriter log)
+    {
+        var moodRows = Rows(first, raw, mood.Validation, embeddings, log);
+        var (firstWeight, secondWeight, offsets) = Calibrator.FitSoftmaxBlend(
+            moodRows.Select(r => new[] { Math.Log(r.First.Sad), Math.Log(r.First.Neutral), Math.Log(r.First.Happy) }).ToList(),
+            moodRows.Select(r => r.Logits[..3]).ToList(),
+            moodRows.Select(r => r.Label).ToList());
+        var calibration = new SecondStageCalibration { MoodFirstWeight = firstWeight, MoodSecondWeight = secondWeight, MoodOffsets = offsets };
+        var combinedMood = moodRows.Select(r => CombinedMood(calibration, r)).ToList();
+        var moodDecision = Calibrator.FitMacroRecallDecision(combinedMood, moodRows.Select(r => r.Label).ToList());
+        return calibration with
+        {
+            MoodDecision = moodDecision,
+            MoodBand = MoodBand(moodRows, combinedMood.Select(p => Calibrator.ArgMax(p.Select(v => Math.Log(Math.Max(v, 1e-12))).ToArray(), moodDecision)).ToList()),
+        };
     }
 
     private static double[] CombinedMood(SecondStageCalibration calibration, Row row)
@@ -143,19 +155,25 @@ public static class SecondStageTrainer
 
     private static StageFigures Evaluate(TrainedModel first, EmbeddingHeads heads, List<Example> examples, TaskKind task, SentenceEmbeddings embeddings, TextWriter log, string name)
     {
-        var vectors = embeddings.Embed(examples.Select(e => e.Text).ToList(), log);
+        // As the service does: only the rows some head is unsure about are embedded.
+        var firstScores = examples.Select(e => TrainingRun.Scores(first, e)).ToList();
+        var uncertainRows = Enumerable.Range(0, examples.Count).Where(i => heads.IsUncertain(firstScores[i])).ToList();
+        var embedded = embeddings.Embed(uncertainRows.Select(i => examples[i].Text).ToList(), log);
+        var vectors = new float[examples.Count][];
+        for (var k = 0; k < uncertainRows.Count; k++)
+        {
+            vectors[uncertainRows[k]] = embedded[k];
+        }
+
         var decision = first.Calibration.MoodDecision;
         var c = heads.Calibration;
         var expected = examples.Select(e => e.Label).ToList();
         var firstPredicted = new List<int>(examples.Count);
         var combinedPredicted = new List<int>(examples.Count);
-        var reached = 0;
         for (var i = 0; i < examples.Count; i++)
         {
-            var scores = TrainingRun.Scores(first, examples[i]);
-            var uncertain = heads.IsUncertain(scores);
-            reached += uncertain ? 1 : 0;
-            var refined = uncertain ? heads.Refine(scores, vectors[i], decision) : scores;
+            var scores = firstScores[i];
+            var refined = vectors[i] is { } vector ? heads.Refine(scores, vector, decision) : scores;
             switch (task)
             {
                 case TaskKind.Mood:
@@ -174,7 +192,7 @@ public static class SecondStageTrainer
         }
 
         var figure = task == TaskKind.Mood ? (Func<List<int>, double>)(p => Metrics.MacroRecall(expected, p, 3)) : p => Metrics.BinaryMacroF1(expected, p);
-        var result = new StageFigures(figure(firstPredicted), figure(combinedPredicted), examples.Count == 0 ? 0 : reached / (double)examples.Count, examples.Count);
+        var result = new StageFigures(figure(firstPredicted), figure(combinedPredicted), examples.Count == 0 ? 0 : uncertainRows.Count / (double)examples.Count, examples.Count);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-36} n={examples.Count,6} {(task == TaskKind.Mood ? "macro-recall" : "macro-F1")} first tier {result.FirstTier:F3}, with second stage {result.Combined:F3}; {result.Share:P1} reach the second stage"));
         return result;
     }

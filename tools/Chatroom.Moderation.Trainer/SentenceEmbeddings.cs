@@ -36,9 +36,13 @@ public sealed class SentenceEmbeddings : IDisposable
             return;
         }
 
-        using var reader = new BinaryReader(File.OpenRead(_cacheFile));
+        using var stream = new FileStream(_cacheFile, FileMode.Open, FileAccess.ReadWrite);
         var recordBytes = 32 + (RecordFloats * sizeof(float));
-        var records = reader.BaseStream.Length / recordBytes;
+        var records = stream.Length / recordBytes;
+
+        // A run stopped mid-write leaves part of a record; cut it so the next appends stay aligned.
+        stream.SetLength(records * recordBytes);
+        using var reader = new BinaryReader(stream);
         for (long r = 0; r < records; r++)
         {
             var key = Convert.ToHexString(reader.ReadBytes(32));

@@ -38,7 +38,8 @@ public sealed record TrainingOptions(string DataDirectory)
     /// <summary>Training rows per file the second stage embeds (the first ones of the file's seeded order).</summary>
     public int SecondStageRowLimit { get; init; } = int.MaxValue;
 
-    public HeadSettings SecondStageMood { get; init; } = new(LearningRate: 0.05, L2: 1e-5, Epochs: 10, BalancedClasses: true);
+    /// <summary>The second stage's mood head; null leaves mood to the first tier (its band stays empty, nothing embedded for it).</summary>
+    public HeadSettings? SecondStageMood { get; init; } = new(LearningRate: 0.05, L2: 1e-5, Epochs: 10, BalancedClasses: true);
 
     public HeadSettings SecondStageBinary { get; init; } = new(LearningRate: 0.05, L2: 1e-5, Epochs: 10, BalancedClasses: true);
 

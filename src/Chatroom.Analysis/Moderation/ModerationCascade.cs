@@ -13,12 +13,15 @@ public sealed class ModerationCascade
     private readonly ClassifierModerator _embedded;
     private readonly LlmModerator? _llm;
     private readonly IOptionsMonitor<ModerationOptions> _options;
+    private readonly SecondStage? _secondStage;
 
-    public ModerationCascade(ClassifierModerator embedded, IOptionsMonitor<ModerationOptions> options, LlmModerator? llm = null)
+    /// <param name="secondStage">The embedded tier's second stage for uncertain messages; null runs the first tier alone.</param>
+    public ModerationCascade(ClassifierModerator embedded, IOptionsMonitor<ModerationOptions> options, LlmModerator? llm = null, SecondStage? secondStage = null)
     {
         _embedded = embedded;
         _options = options;
         _llm = llm;
+        _secondStage = secondStage;
     }
 
     public bool HasLlm => _llm is not null;
@@ -36,9 +39,10 @@ public sealed class ModerationCascade
         var effective = policy ?? options.Llm;
         var verdicts = new ModerationVerdict[texts.Count];
         var escalate = new List<int>();
+        var embedded = _secondStage is null ? null : await _secondStage.ClassifyAsync(texts, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < texts.Count; i++)
         {
-            verdicts[i] = _embedded.Classify(texts[i]);
+            verdicts[i] = embedded?[i] ?? _embedded.Classify(texts[i]);
             if (effective == LlmPolicy.Always || (effective == LlmPolicy.WhenUncertain && IsUncertain(verdicts[i], options)))
             {
                 escalate.Add(i);
