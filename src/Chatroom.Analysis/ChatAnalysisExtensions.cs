@@ -10,6 +10,7 @@ using Chatroom.Analysis.Moderation.Llm;
 using Chatroom.Backends;
 using Chatroom.ServiceDefaults.Http;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Chatroom.Analysis;
@@ -41,16 +42,17 @@ public static class ChatAnalysisExtensions
         // and retry requests that pipeline already retries.
         var model = builder.AddKeyedModelClient(ModelKeys.Analysis,
             http => http.ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan).WithoutStandardResilience());
+        AddSecondStage(builder);
         if (!model)
         {
             builder.Services.AddSingleton(sp => new ModerationCascade(
-                sp.GetRequiredService<ClassifierModerator>(), sp.GetRequiredService<IOptionsMonitor<ModerationOptions>>()));
+                sp.GetRequiredService<ClassifierModerator>(), sp.GetRequiredService<IOptionsMonitor<ModerationOptions>>(), secondStage: sp.GetRequiredService<SecondStage>()));
         }
         else
         {
             builder.Services.AddSingleton<LlmModerator>();
             builder.Services.AddSingleton(sp => new ModerationCascade(
-                sp.GetRequiredService<ClassifierModerator>(), sp.GetRequiredService<IOptionsMonitor<ModerationOptions>>(), sp.GetRequiredService<LlmModerator>()));
+                sp.GetRequiredService<ClassifierModerator>(), sp.GetRequiredService<IOptionsMonitor<ModerationOptions>>(), sp.GetRequiredService<LlmModerator>(), sp.GetRequiredService<SecondStage>()));
         }
 
         builder.Services.AddSingleton<ModelStatusProbe>();
@@ -60,9 +62,24 @@ public static class ChatAnalysisExtensions
         return builder;
     }
 
+    /// <summary>
+    /// The embedded tier's second stage reads all-MiniLM-L6-v2 vectors whatever model knowledge search uses: the local
+    /// generator is the one knowledge registers when no embedding model is configured, and its own instance otherwise.
+    /// </summary>
+    private static void AddSecondStage(IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton(sp => new LocalEmbeddingGenerator(sp.GetRequiredService<ILogger<LocalEmbeddingGenerator>>()));
+        builder.Services.AddSingleton(sp => new SecondStage(
+            sp.GetRequiredService<ClassifierModerator>(),
+            sp.GetRequiredService<LocalEmbeddingGenerator>(),
+            sp.GetRequiredService<IOptionsMonitor<ModerationOptions>>(),
+            sp.GetRequiredService<ILogger<SecondStage>>()));
+    }
+
     public static WebApplication MapChatAnalysis(this WebApplication app)
     {
         app.MapClassifyApi();
+        app.MapModeratorDecisionsApi();
         app.MapModelStatusApi();
         app.MapKnowledgeApi();
         app.MapDiscussionApi();
