@@ -152,7 +152,7 @@ public sealed class ModerationTests : IAsyncLifetime
             new[] { (flags[0]["id"]!.GetValue<long>(), "hidden", "unsafe"), (flags[1]["id"]!.GetValue<long>(), "approved", "safe") },
             decisions.Select(d => (d["flagId"]!.GetValue<long>(), d["decision"]!.GetValue<string>(), d["safety"]!.GetValue<string>())));
 
-        using var later = await _host.Api.Http.SendAsync(Get($"/api/analysis/moderation/decisions?since={DateTimeOffset.UtcNow.AddHours(1):O}"));
+        using var later = await _host.Api.Http.SendAsync(Get($"/api/analysis/moderation/decisions?since={Uri.EscapeDataString($"{DateTimeOffset.UtcNow.AddHours(1):O}")}"));
         Assert.Equal("label\ttext", (await later.Content.ReadAsStringAsync()).Trim());
 
         var guest = await _host.Api.GuestTokenAsync("curious");
