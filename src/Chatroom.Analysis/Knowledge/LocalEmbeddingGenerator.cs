@@ -73,9 +73,6 @@ public sealed partial class LocalEmbeddingGenerator : IEmbeddingGenerator<string
         return new GeneratedEmbeddings<Embedding<float>>(vectors.Select(v => new Embedding<float>(v) { ModelId = ModelName, CreatedAt = now }));
     }
 
-    /// <summary>Whether <paramref name="text"/> was embedded recently (its vector is served without running the model).</summary>
-    public bool IsRecent(string text) => _recent.TryGet(text, out _);
-
     private async Task<Dictionary<string, float[]>> EncodeAsync(string[] texts, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
