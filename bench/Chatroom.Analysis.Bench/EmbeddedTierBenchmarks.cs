@@ -1,7 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Chatroom.Analysis.Moderation.Classifiers;
 using Chatroom.Analysis.Moderation.Normalization;
 
@@ -16,6 +13,43 @@ namespace Chatroom.Analysis.Bench;
 public class EmbeddedTierBenchmarks
 {
     private const int CorpusSize = 64;
+
+    /// <summary>Chat lines of every kind the tier meets; the second stage's benchmark picks the uncertain ones.</summary>
+    internal static readonly string[] Samples =
+    [
+        "good morning everyone! hope you all have a great day",
+        "lol that's hilarious 😂",
+        "what time is the meeting tomorrow?",
+        "I'm heading to the store, need anything?",
+        "this update broke everything, really disappointed",
+        "you're an idiot",
+        "f.u c-k you",
+        "STFU u r a b i t c h",
+        "kys loser",
+        "I will kill you",
+        "this song kills",
+        "I could kill for a pizza right now haha",
+        "shoot me a message when you're free",
+        "how old are you? don't tell your parents we talk",
+        "FREE ROBUX click here www.free-robux.xyz",
+        "the graphics are nice but the gameplay is awful",
+        "not bad at all, I actually liked it",
+        "soooo goooood!!! <3",
+        "ｙｏｕ ａｒｅ ａｎ ｉｄｉｏｔ",
+        "уоu аrе а mоrоn",
+        "I don't want to live anymore",
+        "immigrants are vermin",
+        "can someone share the link to the docs https://learn.microsoft.com/dotnet",
+        "the build takes about five minutes, then we deploy to staging and run the smoke tests before lunch",
+        "@mike you are a total clown",
+        "sh1t h3ll0 w0rld",
+        "kill the process and restart the server",
+        "ok",
+        "I'm so sad today 😢",
+        "congrats on the new job!! 🎉",
+        "meh, not worth the money",
+        "check out my channel and subscribe to win a prize http://bit.ly/x1",
+    ];
 
     private static readonly string[] Corpus = BuildCorpus();
 
@@ -49,52 +83,5 @@ public class EmbeddedTierBenchmarks
         return unsafeCount;
     }
 
-    private static string[] BuildCorpus()
-    {
-        string[] samples =
-        [
-            "good morning everyone! hope you all have a great day",
-            "lol that's hilarious 😂",
-            "what time is the meeting tomorrow?",
-            "I'm heading to the store, need anything?",
-            "this update broke everything, really disappointed",
-            "you're an idiot",
-            "f.u c-k you",
-            "STFU u r a b i t c h",
-            "kys loser",
-            "I will kill you",
-            "this song kills",
-            "I could kill for a pizza right now haha",
-            "shoot me a message when you're free",
-            "how old are you? don't tell your parents we talk",
-            "FREE ROBUX click here www.free-robux.xyz",
-            "the graphics are nice but the gameplay is awful",
-            "not bad at all, I actually liked it",
-            "soooo goooood!!! <3",
-            "ｙｏｕ ａｒｅ ａｎ ｉｄｉｏｔ",
-            "уоu аrе а mоrоn",
-            "I don't want to live anymore",
-            "immigrants are vermin",
-            "can someone share the link to the docs https://learn.microsoft.com/dotnet",
-            "the build takes about five minutes, then we deploy to staging and run the smoke tests before lunch",
-            "@mike you are a total clown",
-            "sh1t h3ll0 w0rld",
-            "kill the process and restart the server",
-            "ok",
-            "I'm so sad today 😢",
-            "congrats on the new job!! 🎉",
-            "meh, not worth the money",
-            "check out my channel and subscribe to win a prize http://bit.ly/x1",
-        ];
-        return Enumerable.Range(0, CorpusSize).Select(i => samples[i % samples.Length]).ToArray();
-    }
-
-    private sealed class OneCoreConfig : ManualConfig
-    {
-        public OneCoreConfig()
-        {
-            // In-process so the benchmark runs from any artifacts path; Program pins the process to CPU 0.
-            AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithId("one-core"));
-        }
-    }
+    private static string[] BuildCorpus() => Enumerable.Range(0, CorpusSize).Select(i => Samples[i % Samples.Length]).ToArray();
 }

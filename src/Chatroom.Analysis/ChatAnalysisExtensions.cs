@@ -10,6 +10,7 @@ using Chatroom.Analysis.Moderation.Llm;
 using Chatroom.Backends;
 using Chatroom.ServiceDefaults.Http;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Chatroom.Analysis;
@@ -48,6 +49,7 @@ public static class ChatAnalysisExtensions
         // LlmModerator's and SafetyJudge's own Polly pipelines own timeouts and retries; the standard handler would cut long
         // generations and retry requests those pipelines already retry.
         Action<IHttpClientBuilder> moderationHttp = http => http.ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan).WithoutStandardResilience();
+        AddSecondStage(builder);
         if (builder.AddKeyedModelClient(ModelKeys.Analysis, moderationHttp))
         {
             builder.Services.AddSingleton<LlmModerator>();
@@ -70,7 +72,7 @@ public static class ChatAnalysisExtensions
 
         builder.Services.AddSingleton(sp => new ModerationCascade(
             sp.GetRequiredService<ClassifierModerator>(), sp.GetRequiredService<IOptionsMonitor<ModerationOptions>>(),
-            sp.GetService<LlmModerator>(), sp.GetService<SafetyJudge>(), sp.GetRequiredService<EscalationMetrics>()));
+            sp.GetService<LlmModerator>(), sp.GetService<SafetyJudge>(), sp.GetRequiredService<EscalationMetrics>(), sp.GetRequiredService<SecondStage>()));
 
         builder.Services.AddSingleton<ModelStatusProbe>();
         builder.Services.AddHttpClient(ModelStatusProbe.HttpClientName).WithoutStandardResilience();
@@ -79,9 +81,24 @@ public static class ChatAnalysisExtensions
         return builder;
     }
 
+    /// <summary>
+    /// The embedded tier's second stage reads all-MiniLM-L6-v2 vectors whatever model knowledge search uses: the local
+    /// generator is the one knowledge registers when no embedding model is configured, and its own instance otherwise.
+    /// </summary>
+    private static void AddSecondStage(IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton(sp => new LocalEmbeddingGenerator(sp.GetRequiredService<ILogger<LocalEmbeddingGenerator>>()));
+        builder.Services.AddSingleton(sp => new SecondStage(
+            sp.GetRequiredService<ClassifierModerator>(),
+            sp.GetRequiredService<LocalEmbeddingGenerator>(),
+            sp.GetRequiredService<IOptionsMonitor<ModerationOptions>>(),
+            sp.GetRequiredService<ILogger<SecondStage>>()));
+    }
+
     public static WebApplication MapChatAnalysis(this WebApplication app)
     {
         app.MapClassifyApi();
+        app.MapModeratorDecisionsApi();
         app.MapModelStatusApi();
         app.MapKnowledgeApi();
         app.MapDiscussionApi();

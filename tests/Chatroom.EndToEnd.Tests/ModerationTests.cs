@@ -162,6 +162,58 @@ public sealed class ModerationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ResolvedFlagsAreExportedAsLabelledTrainingRows_ForAdminsOnly_AndTheExportIsAudited()
+    {
+        await using var mallory = await _host.Api.ConnectAsync("mallory");
+        await mallory.InvokeAsync("JoinRoom", "lobby", null);
+        var ids = new List<long>();
+        foreach (var n in new[] { 1, 2, 3 })
+        {
+            ids.Add((await mallory.InvokeAsync("SendMessage", "lobby", Abuse, $"x-{n}")).GetProperty("id").GetInt64());
+        }
+
+        var flags = new List<JsonNode>();
+        foreach (var id in ids)
+        {
+            flags.Add(await WaitForFlagAsync("lobby", id));
+        }
+
+        foreach (var (flag, action) in new[] { (flags[0], "hide"), (flags[1], "approve") })
+        {
+            using var resolved = await _host.Api.SendAsync(HttpMethod.Post, $"/api/admin/flags/{flag["id"]}/resolve", _admin, new { action, reason = "review" });
+            resolved.EnsureSuccessStatusCode();
+        }
+
+        // The trainer's format: label<TAB>text, the text normalised as the classifiers read it; the open flag is not a decision.
+        using var tsv = await _host.Api.Http.SendAsync(Get("/api/analysis/moderation/decisions?format=tsv"));
+        tsv.EnsureSuccessStatusCode();
+        var lines = (await tsv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("label\ttext", lines[0]);
+        var rows = lines.Skip(1).Select(l => l.Split('\t')).ToList();
+        Assert.All(rows, r => Assert.StartsWith("you are a worthless idiot", r[1], StringComparison.Ordinal));
+        Assert.Equal(1, rows.Count(r => r[0] == "offensive"));
+        Assert.Equal(1, rows.Count(r => r[0] == "not-offensive"));
+        Assert.Equal(1, rows.Count(r => r[0] == "not-hate"));
+
+        using var jsonl = await _host.Api.Http.SendAsync(Get("/api/analysis/moderation/decisions?format=jsonl"));
+        var decisions = (await jsonl.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Equal(
+            new[] { (flags[0]["id"]!.GetValue<long>(), "hidden", "unsafe"), (flags[1]["id"]!.GetValue<long>(), "approved", "safe") },
+            decisions.Select(d => (d["flagId"]!.GetValue<long>(), d["decision"]!.GetValue<string>(), d["safety"]!.GetValue<string>())));
+
+        using var later = await _host.Api.Http.SendAsync(Get($"/api/analysis/moderation/decisions?since={Uri.EscapeDataString($"{DateTimeOffset.UtcNow.AddHours(1):O}")}"));
+        Assert.Equal("label\ttext", (await later.Content.ReadAsStringAsync()).Trim());
+
+        var guest = await _host.Api.GuestTokenAsync("curious");
+        using var refused = await _host.Api.SendAsync(HttpMethod.Get, "/api/analysis/moderation/decisions", guest);
+        Assert.Equal(403, (int)refused.StatusCode);
+
+        using var audit = await _host.Api.Http.SendAsync(Get("/api/admin/audit"));
+        var entries = JsonNode.Parse(await audit.Content.ReadAsStringAsync())!.AsArray();
+        Assert.Equal(3, entries.Count(e => e!["action"]!.GetValue<string>() == "export_decisions"));
+    }
+
+    [Fact]
     public async Task ClassifyReturnsVerdictsInOrderForAdminsOnly()
     {
         using var many = await _host.Api.SendAsync(HttpMethod.Post, "/api/analysis/classify", _admin,

@@ -1,6 +1,8 @@
+using Chatroom.Analysis.Knowledge;
 using Chatroom.Analysis.Moderation;
 using Chatroom.Analysis.Moderation.Classifiers;
 using Chatroom.Analysis.Moderation.Normalization;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Chatroom.Moderation.Trainer.Tests;
 
@@ -75,6 +77,29 @@ public sealed class CommittedModelTests
         var passed = lenient.Classify(text);
         Assert.Equal(SafetyLabels.Safe, passed.Safety);
         Assert.True(flagged.UnsafeScore > passed.UnsafeScore + 0.3, $"unsafe score {flagged.UnsafeScore:F2} with threshold 0.3 against {passed.UnsafeScore:F2} with 0.95");
+    }
+
+    [Fact]
+    public async Task CommittedSecondStage_ClearsBenignMessagesTheFirstTierDoubts_AndFlagsAGeneralisation()
+    {
+        using var generator = new LocalEmbeddingGenerator(NullLogger<LocalEmbeddingGenerator>.Instance);
+        var heads = EmbeddingHeads.Default;
+        string[] benign = ["@user thanks for the help, really kind of you", "the meeting moved to 3pm"];
+        const string generalisation = "you people are all the same";
+        var vectors = await generator.GenerateAsync([.. benign, generalisation]);
+
+        for (var i = 0; i < benign.Length; i++)
+        {
+            ClassifierModerator.Default.Classify(benign[i], null, out var first);
+            var refined = heads.Refine(first, vectors[i].Vector.Span, ClassifierModerator.Default.TrainedMoodDecision);
+            Assert.True(heads.IsUncertain(first), $"'{benign[i]}' reaches the second stage");
+            Assert.True(refined.Offensive < 0.15 && refined.Offensive < first.Offensive, $"'{benign[i]}': p(offensive) {first.Offensive:F2} → {refined.Offensive:F2}");
+        }
+
+        ClassifierModerator.Default.Classify(generalisation, null, out var doubted);
+        var flagged = heads.Refine(doubted, vectors[^1].Vector.Span, ClassifierModerator.Default.TrainedMoodDecision);
+        Assert.True(doubted.Offensive < TrainedModel.Default.Calibration.OffensiveThreshold, $"first tier p(offensive) {doubted.Offensive:F2}");
+        Assert.True(flagged.Offensive >= heads.Calibration.Offensive.Threshold, $"with the second stage p(offensive) {flagged.Offensive:F2}");
     }
 
     private sealed class FixedOptions(ModerationOptions value) : Microsoft.Extensions.Options.IOptionsMonitor<ModerationOptions>

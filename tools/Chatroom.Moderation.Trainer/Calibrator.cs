@@ -69,6 +69,100 @@ public static class Calibrator
         return (a, b);
     }
 
+    /// <summary>
+    /// Coefficients of a logistic regression over a few features (the caller includes a constant 1 for the intercept),
+    /// by Newton's method with a tiny ridge: how the second stage weighs the first tier's log-odds against its own logit.
+    /// </summary>
+    public static double[] FitLogistic(IReadOnlyList<double[]> features, IReadOnlyList<int> labels)
+    {
+        var k = features[0].Length;
+        var beta = new double[k];
+        for (var iteration = 0; iteration < 50; iteration++)
+        {
+            var gradient = new double[k];
+            var hessian = new double[k, k];
+            for (var i = 0; i < k; i++)
+            {
+                hessian[i, i] = 1e-6;
+            }
+
+            for (var n = 0; n < features.Count; n++)
+            {
+                var x = features[n];
+                var z = 0.0;
+                for (var i = 0; i < k; i++)
+                {
+                    z += beta[i] * x[i];
+                }
+
+                var p = LinearTrainer.Sigmoid(z);
+                var error = p - labels[n];
+                var curvature = p * (1 - p);
+                for (var i = 0; i < k; i++)
+                {
+                    gradient[i] += error * x[i];
+                    for (var j = 0; j < k; j++)
+                    {
+                        hessian[i, j] += curvature * x[i] * x[j];
+                    }
+                }
+            }
+
+            var step = Solve(hessian, gradient);
+            for (var i = 0; i < k; i++)
+            {
+                beta[i] -= step[i];
+            }
+        }
+
+        return beta;
+    }
+
+    /// <summary>
+    /// The weights of two readings of a softmax (first tier's log-probabilities, second stage's logits) and per-class
+    /// offsets (the middle class at 0) that minimise log-loss; full-batch gradient descent, a fixed number of steps.
+    /// </summary>
+    public static (double FirstWeight, double SecondWeight, double[] Offsets) FitSoftmaxBlend(
+        IReadOnlyList<double[]> firstLogProbabilities, IReadOnlyList<double[]> secondLogits, IReadOnlyList<int> labels)
+    {
+        const int classes = 3;
+        const double rate = 0.05;
+        double a = 1, b = 0;
+        var offsets = new double[classes];
+        var s = new double[classes];
+        for (var iteration = 0; iteration < 2000; iteration++)
+        {
+            double ga = 0, gb = 0;
+            var go = new double[classes];
+            for (var n = 0; n < labels.Count; n++)
+            {
+                for (var c = 0; c < classes; c++)
+                {
+                    s[c] = (a * firstLogProbabilities[n][c]) + (b * secondLogits[n][c]) + offsets[c];
+                }
+
+                LinearTrainer.Softmax(s);
+                for (var c = 0; c < classes; c++)
+                {
+                    var error = s[c] - (labels[n] == c ? 1 : 0);
+                    ga += error * firstLogProbabilities[n][c];
+                    gb += error * secondLogits[n][c];
+                    go[c] += error;
+                }
+            }
+
+            a -= rate * ga / labels.Count;
+            b -= rate * gb / labels.Count;
+            for (var c = 0; c < classes; c++)
+            {
+                offsets[c] -= rate * go[c] / labels.Count;
+            }
+        }
+
+        var anchor = offsets[1];
+        return (a, b, offsets.Select(o => o - anchor).ToArray());
+    }
+
     /// <summary>Offsets on the calibrated log-probabilities (the middle class fixed at 0) that maximise macro-recall.</summary>
     public static double[] FitMacroRecallDecision(IReadOnlyList<double[]> probabilities, IReadOnlyList<int> labels)
     {
@@ -123,6 +217,54 @@ public static class Calibrator
         }
 
         return best;
+    }
+
+    /// <summary>Solves the small symmetric system <paramref name="matrix"/>·x = <paramref name="vector"/> (Gaussian elimination, partial pivoting).</summary>
+    private static double[] Solve(double[,] matrix, double[] vector)
+    {
+        var k = vector.Length;
+        var a = (double[,])matrix.Clone();
+        var x = (double[])vector.Clone();
+        for (var col = 0; col < k; col++)
+        {
+            var pivot = col;
+            for (var row = col + 1; row < k; row++)
+            {
+                if (Math.Abs(a[row, col]) > Math.Abs(a[pivot, col]))
+                {
+                    pivot = row;
+                }
+            }
+
+            for (var j = 0; j < k; j++)
+            {
+                (a[col, j], a[pivot, j]) = (a[pivot, j], a[col, j]);
+            }
+
+            (x[col], x[pivot]) = (x[pivot], x[col]);
+            for (var row = col + 1; row < k; row++)
+            {
+                var factor = a[row, col] / a[col, col];
+                for (var j = col; j < k; j++)
+                {
+                    a[row, j] -= factor * a[col, j];
+                }
+
+                x[row] -= factor * x[col];
+            }
+        }
+
+        for (var row = k - 1; row >= 0; row--)
+        {
+            for (var j = row + 1; j < k; j++)
+            {
+                x[row] -= a[row, j] * x[j];
+            }
+
+            x[row] /= a[row, row];
+        }
+
+        return x;
     }
 
     private static void Probabilities(double[] logits, double scale, double[] offsets, double[] probabilities)

@@ -16,7 +16,7 @@ public static class Featurizer
         var slots = new int[max];
         var values = new float[max];
         var n = TrainedFeatures.Extract(text, Lexicon.Compound(text), slots, values);
-        return new Example(slots[..n], values[..n], row.Label);
+        return new Example(slots[..n], values[..n], row.Label, row.Text, row.Weight);
     }
 
     public static List<Example> Extract(IEnumerable<LabelledText> rows) => rows.Select(Extract).ToList();

@@ -2,8 +2,8 @@ using System.Globalization;
 
 namespace Chatroom.Moderation.Trainer;
 
-/// <summary>One labelled example: the text and the index of its label in the task's label list.</summary>
-public sealed record LabelledText(string Text, int Label)
+/// <summary>One labelled example: the text, the index of its label in the task's label list, and the weight of its loss.</summary>
+public sealed record LabelledText(string Text, int Label, double Weight = 1)
 {
     /// <summary>
     /// Reads a <c>label&lt;TAB&gt;text</c> file with a header line (the format of ../shared/datasets); labels are mapped

@@ -38,7 +38,7 @@ public static class LinearTrainer
                     }
                 }
 
-                var cw = classWeight[example.Label];
+                var cw = classWeight[example.Label] * example.Weight;
                 if (classes == 1)
                 {
                     gradient[0] = cw * (Sigmoid(z[0]) - example.Label);
@@ -88,7 +88,7 @@ public static class LinearTrainer
 
     public static double Sigmoid(double z) => 1 / (1 + Math.Exp(-z));
 
-    private static void Softmax(Span<double> z)
+    public static void Softmax(Span<double> z)
     {
         var max = double.NegativeInfinity;
         foreach (var v in z)
@@ -109,7 +109,8 @@ public static class LinearTrainer
         }
     }
 
-    private static double[] ClassWeights(IReadOnlyList<Example> examples, int labels, bool balanced)
+    /// <summary>1 per class, or (balanced) inversely proportional to the class's count.</summary>
+    public static double[] ClassWeights(IReadOnlyList<Example> examples, int labels, bool balanced)
     {
         var weights = new double[labels];
         Array.Fill(weights, 1.0);

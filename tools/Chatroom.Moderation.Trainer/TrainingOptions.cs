@@ -2,7 +2,8 @@ namespace Chatroom.Moderation.Trainer;
 
 /// <summary>
 /// One training run: where the data is, the seed of the validation split and of the SGD shuffles, the share held out
-/// for validation, an optional cap on rows per file (tests train on a small sample), and each head's settings.
+/// for validation, an optional cap on rows per file (tests train on a small sample), each head's settings, the second
+/// stage's sentence embeddings (none: first tier only) and settings, and extra labelled files (moderators' decisions).
 /// </summary>
 public sealed record TrainingOptions(string DataDirectory)
 {
@@ -30,4 +31,24 @@ public sealed record TrainingOptions(string DataDirectory)
     public HeadSettings Offensive { get; init; } = new(LearningRate: 0.1, L2: 3e-4, Epochs: 8, BalancedClasses: true);
 
     public HeadSettings Hate { get; init; } = new(LearningRate: 0.1, L2: 3e-4, Epochs: 4, BalancedClasses: true);
+
+    /// <summary>The MiniLM vectors the second stage trains on; null trains the first tier only.</summary>
+    public SentenceEmbeddings? Embeddings { get; init; }
+
+    /// <summary>Training rows per file the second stage embeds (the first ones of the file's seeded order).</summary>
+    public int SecondStageRowLimit { get; init; } = int.MaxValue;
+
+    /// <summary>The second stage's mood head; null leaves mood to the first tier (its band stays empty, nothing embedded for it).</summary>
+    public HeadSettings? SecondStageMood { get; init; } = new(LearningRate: 0.05, L2: 1e-5, Epochs: 10, BalancedClasses: true);
+
+    public HeadSettings SecondStageBinary { get; init; } = new(LearningRate: 0.05, L2: 1e-5, Epochs: 10, BalancedClasses: true);
+
+    /// <summary>Extra labelled files (<see cref="ExtraRows"/>), added to the training rows only.</summary>
+    public IReadOnlyList<string> Extra { get; init; } = [];
+
+    /// <summary>How many times an extra row's loss counts.</summary>
+    public double ExtraWeight { get; init; } = 2;
+
+    /// <summary>Most extra rows per task.</summary>
+    public int ExtraCap { get; init; } = 2000;
 }

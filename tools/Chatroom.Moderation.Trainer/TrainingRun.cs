@@ -15,9 +15,10 @@ public static class TrainingRun
         var weights = new float[TrainedFeatures.SlotCount * TrainedModel.Outputs];
         var bias = new float[TrainedModel.Outputs];
 
-        var mood = Load(options, TrainingOptions.MoodFile, TrainingOptions.MoodValidationFile, TrainingOptions.MoodLabels, log);
-        var offensive = Load(options, TrainingOptions.OffensiveFile, TrainingOptions.OffensiveValidationFile, TrainingOptions.OffensiveLabels, log);
-        var hate = Load(options, TrainingOptions.HateFile, TrainingOptions.HateValidationFile, TrainingOptions.HateLabels, log);
+        var extra = options.Extra.Count == 0 ? ([], [], []) : ExtraRows.Read(options, log);
+        var mood = Load(options, TrainingOptions.MoodFile, TrainingOptions.MoodValidationFile, TrainingOptions.MoodLabels, extra.Mood, log);
+        var offensive = Load(options, TrainingOptions.OffensiveFile, TrainingOptions.OffensiveValidationFile, TrainingOptions.OffensiveLabels, extra.Offensive, log);
+        var hate = Load(options, TrainingOptions.HateFile, TrainingOptions.HateValidationFile, TrainingOptions.HateLabels, extra.Hate, log);
 
         LinearTrainer.Train(mood.Train, weights, bias, TrainedModel.MoodSad, 3, options.Mood, options.Seed);
         LinearTrainer.Train(offensive.Train, weights, bias, TrainedModel.Offensive, 1, options.Offensive, options.Seed + 1);
@@ -57,13 +58,19 @@ public static class TrainingRun
             MoodRecall(model, mood.Validation, log, "mood, own validation split"),
             BinaryF1(model, offensive.Validation, TrainedModel.Offensive, log, "offensive, own validation split"),
             BinaryF1(model, hate.Validation, TrainedModel.Hate, log, "hate, own validation split"),
-            Provided(options, TrainingOptions.MoodValidationFile, TrainingOptions.MoodLabels, rows => MoodRecall(model, rows, log, TrainingOptions.MoodValidationFile)),
-            Provided(options, TrainingOptions.OffensiveValidationFile, TrainingOptions.OffensiveLabels, rows => BinaryF1(model, rows, TrainedModel.Offensive, log, TrainingOptions.OffensiveValidationFile)),
-            Provided(options, TrainingOptions.HateValidationFile, TrainingOptions.HateLabels, rows => BinaryF1(model, rows, TrainedModel.Hate, log, TrainingOptions.HateValidationFile)));
-        return new TrainingResult(model, figures);
+            mood.Provided is { } m ? MoodRecall(model, m, log, TrainingOptions.MoodValidationFile) : double.NaN,
+            offensive.Provided is { } o ? BinaryF1(model, o, TrainedModel.Offensive, log, TrainingOptions.OffensiveValidationFile) : double.NaN,
+            hate.Provided is { } h ? BinaryF1(model, h, TrainedModel.Hate, log, TrainingOptions.HateValidationFile) : double.NaN);
+        if (options.Embeddings is null)
+        {
+            return new TrainingResult(model, figures);
+        }
+
+        var (heads, secondFigures) = SecondStageTrainer.Train(model, mood, offensive, hate, options, options.Embeddings, log);
+        return new TrainingResult(model, figures, heads, secondFigures);
     }
 
-    private static (List<Example> Train, List<Example> Validation) Load(TrainingOptions options, string file, string providedValidation, string[] labels, TextWriter log)
+    private static TaskData Load(TrainingOptions options, string file, string providedValidation, string[] labels, List<LabelledText> extra, TextWriter log)
     {
         // The TweetEval sentiment validation tweets also sit in the SemEval file; leaving them out keeps that file a clean check.
         var providedPath = Path.Combine(options.DataDirectory, providedValidation);
@@ -76,15 +83,11 @@ public static class TrainingRun
         new Random(options.Seed).Shuffle(order);
         var held = (int)Math.Round(rows.Count * options.ValidationShare);
         var validation = Featurizer.Extract(order[..held].Select(i => rows[i]));
-        var train = Featurizer.Extract(order[held..].Select(i => rows[i]));
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file}: {rows.Count} rows ({all.Count - rows.Count} left out as they are in {providedValidation}; {string.Join(", ", labels.Select((l, c) => $"{l} {rows.Count(r => r.Label == c)}"))}); training {train.Count}, validation {validation.Count} (seed {options.Seed})"));
-        return (train, validation);
-    }
 
-    private static double Provided(TrainingOptions options, string file, string[] labels, Func<List<Example>, double> evaluate)
-    {
-        var path = Path.Combine(options.DataDirectory, file);
-        return File.Exists(path) ? evaluate(Featurizer.Extract(LabelledText.ReadTsv(path, labels, options.RowLimit))) : double.NaN;
+        // Extra rows train only, and come first so a second stage limited to the first rows still sees them.
+        var train = Featurizer.Extract(extra.Concat(order[held..].Select(i => rows[i])));
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file}: {rows.Count} rows ({all.Count - rows.Count} left out as they are in {providedValidation}; {string.Join(", ", labels.Select((l, c) => $"{l} {rows.Count(r => r.Label == c)}"))}); training {train.Count}{(extra.Count > 0 ? $" ({extra.Count} extra)" : string.Empty)}, validation {validation.Count} (seed {options.Seed})"));
+        return new TaskData(train, validation, File.Exists(providedPath) ? Featurizer.Extract(LabelledText.ReadTsv(providedPath, labels, options.RowLimit)) : null);
     }
 
     private static double[] Logits(TrainedModel model, Example example)
@@ -94,7 +97,7 @@ public static class TrainingRun
         return logits;
     }
 
-    private static TrainedScores Scores(TrainedModel model, Example example) => model.Calibration.Apply(Logits(model, example));
+    internal static TrainedScores Scores(TrainedModel model, Example example) => model.Calibration.Apply(Logits(model, example));
 
     private static double[] MoodProbabilities(TrainedModel model, Example example)
     {

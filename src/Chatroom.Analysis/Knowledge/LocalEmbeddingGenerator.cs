@@ -19,6 +19,10 @@ public sealed partial class LocalEmbeddingGenerator : IEmbeddingGenerator<string
     private readonly SemaphoreSlim _gate;
     private readonly ILogger _logger;
     private readonly EmbeddingGeneratorMetadata _metadata = new("local-onnx", null, ModelName, Dimensions);
+
+    // A message is often embedded by more than one reader (topic watches and intents on the agents queue, the moderation
+    // second stage on the analysis queue); 4,096 vectors are 6 MB.
+    private readonly RecentEmbeddings _recent = new(4096);
     private string? _loadError;
 
     /// <param name="logger">Where the load time, or the load failure, is reported.</param>
@@ -46,13 +50,44 @@ public sealed partial class LocalEmbeddingGenerator : IEmbeddingGenerator<string
             return [];
         }
 
+        var vectors = new float[texts.Length][];
+        var missing = new List<string>();
+        for (var i = 0; i < texts.Length; i++)
+        {
+            if (!_recent.TryGet(texts[i], out vectors[i]))
+            {
+                missing.Add(texts[i]);
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            var encoded = await EncodeAsync(missing.Distinct(StringComparer.Ordinal).ToArray(), cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < texts.Length; i++)
+            {
+                vectors[i] ??= encoded[texts[i]];
+            }
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        return new GeneratedEmbeddings<Embedding<float>>(vectors.Select(v => new Embedding<float>(v) { ModelId = ModelName, CreatedAt = now }));
+    }
+
+    private async Task<Dictionary<string, float[]>> EncodeAsync(string[] texts, CancellationToken cancellationToken)
+    {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             // CPU-bound inference: run it on the pool so a caller on a request thread is not held.
             var vectors = await Task.Run(() => Encoder().Encode(texts, cancellationToken), cancellationToken).ConfigureAwait(false);
-            var now = DateTimeOffset.UtcNow;
-            return new GeneratedEmbeddings<Embedding<float>>(vectors.Select(v => new Embedding<float>(v) { ModelId = ModelName, CreatedAt = now }));
+            var encoded = new Dictionary<string, float[]>(texts.Length, StringComparer.Ordinal);
+            for (var i = 0; i < texts.Length; i++)
+            {
+                encoded[texts[i]] = vectors[i];
+                _recent.Add(texts[i], vectors[i]);
+            }
+
+            return encoded;
         }
         finally
         {

@@ -18,14 +18,18 @@ public sealed class ModerationCascade
     private readonly SafetyJudge? _judge;
     private readonly EscalationMetrics? _metrics;
     private readonly IOptionsMonitor<ModerationOptions> _options;
+    private readonly SecondStage? _secondStage;
 
-    public ModerationCascade(ClassifierModerator embedded, IOptionsMonitor<ModerationOptions> options, LlmModerator? llm = null, SafetyJudge? judge = null, EscalationMetrics? metrics = null)
+    /// <param name="secondStage">The embedded tier's second stage for uncertain messages; null runs the first tier alone.</param>
+    public ModerationCascade(ClassifierModerator embedded, IOptionsMonitor<ModerationOptions> options, LlmModerator? llm = null, SafetyJudge? judge = null,
+        EscalationMetrics? metrics = null, SecondStage? secondStage = null)
     {
         _embedded = embedded;
         _options = options;
         _llm = llm;
         _judge = judge;
         _metrics = metrics;
+        _secondStage = secondStage;
     }
 
     public bool HasLlm => _llm is not null || _judge is not null;
@@ -44,9 +48,10 @@ public sealed class ModerationCascade
         var verdicts = new ModerationVerdict[texts.Count];
         var reasons = new EscalationReasons[texts.Count];
         List<int> toJudge = [], toLlm = [];
+        var embedded = _secondStage is null ? null : await _secondStage.ClassifyAsync(texts, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < texts.Count; i++)
         {
-            verdicts[i] = _embedded.Classify(texts[i]);
+            verdicts[i] = embedded?[i] ?? _embedded.Classify(texts[i]);
             reasons[i] = Reasons(verdicts[i], options, effective);
             if (reasons[i] == EscalationReasons.None)
             {

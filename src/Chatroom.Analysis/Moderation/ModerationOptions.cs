@@ -44,4 +44,10 @@ public sealed class ModerationOptions
     /// <summary>Share of the trained model in the mood (log-space blend with the lexicon reading); 0 is lexicon only, 1 trained only.</summary>
     [Range(0.0, 1.0)]
     public double TrainedMoodWeight { get; set; } = Classifiers.Calibration.TrainedMoodWeight;
+
+    /// <summary>
+    /// Messages the trained tier is unsure about go through the heads on their MiniLM sentence embedding
+    /// (<see cref="Classifiers.SecondStage"/>); off, the first tier alone decides the embedded verdict.
+    /// </summary>
+    public bool SecondStage { get; set; }
 }

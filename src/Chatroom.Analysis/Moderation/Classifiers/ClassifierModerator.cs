@@ -16,6 +16,7 @@ public sealed class ClassifierModerator
     private readonly MoodClassifier _mood;
     private readonly SafetyClassifier _safety;
     private readonly IOptionsMonitor<ModerationOptions>? _options;
+    private readonly TrainedModel? _trained;
 
     public ClassifierModerator(ModerationLexicon lexicon)
         : this(lexicon, null)
@@ -31,15 +32,26 @@ public sealed class ClassifierModerator
         _mood = new MoodClassifier(lexicon, null, trained);
         _safety = new SafetyClassifier(lexicon);
         _options = options;
+        _trained = trained;
     }
 
     public static ClassifierModerator Default { get; } = new(ModerationLexicon.Default);
 
-    public ModerationVerdict Classify(string? text)
+    /// <summary>The trained model's mood decision offsets, which a second stage's mood scores are tilted against.</summary>
+    public IReadOnlyList<double> TrainedMoodDecision => (_trained ?? TrainedModel.Default).Calibration.MoodDecision;
+
+    public ModerationVerdict Classify(string? text) => Classify(text, null, out _);
+
+    /// <summary>The verdict, and the trained model's scores it used.</summary>
+    /// <param name="text">The message.</param>
+    /// <param name="refine">Replaces the trained scores before mood and safety read them (the second stage); null keeps them.</param>
+    /// <param name="trained">The trained scores the verdict used (after <paramref name="refine"/>).</param>
+    public ModerationVerdict Classify(string? text, Func<TrainedScores, TrainedScores>? refine, out TrainedScores trained)
     {
         var normalized = _normalizer.Normalize(text);
         var options = _options?.CurrentValue ?? DefaultOptions;
-        var mood = _mood.Classify(normalized, options.TrainedMoodWeight);
+        var mood = _mood.Classify(normalized, options.TrainedMoodWeight, refine);
+        trained = mood.Trained;
         var safety = _safety.Classify(
             normalized,
             mood.LexiconScore,

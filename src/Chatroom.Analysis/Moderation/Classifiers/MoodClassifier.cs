@@ -73,11 +73,20 @@ public sealed class MoodClassifier
 
     /// <param name="text">The normalised message.</param>
     /// <param name="trainedWeight">Share of the trained model in the blend (0 lexicon only, 1 trained only).</param>
-    public MoodResult Classify(NormalizedText text, double trainedWeight)
+    /// <param name="refine">
+    /// Replaces the trained model's scores before they are used (the second stage, <see cref="EmbeddingHeads.Refine"/>);
+    /// null keeps them.
+    /// </param>
+    public MoodResult Classify(NormalizedText text, double trainedWeight, Func<TrainedScores, TrainedScores>? refine = null)
     {
         var lexicon = Compound(text);
         var model = _model ??= MoodModel.Default;
         var trained = (_trained ??= TrainedModel.Default).Score(text, lexicon);
+        if (refine is not null)
+        {
+            trained = refine(trained);
+        }
+
         var compound = Math.Tanh(model.Logit(text, lexicon, Calibration.MoodWordScale) / 2);
         var sharp = Calibration.MoodSharpness;
         var band = Calibration.MoodNeutralBand;

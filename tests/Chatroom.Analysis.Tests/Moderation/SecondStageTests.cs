@@ -1,0 +1,142 @@
+using Chatroom.Analysis.Knowledge;
+using Chatroom.Analysis.Moderation;
+using Chatroom.Analysis.Moderation.Classifiers;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Chatroom.Analysis.Tests.Moderation;
+
+/// <summary>
+/// The embedded tier's second stage in the cascade: only messages in a head's uncertain band are embedded, the heads'
+/// combined score then decides, and without the sentence model the first tier's verdict stands.
+/// </summary>
+public sealed class SecondStageTests
+{
+    // No word of it is in the rules' lexicon: the first tier finds nothing; an embedding head that knows the meaning can.
+    private const string Veiled = "@user you are a zorblaxian snorkwhistle";
+
+    private static readonly BinaryStage BandEverything = new(0, 1, 1, 1, 0, 0.5);
+
+    [Fact]
+    public async Task AnUncertainMessage_IsEmbedded_AndTheHeadsCombinedScoreDecidesItsVerdict()
+    {
+        var embedder = new FakeEmbedder();
+        var cascade = new ModerationCascade(ClassifierModerator.Default, Options(), secondStage: Stage(embedder, OffensiveHead(band: BandEverything)));
+
+        var verdict = await cascade.ClassifyAsync(Veiled, policy: LlmPolicy.Never);
+
+        Assert.Equal(SafetyLabels.Safe, ClassifierModerator.Default.Classify(Veiled).Safety);
+        Assert.Equal(new[] { Veiled }, embedder.Texts);
+        Assert.Equal(SafetyLabels.Unsafe, verdict.Safety);
+        Assert.Contains(SafetyCategories.Harassment, verdict.Categories);
+        Assert.Equal(SafetyLabels.EmbeddedTier, verdict.Tier);
+    }
+
+    [Fact]
+    public async Task MessagesOutsideEveryBand_AreNotEmbedded_AndKeepTheFirstTiersVerdict()
+    {
+        var embedder = new FakeEmbedder();
+        var stage = Stage(embedder, OffensiveHead(band: BinaryStage.Never));
+
+        var verdicts = await stage.ClassifyAsync([Veiled, "have a lovely weekend everyone"], CancellationToken.None);
+
+        Assert.Empty(embedder.Texts);
+        AssertSame(ClassifierModerator.Default.Classify(Veiled), verdicts[0]);
+    }
+
+    [Fact]
+    public async Task WhenTheSentenceModelIsUnavailable_TheFirstTiersVerdictStands()
+    {
+        var embedder = new FakeEmbedder { Failure = new EmbeddingUnavailableException("the local embedding model did not load") };
+        var stage = Stage(embedder, OffensiveHead(band: BandEverything));
+
+        var verdicts = await stage.ClassifyAsync([Veiled], CancellationToken.None);
+
+        AssertSame(ClassifierModerator.Default.Classify(Veiled), verdicts[0]);
+    }
+
+    [Fact]
+    public async Task SwitchedOff_NothingIsEmbedded()
+    {
+        var embedder = new FakeEmbedder();
+        var stage = new SecondStage(ClassifierModerator.Default, embedder, Options(new ModerationOptions { SecondStage = false }),
+            NullLogger<SecondStage>.Instance, OffensiveHead(band: BandEverything));
+
+        var verdicts = await stage.ClassifyAsync([Veiled], CancellationToken.None);
+
+        Assert.Empty(embedder.Texts);
+        Assert.Equal(SafetyLabels.Safe, verdicts[0].Safety);
+    }
+
+    [Fact]
+    public void TheCommittedHeads_Load_AndSendSomeButNotAllMessagesToTheSecondStage()
+    {
+        var heads = EmbeddingHeads.Default;
+        var sure = new TrainedScores(0.01, 0.98, 0.01, TrainedModel.MoodNeutral, 0.01, 0.01);
+
+        Assert.False(heads.IsUncertain(sure));
+        Assert.True(heads.Calibration.Offensive.BandLow <= heads.Calibration.Offensive.BandHigh, "the offensive head has a band");
+    }
+
+    [Fact]
+    public void RecentEmbeddings_ForgetTheOldestTextFirst()
+    {
+        var recent = new RecentEmbeddings(2);
+        recent.Add("a", [1]);
+        recent.Add("b", [2]);
+        recent.Add("c", [3]);
+
+        Assert.False(recent.TryGet("a", out _));
+        Assert.True(recent.TryGet("c", out var c));
+        Assert.Equal(new[] { 3f }, c);
+        Assert.Equal(2, recent.Count);
+    }
+
+    private static void AssertSame(ModerationVerdict expected, ModerationVerdict actual) =>
+        Assert.Equal(
+            (expected.Mood, expected.MoodScore, expected.Safety, expected.UnsafeScore, expected.Confidence, string.Join(',', expected.Categories)),
+            (actual.Mood, actual.MoodScore, actual.Safety, actual.UnsafeScore, actual.Confidence, string.Join(',', actual.Categories)));
+
+    /// <summary>Heads whose offensive output reads dimension 0 of the vector strongly; the fake embedder sets it.</summary>
+    private static EmbeddingHeads OffensiveHead(BinaryStage band)
+    {
+        var weights = new float[EmbeddingHeads.Dimensions * TrainedModel.Outputs];
+        weights[TrainedModel.Offensive] = 20;
+        return new EmbeddingHeads(weights, new float[TrainedModel.Outputs], new SecondStageCalibration { Offensive = band });
+    }
+
+    private static SecondStage Stage(FakeEmbedder embedder, EmbeddingHeads heads) =>
+        new(ClassifierModerator.Default, embedder, Options(), NullLogger<SecondStage>.Instance, heads);
+
+    private static StaticOptionsMonitor<ModerationOptions> Options(ModerationOptions? value = null) => new(value ?? new ModerationOptions { SecondStage = true });
+
+    private sealed class FakeEmbedder : IEmbeddingGenerator<string, Embedding<float>>
+    {
+        public List<string> Texts { get; } = [];
+
+        public Exception? Failure { get; init; }
+
+        public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            if (Failure is not null)
+            {
+                return Task.FromException<GeneratedEmbeddings<Embedding<float>>>(Failure);
+            }
+
+            var texts = values.ToList();
+            Texts.AddRange(texts);
+            return Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(texts.Select(_ =>
+            {
+                var vector = new float[EmbeddingHeads.Dimensions];
+                vector[0] = 1;
+                return new Embedding<float>(vector);
+            })));
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+}

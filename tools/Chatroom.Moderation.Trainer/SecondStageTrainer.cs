@@ -1,0 +1,199 @@
+using System.Globalization;
+using Chatroom.Analysis.Moderation.Classifiers;
+
+namespace Chatroom.Moderation.Trainer;
+
+/// <summary>
+/// Trains the second stage (<see cref="EmbeddingHeads"/>) after the first tier: linear heads on the MiniLM vectors of
+/// the training rows (all of them, or the first <see cref="TrainingOptions.SecondStageRowLimit"/> of each file's seeded
+/// order), then on the validation split the combination with the first tier's calibrated scores (log-loss), the
+/// combined decision rule, and the uncertain band per head: the narrowest band whose combined figure is within
+/// <see cref="BandTolerance"/> of the best band's, so only messages the first tier gets wrong often pay for an embedding.
+/// </summary>
+public static class SecondStageTrainer
+{
+    /// <summary>How much of the best combined figure a narrower band may give up.</summary>
+    public const double BandTolerance = 0.002;
+
+    public static (EmbeddingHeads Heads, SecondStageFigures Figures) Train(TrainedModel first, TaskData mood, TaskData offensive, TaskData hate, TrainingOptions options, SentenceEmbeddings embeddings, TextWriter log)
+    {
+        var weights = new float[EmbeddingHeads.Dimensions * TrainedModel.Outputs];
+        var bias = new float[TrainedModel.Outputs];
+        var limit = options.SecondStageRowLimit;
+        if (options.SecondStageMood is { } moodSettings)
+        {
+            TrainHead(mood.Train.Take(limit).ToList(), TrainedModel.MoodSad, 3, moodSettings, options.Seed + 10);
+        }
+
+        TrainHead(offensive.Train.Take(limit).ToList(), TrainedModel.Offensive, 1, options.SecondStageBinary, options.Seed + 11);
+        TrainHead(hate.Train.Take(limit).ToList(), TrainedModel.Hate, 1, options.SecondStageBinary, options.Seed + 12);
+        var raw = new EmbeddingHeads(weights, bias, new SecondStageCalibration());
+
+        var offensiveRows = Rows(first, raw, offensive.Validation, embeddings, log);
+        var hateRows = Rows(first, raw, hate.Validation, embeddings, log);
+        var calibration = options.SecondStageMood is null ? new SecondStageCalibration() : Mood(first, raw, mood, embeddings, log);
+        calibration = calibration with
+        {
+            Offensive = Binary(offensiveRows, r => r.First.Offensive, TrainedModel.Offensive, first.Calibration.OffensiveThreshold),
+            Hate = Binary(hateRows, r => r.First.Hate, TrainedModel.Hate, first.Calibration.HateThreshold),
+        };
+
+        var heads = new EmbeddingHeads(weights, bias, calibration);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"second stage: mood band max p < {calibration.MoodBand:F2}, weights first {calibration.MoodFirstWeight:F3} second {calibration.MoodSecondWeight:F3}, decision [{string.Join(", ", calibration.MoodDecision.Select(o => o.ToString("F2", CultureInfo.InvariantCulture)))}]"));
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"second stage: offensive band [{calibration.Offensive.BandLow:F2}, {calibration.Offensive.BandHigh:F2}] weights {calibration.Offensive.FirstWeight:F3}/{calibration.Offensive.SecondWeight:F3} threshold {calibration.Offensive.Threshold:F2}; hate band [{calibration.Hate.BandLow:F2}, {calibration.Hate.BandHigh:F2}] weights {calibration.Hate.FirstWeight:F3}/{calibration.Hate.SecondWeight:F3} threshold {calibration.Hate.Threshold:F2}"));
+
+        var figures = new SecondStageFigures(
+            Evaluate(first, heads, mood.Validation, TaskKind.Mood, embeddings, log, "mood, own validation split"),
+            Evaluate(first, heads, offensive.Validation, TaskKind.Offensive, embeddings, log, "offensive, own validation split"),
+            Evaluate(first, heads, hate.Validation, TaskKind.Hate, embeddings, log, "hate, own validation split"),
+            mood.Provided is { } m ? Evaluate(first, heads, m, TaskKind.Mood, embeddings, log, TrainingOptions.MoodValidationFile) : null,
+            offensive.Provided is { } o ? Evaluate(first, heads, o, TaskKind.Offensive, embeddings, log, TrainingOptions.OffensiveValidationFile) : null,
+            hate.Provided is { } h ? Evaluate(first, heads, h, TaskKind.Hate, embeddings, log, TrainingOptions.HateValidationFile) : null);
+        return (heads, figures);
+
+        void TrainHead(List<Example> rows, int output, int classes, HeadSettings settings, int seed)
+        {
+            var vectors = embeddings.Embed(rows.Select(r => r.Text).ToList(), log);
+            DenseTrainer.Train(vectors, rows, weights, bias, output, classes, settings, seed);
+        }
+    }
+
+    private enum TaskKind
+    {
+        Mood,
+        Offensive,
+        Hate,
+    }
+
+    private sealed record Row(TrainedScores First, double[] Logits, int Label);
+
+    private static List<Row> Rows(TrainedModel first, EmbeddingHeads heads, List<Example> examples, SentenceEmbeddings embeddings, TextWriter log)
+    {
+        var vectors = embeddings.Embed(examples.Select(e => e.Text).ToList(), log);
+        return examples.Select((e, i) =>
+        {
+            var logits = new double[TrainedModel.Outputs];
+            heads.Logits(vectors[i], logits);
+            return new Row(TrainingRun.Scores(first, e), logits, e.Label);
+        }).ToList();
+    }
+
+    /// <summary>The mood combination, decision offsets and band, fitted on the mood validation split.</summary>
+    private static SecondStageCalibration Mood(TrainedModel first, EmbeddingHeads raw, TaskData mood, SentenceEmbeddings embeddings, TextWriter log)
+    {
+        var moodRows = Rows(first, raw, mood.Validation, embeddings, log);
+        var (firstWeight, secondWeight, offsets) = Calibrator.FitSoftmaxBlend(
+            moodRows.Select(r => new[] { Math.Log(r.First.Sad), Math.Log(r.First.Neutral), Math.Log(r.First.Happy) }).ToList(),
+            moodRows.Select(r => r.Logits[..3]).ToList(),
+            moodRows.Select(r => r.Label).ToList());
+        var calibration = new SecondStageCalibration { MoodFirstWeight = firstWeight, MoodSecondWeight = secondWeight, MoodOffsets = offsets };
+        var combinedMood = moodRows.Select(r => CombinedMood(calibration, r)).ToList();
+        var moodDecision = Calibrator.FitMacroRecallDecision(combinedMood, moodRows.Select(r => r.Label).ToList());
+        return calibration with
+        {
+            MoodDecision = moodDecision,
+            MoodBand = MoodBand(moodRows, combinedMood.Select(p => Calibrator.ArgMax(p.Select(v => Math.Log(Math.Max(v, 1e-12))).ToArray(), moodDecision)).ToList()),
+        };
+    }
+
+    private static double[] CombinedMood(SecondStageCalibration calibration, Row row)
+    {
+        var probabilities = new double[3];
+        EmbeddingHeads.CombineMood(calibration, [row.First.Sad, row.First.Neutral, row.First.Happy], row.Logits.AsSpan(0, 3), probabilities);
+        return probabilities;
+    }
+
+    /// <summary>The mood band: uncertain when the first tier's top probability is below it (0.35–1.0, or 0 for never).</summary>
+    private static double MoodBand(List<Row> rows, List<int> combinedClass)
+    {
+        var labels = rows.Select(r => r.Label).ToList();
+        var candidates = new List<(double Band, double Recall, double Share)>();
+        foreach (var band in (double[])[0, .. Enumerable.Range(7, 14).Select(i => i * 0.05), 1.01])
+        {
+            var inBand = rows.Select(r => Math.Max(r.First.Sad, Math.Max(r.First.Neutral, r.First.Happy)) < band).ToList();
+            var predicted = rows.Select((r, i) => inBand[i] ? combinedClass[i] : r.First.MoodClass).ToList();
+            candidates.Add((Math.Round(band, 2), Metrics.MacroRecall(labels, predicted, 3), inBand.Count(b => b) / (double)rows.Count));
+        }
+
+        return Narrowest(candidates.Select(c => (Low: c.Band, High: c.Band, Figure: c.Recall, c.Share)).ToList()).Low;
+    }
+
+    private static BinaryStage Binary(List<Row> rows, Func<Row, double> firstProbability, int output, double firstThreshold)
+    {
+        var labels = rows.Select(r => r.Label).ToList();
+        var coefficients = Calibrator.FitLogistic(rows.Select(r => new[] { BinaryStage.Logit(firstProbability(r)), r.Logits[output], 1.0 }).ToList(), labels);
+        var stage = new BinaryStage(0, 1, coefficients[0], coefficients[1], coefficients[2], 0.5);
+        var combined = rows.Select(r => stage.Combine(firstProbability(r), r.Logits[output])).ToList();
+        var threshold = Calibrator.FitThreshold(combined, labels);
+
+        var edges = Enumerable.Range(0, 21).Select(i => i * 0.05).Append(firstThreshold).Distinct().Order().ToList();
+        var candidates = new List<(double Low, double High, double F1, double Share)>();
+        foreach (var low in edges.Where(e => e <= firstThreshold))
+        {
+            foreach (var high in edges.Where(e => e >= firstThreshold))
+            {
+                var inBand = rows.Select(r => firstProbability(r) >= low && firstProbability(r) <= high).ToList();
+                var predicted = rows.Select((r, i) => (inBand[i] ? combined[i] >= threshold : firstProbability(r) >= firstThreshold) ? 1 : 0).ToList();
+                candidates.Add((Math.Round(low, 2), Math.Round(high, 2), Metrics.BinaryMacroF1(labels, predicted), inBand.Count(b => b) / (double)rows.Count));
+            }
+        }
+
+        // The first tier alone, for comparison: an empty band.
+        var alone = Metrics.BinaryMacroF1(labels, rows.Select(r => firstProbability(r) >= firstThreshold ? 1 : 0).ToList());
+        candidates.Add((1, 0, alone, 0));
+        var (bandLow, bandHigh) = Narrowest(candidates);
+        return stage with { BandLow = bandLow, BandHigh = bandHigh, Threshold = threshold };
+    }
+
+    /// <summary>The candidate with the smallest share among those within <see cref="BandTolerance"/> of the best figure.</summary>
+    private static (double Low, double High) Narrowest(List<(double Low, double High, double Figure, double Share)> candidates)
+    {
+        var best = candidates.Max(c => c.Figure);
+        var chosen = candidates.Where(c => c.Figure >= best - BandTolerance).OrderBy(c => c.Share).ThenByDescending(c => c.Figure).First();
+        return (chosen.Low, chosen.High);
+    }
+
+    private static StageFigures Evaluate(TrainedModel first, EmbeddingHeads heads, List<Example> examples, TaskKind task, SentenceEmbeddings embeddings, TextWriter log, string name)
+    {
+        // As the service does: only the rows some head is unsure about are embedded.
+        var firstScores = examples.Select(e => TrainingRun.Scores(first, e)).ToList();
+        var uncertainRows = Enumerable.Range(0, examples.Count).Where(i => heads.IsUncertain(firstScores[i])).ToList();
+        var embedded = embeddings.Embed(uncertainRows.Select(i => examples[i].Text).ToList(), log);
+        var vectors = new float[examples.Count][];
+        for (var k = 0; k < uncertainRows.Count; k++)
+        {
+            vectors[uncertainRows[k]] = embedded[k];
+        }
+
+        var decision = first.Calibration.MoodDecision;
+        var c = heads.Calibration;
+        var expected = examples.Select(e => e.Label).ToList();
+        var firstPredicted = new List<int>(examples.Count);
+        var combinedPredicted = new List<int>(examples.Count);
+        for (var i = 0; i < examples.Count; i++)
+        {
+            var scores = firstScores[i];
+            var refined = vectors[i] is { } vector ? heads.Refine(scores, vector, decision) : scores;
+            switch (task)
+            {
+                case TaskKind.Mood:
+                    firstPredicted.Add(scores.MoodClass);
+                    combinedPredicted.Add(refined.MoodClass);
+                    break;
+                case TaskKind.Offensive:
+                    firstPredicted.Add(scores.Offensive >= first.Calibration.OffensiveThreshold ? 1 : 0);
+                    combinedPredicted.Add((c.Offensive.InBand(scores.Offensive) ? refined.Offensive >= c.Offensive.Threshold : scores.Offensive >= first.Calibration.OffensiveThreshold) ? 1 : 0);
+                    break;
+                default:
+                    firstPredicted.Add(scores.Hate >= first.Calibration.HateThreshold ? 1 : 0);
+                    combinedPredicted.Add((c.Hate.InBand(scores.Hate) ? refined.Hate >= c.Hate.Threshold : scores.Hate >= first.Calibration.HateThreshold) ? 1 : 0);
+                    break;
+            }
+        }
+
+        var figure = task == TaskKind.Mood ? (Func<List<int>, double>)(p => Metrics.MacroRecall(expected, p, 3)) : p => Metrics.BinaryMacroF1(expected, p);
+        var result = new StageFigures(figure(firstPredicted), figure(combinedPredicted), examples.Count == 0 ? 0 : uncertainRows.Count / (double)examples.Count, examples.Count);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-36} n={examples.Count,6} {(task == TaskKind.Mood ? "macro-recall" : "macro-F1")} first tier {result.FirstTier:F3}, with second stage {result.Combined:F3}; {result.Share:P1} reach the second stage"));
+        return result;
+    }
+}
