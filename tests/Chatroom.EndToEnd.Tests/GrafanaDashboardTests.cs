@@ -54,11 +54,14 @@ public sealed partial class GrafanaDashboardTests
             await AgentTests.AgentReplyAsync(ana, "assistant");
 
             // Members stay connected while Prometheus scrapes, so the connection and room gauges are not zero.
-            var exported = await WaitForMetricsAsync(host, "chatroom_analysis_unsafe_total");
-            foreach (var name in queries.SelectMany(q => MetricName().Matches(q.Expr).Select(m => m.Value)).Distinct())
+            // Each family appears with its first measurement, and those come in the order the work happens (the unsafe
+            // verdict before the flag raised on it, both after the safety judge's answer): wait for all of them.
+            var families = queries.SelectMany(q => MetricName().Matches(q.Expr).Select(m => Regex.Replace(m.Value, "_(bucket|sum|count)$", string.Empty)))
+                .Distinct().ToList();
+            var exported = await WaitForMetricsAsync(host, families);
+            foreach (var family in families)
             {
-                var family = Regex.Replace(name, "_(bucket|sum|count)$", string.Empty);
-                Assert.True(exported.Contains($"# TYPE {family} ", StringComparison.Ordinal), $"a dashboard queries {name}, which /metrics does not export");
+                Assert.True(exported.Contains($"# TYPE {family} ", StringComparison.Ordinal), $"a dashboard queries {family}, which /metrics does not export");
             }
 
             await using var prometheus = await PrometheusProcess.StartAsync(host.Address);
@@ -78,13 +81,14 @@ public sealed partial class GrafanaDashboardTests
         }
     }
 
-    private static async Task<string> WaitForMetricsAsync(StandaloneHost host, string family)
+    /// <summary>/metrics once it has every family, or as it is after 30 s (the caller names what is missing).</summary>
+    private static async Task<string> WaitForMetricsAsync(StandaloneHost host, IReadOnlyList<string> families)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
             var text = await host.Api.Http.GetStringAsync("/metrics");
-            if (text.Contains($"# TYPE {family} ", StringComparison.Ordinal) || DateTime.UtcNow > deadline)
+            if (families.All(family => text.Contains($"# TYPE {family} ", StringComparison.Ordinal)) || DateTime.UtcNow > deadline)
             {
                 return text;
             }
