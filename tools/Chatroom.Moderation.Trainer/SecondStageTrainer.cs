@@ -7,12 +7,14 @@ namespace Chatroom.Moderation.Trainer;
 /// Trains the second stage (<see cref="EmbeddingHeads"/>) after the first tier: linear heads on the MiniLM vectors of
 /// the training rows (all of them, or the first <see cref="TrainingOptions.SecondStageRowLimit"/> of each file's seeded
 /// order), then on the validation split the combination with the first tier's calibrated scores (log-loss), the
-/// combined decision rule, and the uncertain band per head: the narrowest band whose combined figure is within
-/// <see cref="BandTolerance"/> of the best band's, so only messages the first tier gets wrong often pay for an embedding.
+/// combined decision rule, and the uncertain band per head: the offensive and hate bands together, the pair with the
+/// best combined macro-F1 whose share of own validation rows reaching the stage is at most
+/// <see cref="TrainingOptions.SecondStageMaxShare"/> (<see cref="BandSearch"/>), so only the messages where an embedding
+/// helps most pay for one.
 /// </summary>
 public static class SecondStageTrainer
 {
-    /// <summary>How much of the best combined figure a narrower band may give up.</summary>
+    /// <summary>How much of the best combined figure a narrower band (one that sends fewer rows to the stage) may give up.</summary>
     public const double BandTolerance = 0.002;
 
     public static (EmbeddingHeads Heads, SecondStageFigures Figures) Train(TrainedModel first, TaskData mood, TaskData offensive, TaskData hate, TrainingOptions options, SentenceEmbeddings embeddings, TextWriter log)
@@ -32,10 +34,29 @@ public static class SecondStageTrainer
         var offensiveRows = Rows(first, raw, offensive.Validation, embeddings, log);
         var hateRows = Rows(first, raw, hate.Validation, embeddings, log);
         var calibration = options.SecondStageMood is null ? new SecondStageCalibration() : Mood(first, raw, mood, embeddings, log);
+        var offensiveFit = Binary(offensiveRows, r => r.First.Offensive, TrainedModel.Offensive, first.Calibration.OffensiveThreshold);
+        var hateFit = Binary(hateRows, r => r.First.Hate, TrainedModel.Hate, first.Calibration.HateThreshold);
+
+        // The share is counted as the service pays it: a row of any own split reaches the stage when any head's band holds it.
+        var ownRows = mood.Validation.Concat(offensive.Validation).Concat(hate.Validation).Select(e => TrainingRun.Scores(first, e)).ToList();
+        var moodBand = calibration.MoodBand;
+        var bands = new BandSearch(
+            Members(ownRows, s => Math.Max(s.Sad, Math.Max(s.Neutral, s.Happy)) < moodBand),
+            offensiveFit.Candidates.Select(c => Members(ownRows, s => s.Offensive >= c.Low && s.Offensive <= c.High)).ToList(),
+            hateFit.Candidates.Select(c => Members(ownRows, s => s.Hate >= c.Low && s.Hate <= c.High)).ToList(),
+            ownRows.Count);
+        foreach (var cap in (double?[])[0.1, 0.2, 0.3, null])
+        {
+            var (oi, hi, share) = bands.Best(offensiveFit.Candidates, hateFit.Candidates, cap ?? 1);
+            var (offensiveBest, hateBest) = (offensiveFit.Candidates[oi], hateFit.Candidates[hi]);
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"second stage share cap {(cap is { } capValue ? capValue.ToString("F1", CultureInfo.InvariantCulture) : "none"),-4}: offensive band [{offensiveBest.Low:F2}, {offensiveBest.High:F2}] macro-F1 {offensiveBest.F1:F3}, hate band [{hateBest.Low:F2}, {hateBest.High:F2}] macro-F1 {hateBest.F1:F3}; {share:P1} of the own split reach the stage"));
+        }
+
+        var (offensiveBand, hateBand, _) = bands.Best(offensiveFit.Candidates, hateFit.Candidates, options.SecondStageMaxShare);
         calibration = calibration with
         {
-            Offensive = Binary(offensiveRows, r => r.First.Offensive, TrainedModel.Offensive, first.Calibration.OffensiveThreshold),
-            Hate = Binary(hateRows, r => r.First.Hate, TrainedModel.Hate, first.Calibration.HateThreshold),
+            Offensive = offensiveFit.Stage with { BandLow = offensiveFit.Candidates[offensiveBand].Low, BandHigh = offensiveFit.Candidates[offensiveBand].High },
+            Hate = hateFit.Stage with { BandLow = hateFit.Candidates[hateBand].Low, BandHigh = hateFit.Candidates[hateBand].High },
         };
 
         var heads = new EmbeddingHeads(weights, bias, calibration);
@@ -118,7 +139,11 @@ public static class SecondStageTrainer
         return Narrowest(candidates.Select(c => (Low: c.Band, High: c.Band, Figure: c.Recall, c.Share)).ToList()).Low;
     }
 
-    private static BinaryStage Binary(List<Row> rows, Func<Row, double> firstProbability, int output, double firstThreshold)
+    /// <summary>
+    /// One head's combination and threshold, and its candidate bands (a 0.05 grid around the first tier's threshold,
+    /// plus the empty band) with the combined macro-F1 each gives on the head's validation rows.
+    /// </summary>
+    private static (BinaryStage Stage, List<BandCandidate> Candidates) Binary(List<Row> rows, Func<Row, double> firstProbability, int output, double firstThreshold)
     {
         var labels = rows.Select(r => r.Label).ToList();
         var coefficients = Calibrator.FitLogistic(rows.Select(r => new[] { BinaryStage.Logit(firstProbability(r)), r.Logits[output], 1.0 }).ToList(), labels);
@@ -127,22 +152,35 @@ public static class SecondStageTrainer
         var threshold = Calibrator.FitThreshold(combined, labels);
 
         var edges = Enumerable.Range(0, 21).Select(i => i * 0.05).Append(firstThreshold).Distinct().Order().ToList();
-        var candidates = new List<(double Low, double High, double F1, double Share)>();
+        var candidates = new List<BandCandidate>();
         foreach (var low in edges.Where(e => e <= firstThreshold))
         {
             foreach (var high in edges.Where(e => e >= firstThreshold))
             {
-                var inBand = rows.Select(r => firstProbability(r) >= low && firstProbability(r) <= high).ToList();
-                var predicted = rows.Select((r, i) => (inBand[i] ? combined[i] >= threshold : firstProbability(r) >= firstThreshold) ? 1 : 0).ToList();
-                candidates.Add((Math.Round(low, 2), Math.Round(high, 2), Metrics.BinaryMacroF1(labels, predicted), inBand.Count(b => b) / (double)rows.Count));
+                var (bandLow, bandHigh) = (Math.Round(low, 2), Math.Round(high, 2));
+                var predicted = rows.Select((r, i) =>
+                    (firstProbability(r) >= bandLow && firstProbability(r) <= bandHigh ? combined[i] >= threshold : firstProbability(r) >= firstThreshold) ? 1 : 0).ToList();
+                candidates.Add(new BandCandidate(bandLow, bandHigh, Metrics.BinaryMacroF1(labels, predicted)));
             }
         }
 
-        // The first tier alone, for comparison: an empty band.
-        var alone = Metrics.BinaryMacroF1(labels, rows.Select(r => firstProbability(r) >= firstThreshold ? 1 : 0).ToList());
-        candidates.Add((1, 0, alone, 0));
-        var (bandLow, bandHigh) = Narrowest(candidates);
-        return stage with { BandLow = bandLow, BandHigh = bandHigh, Threshold = threshold };
+        // The first tier alone: an empty band, always under any cap.
+        candidates.Add(new BandCandidate(1, 0, Metrics.BinaryMacroF1(labels, rows.Select(r => firstProbability(r) >= firstThreshold ? 1 : 0).ToList())));
+        return (stage with { Threshold = threshold }, candidates);
+    }
+
+    private static ulong[] Members(List<TrainedScores> rows, Func<TrainedScores, bool> inBand)
+    {
+        var bits = new ulong[(rows.Count + 63) / 64];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (inBand(rows[i]))
+            {
+                bits[i / 64] |= 1UL << (i % 64);
+            }
+        }
+
+        return bits;
     }
 
     /// <summary>The candidate with the smallest share among those within <see cref="BandTolerance"/> of the best figure.</summary>
