@@ -33,28 +33,30 @@ public static class SecondStageTrainer
 
         var offensiveRows = Rows(first, raw, offensive.Validation, embeddings, log);
         var hateRows = Rows(first, raw, hate.Validation, embeddings, log);
-        var calibration = options.SecondStageMood is null ? new SecondStageCalibration() : Mood(first, raw, mood, embeddings, log);
+        var (calibration, moodCandidates) = options.SecondStageMood is null
+            ? (new SecondStageCalibration(), [new BandCandidate(0, 0, 0)])
+            : Mood(first, raw, mood, embeddings, log);
         var offensiveFit = Binary(offensiveRows, r => r.First.Offensive, TrainedModel.Offensive, first.Calibration.OffensiveThreshold);
         var hateFit = Binary(hateRows, r => r.First.Hate, TrainedModel.Hate, first.Calibration.HateThreshold);
 
         // The share is counted as the service pays it: a row of any own split reaches the stage when any head's band holds it.
         var ownRows = mood.Validation.Concat(offensive.Validation).Concat(hate.Validation).Select(e => TrainingRun.Scores(first, e)).ToList();
-        var moodBand = calibration.MoodBand;
         var bands = new BandSearch(
-            Members(ownRows, s => Math.Max(s.Sad, Math.Max(s.Neutral, s.Happy)) < moodBand),
+            moodCandidates.Select(c => Members(ownRows, s => Math.Max(s.Sad, Math.Max(s.Neutral, s.Happy)) < c.Low)).ToList(),
             offensiveFit.Candidates.Select(c => Members(ownRows, s => s.Offensive >= c.Low && s.Offensive <= c.High)).ToList(),
             hateFit.Candidates.Select(c => Members(ownRows, s => s.Hate >= c.Low && s.Hate <= c.High)).ToList(),
             ownRows.Count);
         foreach (var cap in (double?[])[0.1, 0.2, 0.3, null])
         {
-            var (oi, hi, share) = bands.Best(offensiveFit.Candidates, hateFit.Candidates, cap ?? 1);
+            var (mi, oi, hi, share) = bands.Best(moodCandidates, offensiveFit.Candidates, hateFit.Candidates, cap ?? 1);
             var (offensiveBest, hateBest) = (offensiveFit.Candidates[oi], hateFit.Candidates[hi]);
-            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"second stage share cap {(cap is { } capValue ? capValue.ToString("F1", CultureInfo.InvariantCulture) : "none"),-4}: offensive band [{offensiveBest.Low:F2}, {offensiveBest.High:F2}] macro-F1 {offensiveBest.F1:F3}, hate band [{hateBest.Low:F2}, {hateBest.High:F2}] macro-F1 {hateBest.F1:F3}; {share:P1} of the own split reach the stage"));
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"second stage share cap {(cap is { } capValue ? capValue.ToString("F1", CultureInfo.InvariantCulture) : "none"),-4}: {(options.SecondStageMood is null ? "" : $"mood band {moodCandidates[mi].Low:F2} macro-recall {moodCandidates[mi].Figure:F3}, ")}offensive band [{offensiveBest.Low:F2}, {offensiveBest.High:F2}] macro-F1 {offensiveBest.Figure:F3}, hate band [{hateBest.Low:F2}, {hateBest.High:F2}] macro-F1 {hateBest.Figure:F3}; {share:P1} of the own split reach the stage"));
         }
 
-        var (offensiveBand, hateBand, _) = bands.Best(offensiveFit.Candidates, hateFit.Candidates, options.SecondStageMaxShare);
+        var (moodBand, offensiveBand, hateBand, _) = bands.Best(moodCandidates, offensiveFit.Candidates, hateFit.Candidates, options.SecondStageMaxShare);
         calibration = calibration with
         {
+            MoodBand = moodCandidates[moodBand].Low,
             Offensive = offensiveFit.Stage with { BandLow = offensiveFit.Candidates[offensiveBand].Low, BandHigh = offensiveFit.Candidates[offensiveBand].High },
             Hate = hateFit.Stage with { BandLow = hateFit.Candidates[hateBand].Low, BandHigh = hateFit.Candidates[hateBand].High },
         };
@@ -99,8 +101,8 @@ public static class SecondStageTrainer
         }).ToList();
     }
 
-    /// <summary>The mood combination, decision offsets and band, fitted on the mood validation split.</summary>
-    private static SecondStageCalibration Mood(TrainedModel first, EmbeddingHeads raw, TaskData mood, SentenceEmbeddings embeddings, TextWriter log)
+    /// <summary>The mood combination and decision offsets, fitted on the mood validation split, and its candidate bands.</summary>
+    private static (SecondStageCalibration Calibration, List<BandCandidate> Bands) Mood(TrainedModel first, EmbeddingHeads raw, TaskData mood, SentenceEmbeddings embeddings, TextWriter log)
     {
         var moodRows = Rows(first, raw, mood.Validation, embeddings, log);
         var (firstWeight, secondWeight, offsets) = Calibrator.FitSoftmaxBlend(
@@ -110,11 +112,8 @@ public static class SecondStageTrainer
         var calibration = new SecondStageCalibration { MoodFirstWeight = firstWeight, MoodSecondWeight = secondWeight, MoodOffsets = offsets };
         var combinedMood = moodRows.Select(r => CombinedMood(calibration, r)).ToList();
         var moodDecision = Calibrator.FitMacroRecallDecision(combinedMood, moodRows.Select(r => r.Label).ToList());
-        return calibration with
-        {
-            MoodDecision = moodDecision,
-            MoodBand = MoodBand(moodRows, combinedMood.Select(p => Calibrator.ArgMax(p.Select(v => Math.Log(Math.Max(v, 1e-12))).ToArray(), moodDecision)).ToList()),
-        };
+        return (calibration with { MoodDecision = moodDecision },
+            MoodBands(moodRows, combinedMood.Select(p => Calibrator.ArgMax(p.Select(v => Math.Log(Math.Max(v, 1e-12))).ToArray(), moodDecision)).ToList()));
     }
 
     private static double[] CombinedMood(SecondStageCalibration calibration, Row row)
@@ -124,19 +123,18 @@ public static class SecondStageTrainer
         return probabilities;
     }
 
-    /// <summary>The mood band: uncertain when the first tier's top probability is below it (0.35–1.0, or 0 for never).</summary>
-    private static double MoodBand(List<Row> rows, List<int> combinedClass)
+    /// <summary>Candidate mood bands: uncertain when the first tier's top probability is below it (0.35–1.0, or 0 for never), with the macro-recall each gives.</summary>
+    private static List<BandCandidate> MoodBands(List<Row> rows, List<int> combinedClass)
     {
         var labels = rows.Select(r => r.Label).ToList();
-        var candidates = new List<(double Band, double Recall, double Share)>();
+        var candidates = new List<BandCandidate>();
         foreach (var band in (double[])[0, .. Enumerable.Range(7, 14).Select(i => i * 0.05), 1.01])
         {
-            var inBand = rows.Select(r => Math.Max(r.First.Sad, Math.Max(r.First.Neutral, r.First.Happy)) < band).ToList();
-            var predicted = rows.Select((r, i) => inBand[i] ? combinedClass[i] : r.First.MoodClass).ToList();
-            candidates.Add((Math.Round(band, 2), Metrics.MacroRecall(labels, predicted, 3), inBand.Count(b => b) / (double)rows.Count));
+            var predicted = rows.Select((r, i) => Math.Max(r.First.Sad, Math.Max(r.First.Neutral, r.First.Happy)) < band ? combinedClass[i] : r.First.MoodClass).ToList();
+            candidates.Add(new BandCandidate(Math.Round(band, 2), Math.Round(band, 2), Metrics.MacroRecall(labels, predicted, 3)));
         }
 
-        return Narrowest(candidates.Select(c => (Low: c.Band, High: c.Band, Figure: c.Recall, c.Share)).ToList()).Low;
+        return candidates;
     }
 
     /// <summary>
@@ -181,14 +179,6 @@ public static class SecondStageTrainer
         }
 
         return bits;
-    }
-
-    /// <summary>The candidate with the smallest share among those within <see cref="BandTolerance"/> of the best figure.</summary>
-    private static (double Low, double High) Narrowest(List<(double Low, double High, double Figure, double Share)> candidates)
-    {
-        var best = candidates.Max(c => c.Figure);
-        var chosen = candidates.Where(c => c.Figure >= best - BandTolerance).OrderBy(c => c.Share).ThenByDescending(c => c.Figure).First();
-        return (chosen.Low, chosen.High);
     }
 
     private static StageFigures Evaluate(TrainedModel first, EmbeddingHeads heads, List<Example> examples, TaskKind task, SentenceEmbeddings embeddings, TextWriter log, string name)
