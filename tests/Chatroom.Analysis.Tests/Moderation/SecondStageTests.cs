@@ -5,6 +5,7 @@ using Chatroom.Analysis.Moderation.Classifiers;
 using Chatroom.Analysis.Tests.Models;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Chatroom.Analysis.Tests.Moderation;
 
@@ -47,6 +48,26 @@ public sealed class SecondStageTests : IDisposable
         var budget = new SecondStageBudget(new ManualTime(), () => 0);
 
         Assert.All(Enumerable.Range(0, 1000), _ => Assert.True(budget.TryTake()));
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(10_001)]
+    public void ABudgetOutsideItsRange_FailsValidation(int budget)
+    {
+        var result = new DataAnnotationValidateOptions<ModerationOptions>(null).Validate(null, new ModerationOptions { SecondStageBudgetPerSecond = budget });
+
+        Assert.True(result.Failed);
+        Assert.Contains(nameof(ModerationOptions.SecondStageBudgetPerSecond), result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheSecondStage_IsOnByDefault_WithABudget()
+    {
+        var options = new ModerationOptions();
+
+        Assert.True(options.SecondStage);
+        Assert.Equal(20, options.SecondStageBudgetPerSecond);
     }
 
     [Fact]
