@@ -92,7 +92,9 @@ public static class ChatAnalysisExtensions
             sp.GetRequiredService<ClassifierModerator>(),
             sp.GetRequiredService<LocalEmbeddingGenerator>(),
             sp.GetRequiredService<IOptionsMonitor<ModerationOptions>>(),
-            sp.GetRequiredService<ILogger<SecondStage>>()));
+            sp.GetRequiredService<ILogger<SecondStage>>(),
+            metrics: sp.GetRequiredService<EscalationMetrics>(),
+            time: sp.GetService<TimeProvider>()));
     }
 
     public static WebApplication MapChatAnalysis(this WebApplication app)

@@ -84,7 +84,11 @@ public sealed class CommittedModelTests
     {
         using var generator = new LocalEmbeddingGenerator(NullLogger<LocalEmbeddingGenerator>.Instance);
         var heads = EmbeddingHeads.Default;
-        string[] benign = ["@user thanks for the help, really kind of you", "the meeting moved to 3pm"];
+
+        // The band fitted under the 20 % share cap starts at p(offensive) 0.30: benign messages doubted that much are
+        // re-read and cleared; those the first tier already puts lower keep its score and cost no inference.
+        string[] benign = ["@user you are such a nerd, love it", "@user you are nuts lol"];
+        string[] doubtedLess = ["@user thanks for the help, really kind of you", "the meeting moved to 3pm"];
         const string generalisation = "you people are all the same";
         var vectors = await generator.GenerateAsync([.. benign, generalisation]);
 
@@ -93,11 +97,18 @@ public sealed class CommittedModelTests
             ClassifierModerator.Default.Classify(benign[i], null, out var first);
             var refined = heads.Refine(first, vectors[i].Vector.Span, ClassifierModerator.Default.TrainedMoodDecision);
             Assert.True(heads.IsUncertain(first), $"'{benign[i]}' reaches the second stage");
-            Assert.True(refined.Offensive < 0.15 && refined.Offensive < first.Offensive, $"'{benign[i]}': p(offensive) {first.Offensive:F2} → {refined.Offensive:F2}");
+            Assert.True(refined.Offensive < heads.Calibration.Offensive.Threshold && refined.Offensive < first.Offensive, $"'{benign[i]}': p(offensive) {first.Offensive:F2} → {refined.Offensive:F2}");
+        }
+
+        foreach (var text in doubtedLess)
+        {
+            ClassifierModerator.Default.Classify(text, null, out var first);
+            Assert.False(heads.IsUncertain(first), $"'{text}' (p(offensive) {first.Offensive:F2}) stays with the first tier");
         }
 
         ClassifierModerator.Default.Classify(generalisation, null, out var doubted);
         var flagged = heads.Refine(doubted, vectors[^1].Vector.Span, ClassifierModerator.Default.TrainedMoodDecision);
+        Assert.True(heads.IsUncertain(doubted), $"'{generalisation}' reaches the second stage");
         Assert.True(doubted.Offensive < TrainedModel.Default.Calibration.OffensiveThreshold, $"first tier p(offensive) {doubted.Offensive:F2}");
         Assert.True(flagged.Offensive >= heads.Calibration.Offensive.Threshold, $"with the second stage p(offensive) {flagged.Offensive:F2}");
     }

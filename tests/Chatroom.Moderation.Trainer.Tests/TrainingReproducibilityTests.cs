@@ -50,6 +50,19 @@ public sealed class TrainingReproducibilityTests(SampleEmbeddings embeddings) : 
     }
 
     [Fact]
+    public void SecondStageBands_SendNoMoreThanTheCappedShareOfRows_AndTheLogComparesCaps()
+    {
+        var log = new StringWriter();
+        var capped = TrainingRun.Train(WithSecondStage(7) with { SecondStageMaxShare = 0.1 }, log).SecondStageFigures!;
+        var uncapped = TrainingRun.Train(WithSecondStage(7) with { SecondStageMaxShare = 1 }, TextWriter.Null).SecondStageFigures!;
+
+        Assert.InRange(capped.Share, 0, 0.1);
+        Assert.True(uncapped.Share >= capped.Share, $"uncapped {uncapped.Share:P1} < capped {capped.Share:P1}");
+        Assert.Contains("second stage share cap 0.1", log.ToString(), StringComparison.Ordinal);
+        Assert.Contains("second stage share cap none", log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void WrittenHeads_ReadBackWithTheSameScores()
     {
         var heads = TrainingRun.Train(WithSecondStage(7), TextWriter.Null).SecondStage!;

@@ -7,12 +7,14 @@ namespace Chatroom.Moderation.Trainer;
 /// Trains the second stage (<see cref="EmbeddingHeads"/>) after the first tier: linear heads on the MiniLM vectors of
 /// the training rows (all of them, or the first <see cref="TrainingOptions.SecondStageRowLimit"/> of each file's seeded
 /// order), then on the validation split the combination with the first tier's calibrated scores (log-loss), the
-/// combined decision rule, and the uncertain band per head: the narrowest band whose combined figure is within
-/// <see cref="BandTolerance"/> of the best band's, so only messages the first tier gets wrong often pay for an embedding.
+/// combined decision rule, and the uncertain band per head: the offensive and hate bands together, the pair with the
+/// best combined macro-F1 whose share of own validation rows reaching the stage is at most
+/// <see cref="TrainingOptions.SecondStageMaxShare"/> (<see cref="BandSearch"/>), so only the messages where an embedding
+/// helps most pay for one.
 /// </summary>
 public static class SecondStageTrainer
 {
-    /// <summary>How much of the best combined figure a narrower band may give up.</summary>
+    /// <summary>How much of the best combined figure a narrower band (one that sends fewer rows to the stage) may give up.</summary>
     public const double BandTolerance = 0.002;
 
     public static (EmbeddingHeads Heads, SecondStageFigures Figures) Train(TrainedModel first, TaskData mood, TaskData offensive, TaskData hate, TrainingOptions options, SentenceEmbeddings embeddings, TextWriter log)
@@ -31,11 +33,32 @@ public static class SecondStageTrainer
 
         var offensiveRows = Rows(first, raw, offensive.Validation, embeddings, log);
         var hateRows = Rows(first, raw, hate.Validation, embeddings, log);
-        var calibration = options.SecondStageMood is null ? new SecondStageCalibration() : Mood(first, raw, mood, embeddings, log);
+        var (calibration, moodCandidates) = options.SecondStageMood is null
+            ? (new SecondStageCalibration(), [new BandCandidate(0, 0, 0)])
+            : Mood(first, raw, mood, embeddings, log);
+        var offensiveFit = Binary(offensiveRows, r => r.First.Offensive, TrainedModel.Offensive, first.Calibration.OffensiveThreshold);
+        var hateFit = Binary(hateRows, r => r.First.Hate, TrainedModel.Hate, first.Calibration.HateThreshold);
+
+        // The share is counted as the service pays it: a row of any own split reaches the stage when any head's band holds it.
+        var ownRows = mood.Validation.Concat(offensive.Validation).Concat(hate.Validation).Select(e => TrainingRun.Scores(first, e)).ToList();
+        var bands = new BandSearch(
+            moodCandidates.Select(c => Members(ownRows, s => Math.Max(s.Sad, Math.Max(s.Neutral, s.Happy)) < c.Low)).ToList(),
+            offensiveFit.Candidates.Select(c => Members(ownRows, s => s.Offensive >= c.Low && s.Offensive <= c.High)).ToList(),
+            hateFit.Candidates.Select(c => Members(ownRows, s => s.Hate >= c.Low && s.Hate <= c.High)).ToList(),
+            ownRows.Count);
+        foreach (var cap in (double?[])[0.1, 0.2, 0.3, null])
+        {
+            var (mi, oi, hi, share) = bands.Best(moodCandidates, offensiveFit.Candidates, hateFit.Candidates, cap ?? 1);
+            var (offensiveBest, hateBest) = (offensiveFit.Candidates[oi], hateFit.Candidates[hi]);
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"second stage share cap {(cap is { } capValue ? capValue.ToString("F1", CultureInfo.InvariantCulture) : "none"),-4}: {(options.SecondStageMood is null ? "" : $"mood band {moodCandidates[mi].Low:F2} macro-recall {moodCandidates[mi].Figure:F3}, ")}offensive band [{offensiveBest.Low:F2}, {offensiveBest.High:F2}] macro-F1 {offensiveBest.Figure:F3}, hate band [{hateBest.Low:F2}, {hateBest.High:F2}] macro-F1 {hateBest.Figure:F3}; {share:P1} of the own split reach the stage"));
+        }
+
+        var (moodBand, offensiveBand, hateBand, _) = bands.Best(moodCandidates, offensiveFit.Candidates, hateFit.Candidates, options.SecondStageMaxShare);
         calibration = calibration with
         {
-            Offensive = Binary(offensiveRows, r => r.First.Offensive, TrainedModel.Offensive, first.Calibration.OffensiveThreshold),
-            Hate = Binary(hateRows, r => r.First.Hate, TrainedModel.Hate, first.Calibration.HateThreshold),
+            MoodBand = moodCandidates[moodBand].Low,
+            Offensive = offensiveFit.Stage with { BandLow = offensiveFit.Candidates[offensiveBand].Low, BandHigh = offensiveFit.Candidates[offensiveBand].High },
+            Hate = hateFit.Stage with { BandLow = hateFit.Candidates[hateBand].Low, BandHigh = hateFit.Candidates[hateBand].High },
         };
 
         var heads = new EmbeddingHeads(weights, bias, calibration);
@@ -78,8 +101,8 @@ public static class SecondStageTrainer
         }).ToList();
     }
 
-    /// <summary>The mood combination, decision offsets and band, fitted on the mood validation split.</summary>
-    private static SecondStageCalibration Mood(TrainedModel first, EmbeddingHeads raw, TaskData mood, SentenceEmbeddings embeddings, TextWriter log)
+    /// <summary>The mood combination and decision offsets, fitted on the mood validation split, and its candidate bands.</summary>
+    private static (SecondStageCalibration Calibration, List<BandCandidate> Bands) Mood(TrainedModel first, EmbeddingHeads raw, TaskData mood, SentenceEmbeddings embeddings, TextWriter log)
     {
         var moodRows = Rows(first, raw, mood.Validation, embeddings, log);
         var (firstWeight, secondWeight, offsets) = Calibrator.FitSoftmaxBlend(
@@ -89,11 +112,8 @@ public static class SecondStageTrainer
         var calibration = new SecondStageCalibration { MoodFirstWeight = firstWeight, MoodSecondWeight = secondWeight, MoodOffsets = offsets };
         var combinedMood = moodRows.Select(r => CombinedMood(calibration, r)).ToList();
         var moodDecision = Calibrator.FitMacroRecallDecision(combinedMood, moodRows.Select(r => r.Label).ToList());
-        return calibration with
-        {
-            MoodDecision = moodDecision,
-            MoodBand = MoodBand(moodRows, combinedMood.Select(p => Calibrator.ArgMax(p.Select(v => Math.Log(Math.Max(v, 1e-12))).ToArray(), moodDecision)).ToList()),
-        };
+        return (calibration with { MoodDecision = moodDecision },
+            MoodBands(moodRows, combinedMood.Select(p => Calibrator.ArgMax(p.Select(v => Math.Log(Math.Max(v, 1e-12))).ToArray(), moodDecision)).ToList()));
     }
 
     private static double[] CombinedMood(SecondStageCalibration calibration, Row row)
@@ -103,22 +123,25 @@ public static class SecondStageTrainer
         return probabilities;
     }
 
-    /// <summary>The mood band: uncertain when the first tier's top probability is below it (0.35–1.0, or 0 for never).</summary>
-    private static double MoodBand(List<Row> rows, List<int> combinedClass)
+    /// <summary>Candidate mood bands: uncertain when the first tier's top probability is below it (0.35–1.0, or 0 for never), with the macro-recall each gives.</summary>
+    private static List<BandCandidate> MoodBands(List<Row> rows, List<int> combinedClass)
     {
         var labels = rows.Select(r => r.Label).ToList();
-        var candidates = new List<(double Band, double Recall, double Share)>();
+        var candidates = new List<BandCandidate>();
         foreach (var band in (double[])[0, .. Enumerable.Range(7, 14).Select(i => i * 0.05), 1.01])
         {
-            var inBand = rows.Select(r => Math.Max(r.First.Sad, Math.Max(r.First.Neutral, r.First.Happy)) < band).ToList();
-            var predicted = rows.Select((r, i) => inBand[i] ? combinedClass[i] : r.First.MoodClass).ToList();
-            candidates.Add((Math.Round(band, 2), Metrics.MacroRecall(labels, predicted, 3), inBand.Count(b => b) / (double)rows.Count));
+            var predicted = rows.Select((r, i) => Math.Max(r.First.Sad, Math.Max(r.First.Neutral, r.First.Happy)) < band ? combinedClass[i] : r.First.MoodClass).ToList();
+            candidates.Add(new BandCandidate(Math.Round(band, 2), Math.Round(band, 2), Metrics.MacroRecall(labels, predicted, 3)));
         }
 
-        return Narrowest(candidates.Select(c => (Low: c.Band, High: c.Band, Figure: c.Recall, c.Share)).ToList()).Low;
+        return candidates;
     }
 
-    private static BinaryStage Binary(List<Row> rows, Func<Row, double> firstProbability, int output, double firstThreshold)
+    /// <summary>
+    /// One head's combination and threshold, and its candidate bands (a 0.05 grid around the first tier's threshold,
+    /// plus the empty band) with the combined macro-F1 each gives on the head's validation rows.
+    /// </summary>
+    private static (BinaryStage Stage, List<BandCandidate> Candidates) Binary(List<Row> rows, Func<Row, double> firstProbability, int output, double firstThreshold)
     {
         var labels = rows.Select(r => r.Label).ToList();
         var coefficients = Calibrator.FitLogistic(rows.Select(r => new[] { BinaryStage.Logit(firstProbability(r)), r.Logits[output], 1.0 }).ToList(), labels);
@@ -127,30 +150,35 @@ public static class SecondStageTrainer
         var threshold = Calibrator.FitThreshold(combined, labels);
 
         var edges = Enumerable.Range(0, 21).Select(i => i * 0.05).Append(firstThreshold).Distinct().Order().ToList();
-        var candidates = new List<(double Low, double High, double F1, double Share)>();
+        var candidates = new List<BandCandidate>();
         foreach (var low in edges.Where(e => e <= firstThreshold))
         {
             foreach (var high in edges.Where(e => e >= firstThreshold))
             {
-                var inBand = rows.Select(r => firstProbability(r) >= low && firstProbability(r) <= high).ToList();
-                var predicted = rows.Select((r, i) => (inBand[i] ? combined[i] >= threshold : firstProbability(r) >= firstThreshold) ? 1 : 0).ToList();
-                candidates.Add((Math.Round(low, 2), Math.Round(high, 2), Metrics.BinaryMacroF1(labels, predicted), inBand.Count(b => b) / (double)rows.Count));
+                var (bandLow, bandHigh) = (Math.Round(low, 2), Math.Round(high, 2));
+                var predicted = rows.Select((r, i) =>
+                    (firstProbability(r) >= bandLow && firstProbability(r) <= bandHigh ? combined[i] >= threshold : firstProbability(r) >= firstThreshold) ? 1 : 0).ToList();
+                candidates.Add(new BandCandidate(bandLow, bandHigh, Metrics.BinaryMacroF1(labels, predicted)));
             }
         }
 
-        // The first tier alone, for comparison: an empty band.
-        var alone = Metrics.BinaryMacroF1(labels, rows.Select(r => firstProbability(r) >= firstThreshold ? 1 : 0).ToList());
-        candidates.Add((1, 0, alone, 0));
-        var (bandLow, bandHigh) = Narrowest(candidates);
-        return stage with { BandLow = bandLow, BandHigh = bandHigh, Threshold = threshold };
+        // The first tier alone: an empty band, always under any cap.
+        candidates.Add(new BandCandidate(1, 0, Metrics.BinaryMacroF1(labels, rows.Select(r => firstProbability(r) >= firstThreshold ? 1 : 0).ToList())));
+        return (stage with { Threshold = threshold }, candidates);
     }
 
-    /// <summary>The candidate with the smallest share among those within <see cref="BandTolerance"/> of the best figure.</summary>
-    private static (double Low, double High) Narrowest(List<(double Low, double High, double Figure, double Share)> candidates)
+    private static ulong[] Members(List<TrainedScores> rows, Func<TrainedScores, bool> inBand)
     {
-        var best = candidates.Max(c => c.Figure);
-        var chosen = candidates.Where(c => c.Figure >= best - BandTolerance).OrderBy(c => c.Share).ThenByDescending(c => c.Figure).First();
-        return (chosen.Low, chosen.High);
+        var bits = new ulong[(rows.Count + 63) / 64];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (inBand(rows[i]))
+            {
+                bits[i / 64] |= 1UL << (i % 64);
+            }
+        }
+
+        return bits;
     }
 
     private static StageFigures Evaluate(TrainedModel first, EmbeddingHeads heads, List<Example> examples, TaskKind task, SentenceEmbeddings embeddings, TextWriter log, string name)

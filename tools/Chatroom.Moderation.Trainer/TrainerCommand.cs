@@ -6,7 +6,7 @@ namespace Chatroom.Moderation.Trainer;
 
 /// <summary>
 /// <c>[--data &lt;datasets folder&gt;] [--out &lt;model file&gt;] [--second-stage-out &lt;heads file&gt;] [--seed N] [--limit rows]
-/// [--embedding-cache &lt;folder&gt;] [--second-stage-limit rows] [--second-stage-without-mood] [--no-second-stage] [--extra &lt;file&gt;]... [--extra-weight w]
+/// [--embedding-cache &lt;folder&gt;] [--second-stage-limit rows] [--second-stage-max-share s] [--second-stage-without-mood] [--no-second-stage] [--extra &lt;file&gt;]... [--extra-weight w]
 /// [--extra-cap rows] [--{mood,offensive,hate}-{l2,lr,epochs} v]</c>: trains the trained tier (<see cref="TrainingRun"/>)
 /// and its second stage on MiniLM vectors (<see cref="SecondStageTrainer"/>), prints validation figures and writes the
 /// model files with their size and SHA-256. With <c>--extra</c> files it trains twice and prints the figures without
@@ -21,7 +21,7 @@ public static class TrainerCommand
         if (data is null || !Directory.Exists(data))
         {
             output.WriteLine("usage: [--data <folder with the labelled TSV files>] [--out <trained_model.bin.gz>] [--second-stage-out <embedding_heads.bin.gz>] [--seed N] [--limit rows per file]");
-            output.WriteLine("       [--embedding-cache <folder>] [--second-stage-limit rows per file] [--second-stage-without-mood] [--no-second-stage] [--extra <tsv|jsonl>]... [--extra-weight w] [--extra-cap rows]");
+            output.WriteLine("       [--embedding-cache <folder>] [--second-stage-limit rows per file] [--second-stage-max-share 0-1] [--second-stage-without-mood] [--no-second-stage] [--extra <tsv|jsonl>]... [--extra-weight w] [--extra-cap rows]");
             output.WriteLine("no datasets folder found (looked for ../shared/datasets from the repository root).");
             return 2;
         }
@@ -37,6 +37,7 @@ public static class TrainerCommand
             Hate = Head(args, "hate", defaults.Hate),
             Embeddings = embeddings,
             SecondStageRowLimit = (int?)Number(args, "--second-stage-limit") ?? defaults.SecondStageRowLimit,
+            SecondStageMaxShare = Number(args, "--second-stage-max-share") ?? defaults.SecondStageMaxShare,
             SecondStageMood = args.Contains("--second-stage-without-mood") ? null : defaults.SecondStageMood,
             Extra = [.. args.Select((a, i) => (a, i)).Where(p => p.a == "--extra" && p.i + 1 < args.Length).Select(p => args[p.i + 1])],
             ExtraWeight = Number(args, "--extra-weight") ?? defaults.ExtraWeight,

