@@ -207,7 +207,7 @@ public sealed class SecondStageTests : IDisposable
     private static SecondStage Stage(FakeEmbedder embedder, EmbeddingHeads heads) =>
         new(ClassifierModerator.Default, embedder, Options(), NullLogger<SecondStage>.Instance, heads);
 
-    private static StaticOptionsMonitor<ModerationOptions> Options(ModerationOptions? value = null) => new(value ?? new ModerationOptions());
+    private static FixedOptionsMonitor<ModerationOptions> Options(ModerationOptions? value = null) => new(value ?? new ModerationOptions());
 
     /// <summary>Timestamps that move only when the test says, so the budget's refill is exact.</summary>
     private sealed class ManualTime : TimeProvider
