@@ -12,7 +12,7 @@ public sealed class SqliteParticipantStore(SqliteDatabase database) : IParticipa
 
     public static IReadOnlyList<SchemaStep> Schema { get; } =
     [
-        new(7, """
+        new(8, """
             CREATE TABLE participants (
                 user_id TEXT PRIMARY KEY,
                 birth_date TEXT NULL,
