@@ -173,6 +173,7 @@ public sealed class ChatSchemaMigrationTests : IDisposable
         Assert.Equal(Schema(reference), Schema(old));
     }
 
+    /// <summary>Steps added after the split (members and visibility, …) come after the released versions, never among them.</summary>
     [Fact]
     public void TheStoresStepsCoverEveryReleasedVersion() =>
         Assert.True(SchemaStep.ByVersion(ChatDatabase.Schema).Count >= PreSplitMigrations.Count);
