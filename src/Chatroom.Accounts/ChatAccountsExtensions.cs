@@ -1,5 +1,6 @@
 using Chatroom.Accounts.Data;
 using Chatroom.Accounts.Email;
+using Chatroom.Accounts.Guardians;
 using Chatroom.Accounts.Names;
 using Chatroom.Accounts.Passkeys;
 using Chatroom.Accounts.SignIn;
@@ -57,6 +58,11 @@ public static class ChatAccountsExtensions
                 "Chatroom:Auth:Passkeys:ServerDomain must be a host name (chat.example.com), without scheme, port or path.")
             .Validate(o => o.AllowedOrigins.All(IsOrigin),
                 "Chatroom:Auth:Passkeys:AllowedOrigins must be origins: http(s)://host[:port], without a path.")
+            .ValidateOnStart();
+        services.AddOptions<GuardianOptions>().Bind(builder.Configuration.GetSection(GuardianOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.ConsentLinkLifetime > TimeSpan.Zero && o.ConsentLinkLifetime <= TimeSpan.FromDays(30),
+                "Chatroom:Safety:ConsentLinkLifetime must be positive and at most 30 days.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
@@ -141,6 +147,8 @@ public static class ChatAccountsExtensions
         services.AddScoped<PasskeyService>();
         services.AddScoped<AccountDirectory>();
         services.AddScoped<AccountProfiles>();
+        services.AddScoped<GuardianService>();
+        services.AddScoped<ParticipantProjection>();
         services.AddScoped<TotpVerifier>();
         services.AddScoped<TwoFactorService>();
         services.AddSingleton<SignInLimiter>();

@@ -25,4 +25,19 @@ public class ChatUser : IdentityUser
     /// number of times; a code (or an older one) is refused once a step at or after it was used.
     /// </summary>
     public long? LastTotpTimeStep { get; set; }
+
+    /// <summary>
+    /// Where a minor's guardian consent stands (<c>none</c> for accounts that need none, <c>pending</c>, <c>approved</c>,
+    /// <c>declined</c>, <c>revoked</c>; <see cref="Core.Contacts.GuardianStates"/>).
+    /// </summary>
+    public string GuardianState { get; set; } = Core.Contacts.GuardianStates.None;
+
+    /// <summary>The guardian's account once one approved (kept after a revocation, so it still lists the minor).</summary>
+    public string? GuardianUserId { get; set; }
+
+    /// <summary>When the guardian approved, declined or revoked.</summary>
+    public DateTime? GuardianDecidedAtUtc { get; set; }
+
+    /// <summary>Who may send this account a first private message (<see cref="Core.Contacts.DirectMessagePolicies"/>); a guardian sets a minor's.</summary>
+    public string DirectMessages { get; set; } = Core.Contacts.DirectMessagePolicies.Everyone;
 }

@@ -12,7 +12,7 @@ public sealed record TwoFactorChallenge(bool TwoFactorRequired, IReadOnlyList<st
 /// <summary>What the person sees about their account.</summary>
 public sealed record AccountProfile(
     string Id, string UserName, string DisplayName, string Email, bool EmailConfirmed, DateOnly DateOfBirth,
-    IReadOnlyList<string> Roles, bool TwoFactorEnabled, DateTimeOffset CreatedAt);
+    IReadOnlyList<string> Roles, bool TwoFactorEnabled, DateTimeOffset CreatedAt, string GuardianState, string DirectMessages);
 
 /// <summary>One signed-in session (a refresh token family).</summary>
 public sealed record AccountSession(

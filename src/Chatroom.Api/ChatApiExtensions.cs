@@ -4,6 +4,7 @@ using Chatroom.Api.Accounts;
 using Chatroom.Api.Admin;
 using Chatroom.Api.Agents;
 using Chatroom.Api.Auth;
+using Chatroom.Api.Guardians;
 using Chatroom.Api.Mcp;
 using Chatroom.Api.Posting;
 using Chatroom.Api.Rooms;
@@ -29,6 +30,7 @@ public static class ChatApiExtensions
         builder.Services.AddHostedService<DefaultRoomSeeder>();
         builder.Services.AddSingleton<ApiSenders>();
         builder.Services.AddSingleton<MessagePosting>();
+        builder.Services.AddSingleton<IGuardianEventSource, AuditSafetyEvents>();
         builder.AddChatMcp();
         builder.Services.AddOpenApi();
         builder.Services.AddRateLimiter(o =>
@@ -64,6 +66,7 @@ public static class ChatApiExtensions
         app.MapAccountAuthApi();
         app.MapAccountApi();
         app.MapAccountModerationApi();
+        app.MapGuardianApi();
         app.MapRoomsApi();
         app.MapPostingApi();
         app.MapAdminApi();

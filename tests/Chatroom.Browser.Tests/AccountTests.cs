@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Chatroom.Testing.Hosting;
 using Chatroom.Testing.Http;
 using Microsoft.Playwright;
-using MimeKit;
 using OtpNet;
 using static Microsoft.Playwright.Assertions;
 
@@ -244,31 +243,7 @@ public sealed class AccountTests(BrowserFixture browser) : IAsyncLifetime
         return admin;
     }
 
-    /// <summary>The link in the newest email to <paramref name="to"/> in the outbox, waiting for it to be written.</summary>
-    private async Task<Uri> EmailLinkAsync(string to, string path)
-    {
-        var outbox = Path.Combine(_data.Path, "outbox");
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            if (Directory.Exists(outbox))
-            {
-                foreach (var file in Directory.GetFiles(outbox, "*.eml").OrderDescending())
-                {
-                    var message = await MimeMessage.LoadAsync(file);
-                    if (message.To.Mailboxes.Any(m => m.Address == to)
-                        && message.TextBody?.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("http", StringComparison.Ordinal)) is { } line
-                        && new Uri(line) is { } link && link.AbsolutePath == path)
-                    {
-                        return link;
-                    }
-                }
-            }
-
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"no email to {to} with a {path} link in {outbox}");
-            await Task.Delay(200);
-        }
-    }
+    private Task<Uri> EmailLinkAsync(string to, string path) => Outbox.LinkAsync(_data.Path, to, path);
 
     private async Task<JsonObject> PostAsync(string path, string token, object? body = null)
     {

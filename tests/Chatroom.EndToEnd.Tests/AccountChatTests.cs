@@ -43,6 +43,28 @@ public sealed class AccountChatTests
     }
 
     [Fact]
+    public async Task AMinorWaitingForAGuardian_JoinsAndReads_ButTheHubRefusesSendingAndTyping()
+    {
+        using var data = new TempDirectory();
+        await using var host = await StandaloneHost.StartAsync(data.Path, NoEmailConfirmation);
+        var born = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-12).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var (_, minorToken) = await host.Api.RegisterAccountAsync(NewName("kid"), Password, born);
+        var (_, writerToken) = await RegisterAndSignInAsync(host.Api, NewName("writer"));
+        await using var minor = await host.Api.ConnectWithTokenAsync(minorToken);
+        await using var writer = await host.Api.ConnectWithTokenAsync(writerToken);
+        await minor.InvokeAsync("JoinRoom", "lobby", null);
+        await writer.InvokeAsync("JoinRoom", "lobby", null);
+
+        var refused = await Assert.ThrowsAsync<HubInvocationException>(() => minor.InvokeAsync("SendMessage", "lobby", "hi!", null));
+        Assert.Equal("guardian_consent_required", refused.Code);
+        var typing = await Assert.ThrowsAsync<HubInvocationException>(() => minor.InvokeAsync("Typing", "lobby"));
+        Assert.Equal("guardian_consent_required", typing.Code);
+
+        var sent = await writer.InvokeAsync("SendMessage", "lobby", "welcome", null);
+        await minor.WaitForEventAsync("message", e => e.GetProperty("id").GetInt64() == sent.GetProperty("id").GetInt64());
+    }
+
+    [Fact]
     public async Task WithGuestsOff_GuestSignInIsRefused_AndAnOldGuestTokenCannotConnect()
     {
         using var data = new TempDirectory();

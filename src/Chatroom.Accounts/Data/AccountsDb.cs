@@ -1,3 +1,4 @@
+using Chatroom.Accounts.Guardians;
 using Chatroom.Accounts.Names;
 using Chatroom.Accounts.Passkeys;
 using Chatroom.Accounts.Tokens;
@@ -21,6 +22,8 @@ public abstract class AccountsDb(DbContextOptions options) : IdentityDbContext<C
 
     public DbSet<PasskeyCeremony> PasskeyCeremonies => Set<PasskeyCeremony>();
 
+    public DbSet<GuardianConsent> GuardianConsents => Set<GuardianConsent>();
+
     /// <summary>The shadow column on Identity's passkeys table saying when a passkey last signed in.</summary>
     public const string PasskeyLastUsedColumn = "LastUsedAtUtc";
 
@@ -31,6 +34,10 @@ public abstract class AccountsDb(DbContextOptions options) : IdentityDbContext<C
         {
             user.Property(u => u.DisplayName).HasMaxLength(64);
             user.Property(u => u.BanReason).HasMaxLength(500);
+            user.Property(u => u.GuardianState).HasMaxLength(16).HasDefaultValue(Core.Contacts.GuardianStates.None);
+            user.Property(u => u.GuardianUserId).HasMaxLength(64);
+            user.Property(u => u.DirectMessages).HasMaxLength(16).HasDefaultValue(Core.Contacts.DirectMessagePolicies.Everyone);
+            user.HasIndex(u => u.GuardianUserId);
 
             // Identity's index on the normalised address, made unique: two sign-ups racing with one address cannot both commit.
             user.HasIndex(u => u.NormalizedEmail).HasDatabaseName("EmailIndex").IsUnique();
@@ -59,6 +66,20 @@ public abstract class AccountsDb(DbContextOptions options) : IdentityDbContext<C
             ceremony.Property(c => c.UserId).HasMaxLength(64);
             ceremony.Property(c => c.State).HasMaxLength(4096);
             ceremony.HasIndex(c => c.ExpiresAtUtc);
+        });
+        builder.Entity<GuardianConsent>(consent =>
+        {
+            consent.ToTable("GuardianConsents");
+            consent.HasKey(c => c.Id);
+            consent.Property(c => c.Id).HasMaxLength(32);
+            consent.Property(c => c.MinorUserId).HasMaxLength(64);
+            consent.Property(c => c.GuardianEmail).HasMaxLength(256);
+            consent.Property(c => c.TokenHash).HasMaxLength(64);
+            consent.Property(c => c.Decision).HasMaxLength(16);
+            consent.Property(c => c.GuardianUserId).HasMaxLength(64);
+            consent.HasIndex(c => c.TokenHash).IsUnique();
+            consent.HasIndex(c => new { c.MinorUserId, c.CreatedAtUtc });
+            consent.HasOne<ChatUser>().WithMany().HasForeignKey(c => c.MinorUserId).OnDelete(DeleteBehavior.Cascade);
         });
         builder.Entity<IdentityRole>().HasData(RoleNames.Select(role => new IdentityRole
         {

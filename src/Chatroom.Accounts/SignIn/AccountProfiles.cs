@@ -1,3 +1,4 @@
+using Chatroom.Accounts.Guardians;
 using Chatroom.Accounts.Passkeys;
 using Chatroom.Accounts.Staff;
 using Chatroom.Accounts.Tokens;
@@ -9,8 +10,8 @@ namespace Chatroom.Accounts.SignIn;
 
 /// <summary>What a signed-in person does with their own account: read it, export it, change it, change the password, delete it.</summary>
 public sealed class AccountProfiles(
-    UserManager<ChatUser> users, AccountSessions sessions, PasskeyService passkeys, AccountSockets sockets, IOptions<AccountsOptions> options,
-    TimeProvider time)
+    UserManager<ChatUser> users, AccountSessions sessions, PasskeyService passkeys, AccountSockets sockets, ParticipantProjection participants,
+    IOptions<AccountsOptions> options, TimeProvider time)
 {
     /// <summary>Why an export has no messages: said in the file itself, so nobody takes their absence for "none".</summary>
     public const string MessagesNotExported =
@@ -27,7 +28,7 @@ public sealed class AccountProfiles(
     public async Task<AccountProfile> ProfileAsync(ChatUser user) => new(
         user.Id, user.UserName!, user.DisplayName, user.Email!, user.EmailConfirmed, user.DateOfBirth,
         (await users.GetRolesAsync(user)).Order(StringComparer.Ordinal).ToList(), user.TwoFactorEnabled,
-        new DateTimeOffset(DateTime.SpecifyKind(user.CreatedAtUtc, DateTimeKind.Utc)));
+        new DateTimeOffset(DateTime.SpecifyKind(user.CreatedAtUtc, DateTimeKind.Utc)), user.GuardianState, user.DirectMessages);
 
     /// <summary>Everything the account holds about its person: profile, roles, second factors, passkeys (never key material), sessions.</summary>
     public async Task<AccountExport> ExportAsync(ChatUser user, string? currentSessionId, CancellationToken cancellationToken)
@@ -48,7 +49,9 @@ public sealed class AccountProfiles(
 
         if (dateOfBirth is not null)
         {
-            user.DateOfBirth = AccountRules.DateOfBirth(dateOfBirth, time.GetUtcNow());
+            var born = AccountRules.DateOfBirth(dateOfBirth, time.GetUtcNow());
+            Minors.EnsureMayChangeBirthDate(user, born, Minors.Today(time));
+            user.DateOfBirth = born;
         }
 
         var result = await users.UpdateAsync(user);
@@ -96,5 +99,6 @@ public sealed class AccountProfiles(
         }
 
         await sockets.CloseAsync(user.Id, ErrorCodes.SignedOut, "this account was deleted", user.SecurityStamp, cancellationToken);
+        await participants.RemoveAsync(user.Id, cancellationToken);
     }
 }

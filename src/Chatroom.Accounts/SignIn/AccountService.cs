@@ -1,5 +1,6 @@
 using Chatroom.Accounts.Data;
 using Chatroom.Accounts.Email;
+using Chatroom.Accounts.Guardians;
 using Chatroom.Accounts.Staff;
 using Chatroom.Accounts.Tokens;
 using Chatroom.Accounts.TwoFactor;
@@ -18,7 +19,8 @@ namespace Chatroom.Accounts.SignIn;
 /// </summary>
 public sealed partial class AccountService(
     AccountsDb db, UserManager<ChatUser> users, AccountSessions sessions, AccountEmails emails, TotpVerifier totp,
-    SignInLimiter limiter, SignInChecks checks, StaffRules staff, IOptions<AccountsOptions> options, TimeProvider time, ILogger<AccountService> logger)
+    SignInLimiter limiter, SignInChecks checks, StaffRules staff, ParticipantProjection participants, IOptions<AccountsOptions> options,
+    IOptions<GuardianOptions> guardians, TimeProvider time, ILogger<AccountService> logger)
 {
     public static readonly IReadOnlyList<string> TwoFactorMethods = ["totp", "recovery_code"];
 
@@ -85,6 +87,9 @@ public sealed partial class AccountService(
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
+
+            // Below the consent age the account starts waiting for a guardian; every minor starts with private messages from contacts only.
+            var (guardianState, directMessages) = Minors.Initial(born, Minors.Today(time), guardians.Value);
             var user = new ChatUser
             {
                 Id = "a_" + Guid.NewGuid().ToString("N")[..20],
@@ -93,6 +98,8 @@ public sealed partial class AccountService(
                 Email = address,
                 DateOfBirth = born,
                 CreatedAtUtc = time.GetUtcNow().UtcDateTime,
+                GuardianState = guardianState,
+                DirectMessages = directMessages,
             };
             Check(await users.CreateAsync(user, secret));
             Check(await users.AddToRoleAsync(user, ChatRoles.User));
@@ -100,6 +107,7 @@ public sealed partial class AccountService(
             await emails.SendConfirmationAsync(user, Link(client, "/account/confirm-email", user.Id, token), ct);
             await transaction.CommitAsync(ct);
             LogRegistered(logger, user.Id);
+            await participants.ProjectAsync(user, ct);
         }, cancellationToken);
 
     public async Task ConfirmEmailAsync(string? userId, string? token, CancellationToken cancellationToken)
@@ -304,13 +312,13 @@ public sealed partial class AccountService(
         return await users.FindByIdAsync(userId) ?? throw InvalidLink();
     }
 
-    private string Link(ClientInfo client, string path, string userId, string token)
-    {
-        var origin = string.IsNullOrWhiteSpace(options.Value.PublicUrl)
-            ? $"http://localhost:{client.LocalPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
-            : options.Value.PublicUrl.TrimEnd('/');
-        return $"{origin}{path}?userId={Uri.EscapeDataString(userId)}&token={Uri.EscapeDataString(token)}";
-    }
+    private string Link(ClientInfo client, string path, string userId, string token) =>
+        $"{Origin(options.Value, client)}{path}?userId={Uri.EscapeDataString(userId)}&token={Uri.EscapeDataString(token)}";
+
+    /// <summary>Where email links point: <c>Chatroom:Accounts:PublicUrl</c>, else localhost on the port the request came in on (never the Host header).</summary>
+    internal static string Origin(AccountsOptions options, ClientInfo client) => string.IsNullOrWhiteSpace(options.PublicUrl)
+        ? $"http://localhost:{client.LocalPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+        : options.PublicUrl.TrimEnd('/');
 
     private static ChatException WrongCredentials() => new(ErrorCodes.InvalidCredentials, "the user name or password is wrong");
 

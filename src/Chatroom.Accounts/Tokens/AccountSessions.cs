@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Chatroom.Accounts.Data;
+using Chatroom.Accounts.Guardians;
 using Chatroom.Accounts.Staff;
 using Chatroom.Core.Auth;
 using Chatroom.Core.Errors;
@@ -16,8 +17,8 @@ namespace Chatroom.Accounts.Tokens;
 /// a copied token — revokes the whole family.
 /// </summary>
 public sealed partial class AccountSessions(
-    AccountsDb db, UserManager<ChatUser> users, ChatTokens tokens, StaffRules staff, AccountSockets sockets, IOptions<AccountsOptions> options,
-    TimeProvider time, ILogger<AccountSessions> logger)
+    AccountsDb db, UserManager<ChatUser> users, ChatTokens tokens, StaffRules staff, AccountSockets sockets, ParticipantProjection participants,
+    IOptions<AccountsOptions> options, IOptions<GuardianOptions> guardians, TimeProvider time, ILogger<AccountSessions> logger)
 {
     /// <summary>Starts a session (a new family) for an account that passed every sign-in check.</summary>
     public Task<AccountTokens> StartAsync(ChatUser user, ClientInfo client, CancellationToken cancellationToken) =>
@@ -148,12 +149,22 @@ public sealed partial class AccountSessions(
         var expires = now + options.Value.AccessTokenLifetime;
         var identity = new ChatIdentity(user.Id, user.DisplayName, role, expires);
         var stamp = await users.GetSecurityStampAsync(user);
-        var access = tokens.Issue(identity, new Dictionary<string, object>
+        var claims = new Dictionary<string, object>
         {
             [ChatClaims.SecurityStamp] = stamp,
             [ChatClaims.SessionId] = familyId,
             [ChatClaims.UserName] = user.UserName!,
-        }, now);
+        };
+
+        // A minor waiting for (or refused) a guardian's consent may read but not send: the claim says so to every entry point
+        // without a store read per message, and the next refresh after an approval issues a token without it.
+        if (Minors.HeldState(user, DateOnly.FromDateTime(now.UtcDateTime), guardians.Value) is { } held)
+        {
+            claims[ChatClaims.GuardianConsent] = held;
+        }
+
+        await participants.RefreshAsync(user, cancellationToken);
+        var access = tokens.Issue(identity, claims, now);
         return new AccountTokens(access, expires, refresh, refreshExpires, new AccountUser(user.Id, user.DisplayName, role));
     }
 

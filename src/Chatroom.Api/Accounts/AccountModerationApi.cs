@@ -113,7 +113,7 @@ public static class AccountModerationApi
         return TypedResults.NoContent();
     }
 
-    private static string Reason(string? given, string fallback)
+    internal static string Reason(string? given, string fallback)
     {
         var reason = given?.Trim();
         if (string.IsNullOrEmpty(reason))

@@ -20,6 +20,12 @@ public static class ChatClaims
     public const string UserName = JwtRegisteredClaimNames.PreferredUsername;
 
     /// <summary>
+    /// On a minor's token while their guardian has not approved (the state: <c>pending</c>, <c>declined</c>): sending is
+    /// refused from the token alone, so the chat path needs no store read per message. Approval takes effect at the next refresh.
+    /// </summary>
+    public const string GuardianConsent = "grd";
+
+    /// <summary>
     /// Who a validated token speaks for. Tokens from an external OpenID Connect issuer may lack <c>name</c> (then
     /// <c>preferred_username</c>, else the subject) or <c>role</c> (then a guest).
     /// </summary>
@@ -34,6 +40,6 @@ public static class ChatClaims
         var name = identity.FindFirst(Name)?.Value ?? identity.FindFirst(JwtRegisteredClaimNames.PreferredUsername)?.Value ?? id;
         var role = identity.FindFirst(Role)?.Value ?? ChatRoles.Guest;
         var expires = validTo == DateTime.MinValue ? DateTimeOffset.MaxValue : new DateTimeOffset(DateTime.SpecifyKind(validTo, DateTimeKind.Utc));
-        return new ChatIdentity(id, name, role, expires);
+        return new ChatIdentity(id, name, role, expires) { AwaitingGuardian = identity.FindFirst(GuardianConsent) is { Value.Length: > 0 } };
     }
 }

@@ -4,6 +4,9 @@ namespace Chatroom.Core.Auth;
 public sealed record ChatIdentity(string UserId, string Name, string Role, DateTimeOffset ExpiresAt)
 {
     public bool IsAdmin => Role == ChatRoles.Admin;
+
+    /// <summary>A minor whose guardian has not approved the account (yet): they may read, not send.</summary>
+    public bool AwaitingGuardian { get; init; }
 }
 
 public static class ChatRoles

@@ -27,13 +27,20 @@ public sealed class SendAdmission(
 
     /// <summary>
     /// With <c>Chatroom:Auth:Guests</c> = <c>read-only</c>, guests join and read but neither send nor type: the send
-    /// asks first, and the hub asks before a typing event.
+    /// asks first, and the hub asks before a typing event. A minor whose guardian has not approved is held the same way,
+    /// from a claim of the token (no store read per send).
     /// </summary>
     public void EnsureMaySpeak(ChatIdentity identity)
     {
         if (_guestsReadOnly && identity.Role == ChatRoles.Guest)
         {
             throw new ChatException(ErrorCodes.GuestsReadOnly, "guests can read here but not write; sign in with an account to chat");
+        }
+
+        if (identity.AwaitingGuardian)
+        {
+            throw new ChatException(ErrorCodes.GuardianConsentRequired,
+                "your account is waiting for your guardian's consent; you can read, and send once they approve");
         }
     }
 

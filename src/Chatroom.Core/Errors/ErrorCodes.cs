@@ -122,4 +122,34 @@ public static class ErrorCodes
 
     /// <summary>The account signed out everywhere or changed its password: its open connections are closed.</summary>
     public const string SignedOut = "signed_out";
+
+    /// <summary>A minor's account waits for a guardian's consent (or was declined): it may read but not send.</summary>
+    public const string GuardianConsentRequired = "guardian_consent_required";
+
+    /// <summary>A minor changing their own date of birth: only an admin corrects it.</summary>
+    public const string BirthDateLocked = "birth_date_locked";
+
+    /// <summary>A guardian consent link that does not exist (wrong, or replaced by a newer request).</summary>
+    public const string ConsentInvalid = "consent_invalid";
+
+    /// <summary>A guardian consent link that was decided already: links are single use.</summary>
+    public const string ConsentUsed = "consent_used";
+
+    /// <summary>A guardian consent link past its lifetime: the minor asks again.</summary>
+    public const string ConsentExpired = "consent_expired";
+
+    /// <summary>A minor opened their own guardian consent link.</summary>
+    public const string ConsentOwnAccount = "consent_own_account";
+
+    /// <summary>A guardian deciding without a second factor enrolled (TOTP or a passkey).</summary>
+    public const string GuardianSecondFactorRequired = "guardian_second_factor_required";
+
+    /// <summary>A guardian account whose date of birth says it is not an adult.</summary>
+    public const string GuardianNotAdult = "guardian_not_adult";
+
+    /// <summary>A minor naming their own address as the guardian's.</summary>
+    public const string GuardianEmailOwn = "guardian_email_own";
+
+    /// <summary>Asking for a guardian on an account that needs none (an adult, or one already approved).</summary>
+    public const string GuardianNotNeeded = "guardian_not_needed";
 }

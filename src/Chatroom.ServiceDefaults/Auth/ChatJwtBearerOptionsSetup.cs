@@ -73,6 +73,12 @@ internal sealed class ChatJwtBearerOptionsSetup(IOptions<AuthOptions> auth, Chat
                         claims.Add(new Claim(ChatClaims.SecurityStamp, stamp.Value));
                     }
 
+                    // A minor waiting for a guardian's consent: the hub refuses their sends from this claim alone.
+                    if (context.Principal!.FindFirst(ChatClaims.GuardianConsent) is { } held)
+                    {
+                        claims.Add(new Claim(ChatClaims.GuardianConsent, held.Value));
+                    }
+
                     context.Principal = new ClaimsPrincipal(new ClaimsIdentity(claims, context.Scheme.Name, ChatClaims.Name, ChatClaims.Role));
                 }
 

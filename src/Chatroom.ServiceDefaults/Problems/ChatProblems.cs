@@ -19,7 +19,11 @@ public static class ChatProblems
         ErrorCodes.Forbidden or ErrorCodes.Banned or ErrorCodes.Muted or ErrorCodes.RoomLocked or ErrorCodes.NotMember
             or ErrorCodes.AdminDisabled or ErrorCodes.AccountDisabled or ErrorCodes.AccountBanned or ErrorCodes.EmailNotConfirmed
             or ErrorCodes.AccountRequired or ErrorCodes.GuestsDisabled or ErrorCodes.GuestsReadOnly or ErrorCodes.TwoFactorRequired
-            or ErrorCodes.SignedOut => StatusCodes.Status403Forbidden,
+            or ErrorCodes.SignedOut or ErrorCodes.GuardianConsentRequired or ErrorCodes.BirthDateLocked or ErrorCodes.ConsentOwnAccount
+            or ErrorCodes.GuardianSecondFactorRequired or ErrorCodes.GuardianNotAdult => StatusCodes.Status403Forbidden,
+        ErrorCodes.ConsentInvalid => StatusCodes.Status404NotFound,
+        ErrorCodes.ConsentUsed or ErrorCodes.ConsentExpired => StatusCodes.Status410Gone,
+        ErrorCodes.GuardianNotNeeded => StatusCodes.Status409Conflict,
         ErrorCodes.RateLimited or ErrorCodes.SlowMode or ErrorCodes.TooManyConnections
             or ErrorCodes.AccountLocked => StatusCodes.Status429TooManyRequests,
         ErrorCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,

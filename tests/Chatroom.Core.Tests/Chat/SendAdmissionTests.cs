@@ -211,6 +211,23 @@ public sealed class SendAdmissionTests : IAsyncLifetime
         Assert.Equal("u-bo", stored.AuthorId);
     }
 
+    [Fact]
+    public async Task AMinorWaitingForAGuardian_IsRefusedBeforeAnythingElse_FromTheTokenAlone()
+    {
+        var options = new ChatOptions();
+        var waiting = new TestSender(new ChatIdentity("u-kid", "kid", ChatRoles.User, DateTimeOffset.MaxValue) { AwaitingGuardian = true },
+            new TokenBucket(options.MessagesPerSecond, options.Burst, _chat.Time),
+            new UserBudget(new TokenBucket(options.UserMessagesPerSecond, options.UserBurst, _chat.Time)), []);
+        await AssertRefusedAsync(waiting, ErrorCodes.GuardianConsentRequired,
+            "your account is waiting for your guardian's consent; you can read, and send once they approve");
+
+        var claims = new System.Security.Claims.ClaimsIdentity(
+            [new(ChatClaims.Subject, "u-kid"), new(ChatClaims.Role, ChatRoles.User), new(ChatClaims.GuardianConsent, "pending")], "test");
+        Assert.True(ChatClaims.ToIdentity(claims, DateTime.MinValue)!.AwaitingGuardian);
+        claims.RemoveClaim(claims.FindFirst(ChatClaims.GuardianConsent));
+        Assert.False(ChatClaims.ToIdentity(claims, DateTime.MinValue)!.AwaitingGuardian);
+    }
+
     private async Task<ChatException> AssertRefusedAsync(TestSender sender, string code, string sentence, string text = "hello", string? clientMessageId = null)
     {
         var refusal = await Assert.ThrowsAsync<ChatException>(() => _chat.Admission.SendAsync(sender, Room, text, clientMessageId, CancellationToken.None));

@@ -33,10 +33,10 @@ public sealed class ChatApiClient(Uri baseAddress) : IDisposable
     /// <summary>
     /// Registers an account and signs it in (the host must not require a confirmed email): its user id and bearer token.
     /// </summary>
-    public async Task<(string UserId, string Token)> RegisterAccountAsync(string userName, string password)
+    public async Task<(string UserId, string Token)> RegisterAccountAsync(string userName, string password, string dateOfBirth = "1990-04-01")
     {
         using (var registered = await SendAsync(HttpMethod.Post, "/api/auth/register", null,
-            new { userName, email = $"{userName}@example.com", password, dateOfBirth = "1990-04-01" }))
+            new { userName, email = $"{userName}@example.com", password, dateOfBirth }))
         {
             Assert.Equal(202, (int)registered.StatusCode);
         }

@@ -2,6 +2,8 @@ import './styles.css';
 import type { AdminApp } from './admin/app';
 import { AccountApi } from './account/accountApi';
 import { confirmEmailPage, resetPasswordPage } from './account/emailLinks';
+import { awaitingGuardianNotice, guardianHold } from './account/guardian/claims';
+import { GuardianApi } from './account/guardian/guardianApi';
 import { guestMode, signInView } from './account/signIn';
 import { adminSignInView } from './admin/signIn';
 import { ApiClient } from './api';
@@ -12,6 +14,8 @@ import type { ClientConfig, Session } from './types';
 
 const readOnlyGuest = 'Guests can read here but not post. Sign in with an account to take part.';
 const sessionEnded = 'Your session has ended. Please sign in again.';
+const guardianSignIn =
+  'A child asked for your consent. Sign in, or sign up and confirm your address, to answer. Guardians need two-step sign-in (an authenticator app).';
 
 /** The chat, its sign-in screen, the account page (/account) and the pages email links open (/account/…). */
 function bootChat(root: HTMLElement, config: ClientConfig): void {
@@ -33,6 +37,7 @@ function bootChat(root: HTMLElement, config: ClientConfig): void {
     slot: chatSlot,
   });
   const accounts = new AccountApi(api);
+  const guardians = new GuardianApi(api);
   const guests = guestMode(config.guests);
 
   function ended(notice: string): void {
@@ -61,7 +66,8 @@ function bootChat(root: HTMLElement, config: ClientConfig): void {
   }
 
   function startChat(session: Session): void {
-    const readOnly = guests === 'read-only' && !session.refreshToken ? readOnlyGuest : null;
+    const readOnly = guests === 'read-only' && !session.refreshToken ? readOnlyGuest
+      : guardianHold(session.token) ? awaitingGuardianNotice : null;
     chat = new ChatController(session, api, config, signedOut, keeper, readOnly);
     root.replaceChildren(chat.element);
     void chat.start();
@@ -75,9 +81,24 @@ function bootChat(root: HTMLElement, config: ClientConfig): void {
       return;
     }
     chat = null;
+    const path = location.pathname.replace(/\/+$/, '');
+    if (path === '/account/guardian/consent') {
+      const { consentPage } = await import('./account/guardian/consentPage');
+      root.replaceChildren(consentPage(guardians, location.search, () => signedOut(null)));
+      return;
+    }
+    if (path === '/account/guardian/minors') {
+      const { minorsPage } = await import('./account/guardian/minorsPage');
+      root.replaceChildren(minorsPage(guardians, () => signedOut(null)));
+      return;
+    }
     // The account page (with the QR code library) loads only when opened: the chat stays small.
     const { AccountPage } = await import('./account/accountPage');
-    const account = new AccountPage(accounts, session, signedOut);
+    const renew = async (): Promise<void> => {
+      const token = keeper.token();
+      if (token) await keeper.renew(token);
+    };
+    const account = new AccountPage(accounts, session, signedOut, { api: guardians, renew });
     root.replaceChildren(account.element);
     void account.start();
   }
@@ -92,8 +113,8 @@ function bootChat(root: HTMLElement, config: ClientConfig): void {
     return;
   }
   const session = keeper.resume();
-  if (!session) showSignIn(null);
-  else if (path === '/account') void showAccount(session);
+  if (!session) showSignIn(path === '/account/guardian/consent' ? guardianSignIn : null);
+  else if (path === '/account' || path.startsWith('/account/guardian/')) void showAccount(session);
   else startChat(session);
 }
 

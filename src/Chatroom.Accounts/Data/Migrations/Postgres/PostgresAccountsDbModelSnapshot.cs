@@ -47,6 +47,13 @@ namespace Chatroom.Accounts.Data.Migrations.Postgres
                     b.Property<DateOnly>("DateOfBirth")
                         .HasColumnType("date");
 
+                    b.Property<string>("DirectMessages")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("everyone");
+
                     b.Property<DateTime?>("DisabledAtUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -61,6 +68,20 @@ namespace Chatroom.Accounts.Data.Migrations.Postgres
 
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("GuardianDecidedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("GuardianState")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("none");
+
+                    b.Property<string>("GuardianUserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<long?>("LastTotpTimeStep")
                         .HasColumnType("bigint");
@@ -101,6 +122,8 @@ namespace Chatroom.Accounts.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("GuardianUserId");
+
                     b.HasIndex("NormalizedEmail")
                         .IsUnique()
                         .HasDatabaseName("EmailIndex");
@@ -110,6 +133,54 @@ namespace Chatroom.Accounts.Data.Migrations.Postgres
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("Chatroom.Accounts.Guardians.GuardianConsent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Decision")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime>("ExpiresAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("GuardianEmail")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("GuardianUserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("MinorUserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("UsedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("MinorUserId", "CreatedAtUtc");
+
+                    b.ToTable("GuardianConsents", (string)null);
                 });
 
             modelBuilder.Entity("Chatroom.Accounts.Passkeys.PasskeyCeremony", b =>
@@ -380,6 +451,15 @@ namespace Chatroom.Accounts.Data.Migrations.Postgres
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("Chatroom.Accounts.Guardians.GuardianConsent", b =>
+                {
+                    b.HasOne("Chatroom.Accounts.ChatUser", null)
+                        .WithMany()
+                        .HasForeignKey("MinorUserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Chatroom.Accounts.Tokens.RefreshToken", b =>

@@ -42,6 +42,13 @@ namespace Chatroom.Accounts.Data.Migrations.Sqlite
                     b.Property<DateOnly>("DateOfBirth")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DirectMessages")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("everyone");
+
                     b.Property<DateTime?>("DisabledAtUtc")
                         .HasColumnType("TEXT");
 
@@ -56,6 +63,20 @@ namespace Chatroom.Accounts.Data.Migrations.Sqlite
 
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("GuardianDecidedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GuardianState")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("none");
+
+                    b.Property<string>("GuardianUserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<long?>("LastTotpTimeStep")
                         .HasColumnType("INTEGER");
@@ -96,6 +117,8 @@ namespace Chatroom.Accounts.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("GuardianUserId");
+
                     b.HasIndex("NormalizedEmail")
                         .IsUnique()
                         .HasDatabaseName("EmailIndex");
@@ -105,6 +128,54 @@ namespace Chatroom.Accounts.Data.Migrations.Sqlite
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("Chatroom.Accounts.Guardians.GuardianConsent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Decision")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GuardianEmail")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GuardianUserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MinorUserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UsedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("MinorUserId", "CreatedAtUtc");
+
+                    b.ToTable("GuardianConsents", (string)null);
                 });
 
             modelBuilder.Entity("Chatroom.Accounts.Passkeys.PasskeyCeremony", b =>
@@ -371,6 +442,15 @@ namespace Chatroom.Accounts.Data.Migrations.Sqlite
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("Chatroom.Accounts.Guardians.GuardianConsent", b =>
+                {
+                    b.HasOne("Chatroom.Accounts.ChatUser", null)
+                        .WithMany()
+                        .HasForeignKey("MinorUserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Chatroom.Accounts.Tokens.RefreshToken", b =>

@@ -8,6 +8,14 @@ import { qrSvg } from './qr';
 import type { AccountProfile, AccountSession, AuthenticatorEnrollment, Passkey } from './types';
 import { displayNameError, passwordError } from './validation';
 import { createPasskey, passkeyFailure, passkeysSupported } from './webauthn';
+import type { GuardianApi } from './guardian/guardianApi';
+import { guardianSection } from './guardian/waitingSection';
+
+/** The guardian routes and how to renew the session once a guardian approved (the new token may send). */
+export interface GuardianHooks {
+  api: GuardianApi;
+  renew(): Promise<void>;
+}
 
 /** What happens to a deleted account's messages (docs/accounts.md, "Deleting an account"). */
 export const deletionNotice =
@@ -67,7 +75,10 @@ export class AccountPage {
   private readonly main: HTMLElement;
   private profile: AccountProfile | null = null;
 
-  constructor(private readonly accounts: AccountApi, private readonly session: Session, private readonly onSignedOut: SignedOut) {
+  constructor(
+    private readonly accounts: AccountApi, private readonly session: Session, private readonly onSignedOut: SignedOut,
+    private readonly guardian: GuardianHooks | null = null,
+  ) {
     this.main = h('main', { class: 'account-main', testid: 'account-page', attrs: { id: 'account-main', tabindex: -1 } },
       h('h1', { class: 'page-title' }, 'Your account'),
       h('p', { class: 'muted', testid: 'account-loading', attrs: { role: 'status' } }, 'Loading…'));
@@ -90,6 +101,7 @@ export class AccountPage {
     replaceChildren(this.main,
       h('h1', { class: 'page-title' }, 'Your account'),
       this.profileSection(this.profile),
+      this.guardian ? guardianSection(this.guardian.api, this.profile, this.guardian.renew, section) : null,
       this.passwordSection(),
       this.twoFactorSection(),
       this.passkeysSection(),

@@ -30,6 +30,10 @@ export interface AccountProfile {
   roles: string[];
   twoFactorEnabled: boolean;
   createdAt: string;
+  /** `none`, `pending`, `approved`, `declined`, `revoked` (docs/safety.md, "Minors and guardians"). */
+  guardianState: string;
+  /** Who may send a first private message: `off`, `contacts`, `everyone`. */
+  directMessages: string;
 }
 
 export interface TwoFactorStatus {
