@@ -5,6 +5,7 @@ using Chatroom.Api.Admin;
 using Chatroom.Api.Agents;
 using Chatroom.Api.Auth;
 using Chatroom.Api.Mcp;
+using Chatroom.Api.Moderation;
 using Chatroom.Api.Posting;
 using Chatroom.Api.Rooms;
 using Chatroom.Core.Errors;
@@ -68,6 +69,7 @@ public static class ChatApiExtensions
         app.MapPostingApi();
         app.MapAdminApi();
         app.MapModerationAdminApi();
+        app.MapRoomRulesApi();
         app.MapAgentsApi();
         app.MapChatMcp();
         return app;

@@ -21,6 +21,9 @@ internal sealed class RedisKeys(string prefix)
 
     public string RoomBans(string room) => $"{Prefix}:{{room:{room}}}:bans";
 
+    /// <summary>Hash of the room's written rules (text, updatedBy, updatedAt): apart from the room hash every send reads.</summary>
+    public string RoomRules(string room) => $"{Prefix}:{{room:{room}}}:rules";
+
     /// <summary>Hash of (author, client message id) → message id.</summary>
     public string RoomClientIds(string room) => $"{Prefix}:{{room:{room}}}:cids";
 
@@ -98,6 +101,6 @@ internal sealed class RedisKeys(string prefix)
 
     public string[] RoomKeys(string room) =>
     [
-        Room(room), RoomSequence(room), RoomLog(room), RoomHidden(room), RoomBans(room), RoomClientIds(room), RoomClientIdTimes(room),
+        Room(room), RoomSequence(room), RoomLog(room), RoomHidden(room), RoomBans(room), RoomClientIds(room), RoomClientIdTimes(room), RoomRules(room),
     ];
 }

@@ -19,13 +19,13 @@ public static class ChatProblems
         ErrorCodes.Forbidden or ErrorCodes.Banned or ErrorCodes.Muted or ErrorCodes.RoomLocked or ErrorCodes.NotMember
             or ErrorCodes.AdminDisabled or ErrorCodes.AccountDisabled or ErrorCodes.AccountBanned or ErrorCodes.EmailNotConfirmed
             or ErrorCodes.AccountRequired or ErrorCodes.GuestsDisabled or ErrorCodes.GuestsReadOnly or ErrorCodes.TwoFactorRequired
-            or ErrorCodes.SignedOut => StatusCodes.Status403Forbidden,
+            or ErrorCodes.SignedOut or ErrorCodes.NotYourMessage => StatusCodes.Status403Forbidden,
         ErrorCodes.RateLimited or ErrorCodes.SlowMode or ErrorCodes.TooManyConnections
             or ErrorCodes.AccountLocked => StatusCodes.Status429TooManyRequests,
         ErrorCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorCodes.BackendUnavailable => StatusCodes.Status503ServiceUnavailable,
         ErrorCodes.StorageFull => StatusCodes.Status507InsufficientStorage,
-        ErrorCodes.TooManyRooms => StatusCodes.Status409Conflict,
+        ErrorCodes.TooManyRooms or ErrorCodes.AppealExists or ErrorCodes.NothingToAppeal => StatusCodes.Status409Conflict,
         ErrorCodes.IdempotencyKeyReused => StatusCodes.Status422UnprocessableEntity,
         _ => StatusCodes.Status400BadRequest,
     };
