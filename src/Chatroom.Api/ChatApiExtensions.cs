@@ -30,6 +30,7 @@ public static class ChatApiExtensions
         builder.Services.AddHostedService<DefaultRoomSeeder>();
         builder.Services.AddSingleton<ApiSenders>();
         builder.Services.AddSingleton<MessagePosting>();
+        builder.Services.AddSingleton<AppealLimiter>();
         builder.AddChatMcp();
         builder.Services.AddOpenApi();
         builder.Services.AddRateLimiter(o =>
@@ -70,6 +71,7 @@ public static class ChatApiExtensions
         app.MapAdminApi();
         app.MapModerationAdminApi();
         app.MapRoomRulesApi();
+        app.MapAppealsApi();
         app.MapAgentsApi();
         app.MapChatMcp();
         return app;
