@@ -77,6 +77,7 @@ public static class ChatAnalysisExtensions
         builder.Services.AddSingleton<ModelStatusProbe>();
         builder.Services.AddHttpClient(ModelStatusProbe.HttpClientName).WithoutStandardResilience();
         builder.Services.AddHostedService<AnalysisWorker>();
+        builder.Services.AddHostedService<AppealWorker>();
         AddAgents(builder);
         return builder;
     }

@@ -10,4 +10,8 @@ public sealed class ApiOptions
     /// <summary>Sign-in attempts per client address per minute (guest and admin together).</summary>
     [Range(1, 100_000)]
     public int SignInsPerMinute { get; set; } = 30;
+
+    /// <summary>Appeals one person may make per hour (each message is appealed once anyway).</summary>
+    [Range(1, 1_000)]
+    public int AppealsPerHour { get; set; } = 5;
 }

@@ -6,6 +6,7 @@ using Chatroom.Api.Agents;
 using Chatroom.Api.Auth;
 using Chatroom.Api.Guardians;
 using Chatroom.Api.Mcp;
+using Chatroom.Api.Moderation;
 using Chatroom.Api.Posting;
 using Chatroom.Api.Rooms;
 using Chatroom.Core.Errors;
@@ -31,6 +32,7 @@ public static class ChatApiExtensions
         builder.Services.AddSingleton<ApiSenders>();
         builder.Services.AddSingleton<MessagePosting>();
         builder.Services.AddSingleton<IGuardianEventSource, AuditSafetyEvents>();
+        builder.Services.AddSingleton<AppealLimiter>();
         builder.AddChatMcp();
         builder.Services.AddOpenApi();
         builder.Services.AddRateLimiter(o =>
@@ -71,6 +73,8 @@ public static class ChatApiExtensions
         app.MapPostingApi();
         app.MapAdminApi();
         app.MapModerationAdminApi();
+        app.MapRoomRulesApi();
+        app.MapAppealsApi();
         app.MapAgentsApi();
         app.MapChatMcp();
         return app;

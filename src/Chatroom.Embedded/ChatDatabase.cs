@@ -24,6 +24,7 @@ public static class ChatDatabase
         .. SqliteTopicWatchStore.Schema,
         .. SqliteDiscussionStore.Schema,
         .. SqliteParticipantStore.Schema,
+        .. SqliteRoomRulesStore.Schema,
     ];
 
     /// <summary>Opens (and migrates) the chat file at <paramref name="path"/>.</summary>

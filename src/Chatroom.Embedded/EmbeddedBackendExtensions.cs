@@ -32,6 +32,7 @@ public static class EmbeddedBackendExtensions
         });
         services.AddSingleton<RoomStateCache>();
         services.AddSingleton<IRoomStore, SqliteRoomStore>();
+        services.AddSingleton<IRoomRulesStore, SqliteRoomRulesStore>();
         services.AddSingleton<IMessageLog, SqliteMessageLog>();
         services.AddSingleton<IChatBus, InProcessChatBus>();
         services.AddSingleton<IWorkQueue>(sp => new SqliteWorkQueue(

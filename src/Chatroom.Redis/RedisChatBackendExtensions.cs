@@ -35,6 +35,7 @@ public static class RedisChatBackendExtensions
                 "Chatroom:Redis needs a KeyPrefix, positive MessageLogMaxLength, DeadLetterMaxLength and AuditLogMaxLength, and DeduplicationWindow > 0.")
             .ValidateOnStart();
         services.AddSingleton<IRoomStore, RedisRoomStore>();
+        services.AddSingleton<IRoomRulesStore, RedisRoomRulesStore>();
         services.AddSingleton<IMessageLog, RedisMessageLog>();
         services.AddSingleton<IChatBus, RedisChatBus>();
         services.AddSingleton<IWorkQueue, RedisWorkQueue>();

@@ -30,6 +30,9 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>Set of the names of the rooms a user is a member of (its own hash tag: a user's rooms span slots).</summary>
     public string MemberRooms(string userId) => $"{Prefix}:{{member:{userId}}}:rooms";
 
+    /// <summary>Hash of the room's written rules (text, updatedBy, updatedAt): apart from the room hash every send reads.</summary>
+    public string RoomRules(string room) => $"{Prefix}:{{room:{room}}}:rules";
+
     /// <summary>Hash of (author, client message id) → message id.</summary>
     public string RoomClientIds(string room) => $"{Prefix}:{{room:{room}}}:cids";
 
@@ -108,6 +111,6 @@ internal sealed class RedisKeys(string prefix)
     public string[] RoomKeys(string room) =>
     [
         Room(room), RoomSequence(room), RoomLog(room), RoomHidden(room), RoomBans(room), RoomClientIds(room), RoomClientIdTimes(room),
-        RoomMembers(room), RoomReadMarkers(room),
+        RoomMembers(room), RoomReadMarkers(room), RoomRules(room),
     ];
 }

@@ -343,3 +343,30 @@ public sealed class ClusterParticipantStoreContract(RedisClusterFixture redis) :
         return new RedisParticipantStore(backend.Redis, backend.Options);
     }
 }
+
+public sealed class RedisRoomRulesStoreContract(RedisServerFixture redis) : RoomRulesStoreContract, IClassFixture<RedisServerFixture>
+{
+    private readonly RedisPorts _ports = new(redis.Server.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<(IRoomStore Rooms, IRoomRulesStore Rules)> CreateAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return (new RedisRoomStore(backend.Redis, backend.Options), new RedisRoomRulesStore(backend.Redis, backend.Options));
+    }
+}
+
+[Collection(RedisClusterCollection.Name)]
+public sealed class ClusterRoomRulesStoreContract(RedisClusterFixture redis) : RoomRulesStoreContract
+{
+    private readonly RedisPorts _ports = new(redis.Cluster.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<(IRoomStore Rooms, IRoomRulesStore Rules)> CreateAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return (new RedisRoomStore(backend.Redis, backend.Options), new RedisRoomRulesStore(backend.Redis, backend.Options));
+    }
+}

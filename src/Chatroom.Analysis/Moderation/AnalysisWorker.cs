@@ -4,6 +4,7 @@ using Chatroom.Core.Chat;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Moderation;
 using Chatroom.Core.Queues;
+using Chatroom.Core.Rooms;
 using Chatroom.Analysis.Moderation.Llm;
 using Microsoft.Extensions.Options;
 
@@ -26,6 +27,7 @@ internal sealed partial class AnalysisWorker(
     IOptionsMonitor<AnalysisOptions> options,
     TimeProvider time,
     ILogger<AnalysisWorker> logger,
+    IRoomRulesStore roomRules,
     PolicyReviewer? reviewer = null) : BackgroundService
 {
     private const string Actor = "moderation";
@@ -152,7 +154,8 @@ internal sealed partial class AnalysisWorker(
         string? action = null;
         if (verdict.IsUnsafe && message.Kind == MessageKind.User)
         {
-            var review = reviewer is null ? null : await reviewer.ReviewAsync(message.Text, cancellationToken);
+            var review = reviewer is null ? null
+                : await reviewer.ReviewAsync(message.Text, (await roomRules.GetAsync(message.Room, cancellationToken))?.Text, cancellationToken);
             action = await ActAsync(message, record, review, cancellationToken);
             metrics.Action(action);
         }

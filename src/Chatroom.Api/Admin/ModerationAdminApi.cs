@@ -81,9 +81,10 @@ public static class ModerationAdminApi
     internal static async Task<Results<Ok<IReadOnlyList<FlagRecord>>, ProblemHttpResult>> ListFlags(
         string? state, string? room, int? limit, IModerationStore store, CancellationToken ct)
     {
-        if (state is not (null or "all" or FlagStates.Open or FlagStates.Approved or FlagStates.Hidden or FlagStates.Muted or FlagStates.Banned))
+        if (state is not (null or "all" or FlagStates.Open or FlagStates.Approved or FlagStates.Hidden or FlagStates.Muted or FlagStates.Banned
+            or FlagStates.Appealed or FlagStates.Restored or FlagStates.Upheld))
         {
-            return ChatProblems.Refusal(ErrorCodes.InvalidRequest, "state is open, approved, hidden, muted, banned or all");
+            return ChatProblems.Refusal(ErrorCodes.InvalidRequest, "state is open, approved, hidden, muted, banned, appealed, restored, upheld or all");
         }
 
         if (limit is < 1 or > 200 || (room is not null && !RoomNames.IsValid(room)))

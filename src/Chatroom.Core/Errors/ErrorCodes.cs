@@ -30,6 +30,22 @@ public static class ErrorCodes
     public const string Banned = "banned";
     public const string SlowMode = "slow_mode";
     public const string RoomLocked = "room_locked";
+
+    /// <summary>A room's written rules longer than 4,000 characters.</summary>
+    public const string RulesTooLong = "rules_too_long";
+
+    /// <summary>An appeal about a message someone else wrote.</summary>
+    public const string NotYourMessage = "not_your_message";
+
+    /// <summary>An appeal about a message moderation neither hid nor muted or banned its author for.</summary>
+    public const string NothingToAppeal = "nothing_to_appeal";
+
+    /// <summary>A message is appealed once.</summary>
+    public const string AppealExists = "appeal_exists";
+
+    /// <summary>An appeal's reason longer than 1,000 characters.</summary>
+    public const string ReasonTooLong = "reason_too_long";
+
     public const string PayloadTooLarge = "payload_too_large";
     public const string BackendUnavailable = "backend_unavailable";
 

@@ -39,7 +39,19 @@ public interface IModerationStore
 
     Task<FlagRecord?> GetFlagAsync(long id, CancellationToken cancellationToken);
 
-    /// <summary>Closes an open flag; false when it is not open (already resolved, or unknown).</summary>
+    /// <summary>The flag of a message, or null when the message was never flagged.</summary>
+    Task<FlagRecord?> GetFlagAsync(string room, long messageId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records the author's appeal and reopens the flag as <see cref="FlagStates.Appealed"/>; false when the flag is unknown
+    /// or was appealed already (a message is appealed once).
+    /// </summary>
+    Task<bool> AppealFlagAsync(long id, FlagAppeal appeal, CancellationToken cancellationToken);
+
+    /// <summary>Records the policy model's advice on an appealed flag; false when it has no appeal, or advice already.</summary>
+    Task<bool> AdviseAppealAsync(long id, AppealAdvice advice, CancellationToken cancellationToken);
+
+    /// <summary>Closes an open or appealed flag; false when it is neither (already resolved, or unknown).</summary>
     Task<bool> ResolveFlagAsync(long id, string state, string resolvedBy, string resolution, CancellationToken cancellationToken);
 
     /// <summary>Mutes a user in a room until the given time.</summary>

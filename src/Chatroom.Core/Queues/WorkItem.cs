@@ -11,4 +11,7 @@ public static class QueueNames
 {
     public const string Analysis = "analysis";
     public const string Agents = "agents";
+
+    /// <summary>Appeals for the policy model to advise on; written by the API, read by the analysis service's appeal worker.</summary>
+    public const string Appeals = "appeals";
 }

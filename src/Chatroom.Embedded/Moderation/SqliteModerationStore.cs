@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Chatroom.Core.Chat;
 using Chatroom.Core.Moderation;
 using Chatroom.Embedded.Rooms;
 using Chatroom.Embedded.Sqlite;
@@ -74,12 +76,17 @@ public sealed class SqliteModerationStore(SqliteDatabase database, RoomStateCach
             ALTER TABLE verdicts ADD COLUMN model TEXT;
             ALTER TABLE verdicts ADD COLUMN fallback TEXT;
             """),
+        // The author's appeal (JSON: reason, at) and the policy model's advice on it (JSON), kept with the flag they reopen.
+        new(9, """
+            ALTER TABLE flags ADD COLUMN appeal TEXT;
+            ALTER TABLE flags ADD COLUMN appeal_advice TEXT;
+            """),
     ];
 
     private const string MutesKind = "mutes";
 
     private const string FlagColumns =
-        "id, room, message_id, author_id, author_name, text, reason, categories, unsafe_score, state, created_at, resolved_by, resolution";
+        "id, room, message_id, author_id, author_name, text, reason, categories, unsafe_score, state, created_at, resolved_by, resolution, appeal, appeal_advice";
 
     private const string VerdictColumns =
         "room, message_id, author_id, mood, mood_score, safety, unsafe_score, categories, tier, confidence, at, model, fallback";
@@ -202,8 +209,8 @@ public sealed class SqliteModerationStore(SqliteDatabase database, RoomStateCach
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = $"""
-                INSERT INTO flags (room, message_id, author_id, author_name, text, reason, categories, unsafe_score, state, created_at)
-                VALUES ($room, $id, $author, $authorName, $text, $reason, $categories, $score, $state, $at)
+                INSERT INTO flags (room, message_id, author_id, author_name, text, reason, categories, unsafe_score, state, created_at, appeal, appeal_advice)
+                VALUES ($room, $id, $author, $authorName, $text, $reason, $categories, $score, $state, $at, $appeal, $advice)
                 ON CONFLICT (room, message_id) DO NOTHING;
                 SELECT {FlagColumns} FROM flags WHERE room = $room AND message_id = $id;
                 """;
@@ -217,6 +224,8 @@ public sealed class SqliteModerationStore(SqliteDatabase database, RoomStateCach
             command.Parameters.AddWithValue("$score", flag.UnsafeScore);
             command.Parameters.AddWithValue("$state", flag.State);
             command.Parameters.AddWithValue("$at", flag.CreatedAt.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$appeal", (object?)AppealJson(flag.Appeal) ?? DBNull.Value);
+            command.Parameters.AddWithValue("$advice", (object?)AdviceJson(flag.Appeal?.Advice) ?? DBNull.Value);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
             return ReadFlag(reader);
@@ -254,6 +263,40 @@ public sealed class SqliteModerationStore(SqliteDatabase database, RoomStateCach
             return await reader.ReadAsync(cancellationToken) ? ReadFlag(reader) : null;
         }, cancellationToken);
 
+    public Task<FlagRecord?> GetFlagAsync(string room, long messageId, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {FlagColumns} FROM flags WHERE room = $room AND message_id = $id";
+            command.Parameters.AddWithValue("$room", room);
+            command.Parameters.AddWithValue("$id", messageId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? ReadFlag(reader) : null;
+        }, cancellationToken);
+
+    public Task<bool> AppealFlagAsync(long id, FlagAppeal appeal, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "UPDATE flags SET state = $state, appeal = $appeal, appeal_advice = NULL WHERE id = $id AND appeal IS NULL";
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$state", FlagStates.Appealed);
+            command.Parameters.AddWithValue("$appeal", AppealJson(appeal));
+            return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }, cancellationToken);
+
+    public Task<bool> AdviseAppealAsync(long id, AppealAdvice advice, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "UPDATE flags SET appeal_advice = $advice WHERE id = $id AND appeal IS NOT NULL AND appeal_advice IS NULL";
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$advice", AdviceJson(advice));
+            return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }, cancellationToken);
+
     public Task<bool> ResolveFlagAsync(long id, string state, string resolvedBy, string resolution, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
@@ -261,7 +304,7 @@ public sealed class SqliteModerationStore(SqliteDatabase database, RoomStateCach
             command.Transaction = transaction;
             command.CommandText = """
                 UPDATE flags SET state = $state, resolved_by = $by, resolution = $resolution
-                WHERE id = $id AND state = 'open'
+                WHERE id = $id AND state IN ('open', 'appealed')
                 """;
             command.Parameters.AddWithValue("$id", id);
             command.Parameters.AddWithValue("$state", state);
@@ -424,5 +467,18 @@ public sealed class SqliteModerationStore(SqliteDatabase database, RoomStateCach
         reader.GetString(9),
         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
         reader.IsDBNull(11) ? null : reader.GetString(11),
-        reader.IsDBNull(12) ? null : reader.GetString(12));
+        reader.IsDBNull(12) ? null : reader.GetString(12),
+        reader.IsDBNull(13) ? null : ReadAppeal(reader.GetString(13), reader.IsDBNull(14) ? null : reader.GetString(14)));
+
+    /// <summary>The appeal without its advice, which has a column of its own so the advice is added without rewriting the appeal.</summary>
+    private static string? AppealJson(FlagAppeal? appeal) =>
+        appeal is null ? null : JsonSerializer.Serialize(appeal with { Advice = null }, ChatJson.Options);
+
+    private static string? AdviceJson(AppealAdvice? advice) => advice is null ? null : JsonSerializer.Serialize(advice, ChatJson.Options);
+
+    private static FlagAppeal ReadAppeal(string appeal, string? advice) =>
+        JsonSerializer.Deserialize<FlagAppeal>(appeal, ChatJson.Options)! with
+        {
+            Advice = advice is null ? null : JsonSerializer.Deserialize<AppealAdvice>(advice, ChatJson.Options),
+        };
 }

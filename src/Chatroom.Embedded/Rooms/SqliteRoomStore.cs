@@ -119,6 +119,7 @@ public sealed class SqliteRoomStore(SqliteDatabase database, RoomStateCache cach
                 DELETE FROM flags WHERE room = $name;
                 DELETE FROM mutes WHERE room = $name;
                 DELETE FROM topic_watches WHERE room = $name;
+                DELETE FROM room_rules WHERE room = $name;
                 DELETE FROM rooms WHERE name = $name;
                 """;
             command.Parameters.AddWithValue("$name", name);

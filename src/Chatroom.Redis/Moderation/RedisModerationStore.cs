@@ -130,8 +130,30 @@ public sealed class RedisModerationStore(IConnectionMultiplexer redis, IOptions<
 
     // KEYS: flag. ARGV: state, resolved by, resolution.
     private const string ResolveFlagScript = """
-        if redis.call('HGET', KEYS[1], 'state') ~= 'open' then return 0 end
+        local state = redis.call('HGET', KEYS[1], 'state')
+        if state ~= 'open' and state ~= 'appealed' then return 0 end
         redis.call('HSET', KEYS[1], 'state', ARGV[1], 'resolvedBy', ARGV[2], 'resolution', ARGV[3])
+        return 1
+        """;
+
+    // KEYS: by-message. ARGV: flag key prefix, room \n message id.
+    private const string FlagByMessageScript = """
+        local id = redis.call('HGET', KEYS[1], ARGV[2])
+        if not id then return {} end
+        return redis.call('HGETALL', ARGV[1] .. id)
+        """;
+
+    // KEYS: flag. ARGV: appeal JSON, appealed state. A flag is appealed once.
+    private const string AppealFlagScript = """
+        if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'appeal') == 1 then return 0 end
+        redis.call('HSET', KEYS[1], 'appeal', ARGV[1], 'state', ARGV[2])
+        return 1
+        """;
+
+    // KEYS: flag. ARGV: advice JSON.
+    private const string AdviseAppealScript = """
+        if redis.call('HEXISTS', KEYS[1], 'appeal') == 0 or redis.call('HEXISTS', KEYS[1], 'advice') == 1 then return 0 end
+        redis.call('HSET', KEYS[1], 'advice', ARGV[1])
         return 1
         """;
 
@@ -275,6 +297,7 @@ public sealed class RedisModerationStore(IConnectionMultiplexer redis, IOptions<
             "room", flag.Room, "messageId", flag.MessageId, "authorId", flag.AuthorId, "authorName", flag.AuthorName, "text", flag.Text,
             "reason", flag.Reason, "categories", string.Join(',', flag.Categories), "unsafeScore", flag.UnsafeScore.ToString("R", CultureInfo.InvariantCulture),
             "state", flag.State, "createdAt", flag.CreatedAt.ToUnixTimeMilliseconds(),
+            .. AppealFields(flag.Appeal),
         ]);
         return ReadFlag(reply);
     });
@@ -296,6 +319,20 @@ public sealed class RedisModerationStore(IConnectionMultiplexer redis, IOptions<
         var fields = await _db.HashGetAllAsync(FlagKey(id));
         return fields.Length == 0 ? null : ReadFlag(fields.ToStringDictionary());
     });
+
+    public Task<FlagRecord?> GetFlagAsync(string room, long messageId, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
+    {
+        var reply = await _db.ScriptEvaluateAsync(FlagByMessageScript, [_keys.FlagByMessage],
+            [_keys.FlagPrefix, room + "\n" + messageId.ToString(CultureInfo.InvariantCulture)]);
+        return reply.Length == 0 ? null : ReadFlag(reply);
+    });
+
+    public Task<bool> AppealFlagAsync(long id, FlagAppeal appeal, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
+        (long)await _db.ScriptEvaluateAsync(AppealFlagScript, [FlagKey(id)],
+            [JsonSerializer.Serialize(appeal with { Advice = null }, ChatJson.Options), FlagStates.Appealed]) == 1);
+
+    public Task<bool> AdviseAppealAsync(long id, AppealAdvice advice, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
+        (long)await _db.ScriptEvaluateAsync(AdviseAppealScript, [FlagKey(id)], [JsonSerializer.Serialize(advice, ChatJson.Options)]) == 1);
 
     public Task<bool> ResolveFlagAsync(long id, string state, string resolvedBy, string resolution, CancellationToken cancellationToken) =>
         RedisPort.GuardAsync(redis, cancellationToken, async () =>
@@ -396,8 +433,22 @@ public sealed class RedisModerationStore(IConnectionMultiplexer redis, IOptions<
             f.GetValueOrDefault("state", FlagStates.Open),
             DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(f.GetValueOrDefault("createdAt", "0"), CultureInfo.InvariantCulture)),
             f.GetValueOrDefault("resolvedBy"),
-            f.GetValueOrDefault("resolution"));
+            f.GetValueOrDefault("resolution"),
+            f.TryGetValue("appeal", out var appeal)
+                ? JsonSerializer.Deserialize<FlagAppeal>(appeal, ChatJson.Options)! with
+                {
+                    Advice = f.TryGetValue("advice", out var advice) ? JsonSerializer.Deserialize<AppealAdvice>(advice, ChatJson.Options) : null,
+                }
+                : null);
     }
+
+    /// <summary>The appeal and its advice as flag hash fields (the advice apart, so it is added without rewriting the appeal).</summary>
+    private static RedisValue[] AppealFields(FlagAppeal? appeal) => appeal switch
+    {
+        null => [],
+        { Advice: null } => ["appeal", JsonSerializer.Serialize(appeal, ChatJson.Options)],
+        _ => ["appeal", JsonSerializer.Serialize(appeal with { Advice = null }, ChatJson.Options), "advice", JsonSerializer.Serialize(appeal.Advice, ChatJson.Options)],
+    };
 
     /// <summary>Adds up counter hashes written by <see cref="SaveVerdictScript"/>.</summary>
     private sealed class Counter

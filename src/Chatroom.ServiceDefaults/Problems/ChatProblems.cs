@@ -19,7 +19,7 @@ public static class ChatProblems
         ErrorCodes.Forbidden or ErrorCodes.Banned or ErrorCodes.Muted or ErrorCodes.RoomLocked or ErrorCodes.NotMember
             or ErrorCodes.AdminDisabled or ErrorCodes.AccountDisabled or ErrorCodes.AccountBanned or ErrorCodes.EmailNotConfirmed
             or ErrorCodes.AccountRequired or ErrorCodes.GuestsDisabled or ErrorCodes.GuestsReadOnly or ErrorCodes.TwoFactorRequired
-            or ErrorCodes.SignedOut or ErrorCodes.GuardianConsentRequired or ErrorCodes.BirthDateLocked or ErrorCodes.ConsentOwnAccount
+            or ErrorCodes.SignedOut or ErrorCodes.NotYourMessage or ErrorCodes.GuardianConsentRequired or ErrorCodes.BirthDateLocked or ErrorCodes.ConsentOwnAccount
             or ErrorCodes.GuardianSecondFactorRequired or ErrorCodes.GuardianNotAdult => StatusCodes.Status403Forbidden,
         ErrorCodes.ConsentInvalid => StatusCodes.Status404NotFound,
         ErrorCodes.ConsentUsed or ErrorCodes.ConsentExpired => StatusCodes.Status410Gone,
@@ -29,7 +29,7 @@ public static class ChatProblems
         ErrorCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorCodes.BackendUnavailable => StatusCodes.Status503ServiceUnavailable,
         ErrorCodes.StorageFull => StatusCodes.Status507InsufficientStorage,
-        ErrorCodes.TooManyRooms => StatusCodes.Status409Conflict,
+        ErrorCodes.TooManyRooms or ErrorCodes.AppealExists or ErrorCodes.NothingToAppeal => StatusCodes.Status409Conflict,
         ErrorCodes.IdempotencyKeyReused => StatusCodes.Status422UnprocessableEntity,
         _ => StatusCodes.Status400BadRequest,
     };

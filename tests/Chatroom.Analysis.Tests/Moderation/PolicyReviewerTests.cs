@@ -39,7 +39,7 @@ public sealed class PolicyReviewerTests : IAsyncLifetime
             """, promptTokens: 400, completionTokens: 60));
         var reviewer = Create("# House rules\nNo insults aimed at a person. Swearing for emphasis is fine.");
 
-        var decision = await reviewer.ReviewAsync("you are worthless, sam", CancellationToken.None);
+        var decision = await reviewer.ReviewAsync("you are worthless, sam", null, CancellationToken.None);
 
         Assert.Equal(new PolicyDecision(true, "harassment", "It insults another member directly.", "gpt-oss-safeguard:20b"), decision);
         var messages = Assert.Single(_server.Requests).GetProperty("messages");
@@ -56,8 +56,37 @@ public sealed class PolicyReviewerTests : IAsyncLifetime
         _server.Enqueue(FakeLlmReply.Text("I think it is probably fine."));
         var reviewer = Create("No insults aimed at a person.");
 
-        Assert.Null(await reviewer.ReviewAsync("that gig was sick", CancellationToken.None));
+        Assert.Null(await reviewer.ReviewAsync("that gig was sick", null, CancellationToken.None));
         Assert.Equal(1, _meters.Sum("chatroom.llm.requests", ("purpose", PolicyReviewer.Purpose), ("outcome", "malformed")));
+    }
+
+    [Fact]
+    public async Task ARoomsOwnRulesFollowTheServersUnderTheirOwnHeading()
+    {
+        _server.Enqueue(FakeLlmReply.Text("""{"violation": 0, "rule": null, "rationale": "Trash talk is part of this room's game."}"""));
+        var reviewer = Create("# House rules\nNo insults aimed at a person.");
+
+        var decision = await reviewer.ReviewAsync("your opening is garbage", "Trash talk about moves is fine here.", CancellationToken.None);
+
+        Assert.False(decision!.Violates);
+        var system = Assert.Single(_server.Requests).GetProperty("messages")[0].GetProperty("content").GetString()!;
+        Assert.StartsWith("# House rules\nNo insults aimed at a person.\n\n# This room's rules\nTrash talk about moves is fine here.\n", system, StringComparison.Ordinal);
+        Assert.Contains("\"violation\"", system, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnAppealGoesAfterTheContent_AndTheModelIsToldItIsAnAppeal()
+    {
+        _server.Enqueue(FakeLlmReply.Text("""{"violation": 0, "rule": null, "rationale": "A quote, criticised."}"""));
+        var reviewer = Create("# House rules\nNo insults aimed at a person.");
+
+        var decision = await reviewer.ReviewAppealAsync("\"you idiot\" is what he said to me", "I was quoting someone to complain about it.", null, CancellationToken.None);
+
+        Assert.Equal(new PolicyDecision(false, null, "A quote, criticised.", "gpt-oss-safeguard:20b"), decision);
+        var messages = Assert.Single(_server.Requests).GetProperty("messages");
+        Assert.Contains("# Appeal", messages[0].GetProperty("content").GetString(), StringComparison.Ordinal);
+        Assert.Equal("\"you idiot\" is what he said to me\n\n# The author's appeal\nI was quoting someone to complain about it.",
+            messages[1].GetProperty("content").GetString());
     }
 
     [Theory]

@@ -150,3 +150,16 @@ public sealed class SqliteParticipantStoreContract : ParticipantStoreContract
 
     protected override async Task<IParticipantStore> CreateStoreAsync() => new SqliteParticipantStore(await _database.OpenAsync());
 }
+
+public sealed class SqliteRoomRulesStoreContract : RoomRulesStoreContract
+{
+    private readonly TemporaryDatabase _database = new();
+
+    public override async Task DisposeAsync() => await _database.DisposeAsync();
+
+    protected override async Task<(IRoomStore Rooms, IRoomRulesStore Rules)> CreateAsync()
+    {
+        var database = await _database.OpenAsync();
+        return (new SqliteRoomStore(database, new RoomStateCache()), new SqliteRoomRulesStore(database));
+    }
+}

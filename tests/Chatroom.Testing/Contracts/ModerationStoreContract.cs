@@ -259,6 +259,54 @@ public abstract class ModerationStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AFlagIsFoundByItsMessage()
+    {
+        var flag = await Store.FlagAsync(NewFlag(11), CancellationToken.None);
+
+        Assert.Equal(flag.Id, (await Store.GetFlagAsync(Room, 11, CancellationToken.None))!.Id);
+        Assert.Null(await Store.GetFlagAsync(Room, 12, CancellationToken.None));
+        Assert.Null(await Store.GetFlagAsync(Room + "-other", 11, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AnAppealReopensTheFlagOnce_KeepsItsAdvice_AndAModeratorClosesIt()
+    {
+        var flag = await Store.FlagAsync(NewFlag(21), CancellationToken.None);
+        Assert.True(await Store.ResolveFlagAsync(flag.Id, FlagStates.Hidden, "admin", "abuse", CancellationToken.None));
+        Assert.Null((await Store.GetFlagAsync(flag.Id, CancellationToken.None))!.Appeal);
+        Assert.False(await Store.AdviseAppealAsync(flag.Id, new AppealAdvice(AppealAdvice.Restore, null, "no appeal yet", "m", Now), CancellationToken.None));
+
+        var appeal = new FlagAppeal("I was quoting the person who said it — «vraiment».", Now.AddMinutes(1));
+        Assert.True(await Store.AppealFlagAsync(flag.Id, appeal, CancellationToken.None));
+        Assert.False(await Store.AppealFlagAsync(flag.Id, appeal with { Reason = "again" }, CancellationToken.None));
+        Assert.False(await Store.AppealFlagAsync(long.MaxValue - 1, appeal, CancellationToken.None));
+
+        var appealed = await Store.GetFlagAsync(Room, 21, CancellationToken.None);
+        Assert.Equal((FlagStates.Appealed, appeal), (appealed!.State, appealed.Appeal));
+        Assert.Equal([flag.Id], (await Store.ListFlagsAsync(Room, FlagStates.Appealed, 10, CancellationToken.None)).Select(f => f.Id));
+
+        var advice = new AppealAdvice(AppealAdvice.Restore, null, "A quote, criticised.", "gpt-oss-safeguard:20b", Now.AddMinutes(2));
+        Assert.True(await Store.AdviseAppealAsync(flag.Id, advice, CancellationToken.None));
+        Assert.False(await Store.AdviseAppealAsync(flag.Id, advice with { Recommendation = AppealAdvice.Uphold }, CancellationToken.None));
+        Assert.Equal(appeal with { Advice = advice }, (await Store.GetFlagAsync(flag.Id, CancellationToken.None))!.Appeal);
+
+        Assert.True(await Store.ResolveFlagAsync(flag.Id, FlagStates.Restored, "mod", "a quote", CancellationToken.None));
+        Assert.False(await Store.ResolveFlagAsync(flag.Id, FlagStates.Upheld, "mod", "too late", CancellationToken.None));
+        var closed = await Store.GetFlagAsync(flag.Id, CancellationToken.None);
+        Assert.Equal((FlagStates.Restored, "mod", "a quote", appeal with { Advice = advice }), (closed!.State, closed.ResolvedBy, closed.Resolution, closed.Appeal));
+    }
+
+    [Fact]
+    public async Task AFlagCanBeStoredAppealedAlready()
+    {
+        var appeal = new FlagAppeal("A moderator hid it by mistake.", Now);
+        var flag = await Store.FlagAsync(NewFlag(31) with { State = FlagStates.Appealed, Appeal = appeal }, CancellationToken.None);
+
+        Assert.Equal((FlagStates.Appealed, appeal), (flag.State, flag.Appeal));
+        Assert.False(await Store.AppealFlagAsync(flag.Id, appeal, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task MutesLastUntilTheirEndAndKeepTheLaterEnd()
     {
         var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());

@@ -71,6 +71,14 @@ public sealed class ChatApiClient(Uri baseAddress) : IDisposable
         return (await response.Content.ReadFromJsonAsync<JsonObject>(Json))!;
     }
 
+    /// <summary>GETs a JSON array with the token; fails the test on a non-success status.</summary>
+    public async Task<JsonArray> GetJsonArrayAsync(string path, string token)
+    {
+        using var response = await SendAsync(HttpMethod.Get, path, token);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonArray>(Json))!;
+    }
+
     /// <summary>Reads a problem+json response: its status and stable code.</summary>
     public static async Task<(int Status, string? Code)> ProblemAsync(HttpResponseMessage response)
     {

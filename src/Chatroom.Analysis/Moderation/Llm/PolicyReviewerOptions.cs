@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Chatroom.Core.Moderation;
 
 namespace Chatroom.Analysis.Moderation.Llm;
 
@@ -17,20 +18,12 @@ public sealed class PolicyReviewerOptions
     public string? Model { get; set; }
 
     /// <summary>
-    /// The server's written rules, which the model applies. Rooms have no rules text of their own yet, so one text serves
-    /// every room.
+    /// The server's written rules (<see cref="WrittenRules.ConfigurationKey"/>), which the model applies; a room's own rules
+    /// follow them under <see cref="WrittenRules.RoomHeading"/>.
     /// </summary>
     [Required]
     [MinLength(20)]
-    public string Rules { get; set; } = """
-        # Chat room rules
-        Not allowed: insults or abuse aimed at a person (harassment); attacks on people for their race, religion, gender,
-        sexuality, disability or origin, and slurs (hate); sexually explicit content or solicitation (sexual); urging
-        anyone to hurt themselves, or describing intent to (self-harm); threats of violence (violence); asking a child's
-        age, asking for secrecy, meeting or sexual talk with minors (minors); ads, scams and floods (spam).
-        Allowed: swearing for emphasis, dark humour, games and role-play that target no real person, news, quoting
-        something in order to criticise it, clinical or educational talk.
-        """;
+    public string Rules { get; set; } = WrittenRules.Default;
 
     /// <summary>Room for the model's reasoning and its answer: gpt-oss models think before they answer.</summary>
     [Range(64, 16384)]

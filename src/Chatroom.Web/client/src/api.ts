@@ -1,5 +1,5 @@
 import { parseProblem, type ChatError } from './lib/errors';
-import type { AdminSignInAnswer, MessagePage, RoomSummary, SecondFactor, Session } from './types';
+import type { AdminSignInAnswer, AppealView, MessagePage, RoomRulesView, RoomSummary, SecondFactor, Session } from './types';
 
 /** A REST call that failed; `code` is the server's stable code (or one derived from the status). */
 export class ApiError extends Error implements ChatError {
@@ -80,6 +80,21 @@ export class ApiClient {
     if (query.limit !== undefined) params.set('limit', String(query.limit));
     const qs = params.toString();
     return this.request<MessagePage>('GET', `/api/rooms/${encodeURIComponent(room)}/messages${qs ? `?${qs}` : ''}`);
+  }
+
+  /** The server's written rules and the room's own. */
+  roomRules(room: string): Promise<RoomRulesView> {
+    return this.request<RoomRulesView>('GET', `/api/rooms/${encodeURIComponent(room)}/rules`);
+  }
+
+  /** Appeals the action moderation took on one of your messages (once per message). */
+  appeal(room: string, id: number, reason: string): Promise<AppealView> {
+    return this.request<AppealView>('POST', `/api/rooms/${encodeURIComponent(room)}/messages/${id}/appeal`, { reason });
+  }
+
+  /** Your appeal of a message; rejects with `not_found` when there is none. */
+  appealStatus(room: string, id: number): Promise<AppealView> {
+    return this.request<AppealView>('GET', `/api/rooms/${encodeURIComponent(room)}/messages/${id}/appeal`);
   }
 
   /** A call without the session's token (sign-up, sign-in, email links); a 204 resolves to undefined. */

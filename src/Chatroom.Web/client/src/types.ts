@@ -58,6 +58,24 @@ export interface RoomSummary {
   locked?: boolean;
 }
 
+/** `GET /api/rooms/{room}/rules`: the server's written rules and the room's own (Markdown; null when none). */
+export interface RoomRulesView {
+  room: string;
+  serverRules: string;
+  rules: string | null;
+  updatedAt: string | null;
+}
+
+/** The author's view of their appeal. */
+export interface AppealView {
+  room: string;
+  messageId: number;
+  state: 'appealed' | 'restored' | 'upheld' | 'approved';
+  reason: string;
+  at: string;
+  outcome: string | null;
+}
+
 export interface MessagePage {
   room: string;
   messages: ChatMessage[];

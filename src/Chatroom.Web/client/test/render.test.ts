@@ -1,5 +1,7 @@
 // @vitest-environment happy-dom
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { ApiError } from '../src/api';
+import { appealAction } from '../src/chat/appealForm';
 import { MessageListView } from '../src/chat/messageList';
 import { renderRichText } from '../src/lib/dom';
 import { msg } from './fixtures';
@@ -64,5 +66,33 @@ describe('MessageListView', () => {
     expect(pending.map((p) => p.dataset.status)).toEqual(['sending', 'failed']);
     expect(pending[1]!.querySelector('[data-testid="retry-button"]')).not.toBeNull();
     expect(view.list.lastElementChild).toBe(pending[1]);
+  });
+});
+
+describe('appeals in the message list', () => {
+  it('offers an appeal only on your own hidden messages, and sends the reason once', async () => {
+    const sent: [number, string][] = [];
+    const view = new MessageListView('u-me', {
+      retry: () => undefined,
+      discard: () => undefined,
+      appealAction: (id) => appealAction(id, {
+        status: () => Promise.reject(new ApiError(404, 'not_found', 'message 2 has no appeal')),
+        appeal: (m, reason) => {
+          sent.push([m, reason]);
+          return Promise.resolve({ room: 'lobby', messageId: m, state: 'appealed', reason, at: '2026-12-07T08:00:00Z', outcome: null });
+        },
+      }),
+    });
+    view.render([msg(1, { authorId: 'u-me', hidden: true }), msg(2, { authorId: 'u-me' }), msg(3, { authorId: 'u-other', hidden: true })], []);
+
+    expect(view.list.querySelectorAll('[data-testid="appeal-button"]')).toHaveLength(1);
+    const own = view.list.querySelector('[data-id="1"]')!;
+    own.querySelector<HTMLButtonElement>('[data-testid="appeal-button"]')!.click();
+    await vi.waitFor(() => expect(own.querySelector<HTMLFormElement>('form')!.hidden).toBe(false));
+    own.querySelector<HTMLInputElement>('[data-testid="appeal-reason-input"]')!.value = 'I was quoting someone.';
+    own.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+
+    await vi.waitFor(() => expect(own.querySelector('[data-testid="appeal-status"]')!.textContent).toBe('Appeal sent: a moderator will look at it.'));
+    expect(sent).toEqual([[1, 'I was quoting someone.']]);
   });
 });

@@ -1,6 +1,6 @@
 import type { ApiClient } from '../api';
-import type { RoomSummary } from '../types';
-import type { AdminUserPage, AgentDefinition, AuditEntry, Flag, FlagState, ModelStatus, RecentVerdict, ResolveAction, RoomAnalysis, Stats, TimeSeries, Verdict } from './types';
+import type { RoomRulesView, RoomSummary } from '../types';
+import type { AdminUserPage, AgentDefinition, AppealDecision, AuditEntry, Flag, FlagState, ModelStatus, RecentVerdict, ResolveAction, RoomAnalysis, Stats, TimeSeries, Verdict } from './types';
 
 const seg = encodeURIComponent;
 
@@ -40,6 +40,21 @@ export class AdminApi {
 
   resolve(id: number, action: ResolveAction, reason: string, muteSeconds?: number): Promise<Flag> {
     return this.api.call('POST', `/api/admin/flags/${id}/resolve`, action === 'mute' ? { action, reason, muteSeconds } : { action, reason });
+  }
+
+  /** A moderator's decision on an appealed flag. */
+  decideAppeal(id: number, decision: AppealDecision, reason: string): Promise<Flag> {
+    return this.api.call('POST', `/api/admin/flags/${id}/appeal`, { decision, reason });
+  }
+
+  /** The room's own written rules (null when none) and the server's. */
+  roomRules(room: string): Promise<RoomRulesView> {
+    return this.api.call('GET', `/api/rooms/${seg(room)}/rules`);
+  }
+
+  /** Replaces the room's written rules; empty text clears them. */
+  setRoomRules(room: string, text: string): Promise<RoomRulesView> {
+    return this.api.call('PUT', `/api/admin/rooms/${seg(room)}/rules`, { text });
   }
 
   audit(before?: number, limit = 50): Promise<AuditEntry[]> {

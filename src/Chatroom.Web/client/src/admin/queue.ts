@@ -2,16 +2,22 @@ import { ApiError } from '../api';
 import { h, replaceChildren } from '../lib/dom';
 import type { AdminApi } from './adminApi';
 import { Poller, type AdminPage } from './page';
-import type { AnalysisEvent, Flag, FlagState, ResolveAction } from './types';
+import type { AnalysisEvent, AppealDecision, Flag, FlagAppeal, FlagState, ResolveAction } from './types';
 import { when } from './widgets';
 
 const refreshMs = 10_000;
 const muteChoices: readonly [number, string][] = [[300, '5 minutes'], [3600, '1 hour'], [86_400, '1 day']];
-const states: readonly (FlagState | 'all')[] = ['open', 'hidden', 'approved', 'muted', 'banned', 'all'];
+const states: readonly (FlagState | 'all')[] = ['open', 'appealed', 'hidden', 'approved', 'muted', 'banned', 'restored', 'upheld', 'all'];
 const actionLabels: Readonly<Record<ResolveAction, string>> = { approve: 'Approve', hide: 'Hide', mute: 'Mute author', ban: 'Ban author' };
-const doneLabels: Readonly<Record<string, string>> = { approved: 'Approved', hidden: 'Hidden', muted: 'Author muted', banned: 'Author banned', open: 'Open' };
+const doneLabels: Readonly<Record<string, string>> = {
+  approved: 'Approved', hidden: 'Hidden', muted: 'Author muted', banned: 'Author banned', open: 'Open',
+  appealed: 'Appealed', restored: 'Restored on appeal', upheld: 'Appeal upheld',
+};
 
-/** The review queue: flagged messages, each resolved with approve / hide / mute / ban and a reason. */
+/**
+ * The review queue: flagged messages, each resolved with approve / hide / mute / ban and a reason; appealed ones show the
+ * author's reason and the policy model's advice, and are decided with restore / uphold.
+ */
 export class QueuePage implements AdminPage {
   readonly element: HTMLElement;
   private readonly list: HTMLOListElement;
@@ -79,12 +85,12 @@ export class QueuePage implements AdminPage {
     for (const el of this.list.children) existing.set(Number((el as HTMLElement).dataset.flagId), el as HTMLElement);
     replaceChildren(this.list, ...flags.map((flag) => {
       const kept = existing.get(flag.id);
-      return kept && kept.dataset.state === flag.state ? kept : this.flagCard(flag);
+      return kept && kept.dataset.state === flag.state && kept.dataset.advised === String(Boolean(flag.appeal?.advice)) ? kept : this.flagCard(flag);
     }));
   }
 
   private flagCard(flag: Flag): HTMLElement {
-    const el = h('li', { class: `flag state-${flag.state}`, testid: 'flag', dataset: { flagId: flag.id, messageId: flag.messageId, room: flag.room, state: flag.state } },
+    const el = h('li', { class: `flag state-${flag.state}`, testid: 'flag', dataset: { flagId: flag.id, messageId: flag.messageId, room: flag.room, state: flag.state, advised: String(Boolean(flag.appeal?.advice)) } },
       h('div', { class: 'flag-meta' },
         h('span', { class: 'pill' }, `#${flag.room}`),
         h('strong', { testid: 'flag-author' }, flag.authorName),
@@ -93,10 +99,39 @@ export class QueuePage implements AdminPage {
         ...flag.categories.map((c) => h('span', { class: 'pill' }, c))),
       h('blockquote', { class: 'flag-text', testid: 'flag-text' }, flag.text),
       h('div', { class: 'flag-reason muted small' }, `Flagged: ${flag.reason}`));
+    if (flag.appeal) el.append(appealBlock(flag.appeal));
     if (flag.state === 'open') el.append(this.actions(flag, el));
+    else if (flag.state === 'appealed') el.append(this.appealActions(flag, el));
     else el.append(h('div', { class: 'flag-resolution', testid: 'flag-resolution' },
       `${doneLabels[flag.state] ?? flag.state}${flag.resolvedBy ? ` by ${flag.resolvedBy}` : ''}${flag.resolution ? `: ${flag.resolution}` : ''}`));
     return el;
+  }
+
+  private appealActions(flag: Flag, cardEl: HTMLElement): HTMLElement {
+    const reason = h('input', { class: 'text-input', testid: 'appeal-decision-reason', attrs: { placeholder: 'Reason (required, the author sees it)', maxlength: 500, 'aria-label': `Reason for deciding the appeal of flag ${flag.id}` } });
+    const error = h('p', { class: 'form-error', testid: 'flag-error', attrs: { role: 'alert' } });
+    const buttons: HTMLButtonElement[] = [];
+    const decide = (decision: AppealDecision): void => {
+      const why = reason.value.trim();
+      if (!why) {
+        error.textContent = 'Write a reason first: the author sees it, and it goes into the audit log.';
+        reason.focus();
+        return;
+      }
+      error.textContent = '';
+      for (const b of buttons) b.disabled = true;
+      this.api.decideAppeal(flag.id, decision, why).then((decided) => {
+        cardEl.replaceWith(this.flagCard(decided));
+      }, (failure: unknown) => {
+        for (const b of buttons) b.disabled = false;
+        error.textContent = failure instanceof ApiError ? failure.message : 'Could not decide the appeal.';
+        if (failure instanceof ApiError && failure.code === 'invalid_request') this.poller.nudge();
+      });
+    };
+    buttons.push(
+      h('button', { class: 'secondary-button', testid: 'appeal-restore', attrs: { type: 'button' }, on: { click: () => decide('restore') } }, 'Restore'),
+      h('button', { class: 'primary-button', testid: 'appeal-uphold', attrs: { type: 'button' }, on: { click: () => decide('uphold') } }, 'Uphold'));
+    return h('div', { class: 'flag-actions' }, reason, h('div', { class: 'button-row' }, ...buttons), error);
   }
 
   private actions(flag: Flag, cardEl: HTMLElement): HTMLElement {
@@ -141,4 +176,14 @@ export class QueuePage implements AdminPage {
       h('div', { class: 'button-row' }, buttons[0]!, buttons[1]!, h('span', { class: 'mute-group' }, buttons[2]!, mute), buttons[3]!),
       error);
   }
+}
+
+/** The author's reason and, once the policy model answered, its advice (advice only: the moderator decides). */
+function appealBlock(appeal: FlagAppeal): HTMLElement {
+  const advice = appeal.advice;
+  return h('div', { class: 'flag-appeal', testid: 'flag-appeal' },
+    h('div', { class: 'small' }, h('strong', null, 'Appeal: '), h('span', { testid: 'appeal-reason' }, appeal.reason)),
+    h('div', { class: 'muted small', testid: 'appeal-advice' }, advice
+      ? `Policy model (${advice.model}) advises ${advice.recommendation}${advice.rule ? ` (${advice.rule})` : ''}: ${advice.rationale}`
+      : 'No advice from a policy model (none configured, or it has not answered yet).'));
 }

@@ -5,8 +5,9 @@ import type { AdminApi } from './adminApi';
 import type { AdminPage } from './page';
 
 const defaultRoom = 'lobby';
+const maxRulesLength = 4000;
 
-/** Room controls: slow mode, lock, delete. */
+/** Room controls: slow mode, lock, written rules, delete. */
 export class RoomsPage implements AdminPage {
   readonly element: HTMLElement;
   private readonly body: HTMLTableSectionElement;
@@ -19,10 +20,10 @@ export class RoomsPage implements AdminPage {
       h('div', { class: 'page-head' },
         h('h1', { class: 'page-title' }, 'Rooms'),
         h('button', { class: 'ghost-button', attrs: { type: 'button' }, on: { click: () => void this.refresh() } }, 'Refresh')),
-      h('p', { class: 'muted' }, `Slow mode allows one message per person every N seconds (0 turns it off). A locked room takes messages from admins only. The default room #${defaultRoom} cannot be deleted.`),
+      h('p', { class: 'muted' }, `Slow mode allows one message per person every N seconds (0 turns it off). A locked room takes messages from admins only. A room's written rules (Markdown, up to ${maxRulesLength} characters) are shown to its members and read by the policy model after the server's. The default room #${defaultRoom} cannot be deleted.`),
       this.status,
       h('div', { class: 'table-wrap card' }, h('table', { class: 'table' },
-        h('thead', null, h('tr', null, h('th', null, 'Room'), h('th', { class: 'num' }, 'Online'), h('th', null, 'Slow mode'), h('th', null, 'Lock'), h('th', null, ''), h('th', null, ''))),
+        h('thead', null, h('tr', null, h('th', null, 'Room'), h('th', { class: 'num' }, 'Online'), h('th', null, 'Slow mode'), h('th', null, 'Lock'), h('th', null, 'Rules'), h('th', null, ''), h('th', null, ''))),
         this.body)));
   }
 
@@ -104,8 +105,23 @@ export class RoomsPage implements AdminPage {
       h('td', { class: 'num' }, String(room.present)),
       h('td', null, h('span', { class: 'inline-controls' }, slow, h('span', { class: 'muted small' }, 's'), applySlow)),
       h('td', null, lock),
+      h('td', null, this.rulesEditor(room.name, ok, fail)),
       h('td', null, remove),
       h('td', null, note));
     return tr;
+  }
+
+  /** A folded editor: the rules are loaded when it is opened, so the table stays one request. */
+  private rulesEditor(room: string, ok: (text: string) => void, fail: (error: unknown) => void): HTMLElement {
+    const text = h('textarea', { class: 'text-input rules-input', testid: 'rules-input', attrs: { rows: 6, maxlength: maxRulesLength, 'aria-label': `Written rules for ${room}`, placeholder: 'No rules of its own: the server\'s rules apply.' } });
+    const save = h('button', {
+      class: 'secondary-button', testid: 'rules-save', attrs: { type: 'button' },
+      on: { click: () => this.api.setRoomRules(room, text.value).then((saved) => ok(saved.rules ? 'Rules saved.' : 'Rules cleared.'), fail) },
+    }, 'Save rules');
+    const editor = h('details', { class: 'rules-editor', testid: 'rules-editor' }, h('summary', null, 'Edit'), text, save);
+    editor.addEventListener('toggle', () => {
+      if (editor.open) this.api.roomRules(room).then((view) => { text.value = view.rules ?? ''; }, fail);
+    });
+    return editor;
   }
 }

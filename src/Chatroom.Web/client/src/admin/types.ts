@@ -90,7 +90,25 @@ export interface RoomAnalysis {
   flagged: Flag[];
 }
 
-export type FlagState = 'open' | 'approved' | 'hidden' | 'muted' | 'banned';
+export type FlagState = 'open' | 'approved' | 'hidden' | 'muted' | 'banned' | 'appealed' | 'restored' | 'upheld';
+
+/** The policy model's advice on an appeal; a moderator decides. */
+export interface AppealAdvice {
+  recommendation: AppealDecision;
+  rule: string | null;
+  rationale: string;
+  model: string;
+  at: string;
+}
+
+/** The author's appeal of the action taken on a flagged message. */
+export interface FlagAppeal {
+  reason: string;
+  at: string;
+  advice: AppealAdvice | null;
+}
+
+export type AppealDecision = 'restore' | 'uphold';
 
 export interface Flag {
   id: number;
@@ -106,6 +124,7 @@ export interface Flag {
   createdAt: string;
   resolvedBy: string | null;
   resolution: string | null;
+  appeal?: FlagAppeal | null;
 }
 
 export type ResolveAction = 'approve' | 'hide' | 'mute' | 'ban';

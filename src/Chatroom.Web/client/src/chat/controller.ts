@@ -4,7 +4,7 @@ import { accountClosure, parseHubError, transientCodes } from '../lib/errors';
 import { newClientMessageId } from '../lib/ids';
 import { firstId } from '../lib/messages';
 import type { SessionKeeper } from '../sessionKeeper';
-import type { AgentDeltaEvent, ChatMessage, ClientConfig, MessageHiddenEvent, PresenceEvent, Session, SystemEvent, TypingEvent } from '../types';
+import type { AgentDeltaEvent, AppealView, ChatMessage, ClientConfig, MessageHiddenEvent, PresenceEvent, RoomRulesView, Session, SystemEvent, TypingEvent } from '../types';
 import { ConnectionKeeper } from './connection';
 import type { RoomState } from './roomState';
 import { RoomDirectory } from './rooms';
@@ -181,6 +181,18 @@ export class ChatController implements ChatViewActions {
   typing(): void {
     const state = this.rooms.activeState;
     if (state?.joined && this.typingLine.keystroke()) this.hub.typing(state.name);
+  }
+
+  rules(room: string): Promise<RoomRulesView> {
+    return this.api.roomRules(room);
+  }
+
+  appeal(room: string, messageId: number, reason: string): Promise<AppealView> {
+    return this.api.appeal(room, messageId, reason);
+  }
+
+  appealStatus(room: string, messageId: number): Promise<AppealView> {
+    return this.api.appealStatus(room, messageId);
   }
 
   retry(clientMessageId: string): void {

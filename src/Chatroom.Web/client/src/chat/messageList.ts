@@ -7,6 +7,8 @@ import type { PendingMessage } from './roomState';
 export interface MessageListActions {
   retry(clientMessageId: string): void;
   discard(clientMessageId: string): void;
+  /** The appeal action shown on your own hidden message. */
+  appealAction?(messageId: number): HTMLElement;
 }
 
 interface Cached {
@@ -120,7 +122,11 @@ export class MessageListView {
   private messageElement(message: ChatMessage): HTMLLIElement {
     const cached = this.messages.get(message.id);
     if (cached && cached.hidden === message.hidden) return cached.el;
-    const el = buildMessage(message, message.authorId === this.myUserId);
+    const own = message.authorId === this.myUserId;
+    const el = buildMessage(message, own);
+    if (own && message.hidden && message.kind === 'user' && this.actions.appealAction) {
+      el.querySelector('.msg-body')?.append(this.actions.appealAction(message.id));
+    }
     if (cached) cached.el.replaceWith(el);
     this.messages.set(message.id, { el, hidden: message.hidden });
     return el;

@@ -1,9 +1,11 @@
 import { h, replaceChildren } from '../lib/dom';
 import { hueFor, initial } from '../lib/format';
-import type { RoomSummary, User } from '../types';
+import type { AppealView, RoomRulesView, RoomSummary, User } from '../types';
+import { appealAction } from './appealForm';
 import { Composer } from './composer';
 import { MessageListView } from './messageList';
 import type { RoomState } from './roomState';
+import { RulesPanel } from './rulesPanel';
 
 export interface ChatViewActions {
   openRoom(name: string): void;
@@ -18,6 +20,9 @@ export interface ChatViewActions {
   scrolledToBottom(): void;
   reconnectNow(): void;
   signOut(): void;
+  rules(room: string): Promise<RoomRulesView>;
+  appeal(room: string, messageId: number, reason: string): Promise<AppealView>;
+  appealStatus(room: string, messageId: number): Promise<AppealView>;
 }
 
 /** What the chat screen shows beyond the person's name. */
@@ -56,6 +61,7 @@ export class ChatView {
   private readonly peopleTitle: HTMLHeadingElement;
   private readonly peopleList: HTMLUListElement;
   private readonly messageList: MessageListView;
+  private readonly rulesPanel: RulesPanel;
   private readonly newRoomError: HTMLParagraphElement;
   private shownRoom: string | null = null;
   private roomOrder: string[] = [];
@@ -69,7 +75,16 @@ export class ChatView {
     private readonly options: ChatViewOptions = {},
   ) {
     this.composer = new Composer({ maxLength, onSend: (t) => actions.send(t), onTyping: () => actions.typing() });
-    this.messageList = new MessageListView(me.id, { retry: (id) => actions.retry(id), discard: (id) => actions.discard(id) });
+    this.messageList = new MessageListView(me.id, {
+      retry: (id) => actions.retry(id),
+      discard: (id) => actions.discard(id),
+      appealAction: (id) => {
+        // The list is emptied when another room opens, so the room shown now is the message's.
+        const room = this.shownRoom ?? '';
+        return appealAction(id, { appeal: (m, reason) => actions.appeal(room, m, reason), status: (m) => actions.appealStatus(room, m) });
+      },
+    });
+    this.rulesPanel = new RulesPanel((room) => actions.rules(room));
 
     const meAvatar = h('span', { class: 'avatar small', attrs: { 'aria-hidden': 'true' } }, initial(me.name));
     meAvatar.style.setProperty('--hue', String(hueFor(me.id)));
@@ -145,7 +160,7 @@ export class ChatView {
     }, 'Leave');
     const roomHeader = h('div', { class: 'room-header' },
       h('div', { class: 'room-heading' }, this.roomTitle, this.roomTopic),
-      h('div', { class: 'room-tools' }, this.peopleToggle, this.leaveButton));
+      h('div', { class: 'room-tools' }, this.rulesPanel.toggle, this.peopleToggle, this.leaveButton));
 
     this.notices = h('div', { class: 'notices', testid: 'system-notices', attrs: { 'aria-live': 'polite' } });
     this.olderStatus = h('div', { class: 'older-status', testid: 'older-status' });
@@ -161,7 +176,7 @@ export class ChatView {
     this.typingLine = h('div', { class: 'typing', testid: 'typing-indicator', attrs: { 'aria-live': 'polite' } });
 
     const main = h('main', { class: 'room', testid: 'room-view' },
-      roomHeader, this.notices,
+      roomHeader, this.rulesPanel.element, this.notices,
       h('div', { class: 'messages-wrap' }, this.scroller, this.jumpButton),
       this.typingLine, this.roomRules, this.composer.error, this.composer.form);
 
@@ -209,6 +224,7 @@ export class ChatView {
   showRoom(state: RoomState | null, summary: RoomSummary | null): void {
     const switched = (state?.name ?? null) !== this.shownRoom;
     this.shownRoom = state?.name ?? null;
+    this.rulesPanel.showRoom(this.shownRoom);
     this.root.classList.toggle('no-room', state === null);
     if (switched) {
       this.messageList.clear();
