@@ -48,7 +48,7 @@ status=0
 
 # The four service images as tarballs in artifacts/images (dotnet publish -t:PublishContainer, no daemon), on a base
 # made from Debian packages and kept in ~/.cache/chatroom-tools/images for the rest of the run. The chart tests read
-# them. ≈ 4 min of a run on 2 cores (docs/operations.md "Container images").
+# them. 78 s of CPU, under 2 min on 2 idle cores (docs/operations.md "Container images").
 tools/images/build.sh 2>&1 | tee -a "$log" || status=$?
 # One test project at a time (-m:1): the machines have 2 cores, and the projects' own servers, hosts and browsers running
 # side by side oversubscribed them; two in-process test hosts (EndToEnd, Browser) crashed together once while MultiNode's
