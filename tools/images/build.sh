@@ -69,7 +69,13 @@ build_base() {
   local sandbox=()
   # As root apt drops to its _apt user, which cannot write the temporary directory.
   [ "$(id -u)" -ne 0 ] || sandbox=(-o APT::Sandbox::User=root)
-  (cd "$debs" && apt-get download -qq "${sandbox[@]}" "${packages[@]}")
+  if ! (cd "$debs" && apt-get download -qq "${sandbox[@]}" "${packages[@]}"); then
+    # A fresh CI container may have no package lists yet.
+    local sudo_cmd=()
+    [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" apt-get update -qq
+    (cd "$debs" && apt-get download -qq "${sandbox[@]}" "${packages[@]}")
+  fi
   for deb in "$debs"/*.deb; do dpkg-deb -x "$deb" "$system"; done
   # What the packages' maintainer scripts would have made (none run here): the CA bundle of update-ca-certificates,
   # /tmp, the users.
