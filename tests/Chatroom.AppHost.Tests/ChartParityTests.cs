@@ -34,8 +34,6 @@ public sealed class ChartParityTests
             "the same second, '_' spelling of the reasoning model's reference"),
         ("analysis", "ConnectionStrings__safety_model", AppHost,
             "the same second, '_' spelling of the safety model's reference"),
-        ("analysis", "Chatroom__Webhooks__AllowedNetworks__", Chart,
-            "the private networks of an operator's internal webhook receivers (webhooks.allowedNetworks, set in ci/prod-values.yaml); the AppHost has no receiver on a private network"),
         ("analysis", "ConnectionStrings__embedding-model", Chart,
             "the AppHost leaves embeddings on the in-process MiniLM model (a laptop pulls two models, not three); the chart passes models.embedding when set"),
     ];

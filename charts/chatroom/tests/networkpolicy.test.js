@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { chartDir, component, fullname, helm, named, namespace, ofKind, podTemplates, release, render, run } from "./lib/chart.js";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { allowedFlows, matchesSelector } from "./lib/netpol.js";
 
 const outside = [
@@ -78,10 +79,6 @@ const expected = {
     `${app.join(", ")} -> otel-collector:4317/TCP`,
     `${app.join(", ")} -> otel-collector:4318/TCP`,
     ollamaPulls,
-    // Webhook deliveries: public addresses and the one internal network listed (webhooks.allowedNetworks), never
-    // the other private ranges (Redis, Milvus, PostgreSQL, the collector) or the cloud metadata address.
-    "analysis -> internet, webhook-receiver:443/TCP",
-    "analysis -> internet, webhook-receiver:80/TCP",
   ],
   // No CIDRs given for the model endpoint: analysis may reach any address outside the cluster, on 443 only.
   "external-models": [
@@ -129,8 +126,18 @@ describe("webhook deliveries (webhooks)", () => {
     assert.deepEqual(analysisFlows(objects).filter((f) => /internet|webhook-receiver/.test(f)), []);
     assert.deepEqual(webhookKeys(analysisEnv(objects)), []);
   });
+  // prod with webhooks on and one internal receiver network.
+  const prodWithWebhooks = () => render("prod", ["webhooks.enabled=true", "webhooks.allowedNetworks={10.60.0.0/16}"]);
+
+  it("reach public addresses and the internal network listed, never the other private ranges or the cloud metadata address", () => {
+    const objects = prodWithWebhooks();
+    const flows = allowedFlows(ofKind(objects, "NetworkPolicy"), endpointsOf(objects), ports);
+    assert.deepEqual(flows, expand([...expected.prod, "analysis -> internet, webhook-receiver:443/TCP", "analysis -> internet, webhook-receiver:80/TCP"]));
+    const policy = named(objects, "NetworkPolicy", `${fullname}-analysis`);
+    new NetworkPolicy(policy).validate();
+  });
   it("pass webhooks.allowedNetworks to the analysis service alone, as Chatroom:Webhooks:AllowedNetworks", () => {
-    const objects = render("prod");
+    const objects = prodWithWebhooks();
     assert.deepEqual(Object.fromEntries(Object.entries(analysisEnv(objects)).filter(([k]) => k.startsWith("Chatroom__Webhooks__"))),
       { Chatroom__Webhooks__AllowedNetworks__0: "10.60.0.0/16" });
     for (const service of ["api", "socketserver", "web"]) {
