@@ -20,7 +20,8 @@ out=$(realpath -m "${1:-artifacts/images}")
 cache="${CHATROOM_IMAGES_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/chatroom-tools/images}"
 configuration="${CONFIGURATION:-Release}"
 services=(Api SocketServer Analysis Web)
-# What the ASP.NET runtime loads from the system (the dependencies of Microsoft's runtime-deps images).
+# What the ASP.NET runtime loads from the system (the dependencies of Microsoft's runtime-deps images), by their
+# names in Debian 12 bookworm, the release of the CI machines (Debian 13 renames two: libicu76, libssl3t64).
 packages=(base-files netbase tzdata ca-certificates libc6 libgcc-s1 libstdc++6 libssl3 libicu72 zlib1g)
 app_uid=1654
 port_in_container=8080
