@@ -2,7 +2,8 @@
 // computed from the rendered policies, equals the list of flows the app needs.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { component, namespace, ofKind, podTemplates, render } from "./lib/chart.js";
+import { chartDir, component, fullname, helm, named, namespace, ofKind, podTemplates, release, render, run } from "./lib/chart.js";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { allowedFlows, matchesSelector } from "./lib/netpol.js";
 
 const outside = [
@@ -15,6 +16,8 @@ const outside = [
   { name: "milvus", ip: "10.30.3.4" },
   { name: "otel-collector", ip: "10.40.3.4" },
   { name: "postgres-server", ip: "10.50.3.4" },
+  { name: "webhook-receiver", ip: "10.60.3.4" },
+  { name: "cloud-metadata", ip: "169.254.169.254" },
   { name: "internet", ip: "93.184.216.34" },
 ].map((e) => ({ ...e, release: false, namespaceLabels: e.namespace ? { "kubernetes.io/metadata.name": e.namespace } : undefined }));
 
@@ -48,7 +51,8 @@ const ingressAndScrape = [
   `prometheus -> ${app.join(", ")}:8080/TCP`,
 ];
 const dns = (extra) => [`${everyPod(extra)} -> dns:53/UDP`, `${everyPod(extra)} -> dns:53/TCP`];
-const ollamaPulls = "ollama -> redis-cluster, milvus, otel-collector, postgres-server, internet:443/TCP";
+const addresses = "redis-cluster, milvus, otel-collector, postgres-server, webhook-receiver, cloud-metadata, internet";
+const ollamaPulls = `ollama -> ${addresses}:443/TCP`;
 // The `helm test` pod reaches the four services, and nothing else.
 const tests = `tests -> ${app.join(", ")}:8080/TCP`;
 
@@ -81,7 +85,7 @@ const expected = {
     ...ingressAndScrape,
     ...dns(["redis", "tests"]),
     "api, socketserver, analysis -> redis:6379/TCP",
-    "analysis -> redis-cluster, milvus, otel-collector, postgres-server, internet:443/TCP",
+    `analysis -> ${addresses}:443/TCP`,
     tests,
   ],
 };
@@ -107,6 +111,48 @@ describe("NetworkPolicies with the bundled Redis's exporter on", () => {
     const objects = render("dev", ["redis.bundled.metrics.enabled=true", "tests.enabled=false"]);
     const flows = allowedFlows(ofKind(objects, "NetworkPolicy"), endpointsOf(objects), ports).filter((f) => f.endsWith(":9121/TCP"));
     assert.deepEqual(flows, ["prometheus -> redis:9121/TCP"]);
+  });
+});
+
+describe("webhook deliveries (webhooks)", () => {
+  const analysisEnv = (objects) =>
+    Object.fromEntries(named(objects, "Deployment", `${fullname}-analysis`).spec.template.spec.containers[0].env.map((e) => [e.name, e.value]));
+  const webhookKeys = (env) => Object.keys(env).filter((k) => k.startsWith("Chatroom__Webhooks__"));
+  const analysisFlows = (objects) =>
+    allowedFlows(ofKind(objects, "NetworkPolicy"), endpointsOf(objects), [...ports, [8443, "TCP"]]).filter((f) => f.startsWith("analysis -> "));
+
+  it("are off by default: analysis reaches no receiver and gets no webhook settings", () => {
+    const objects = render(null);
+    assert.deepEqual(analysisFlows(objects).filter((f) => /internet|webhook-receiver/.test(f)), []);
+    assert.deepEqual(webhookKeys(analysisEnv(objects)), []);
+  });
+  // prod with webhooks on and one internal receiver network.
+  const prodWithWebhooks = () => render("prod", ["webhooks.enabled=true", "webhooks.allowedNetworks={10.60.0.0/16}"]);
+
+  it("reach public addresses and the internal network listed, never the other private ranges or the cloud metadata address", () => {
+    const objects = prodWithWebhooks();
+    const flows = allowedFlows(ofKind(objects, "NetworkPolicy"), endpointsOf(objects), ports);
+    assert.deepEqual(flows, expand([...expected.prod, "analysis -> internet, webhook-receiver:443/TCP", "analysis -> internet, webhook-receiver:80/TCP"]));
+    const policy = named(objects, "NetworkPolicy", `${fullname}-analysis`);
+    new NetworkPolicy(policy).validate();
+  });
+  it("pass webhooks.allowedNetworks to the analysis service alone, as Chatroom:Webhooks:AllowedNetworks", () => {
+    const objects = prodWithWebhooks();
+    assert.deepEqual(Object.fromEntries(Object.entries(analysisEnv(objects)).filter(([k]) => k.startsWith("Chatroom__Webhooks__"))),
+      { Chatroom__Webhooks__AllowedNetworks__0: "10.60.0.0/16" });
+    for (const service of ["api", "socketserver", "web"]) {
+      const env = named(objects, "Deployment", `${fullname}-${service}`).spec.template.spec.containers[0].env ?? [];
+      assert.deepEqual(env.filter((e) => e.name.startsWith("Chatroom__Webhooks__")), [], service);
+    }
+  });
+  it("follow webhooks.egress: other ports, and a range let through by leaving it out of except (link-local here)", () => {
+    const objects = render(null, ["webhooks.enabled=true", "webhooks.egress.ports={8443}",
+      "webhooks.egress.except={10.0.0.0/8,172.16.0.0/12,192.168.0.0/16}"]);
+    assert.deepEqual(analysisFlows(objects).filter((f) => f.endsWith(":8443/TCP")), ["analysis -> cloud-metadata:8443/TCP", "analysis -> internet:8443/TCP"]);
+  });
+  it("refuse a network that is not a CIDR before anything is applied", () => {
+    assert.throws(() => run(helm, ["template", release, chartDir, "--set", "webhooks.enabled=true", "--set", "webhooks.allowedNetworks={intranet}"]),
+      (error) => /allowedNetworks/.test(String(error.stderr)));
   });
 });
 
