@@ -30,14 +30,14 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>Set of the names of the rooms a user is a member of (its own hash tag: a user's rooms span slots).</summary>
     public string MemberRooms(string userId) => $"{Prefix}:{{member:{userId}}}:rooms";
 
-    /// <summary>Hash of the room's written rules (text, updatedBy, updatedAt): apart from the room hash every send reads.</summary>
-    public string RoomRules(string room) => $"{Prefix}:{{room:{room}}}:rules";
-
     /// <summary>Hash of (author, client message id) → message id.</summary>
     public string RoomClientIds(string room) => $"{Prefix}:{{room:{room}}}:cids";
 
     /// <summary>Sorted set of the same pairs by time stored, to forget them after the de-duplication window.</summary>
     public string RoomClientIdTimes(string room) => $"{Prefix}:{{room:{room}}}:cids-t";
+
+    /// <summary>Hash of the room's written rules (text, updatedBy, updatedAt): apart from the room hash every send reads.</summary>
+    public string RoomRules(string room) => $"{Prefix}:{{room:{room}}}:rules";
 
     public string RoomChannel(string room) => $"{Prefix}:{{room:{room}}}:bus";
 

@@ -99,10 +99,9 @@ public static class ModerationAdminApi
     internal static async Task<Results<Ok<FlagRecord>, ProblemHttpResult>> Resolve(
         long id, ResolveFlag request, HttpContext context, IModerationStore store, ModerationActions actions, CancellationToken ct)
     {
-        var reason = request.Reason?.Trim();
-        if (string.IsNullOrEmpty(reason) || reason.Length > MaxReasonLength)
+        if (RefuseReason(request.Reason, out var reason) is { } refused)
         {
-            return ChatProblems.Refusal(ErrorCodes.InvalidRequest, $"a reason of 1-{MaxReasonLength} characters is required");
+            return refused;
         }
 
         var state = request.Action switch
@@ -156,6 +155,15 @@ public static class ModerationAdminApi
         }
 
         return TypedResults.Ok((await store.GetFlagAsync(id, ct))!);
+    }
+
+    /// <summary>Every moderator decision carries a reason for the audit log: null when <paramref name="given"/> is one.</summary>
+    internal static ProblemHttpResult? RefuseReason(string? given, out string reason)
+    {
+        reason = given?.Trim() ?? string.Empty;
+        return reason.Length is 0 or > MaxReasonLength
+            ? ChatProblems.Refusal(ErrorCodes.InvalidRequest, $"a reason of 1-{MaxReasonLength} characters is required")
+            : null;
     }
 
     internal static async Task<Results<Ok<IReadOnlyList<AuditEntry>>, ProblemHttpResult>> ListAudit(

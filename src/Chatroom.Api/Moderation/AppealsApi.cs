@@ -23,8 +23,6 @@ public static class AppealsApi
     public const string AppealAction = "appeal";
     public const string UpholdAction = "uphold";
 
-    private const int MaxDecisionReasonLength = 500;
-
     public static IEndpointRouteBuilder MapAppealsApi(this IEndpointRouteBuilder routes)
     {
         var own = routes.MapGroup("/api/rooms/{room}/messages/{id:long}/appeal").WithTags("Moderation").RequireAuthorization();
@@ -132,10 +130,9 @@ public static class AppealsApi
     internal static async Task<Results<Ok<FlagRecord>, ProblemHttpResult>> Decide(
         long id, AppealDecision request, HttpContext context, IModerationStore store, ModerationActions actions, CancellationToken ct)
     {
-        var reason = request.Reason?.Trim();
-        if (string.IsNullOrEmpty(reason) || reason.Length > MaxDecisionReasonLength)
+        if (ModerationAdminApi.RefuseReason(request.Reason, out var reason) is { } refused)
         {
-            return ChatProblems.Refusal(ErrorCodes.InvalidRequest, $"a reason of 1-{MaxDecisionReasonLength} characters is required");
+            return refused;
         }
 
         var state = request.Decision switch

@@ -254,24 +254,13 @@ public sealed class SqliteModerationStore(SqliteDatabase database, RoomStateCach
         }, cancellationToken);
 
     public Task<FlagRecord?> GetFlagAsync(long id, CancellationToken cancellationToken) =>
-        database.ReadAsync(async connection =>
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {FlagColumns} FROM flags WHERE id = $id";
-            command.Parameters.AddWithValue("$id", id);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            return await reader.ReadAsync(cancellationToken) ? ReadFlag(reader) : null;
-        }, cancellationToken);
+        FindFlagAsync("id = $id", p => p.AddWithValue("$id", id), cancellationToken);
 
     public Task<FlagRecord?> GetFlagAsync(string room, long messageId, CancellationToken cancellationToken) =>
-        database.ReadAsync(async connection =>
+        FindFlagAsync("room = $room AND message_id = $id", p =>
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {FlagColumns} FROM flags WHERE room = $room AND message_id = $id";
-            command.Parameters.AddWithValue("$room", room);
-            command.Parameters.AddWithValue("$id", messageId);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            return await reader.ReadAsync(cancellationToken) ? ReadFlag(reader) : null;
+            p.AddWithValue("$room", room);
+            p.AddWithValue("$id", messageId);
         }, cancellationToken);
 
     public Task<bool> AppealFlagAsync(long id, FlagAppeal appeal, CancellationToken cancellationToken) =>
@@ -403,6 +392,17 @@ public sealed class SqliteModerationStore(SqliteDatabase database, RoomStateCach
             }
 
             return entries;
+        }, cancellationToken);
+
+    /// <summary>The one flag matching <paramref name="condition"/> (a unique key), or null.</summary>
+    private Task<FlagRecord?> FindFlagAsync(string condition, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {FlagColumns} FROM flags WHERE {condition}";
+            bind(command.Parameters);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? ReadFlag(reader) : null;
         }, cancellationToken);
 
     private static async Task<VerdictCounts> CountAsync(SqliteConnection connection, string room, DateTimeOffset? since, CancellationToken cancellationToken)

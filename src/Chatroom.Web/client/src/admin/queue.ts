@@ -14,6 +14,14 @@ const doneLabels: Readonly<Record<string, string>> = {
   appealed: 'Appealed', restored: 'Restored on appeal', upheld: 'Appeal upheld',
 };
 
+/** A flag card's reason field, error line and buttons, and what to say when the reason is missing. */
+interface DecisionForm {
+  reason: HTMLInputElement;
+  error: HTMLParagraphElement;
+  buttons: HTMLButtonElement[];
+  missing: string;
+}
+
 /**
  * The review queue: flagged messages, each resolved with approve / hide / mute / ban and a reason; appealed ones show the
  * author's reason and the policy model's advice, and are decided with restore / uphold.
@@ -107,27 +115,33 @@ export class QueuePage implements AdminPage {
     return el;
   }
 
+  /** A decision with a reason: refused in the page without one, its buttons off while it is sent, the card redrawn after. */
+  private submit(cardEl: HTMLElement, form: DecisionForm, call: (why: string) => Promise<Flag>, failed: string, after?: () => void): void {
+    const why = form.reason.value.trim();
+    if (!why) {
+      form.error.textContent = form.missing;
+      form.reason.focus();
+      return;
+    }
+    form.error.textContent = '';
+    for (const b of form.buttons) b.disabled = true;
+    call(why).then((decided) => {
+      cardEl.replaceWith(this.flagCard(decided));
+      after?.();
+    }, (failure: unknown) => {
+      for (const b of form.buttons) b.disabled = false;
+      form.error.textContent = failure instanceof ApiError ? failure.message : failed;
+      if (failure instanceof ApiError && failure.code === 'invalid_request') this.poller.nudge();
+    });
+  }
+
   private appealActions(flag: Flag, cardEl: HTMLElement): HTMLElement {
     const reason = h('input', { class: 'text-input', testid: 'appeal-decision-reason', attrs: { placeholder: 'Reason (required, the author sees it)', maxlength: 500, 'aria-label': `Reason for deciding the appeal of flag ${flag.id}` } });
     const error = h('p', { class: 'form-error', testid: 'flag-error', attrs: { role: 'alert' } });
     const buttons: HTMLButtonElement[] = [];
-    const decide = (decision: AppealDecision): void => {
-      const why = reason.value.trim();
-      if (!why) {
-        error.textContent = 'Write a reason first: the author sees it, and it goes into the audit log.';
-        reason.focus();
-        return;
-      }
-      error.textContent = '';
-      for (const b of buttons) b.disabled = true;
-      this.api.decideAppeal(flag.id, decision, why).then((decided) => {
-        cardEl.replaceWith(this.flagCard(decided));
-      }, (failure: unknown) => {
-        for (const b of buttons) b.disabled = false;
-        error.textContent = failure instanceof ApiError ? failure.message : 'Could not decide the appeal.';
-        if (failure instanceof ApiError && failure.code === 'invalid_request') this.poller.nudge();
-      });
-    };
+    const form = { reason, error, buttons, missing: 'Write a reason first: the author sees it, and it goes into the audit log.' };
+    const decide = (decision: AppealDecision): void =>
+      this.submit(cardEl, form, (why) => this.api.decideAppeal(flag.id, decision, why), 'Could not decide the appeal.');
     buttons.push(
       h('button', { class: 'secondary-button', testid: 'appeal-restore', attrs: { type: 'button' }, on: { click: () => decide('restore') } }, 'Restore'),
       h('button', { class: 'primary-button', testid: 'appeal-uphold', attrs: { type: 'button' }, on: { click: () => decide('uphold') } }, 'Uphold'));
@@ -140,24 +154,10 @@ export class QueuePage implements AdminPage {
       ...muteChoices.map(([s, label]) => h('option', { attrs: { value: s } }, label)));
     const error = h('p', { class: 'form-error', testid: 'flag-error', attrs: { role: 'alert' } });
     const buttons: HTMLButtonElement[] = [];
-    const act = (action: ResolveAction): void => {
-      const why = reason.value.trim();
-      if (!why) {
-        error.textContent = 'Write a reason first: every decision is kept in the audit log.';
-        reason.focus();
-        return;
-      }
-      error.textContent = '';
-      for (const b of buttons) b.disabled = true;
-      this.api.resolve(flag.id, action, why, action === 'mute' ? Number(mute.value) : undefined).then((resolved) => {
-        cardEl.replaceWith(this.flagCard(resolved));
-        void this.countOpen();
-      }, (failure: unknown) => {
-        for (const b of buttons) b.disabled = false;
-        error.textContent = failure instanceof ApiError ? failure.message : 'Could not resolve the flag.';
-        if (failure instanceof ApiError && failure.code === 'invalid_request') this.poller.nudge();
-      });
-    };
+    const form = { reason, error, buttons, missing: 'Write a reason first: every decision is kept in the audit log.' };
+    const act = (action: ResolveAction): void => this.submit(cardEl, form,
+      (why) => this.api.resolve(flag.id, action, why, action === 'mute' ? Number(mute.value) : undefined),
+      'Could not resolve the flag.', () => void this.countOpen());
     for (const action of ['approve', 'hide', 'mute', 'ban'] as const) {
       buttons.push(h('button', {
         class: action === 'approve' ? 'secondary-button' : action === 'hide' ? 'primary-button' : 'danger-button',
