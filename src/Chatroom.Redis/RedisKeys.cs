@@ -21,6 +21,15 @@ internal sealed class RedisKeys(string prefix)
 
     public string RoomBans(string room) => $"{Prefix}:{{room:{room}}}:bans";
 
+    /// <summary>Hash of member user id → <c>role|since-ms</c>.</summary>
+    public string RoomMembers(string room) => $"{Prefix}:{{room:{room}}}:members";
+
+    /// <summary>Hash of member user id → the last message id they read.</summary>
+    public string RoomReadMarkers(string room) => $"{Prefix}:{{room:{room}}}:read";
+
+    /// <summary>Set of the names of the rooms a user is a member of (its own hash tag: a user's rooms span slots).</summary>
+    public string MemberRooms(string userId) => $"{Prefix}:{{member:{userId}}}:rooms";
+
     /// <summary>Hash of (author, client message id) → message id.</summary>
     public string RoomClientIds(string room) => $"{Prefix}:{{room:{room}}}:cids";
 
@@ -93,8 +102,12 @@ internal sealed class RedisKeys(string prefix)
 
     public string Discussions => $"{Agents}:discussions";
 
+    /// <summary>Hash of user id → participant profile JSON (projected from accounts).</summary>
+    public string Participants => $"{Prefix}:{{participants}}";
+
     public string[] RoomKeys(string room) =>
     [
         Room(room), RoomSequence(room), RoomLog(room), RoomHidden(room), RoomBans(room), RoomClientIds(room), RoomClientIdTimes(room),
+        RoomMembers(room), RoomReadMarkers(room),
     ];
 }

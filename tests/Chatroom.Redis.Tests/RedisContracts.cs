@@ -1,5 +1,6 @@
 using Chatroom.Core.Agents;
 using Chatroom.Core.Bus;
+using Chatroom.Core.Contacts;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Moderation;
 using Chatroom.Core.Presence;
@@ -7,6 +8,7 @@ using Chatroom.Core.Queues;
 using Chatroom.Core.Rooms;
 using Chatroom.Redis.Agents;
 using Chatroom.Redis.Bus;
+using Chatroom.Redis.Contacts;
 using Chatroom.Redis.Messages;
 using Chatroom.Redis.Moderation;
 using Chatroom.Redis.Presence;
@@ -312,5 +314,32 @@ public sealed class ClusterDiscussionStoreContract(RedisClusterFixture redis) : 
     {
         var backend = await _ports.ConnectAsync();
         return new RedisDiscussionStore(backend.Redis, backend.Options);
+    }
+}
+
+public sealed class RedisParticipantStoreContract(RedisServerFixture redis) : ParticipantStoreContract, IClassFixture<RedisServerFixture>
+{
+    private readonly RedisPorts _ports = new(redis.Server.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<IParticipantStore> CreateStoreAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisParticipantStore(backend.Redis, backend.Options);
+    }
+}
+
+[Collection(RedisClusterCollection.Name)]
+public sealed class ClusterParticipantStoreContract(RedisClusterFixture redis) : ParticipantStoreContract
+{
+    private readonly RedisPorts _ports = new(redis.Cluster.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<IParticipantStore> CreateStoreAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisParticipantStore(backend.Redis, backend.Options);
     }
 }

@@ -6,14 +6,16 @@ using StackExchange.Redis;
 namespace Chatroom.Redis.Rooms;
 
 /// <summary>
-/// Rooms as hashes (<c>{room:name}:room</c>), bans as a hash per room, and a set indexing room names.
-/// Deleting a room deletes every key of its hash tag, its messages included.
+/// Rooms as hashes (<c>{room:name}:room</c>), bans, members and read markers as hashes per room, a set indexing room
+/// names, and a set per user naming their rooms. Deleting a room deletes every key of its hash tag, its messages included.
+/// The per-user sets live in other slots, so they follow membership changes in a second command: a crash in between
+/// leaves at worst a name in the set whose membership is gone, which readers skip.
 /// </summary>
 public sealed class RedisRoomStore(IConnectionMultiplexer redis, IOptions<RedisBackendOptions> options) : IRoomStore
 {
     private const string CreateScript = """
         if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-        redis.call('HSET', KEYS[1], 'name', ARGV[1], 'createdBy', ARGV[2], 'createdAt', ARGV[3], 'slow', ARGV[4], 'locked', ARGV[5])
+        redis.call('HSET', KEYS[1], 'name', ARGV[1], 'createdBy', ARGV[2], 'createdAt', ARGV[3], 'slow', ARGV[4], 'locked', ARGV[5], 'visibility', ARGV[8])
         if ARGV[6] == '1' then redis.call('HSET', KEYS[1], 'topic', ARGV[7]) end
         return 1
         """;
@@ -30,6 +32,24 @@ public sealed class RedisRoomStore(IConnectionMultiplexer redis, IOptions<RedisB
         return existed
         """;
 
+    private const string SetMemberScript = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+        redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+        return 1
+        """;
+
+    private const string RemoveMemberScript = """
+        redis.call('HDEL', KEYS[2], ARGV[1])
+        return redis.call('HDEL', KEYS[1], ARGV[1])
+        """;
+
+    private const string MarkReadScript = """
+        if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+        local current = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
+        if tonumber(ARGV[2]) > current then redis.call('HSET', KEYS[2], ARGV[1], ARGV[2]) end
+        return 1
+        """;
+
     private readonly IDatabase _db = redis.GetDatabase();
     private readonly RedisKeys _keys = new(options.Value.KeyPrefix);
 
@@ -38,7 +58,7 @@ public sealed class RedisRoomStore(IConnectionMultiplexer redis, IOptions<RedisB
         var created = await _db.ScriptEvaluateAsync(CreateScript, [_keys.Room(room.Name)],
         [
             room.Name, room.CreatedBy, room.CreatedAt.ToUnixTimeMilliseconds(), room.SlowModeSeconds, room.Locked ? 1 : 0,
-            room.Topic is null ? 0 : 1, room.Topic ?? string.Empty,
+            room.Topic is null ? 0 : 1, room.Topic ?? string.Empty, room.Visibility,
         ]);
         if ((long)created != 1)
         {
@@ -75,8 +95,10 @@ public sealed class RedisRoomStore(IConnectionMultiplexer redis, IOptions<RedisB
 
     public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
     {
+        var members = await _db.HashKeysAsync(_keys.RoomMembers(name));
         var existed = (long)await _db.ScriptEvaluateAsync(DeleteScript, [.. _keys.RoomKeys(name).Select(k => (RedisKey)k)]) == 1;
         await _db.SetRemoveAsync(_keys.RoomIndex, name);
+        await Task.WhenAll(members.Select(m => _db.SetRemoveAsync(_keys.MemberRooms(m!), name)));
         return existed;
     });
 
@@ -99,6 +121,69 @@ public sealed class RedisRoomStore(IConnectionMultiplexer redis, IOptions<RedisB
             };
         });
 
+    public Task<bool> SetMemberAsync(string room, RoomMember member, CancellationToken cancellationToken) =>
+        RedisPort.GuardAsync(redis, cancellationToken, async () =>
+        {
+            var value = string.Create(CultureInfo.InvariantCulture, $"{member.Role}|{member.Since.ToUnixTimeMilliseconds()}");
+            if ((long)await _db.ScriptEvaluateAsync(SetMemberScript, [_keys.Room(room), _keys.RoomMembers(room)], [member.UserId, value]) != 1)
+            {
+                return false;
+            }
+
+            await _db.SetAddAsync(_keys.MemberRooms(member.UserId), room);
+            return true;
+        });
+
+    public Task<RoomMember?> GetMemberAsync(string room, string userId, CancellationToken cancellationToken) =>
+        RedisPort.GuardAsync(redis, cancellationToken, async () =>
+        {
+            var member = _db.HashGetAsync(_keys.RoomMembers(room), userId);
+            var read = _db.HashGetAsync(_keys.RoomReadMarkers(room), userId);
+            return ReadMember(userId, await member, await read);
+        });
+
+    public Task<bool> RemoveMemberAsync(string room, string userId, CancellationToken cancellationToken) =>
+        RedisPort.GuardAsync(redis, cancellationToken, async () =>
+        {
+            var removed = (long)await _db.ScriptEvaluateAsync(RemoveMemberScript, [_keys.RoomMembers(room), _keys.RoomReadMarkers(room)], [userId]) == 1;
+            await _db.SetRemoveAsync(_keys.MemberRooms(userId), room);
+            return removed;
+        });
+
+    public Task<IReadOnlyList<RoomMember>> ListMembersAsync(string room, CancellationToken cancellationToken) =>
+        RedisPort.GuardAsync<IReadOnlyList<RoomMember>>(redis, cancellationToken, async () =>
+        {
+            var members = _db.HashGetAllAsync(_keys.RoomMembers(room));
+            var reads = (await _db.HashGetAllAsync(_keys.RoomReadMarkers(room))).ToDictionary(e => (string)e.Name!, e => e.Value);
+            return [.. (await members)
+                .Select(e => ReadMember(e.Name!, e.Value, reads.GetValueOrDefault((string)e.Name!, RedisValue.Null))!)
+                .OrderBy(m => m.UserId, StringComparer.Ordinal)];
+        });
+
+    public Task<IReadOnlyList<string>> ListRoomsOfAsync(string userId, CancellationToken cancellationToken) =>
+        RedisPort.GuardAsync<IReadOnlyList<string>>(redis, cancellationToken, async () =>
+            [.. (await _db.SetMembersAsync(_keys.MemberRooms(userId))).Select(r => (string)r!).Order(StringComparer.Ordinal)]);
+
+    public Task MarkReadAsync(string room, string userId, long messageId, CancellationToken cancellationToken) =>
+        RedisPort.GuardAsync(redis, cancellationToken, () =>
+            _db.ScriptEvaluateAsync(MarkReadScript, [_keys.RoomMembers(room), _keys.RoomReadMarkers(room)], [userId, messageId]));
+
+    private static RoomMember? ReadMember(string userId, RedisValue member, RedisValue read)
+    {
+        if (member.IsNull)
+        {
+            return null;
+        }
+
+        var text = (string)member!;
+        var bar = text.IndexOf('|', StringComparison.Ordinal);
+        return new RoomMember(
+            userId,
+            text[..bar],
+            DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(text.AsSpan(bar + 1), CultureInfo.InvariantCulture)),
+            read.IsNull ? 0 : long.Parse((string)read!, CultureInfo.InvariantCulture));
+    }
+
     private static Room? ReadRoom(HashEntry[] entries)
     {
         var fields = entries.ToStringDictionary();
@@ -113,6 +198,7 @@ public sealed class RedisRoomStore(IConnectionMultiplexer redis, IOptions<RedisB
             fields.GetValueOrDefault("createdBy", string.Empty),
             DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(fields.GetValueOrDefault("createdAt", "0"), CultureInfo.InvariantCulture)),
             int.Parse(fields.GetValueOrDefault("slow", "0"), CultureInfo.InvariantCulture),
-            fields.GetValueOrDefault("locked") == "1");
+            fields.GetValueOrDefault("locked") == "1",
+            fields.GetValueOrDefault("visibility", RoomVisibility.Public));
     }
 }

@@ -1,5 +1,6 @@
 using Chatroom.Core.Agents;
 using Chatroom.Core.Bus;
+using Chatroom.Core.Contacts;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Moderation;
 using Chatroom.Core.Presence;
@@ -8,6 +9,7 @@ using Chatroom.Core.Rooms;
 using Chatroom.Embedded;
 using Chatroom.Embedded.Agents;
 using Chatroom.Embedded.Bus;
+using Chatroom.Embedded.Contacts;
 using Chatroom.Embedded.Messages;
 using Chatroom.Embedded.Moderation;
 using Chatroom.Embedded.Presence;
@@ -138,4 +140,13 @@ public sealed class SqliteDiscussionStoreContract : DiscussionStoreContract
     public override async Task DisposeAsync() => await _database.DisposeAsync();
 
     protected override async Task<IDiscussionStore> CreateStoreAsync() => new SqliteDiscussionStore(await _database.OpenAsync());
+}
+
+public sealed class SqliteParticipantStoreContract : ParticipantStoreContract
+{
+    private readonly TemporaryDatabase _database = new();
+
+    public override async Task DisposeAsync() => await _database.DisposeAsync();
+
+    protected override async Task<IParticipantStore> CreateStoreAsync() => new SqliteParticipantStore(await _database.OpenAsync());
 }
