@@ -2,6 +2,7 @@ using Chatroom.Analysis.Agents;
 using Chatroom.Analysis.Agents.Discussions;
 using Chatroom.Analysis.Agents.Routing;
 using Chatroom.Analysis.Agents.Tools;
+using Chatroom.Analysis.Guardian;
 using Chatroom.Analysis.Knowledge;
 using Chatroom.Analysis.Models;
 using Chatroom.Analysis.Moderation;
@@ -78,6 +79,7 @@ public static class ChatAnalysisExtensions
         builder.Services.AddHttpClient(ModelStatusProbe.HttpClientName).WithoutStandardResilience();
         builder.Services.AddHostedService<AnalysisWorker>();
         AddAgents(builder);
+        builder.AddGuardianAgent();
         return builder;
     }
 
@@ -104,6 +106,7 @@ public static class ChatAnalysisExtensions
         app.MapModelStatusApi();
         app.MapKnowledgeApi();
         app.MapDiscussionApi();
+        app.MapGuardianScoreApi();
         return app;
     }
 

@@ -1,0 +1,22 @@
+using Chatroom.Analysis.Knowledge;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Chatroom.Analysis.Guardian;
+
+public static class GuardianServiceCollectionExtensions
+{
+    /// <summary>The guardian agent: its options, the embedded scorer (local MiniLM, no model server) and its exemplar index.</summary>
+    public static IHostApplicationBuilder AddGuardianAgent(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<GuardianOptions>().Bind(builder.Configuration.GetSection(GuardianOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.TryAddSingleton(sp => new LocalEmbeddingGenerator(sp.GetRequiredService<ILogger<LocalEmbeddingGenerator>>()));
+        builder.Services.AddSingleton(_ => GuardianModel.Default);
+        builder.Services.AddSingleton(sp => new GuardianExemplarIndex(sp.GetRequiredService<LocalEmbeddingGenerator>()));
+        builder.Services.AddSingleton(sp => new GuardianScorer(
+            sp.GetRequiredService<LocalEmbeddingGenerator>(), sp.GetRequiredService<GuardianExemplarIndex>(),
+            sp.GetRequiredService<GuardianModel>(), sp.GetRequiredService<IOptionsMonitor<GuardianOptions>>()));
+        return builder;
+    }
+}
