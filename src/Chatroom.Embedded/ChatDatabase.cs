@@ -1,4 +1,5 @@
 using Chatroom.Embedded.Agents;
+using Chatroom.Embedded.GuardianCases;
 using Chatroom.Embedded.Contacts;
 using Chatroom.Embedded.Messages;
 using Chatroom.Embedded.Moderation;
@@ -24,6 +25,8 @@ public static class ChatDatabase
         .. SqliteTopicWatchStore.Schema,
         .. SqliteDiscussionStore.Schema,
         .. SqliteParticipantStore.Schema,
+        .. SqliteGuardianCaseStore.Schema,
+        .. SqliteContactRestrictionStore.Schema,
     ];
 
     /// <summary>Opens (and migrates) the chat file at <paramref name="path"/>.</summary>
