@@ -16,12 +16,12 @@ public sealed class RedisGuardianCaseStore(IConnectionMultiplexer redis, IOption
     /// <summary>How many of the newest cases a filtered list looks through.</summary>
     private const int MaxScanned = 5000;
 
-    // KEYS: cases, sequence, windows. ARGV: window key, case JSON starting with {"id":0, (the id is spliced in).
+    // KEYS: cases, sequence, windows. ARGV: window key, case JSON starting with {"id":0, (the id replaces the 0).
     private const string OpenScript = """
         local existing = redis.call('HGET', KEYS[3], ARGV[1])
         if existing then return {0, redis.call('HGET', KEYS[1], existing)} end
         local id = redis.call('INCR', KEYS[2])
-        local json = '{"id":' .. id .. string.sub(ARGV[2], 9)
+        local json = '{"id":' .. id .. string.sub(ARGV[2], 8)
         redis.call('HSET', KEYS[1], id, json)
         redis.call('HSET', KEYS[3], ARGV[1], id)
         return {1, json}
