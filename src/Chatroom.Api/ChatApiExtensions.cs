@@ -8,8 +8,10 @@ using Chatroom.Api.Mcp;
 using Chatroom.Api.Posting;
 using Chatroom.Api.Rooms;
 using Chatroom.Core.Errors;
+using Chatroom.Core.GuardianCases;
 using Chatroom.Backends;
 using Chatroom.ServiceDefaults.Problems;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Chatroom.Api;
 
@@ -29,6 +31,7 @@ public static class ChatApiExtensions
         builder.Services.AddHostedService<DefaultRoomSeeder>();
         builder.Services.AddSingleton<ApiSenders>();
         builder.Services.AddSingleton<MessagePosting>();
+        builder.Services.TryAddSingleton<GuardianCaseMetrics>();
         builder.AddChatMcp();
         builder.Services.AddOpenApi();
         builder.Services.AddRateLimiter(o =>
@@ -68,6 +71,7 @@ public static class ChatApiExtensions
         app.MapPostingApi();
         app.MapAdminApi();
         app.MapModerationAdminApi();
+        app.MapGuardianAdminApi();
         app.MapAgentsApi();
         app.MapChatMcp();
         return app;
