@@ -4,6 +4,7 @@ using Chatroom.Core.Chat;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Moderation;
 using Chatroom.Core.Queues;
+using Chatroom.Analysis.Guardian;
 using Chatroom.Analysis.Moderation.Llm;
 using Microsoft.Extensions.Options;
 
@@ -26,7 +27,8 @@ internal sealed partial class AnalysisWorker(
     IOptionsMonitor<AnalysisOptions> options,
     TimeProvider time,
     ILogger<AnalysisWorker> logger,
-    PolicyReviewer? reviewer = null) : BackgroundService
+    PolicyReviewer? reviewer = null,
+    GuardianMonitor? guardian = null) : BackgroundService
 {
     private const string Actor = "moderation";
     private static readonly TimeSpan BacklogReportInterval = TimeSpan.FromSeconds(1);
@@ -80,6 +82,10 @@ internal sealed partial class AnalysisWorker(
             acknowledged += batch.Count;
 
             await trends.CheckAsync(room.Key, cancellationToken);
+            if (guardian is not null)
+            {
+                await guardian.ObserveAsync(room.Key, batch.Max(b => b.Message.Id), cancellationToken);
+            }
         }
 
         return acknowledged;
