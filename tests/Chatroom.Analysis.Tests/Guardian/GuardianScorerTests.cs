@@ -80,7 +80,7 @@ public sealed class GuardianScorerTests(LocalEmbeddingTests.Model model) : IClas
     [Fact]
     public async Task OnTheHeldOutSplit_MostConcerningConversationsOpenACase_AndFewOrdinaryOnesDo()
     {
-        var rows = File.ReadLines(Path.Combine(Repository(), "bench", "guardian-eval", "conversations", "test.jsonl"))
+        var rows = File.ReadLines(Path.Combine(AppContext.BaseDirectory, "Guardian", "test.jsonl"))
             .Select(l => JsonSerializer.Deserialize<Row>(l, ChatJson.Options)!).ToList();
         var scorer = Scorer();
         int concerning = 0, caught = 0, ordinary = 0, alarms = 0;
@@ -101,19 +101,6 @@ public sealed class GuardianScorerTests(LocalEmbeddingTests.Model model) : IClas
 
         Assert.True(caught >= 0.85 * concerning, $"recall {caught}/{concerning}");
         Assert.True(alarms <= 0.07 * ordinary, $"false alarms {alarms}/{ordinary}");
-    }
-
-    private static string Repository()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Chatroom.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("Chatroom.sln not found above the test's folder");
     }
 
     private sealed record Row(int Label, IReadOnlyList<GuardianParticipant> Participants, IReadOnlyList<GuardianLine> Messages);

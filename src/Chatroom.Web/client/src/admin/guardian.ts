@@ -2,7 +2,7 @@ import { ApiError } from '../api';
 import { h, replaceChildren } from '../lib/dom';
 import type { GuardianAccountView, GuardianAction, GuardianApi, GuardianCase, GuardianCaseState, GuardianCaseSummary } from './guardianApi';
 import { Poller, type AdminPage } from './page';
-import { when } from './widgets';
+import { requireReason, when } from './widgets';
 
 const refreshMs = 15_000;
 const states: readonly (GuardianCaseState | 'all')[] = ['open', 'dismissed', 'restricted', 'banned', 'guardian_notified', 'all'];
@@ -117,13 +117,8 @@ export class GuardianPage implements AdminPage {
       class: style, testid: `guardian-${action}`, attrs: { type: 'button' }, on: { click: () => act(action) },
     }, label));
     const act = (action: GuardianAction): void => {
-      const why = reason.value.trim();
-      if (!why) {
-        error.textContent = 'Write a reason first: every decision is kept in the audit log.';
-        reason.focus();
-        return;
-      }
-      error.textContent = '';
+      const why = requireReason(reason, error);
+      if (why === null) return;
       for (const b of buttons) b.disabled = true;
       this.api.resolve(found.id, action, why).then((resolved) => {
         this.renderCase(resolved);

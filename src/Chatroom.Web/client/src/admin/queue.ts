@@ -3,7 +3,7 @@ import { h, replaceChildren } from '../lib/dom';
 import type { AdminApi } from './adminApi';
 import { Poller, type AdminPage } from './page';
 import type { AnalysisEvent, Flag, FlagState, ResolveAction } from './types';
-import { when } from './widgets';
+import { requireReason, when } from './widgets';
 
 const refreshMs = 10_000;
 const muteChoices: readonly [number, string][] = [[300, '5 minutes'], [3600, '1 hour'], [86_400, '1 day']];
@@ -106,13 +106,8 @@ export class QueuePage implements AdminPage {
     const error = h('p', { class: 'form-error', testid: 'flag-error', attrs: { role: 'alert' } });
     const buttons: HTMLButtonElement[] = [];
     const act = (action: ResolveAction): void => {
-      const why = reason.value.trim();
-      if (!why) {
-        error.textContent = 'Write a reason first: every decision is kept in the audit log.';
-        reason.focus();
-        return;
-      }
-      error.textContent = '';
+      const why = requireReason(reason, error);
+      if (why === null) return;
       for (const b of buttons) b.disabled = true;
       this.api.resolve(flag.id, action, why, action === 'mute' ? Number(mute.value) : undefined).then((resolved) => {
         cardEl.replaceWith(this.flagCard(resolved));
