@@ -2,6 +2,7 @@ using Chatroom.Analysis.Agents;
 using Chatroom.Analysis.Agents.Discussions;
 using Chatroom.Analysis.Agents.Routing;
 using Chatroom.Analysis.Agents.Tools;
+using Chatroom.Analysis.Guardian;
 using Chatroom.Analysis.Knowledge;
 using Chatroom.Analysis.Models;
 using Chatroom.Analysis.Moderation;
@@ -79,6 +80,7 @@ public static class ChatAnalysisExtensions
         builder.Services.AddHostedService<AnalysisWorker>();
         builder.Services.AddHostedService<AppealWorker>();
         AddAgents(builder);
+        builder.AddGuardianAgent();
         return builder;
     }
 
@@ -105,6 +107,7 @@ public static class ChatAnalysisExtensions
         app.MapModelStatusApi();
         app.MapKnowledgeApi();
         app.MapDiscussionApi();
+        app.MapGuardianScoreApi();
         return app;
     }
 

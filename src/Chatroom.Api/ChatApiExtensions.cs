@@ -10,8 +10,10 @@ using Chatroom.Api.Moderation;
 using Chatroom.Api.Posting;
 using Chatroom.Api.Rooms;
 using Chatroom.Core.Errors;
+using Chatroom.Core.GuardianCases;
 using Chatroom.Backends;
 using Chatroom.ServiceDefaults.Problems;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Chatroom.Api;
 
@@ -33,6 +35,7 @@ public static class ChatApiExtensions
         builder.Services.AddSingleton<MessagePosting>();
         builder.Services.AddSingleton<IGuardianEventSource, AuditSafetyEvents>();
         builder.Services.AddSingleton<AppealLimiter>();
+        builder.Services.TryAddSingleton<GuardianCaseMetrics>();
         builder.AddChatMcp();
         builder.Services.AddOpenApi();
         builder.Services.AddRateLimiter(o =>
@@ -75,6 +78,7 @@ public static class ChatApiExtensions
         app.MapModerationAdminApi();
         app.MapRoomRulesApi();
         app.MapAppealsApi();
+        app.MapGuardianAdminApi();
         app.MapAgentsApi();
         app.MapChatMcp();
         return app;

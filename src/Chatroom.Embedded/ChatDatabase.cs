@@ -1,4 +1,5 @@
 using Chatroom.Embedded.Agents;
+using Chatroom.Embedded.GuardianCases;
 using Chatroom.Embedded.Contacts;
 using Chatroom.Embedded.Messages;
 using Chatroom.Embedded.Moderation;
@@ -25,6 +26,8 @@ public static class ChatDatabase
         .. SqliteDiscussionStore.Schema,
         .. SqliteParticipantStore.Schema,
         .. SqliteRoomRulesStore.Schema,
+        .. SqliteGuardianCaseStore.Schema,
+        .. SqliteContactRestrictionStore.Schema,
     ];
 
     /// <summary>Opens (and migrates) the chat file at <paramref name="path"/>.</summary>

@@ -1,5 +1,6 @@
 using Chatroom.Core.Agents;
 using Chatroom.Core.Bus;
+using Chatroom.Core.GuardianCases;
 using Chatroom.Core.Contacts;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Moderation;
@@ -7,6 +8,7 @@ using Chatroom.Core.Presence;
 using Chatroom.Core.Queues;
 using Chatroom.Core.Rooms;
 using Chatroom.Embedded.Agents;
+using Chatroom.Embedded.GuardianCases;
 using Chatroom.Embedded.Bus;
 using Chatroom.Embedded.Contacts;
 using Chatroom.Embedded.Messages;
@@ -45,6 +47,8 @@ public static class EmbeddedBackendExtensions
         services.AddSingleton<ITopicWatchStore, SqliteTopicWatchStore>();
         services.AddSingleton<IParticipantStore, SqliteParticipantStore>();
         services.AddSingleton<IDiscussionStore, SqliteDiscussionStore>();
+        services.AddSingleton<IGuardianCaseStore, SqliteGuardianCaseStore>();
+        services.AddSingleton<IContactRestrictionStore, SqliteContactRestrictionStore>();
         return services;
     }
 }

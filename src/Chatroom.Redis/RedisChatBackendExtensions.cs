@@ -1,6 +1,7 @@
 using Chatroom.Core.Agents;
 using Chatroom.Core.Bus;
 using Chatroom.Core.Contacts;
+using Chatroom.Core.GuardianCases;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Moderation;
 using Chatroom.Core.Presence;
@@ -9,6 +10,7 @@ using Chatroom.Core.Rooms;
 using Chatroom.Redis.Agents;
 using Chatroom.Redis.Bus;
 using Chatroom.Redis.Contacts;
+using Chatroom.Redis.GuardianCases;
 using Chatroom.Redis.Messages;
 using Chatroom.Redis.Moderation;
 using Chatroom.Redis.Presence;
@@ -45,6 +47,8 @@ public static class RedisChatBackendExtensions
         services.AddSingleton<ITopicWatchStore, RedisTopicWatchStore>();
         services.AddSingleton<IDiscussionStore, RedisDiscussionStore>();
         services.AddSingleton<IParticipantStore, RedisParticipantStore>();
+        services.AddSingleton<IGuardianCaseStore, RedisGuardianCaseStore>();
+        services.AddSingleton<IContactRestrictionStore, RedisContactRestrictionStore>();
         return services;
     }
 }

@@ -108,6 +108,20 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>Hash of user id → participant profile JSON (projected from accounts).</summary>
     public string Participants => $"{Prefix}:{{participants}}";
 
+    /// <summary>Tag of the guardian review queue's keys.</summary>
+    public string Guardian => $"{Prefix}:{{guardian}}";
+
+    /// <summary>Hash of case id → case JSON.</summary>
+    public string GuardianCases => $"{Guardian}:cases";
+
+    public string GuardianCaseSequence => $"{Guardian}:cases:seq";
+
+    /// <summary>Hash of window key → case id, so a window opens one case.</summary>
+    public string GuardianCaseWindows => $"{Guardian}:cases:windows";
+
+    /// <summary>Hash of user id → contact restriction JSON.</summary>
+    public string ContactRestrictions => $"{Guardian}:restrictions";
+
     public string[] RoomKeys(string room) =>
     [
         Room(room), RoomSequence(room), RoomLog(room), RoomHidden(room), RoomBans(room), RoomClientIds(room), RoomClientIdTimes(room),

@@ -156,6 +156,11 @@ public sealed class RefusalTests : IAsyncLifetime
         { "DELETE", "/api/agents/assistant" },
         { "GET", "/api/agents/assistant/events" },
         { "POST", "/api/analysis/classify" },
+        { "GET", "/api/admin/guardian/cases" },
+        { "GET", "/api/admin/guardian/cases/1" },
+        { "POST", "/api/admin/guardian/cases/1/resolve" },
+        { "GET", "/api/admin/guardian/accounts/someone" },
+        { "POST", "/api/analysis/guardian/score" },
     };
 
     [Theory]
@@ -220,6 +225,7 @@ public sealed class RefusalTests : IAsyncLifetime
         { "/api/admin/broadcast", true },
         { "/api/agents", true },
         { "/api/analysis/classify", true },
+        { "/api/analysis/guardian/score", true },
     };
 
     [Theory]

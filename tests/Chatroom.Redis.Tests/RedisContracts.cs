@@ -1,6 +1,7 @@
 using Chatroom.Core.Agents;
 using Chatroom.Core.Bus;
 using Chatroom.Core.Contacts;
+using Chatroom.Core.GuardianCases;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Moderation;
 using Chatroom.Core.Presence;
@@ -9,6 +10,7 @@ using Chatroom.Core.Rooms;
 using Chatroom.Redis.Agents;
 using Chatroom.Redis.Bus;
 using Chatroom.Redis.Contacts;
+using Chatroom.Redis.GuardianCases;
 using Chatroom.Redis.Messages;
 using Chatroom.Redis.Moderation;
 using Chatroom.Redis.Presence;
@@ -368,5 +370,32 @@ public sealed class ClusterRoomRulesStoreContract(RedisClusterFixture redis) : R
     {
         var backend = await _ports.ConnectAsync();
         return (new RedisRoomStore(backend.Redis, backend.Options), new RedisRoomRulesStore(backend.Redis, backend.Options));
+    }
+}
+
+public sealed class RedisGuardianCaseStoreContract(RedisServerFixture redis) : GuardianCaseStoreContract, IClassFixture<RedisServerFixture>
+{
+    private readonly RedisPorts _ports = new(redis.Server.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<(IGuardianCaseStore Cases, IContactRestrictionStore Restrictions)> CreateStoresAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return (new RedisGuardianCaseStore(backend.Redis, backend.Options), new RedisContactRestrictionStore(backend.Redis, backend.Options));
+    }
+}
+
+[Collection(RedisClusterCollection.Name)]
+public sealed class ClusterGuardianCaseStoreContract(RedisClusterFixture redis) : GuardianCaseStoreContract
+{
+    private readonly RedisPorts _ports = new(redis.Cluster.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<(IGuardianCaseStore Cases, IContactRestrictionStore Restrictions)> CreateStoresAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return (new RedisGuardianCaseStore(backend.Redis, backend.Options), new RedisContactRestrictionStore(backend.Redis, backend.Options));
     }
 }

@@ -5,6 +5,7 @@ using Chatroom.Core.Messages;
 using Chatroom.Core.Moderation;
 using Chatroom.Core.Queues;
 using Chatroom.Core.Rooms;
+using Chatroom.Analysis.Guardian;
 using Chatroom.Analysis.Moderation.Llm;
 using Microsoft.Extensions.Options;
 
@@ -28,7 +29,8 @@ internal sealed partial class AnalysisWorker(
     TimeProvider time,
     ILogger<AnalysisWorker> logger,
     IRoomRulesStore roomRules,
-    PolicyReviewer? reviewer = null) : BackgroundService
+    PolicyReviewer? reviewer = null,
+    GuardianMonitor? guardian = null) : BackgroundService
 {
     private const string Actor = "moderation";
     private static readonly TimeSpan BacklogReportInterval = TimeSpan.FromSeconds(1);
@@ -82,6 +84,10 @@ internal sealed partial class AnalysisWorker(
             acknowledged += batch.Count;
 
             await trends.CheckAsync(room.Key, cancellationToken);
+            if (guardian is not null)
+            {
+                await guardian.ObserveAsync(room.Key, batch.Max(b => b.Message.Id), cancellationToken);
+            }
         }
 
         return acknowledged;

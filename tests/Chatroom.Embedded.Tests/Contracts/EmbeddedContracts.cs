@@ -1,6 +1,7 @@
 using Chatroom.Core.Agents;
 using Chatroom.Core.Bus;
 using Chatroom.Core.Contacts;
+using Chatroom.Core.GuardianCases;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Moderation;
 using Chatroom.Core.Presence;
@@ -10,6 +11,7 @@ using Chatroom.Embedded;
 using Chatroom.Embedded.Agents;
 using Chatroom.Embedded.Bus;
 using Chatroom.Embedded.Contacts;
+using Chatroom.Embedded.GuardianCases;
 using Chatroom.Embedded.Messages;
 using Chatroom.Embedded.Moderation;
 using Chatroom.Embedded.Presence;
@@ -161,5 +163,18 @@ public sealed class SqliteRoomRulesStoreContract : RoomRulesStoreContract
     {
         var database = await _database.OpenAsync();
         return (new SqliteRoomStore(database, new RoomStateCache()), new SqliteRoomRulesStore(database));
+    }
+}
+
+public sealed class SqliteGuardianCaseStoreContract : GuardianCaseStoreContract
+{
+    private readonly TemporaryDatabase _database = new();
+
+    public override async Task DisposeAsync() => await _database.DisposeAsync();
+
+    protected override async Task<(IGuardianCaseStore Cases, IContactRestrictionStore Restrictions)> CreateStoresAsync()
+    {
+        var database = await _database.OpenAsync();
+        return (new SqliteGuardianCaseStore(database), new SqliteContactRestrictionStore(database));
     }
 }

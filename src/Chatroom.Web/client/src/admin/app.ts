@@ -6,6 +6,8 @@ import { AdminApi } from './adminApi';
 import { AgentsPage } from './agents';
 import { AuditPage } from './audit';
 import { DashboardPage } from './dashboard';
+import { GuardianPage } from './guardian';
+import { GuardianApi } from './guardianApi';
 import type { AdminPage } from './page';
 import { QueuePage } from './queue';
 import { RoomsPage } from './rooms';
@@ -13,11 +15,12 @@ import type { SessionKeeper } from '../sessionKeeper';
 import type { AnalysisEvent } from './types';
 import { UsersPage } from './users';
 
-type PageKey = 'dashboard' | 'queue' | 'rooms' | 'users' | 'agents' | 'audit';
+type PageKey = 'dashboard' | 'queue' | 'guardian' | 'rooms' | 'users' | 'agents' | 'audit';
 
 const routes: readonly { key: PageKey; path: string; label: string }[] = [
   { key: 'dashboard', path: '/admin', label: 'Dashboard' },
   { key: 'queue', path: '/admin/queue', label: 'Review queue' },
+  { key: 'guardian', path: '/admin/guardian', label: 'Guardian cases' },
   { key: 'rooms', path: '/admin/rooms', label: 'Rooms' },
   { key: 'users', path: '/admin/users', label: 'Users' },
   { key: 'agents', path: '/admin/agents', label: 'Agents' },
@@ -55,6 +58,7 @@ export class AdminApp {
     this.pages = {
       dashboard: new DashboardPage(admin),
       queue,
+      guardian: new GuardianPage(new GuardianApi(api)),
       rooms: new RoomsPage(admin),
       users: new UsersPage(admin),
       agents: new AgentsPage(admin),

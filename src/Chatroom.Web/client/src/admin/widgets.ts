@@ -60,3 +60,15 @@ export function when(iso: string): HTMLElement {
   const t = Date.parse(iso);
   return h('time', { attrs: { datetime: iso, title: Number.isNaN(t) ? iso : dateTime.format(new Date(t)) } }, ago(iso));
 }
+
+/** The reason a staff decision needs: trimmed, or null after saying so in `error` and focusing the field. */
+export function requireReason(reason: HTMLInputElement, error: HTMLElement): string | null {
+  const why = reason.value.trim();
+  if (!why) {
+    error.textContent = 'Write a reason first: every decision is kept in the audit log.';
+    reason.focus();
+    return null;
+  }
+  error.textContent = '';
+  return why;
+}

@@ -1,0 +1,3 @@
+using Chatroom.Guardian.Eval;
+
+return await GuardianEvalProgram.RunAsync(args, Console.Out);
