@@ -139,6 +139,14 @@ public abstract class GuardianConsentTests(AccountsHost host)
         Assert.Equal((400, "guardian_email_own"), await host.RefusalAsync(HttpMethod.Post, "/api/account/guardian", new { email = minor.Email.ToUpperInvariant() }, minorToken));
         Assert.Equal((400, "invalid_email"), await host.RefusalAsync(HttpMethod.Post, "/api/account/guardian", new { email = "a@b.c\r\nBcc: x@y.z" }, minorToken));
 
+        // A mail server refusing the email leaves nothing behind: no link, no request counted against the day's limit.
+        using (var refused = await host.PostAsync("/api/account/guardian", new { email = $"parent-{Guid.NewGuid():N}@{SmtpCapture.RefusedDomain}" }, minorToken))
+        {
+            Assert.False(refused.IsSuccessStatusCode);
+        }
+
+        Assert.Null((await host.GetJsonAsync("/api/account/guardian", minorToken))["guardianEmail"]);
+
         var guardian = TestAccount.New("parent");
         for (var i = 0; i < 3; i++)
         {
