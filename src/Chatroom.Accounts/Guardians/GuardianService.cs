@@ -127,6 +127,12 @@ public sealed partial class GuardianService(
 
         var policy = directMessages is null ? null : DirectMessagePolicy(directMessages);
         var (consent, minor) = await OpenAsync(token, guardian, cancellationToken);
+        if (minor.GuardianState != GuardianStates.Pending || !Minors.NeedsConsent(minor.DateOfBirth, Minors.Today(time), options.Value))
+        {
+            // An admin corrected the date of birth meanwhile, or the account was revoked: nothing is left to decide.
+            throw new ChatException(ErrorCodes.GuardianNotNeeded, "this account no longer waits for a guardian's consent");
+        }
+
         if (Minors.IsMinor(guardian.DateOfBirth, Minors.Today(time)))
         {
             throw new ChatException(ErrorCodes.GuardianNotAdult, "a guardian must be an adult");

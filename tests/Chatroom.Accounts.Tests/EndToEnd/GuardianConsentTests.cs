@@ -139,6 +139,14 @@ public abstract class GuardianConsentTests(AccountsHost host)
         Assert.Equal((400, "guardian_email_own"), await host.RefusalAsync(HttpMethod.Post, "/api/account/guardian", new { email = minor.Email.ToUpperInvariant() }, minorToken));
         Assert.Equal((400, "invalid_email"), await host.RefusalAsync(HttpMethod.Post, "/api/account/guardian", new { email = "a@b.c\r\nBcc: x@y.z" }, minorToken));
 
+        // A mail server refusing the email leaves nothing behind: no link, no request counted against the day's limit.
+        using (var refused = await host.PostAsync("/api/account/guardian", new { email = $"parent-{Guid.NewGuid():N}@{SmtpCapture.RefusedDomain}" }, minorToken))
+        {
+            Assert.False(refused.IsSuccessStatusCode);
+        }
+
+        Assert.Null((await host.GetJsonAsync("/api/account/guardian", minorToken))["guardianEmail"]);
+
         var guardian = TestAccount.New("parent");
         for (var i = 0; i < 3; i++)
         {
@@ -174,6 +182,7 @@ public abstract class GuardianConsentTests(AccountsHost host)
             Assert.True(fine.IsSuccessStatusCode);
         }
 
+        var consent = await AskAsync(host, minorToken, adult.Email);
         var admin = await host.AdminTokenAsync();
         var id = S((await host.GetJsonAsync("/api/account", minorToken))["id"]);
         Assert.Equal((403, "forbidden"),
@@ -186,6 +195,8 @@ public abstract class GuardianConsentTests(AccountsHost host)
 
         // Released from waiting: the correction signed the account out, and its next sign-in may send.
         Assert.Equal((401, "unauthorized"), await host.RefusalAsync(HttpMethod.Get, "/api/account", token: minorToken));
+        Assert.Equal((409, "guardian_not_needed"),
+            await host.RefusalAsync(HttpMethod.Post, $"/api/guardian/consents/{consent}", new { decision = "decline" }, adultToken));
         var again = S((await host.PostJsonAsync("/api/auth/login", new { login = minor.UserName, password = minor.Password }))["token"]);
         Assert.Equal((201, null), await PostToLobbyAsync(host, again));
         var audit = await host.GetArrayAsync("/api/admin/audit?limit=200", admin);
