@@ -1,4 +1,5 @@
 using Chatroom.Embedded.Agents;
+using Chatroom.Embedded.Contacts;
 using Chatroom.Embedded.Messages;
 using Chatroom.Embedded.Moderation;
 using Chatroom.Embedded.Rooms;
@@ -22,6 +23,7 @@ public static class ChatDatabase
         .. SqliteAgentStore.Schema,
         .. SqliteTopicWatchStore.Schema,
         .. SqliteDiscussionStore.Schema,
+        .. SqliteBlockStore.Schema,
     ];
 
     /// <summary>Opens (and migrates) the chat file at <paramref name="path"/>.</summary>

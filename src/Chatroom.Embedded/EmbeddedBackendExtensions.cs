@@ -1,5 +1,6 @@
 using Chatroom.Core.Agents;
 using Chatroom.Core.Bus;
+using Chatroom.Core.Contacts;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Moderation;
 using Chatroom.Core.Presence;
@@ -7,6 +8,7 @@ using Chatroom.Core.Queues;
 using Chatroom.Core.Rooms;
 using Chatroom.Embedded.Agents;
 using Chatroom.Embedded.Bus;
+using Chatroom.Embedded.Contacts;
 using Chatroom.Embedded.Messages;
 using Chatroom.Embedded.Moderation;
 using Chatroom.Embedded.Presence;
@@ -41,6 +43,7 @@ public static class EmbeddedBackendExtensions
         services.AddSingleton<IAgentStore, SqliteAgentStore>();
         services.AddSingleton<ITopicWatchStore, SqliteTopicWatchStore>();
         services.AddSingleton<IDiscussionStore, SqliteDiscussionStore>();
+        services.AddSingleton<IBlockStore, SqliteBlockStore>();
         return services;
     }
 }

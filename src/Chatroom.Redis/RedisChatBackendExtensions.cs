@@ -1,5 +1,6 @@
 using Chatroom.Core.Agents;
 using Chatroom.Core.Bus;
+using Chatroom.Core.Contacts;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Moderation;
 using Chatroom.Core.Presence;
@@ -7,6 +8,7 @@ using Chatroom.Core.Queues;
 using Chatroom.Core.Rooms;
 using Chatroom.Redis.Agents;
 using Chatroom.Redis.Bus;
+using Chatroom.Redis.Contacts;
 using Chatroom.Redis.Messages;
 using Chatroom.Redis.Moderation;
 using Chatroom.Redis.Presence;
@@ -41,6 +43,7 @@ public static class RedisChatBackendExtensions
         services.AddSingleton<IAgentStore, RedisAgentStore>();
         services.AddSingleton<ITopicWatchStore, RedisTopicWatchStore>();
         services.AddSingleton<IDiscussionStore, RedisDiscussionStore>();
+        services.AddSingleton<IBlockStore, RedisBlockStore>();
         return services;
     }
 }

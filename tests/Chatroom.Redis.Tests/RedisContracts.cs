@@ -1,5 +1,6 @@
 using Chatroom.Core.Agents;
 using Chatroom.Core.Bus;
+using Chatroom.Core.Contacts;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Moderation;
 using Chatroom.Core.Presence;
@@ -7,6 +8,7 @@ using Chatroom.Core.Queues;
 using Chatroom.Core.Rooms;
 using Chatroom.Redis.Agents;
 using Chatroom.Redis.Bus;
+using Chatroom.Redis.Contacts;
 using Chatroom.Redis.Messages;
 using Chatroom.Redis.Moderation;
 using Chatroom.Redis.Presence;
@@ -53,6 +55,19 @@ public sealed class RedisRoomStoreContract(RedisServerFixture redis) : RoomStore
     {
         var backend = await _ports.ConnectAsync();
         return new RedisRoomStore(backend.Redis, backend.Options);
+    }
+}
+
+public sealed class RedisBlockStoreContract(RedisServerFixture redis) : BlockStoreContract, IClassFixture<RedisServerFixture>
+{
+    private readonly RedisPorts _ports = new(redis.Server.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<IBlockStore> CreateStoreAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisBlockStore(backend.Redis, backend.Options);
     }
 }
 
@@ -162,6 +177,20 @@ public sealed class ClusterRoomStoreContract(RedisClusterFixture redis) : RoomSt
     {
         var backend = await _ports.ConnectAsync();
         return new RedisRoomStore(backend.Redis, backend.Options);
+    }
+}
+
+[Collection(RedisClusterCollection.Name)]
+public sealed class ClusterBlockStoreContract(RedisClusterFixture redis) : BlockStoreContract
+{
+    private readonly RedisPorts _ports = new(redis.Cluster.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<IBlockStore> CreateStoreAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisBlockStore(backend.Redis, backend.Options);
     }
 }
 

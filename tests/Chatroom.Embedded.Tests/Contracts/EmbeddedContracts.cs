@@ -1,5 +1,6 @@
 using Chatroom.Core.Agents;
 using Chatroom.Core.Bus;
+using Chatroom.Core.Contacts;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Moderation;
 using Chatroom.Core.Presence;
@@ -8,6 +9,7 @@ using Chatroom.Core.Rooms;
 using Chatroom.Embedded;
 using Chatroom.Embedded.Agents;
 using Chatroom.Embedded.Bus;
+using Chatroom.Embedded.Contacts;
 using Chatroom.Embedded.Messages;
 using Chatroom.Embedded.Moderation;
 using Chatroom.Embedded.Presence;
@@ -47,6 +49,15 @@ public sealed class SqliteRoomStoreContract : RoomStoreContract
     public override async Task DisposeAsync() => await _database.DisposeAsync();
 
     protected override async Task<IRoomStore> CreateStoreAsync() => new SqliteRoomStore(await _database.OpenAsync(), new RoomStateCache());
+}
+
+public sealed class SqliteBlockStoreContract : BlockStoreContract
+{
+    private readonly TemporaryDatabase _database = new();
+
+    public override async Task DisposeAsync() => await _database.DisposeAsync();
+
+    protected override async Task<IBlockStore> CreateStoreAsync() => new SqliteBlockStore(await _database.OpenAsync());
 }
 
 public sealed class SqliteMessageLogContract : MessageLogContract
