@@ -4,6 +4,7 @@ using Chatroom.Api.Accounts;
 using Chatroom.Api.Admin;
 using Chatroom.Api.Agents;
 using Chatroom.Api.Auth;
+using Chatroom.Api.Conversations;
 using Chatroom.Api.Mcp;
 using Chatroom.Api.Posting;
 using Chatroom.Api.Rooms;
@@ -65,6 +66,7 @@ public static class ChatApiExtensions
         app.MapAccountApi();
         app.MapAccountModerationApi();
         app.MapRoomsApi();
+        app.MapConversationsApi();
         app.MapPostingApi();
         app.MapAdminApi();
         app.MapModerationAdminApi();

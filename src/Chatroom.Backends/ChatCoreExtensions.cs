@@ -28,6 +28,7 @@ public static class ChatCoreExtensions
         builder.Services.AddSingleton<Core.Rooms.RoomService>();
         builder.Services.AddSingleton<Core.Rooms.RoomAccess>();
         builder.Services.AddSingleton<Core.Contacts.ConversationService>();
+        builder.Services.AddSingleton<Core.Contacts.ReportService>();
         builder.Services.AddOptions<Core.Contacts.ConversationOptions>().Bind(builder.Configuration.GetSection(Core.Contacts.ConversationOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<Core.Queues.QueueRetry>();

@@ -10,7 +10,7 @@ public static class ChatProblems
 {
     public static int StatusFor(string code) => code switch
     {
-        ErrorCodes.UnknownRoom or ErrorCodes.NotFound => StatusCodes.Status404NotFound,
+        ErrorCodes.UnknownRoom or ErrorCodes.NotFound or ErrorCodes.NoRequest => StatusCodes.Status404NotFound,
         ErrorCodes.RoomExists or ErrorCodes.AgentExists or ErrorCodes.UserNameTaken or ErrorCodes.TwoFactorNotEnabled
             or ErrorCodes.TwoFactorAlreadyEnabled or ErrorCodes.AuthenticatorNotEnrolled => StatusCodes.Status409Conflict,
         ErrorCodes.Unauthorized or ErrorCodes.InvalidPassword or ErrorCodes.InvalidCredentials or ErrorCodes.InvalidTwoFactorTicket
@@ -19,13 +19,15 @@ public static class ChatProblems
         ErrorCodes.Forbidden or ErrorCodes.Banned or ErrorCodes.Muted or ErrorCodes.RoomLocked or ErrorCodes.NotMember
             or ErrorCodes.AdminDisabled or ErrorCodes.AccountDisabled or ErrorCodes.AccountBanned or ErrorCodes.EmailNotConfirmed
             or ErrorCodes.AccountRequired or ErrorCodes.GuestsDisabled or ErrorCodes.GuestsReadOnly or ErrorCodes.TwoFactorRequired
-            or ErrorCodes.SignedOut => StatusCodes.Status403Forbidden,
+            or ErrorCodes.SignedOut or ErrorCodes.RecipientUnavailable or ErrorCodes.UserBlocked or ErrorCodes.RequestDeclined
+            or ErrorCodes.NotOwner => StatusCodes.Status403Forbidden,
         ErrorCodes.RateLimited or ErrorCodes.SlowMode or ErrorCodes.TooManyConnections
             or ErrorCodes.AccountLocked => StatusCodes.Status429TooManyRequests,
         ErrorCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorCodes.BackendUnavailable => StatusCodes.Status503ServiceUnavailable,
         ErrorCodes.StorageFull => StatusCodes.Status507InsufficientStorage,
-        ErrorCodes.TooManyRooms => StatusCodes.Status409Conflict,
+        ErrorCodes.TooManyRooms or ErrorCodes.RoomFull => StatusCodes.Status409Conflict,
+        ErrorCodes.RequestPending => StatusCodes.Status429TooManyRequests,
         ErrorCodes.IdempotencyKeyReused => StatusCodes.Status422UnprocessableEntity,
         _ => StatusCodes.Status400BadRequest,
     };
