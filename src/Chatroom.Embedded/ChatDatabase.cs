@@ -23,6 +23,7 @@ public static class ChatDatabase
         .. SqliteAgentStore.Schema,
         .. SqliteTopicWatchStore.Schema,
         .. SqliteDiscussionStore.Schema,
+        .. SqliteParticipantStore.Schema,
         .. SqliteBlockStore.Schema,
     ];
 

@@ -42,6 +42,7 @@ public static class EmbeddedBackendExtensions
         services.AddSingleton<IModerationStore, SqliteModerationStore>();
         services.AddSingleton<IAgentStore, SqliteAgentStore>();
         services.AddSingleton<ITopicWatchStore, SqliteTopicWatchStore>();
+        services.AddSingleton<IParticipantStore, SqliteParticipantStore>();
         services.AddSingleton<IDiscussionStore, SqliteDiscussionStore>();
         services.AddSingleton<IBlockStore, SqliteBlockStore>();
         return services;

@@ -43,6 +43,7 @@ public static class RedisChatBackendExtensions
         services.AddSingleton<IAgentStore, RedisAgentStore>();
         services.AddSingleton<ITopicWatchStore, RedisTopicWatchStore>();
         services.AddSingleton<IDiscussionStore, RedisDiscussionStore>();
+        services.AddSingleton<IParticipantStore, RedisParticipantStore>();
         services.AddSingleton<IBlockStore, RedisBlockStore>();
         return services;
     }

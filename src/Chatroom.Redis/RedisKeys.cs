@@ -105,6 +105,9 @@ internal sealed class RedisKeys(string prefix)
 
     public string Discussions => $"{Agents}:discussions";
 
+    /// <summary>Hash of user id → participant profile JSON (projected from accounts).</summary>
+    public string Participants => $"{Prefix}:{{participants}}";
+
     public string[] RoomKeys(string room) =>
     [
         Room(room), RoomSequence(room), RoomLog(room), RoomHidden(room), RoomBans(room), RoomClientIds(room), RoomClientIdTimes(room),

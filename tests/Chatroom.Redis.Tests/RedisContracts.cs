@@ -343,3 +343,30 @@ public sealed class ClusterDiscussionStoreContract(RedisClusterFixture redis) : 
         return new RedisDiscussionStore(backend.Redis, backend.Options);
     }
 }
+
+public sealed class RedisParticipantStoreContract(RedisServerFixture redis) : ParticipantStoreContract, IClassFixture<RedisServerFixture>
+{
+    private readonly RedisPorts _ports = new(redis.Server.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<IParticipantStore> CreateStoreAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisParticipantStore(backend.Redis, backend.Options);
+    }
+}
+
+[Collection(RedisClusterCollection.Name)]
+public sealed class ClusterParticipantStoreContract(RedisClusterFixture redis) : ParticipantStoreContract
+{
+    private readonly RedisPorts _ports = new(redis.Cluster.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<IParticipantStore> CreateStoreAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisParticipantStore(backend.Redis, backend.Options);
+    }
+}

@@ -8,7 +8,7 @@ public sealed class SqliteBlockStore(SqliteDatabase database) : IBlockStore
 {
     public static IReadOnlyList<SchemaStep> Schema { get; } =
     [
-        new(8, """
+        new(9, """
             CREATE TABLE blocks (
                 user_id TEXT NOT NULL,
                 blocked_id TEXT NOT NULL,

@@ -150,3 +150,12 @@ public sealed class SqliteDiscussionStoreContract : DiscussionStoreContract
 
     protected override async Task<IDiscussionStore> CreateStoreAsync() => new SqliteDiscussionStore(await _database.OpenAsync());
 }
+
+public sealed class SqliteParticipantStoreContract : ParticipantStoreContract
+{
+    private readonly TemporaryDatabase _database = new();
+
+    public override async Task DisposeAsync() => await _database.DisposeAsync();
+
+    protected override async Task<IParticipantStore> CreateStoreAsync() => new SqliteParticipantStore(await _database.OpenAsync());
+}

@@ -145,6 +145,7 @@ public sealed class ChatSchemaMigrationTests : IDisposable
     [InlineData(6)]
     public async Task AFileWrittenBeforeTheSplitOpensWithTheSameSchemaAndItsRows(int version)
     {
+        // The reference is a file made by every pre-split migration, then brought up to date by the steps added since.
         var reference = Path.Combine(_folder, "reference.db");
         WriteWithPreSplitMigrations(reference, PreSplitMigrations.Count);
         await ChatDatabase.Open(reference, "NORMAL").DisposeAsync();
