@@ -17,11 +17,14 @@ namespace Chatroom.Core.Contacts;
 /// pair so two people opening at once, on any node, meet in one), message requests (a first message from someone new
 /// waits until the recipient accepts; a decline keeps the sender from asking again for a while), invitations into private
 /// rooms (owner only), blocks, and the list of a person's conversations with unread counts. Refusals that would tell a
-/// sender they were blocked read <c>recipient_unavailable</c>, whatever the reason.
+/// sender they were blocked read <c>recipient_unavailable</c>, whatever the reason. A person's direct-message setting
+/// (<see cref="DirectMessagePolicies"/>: a guardian's restriction for a minor) applies to every new conversation and send,
+/// and a minor receiving a first message from an adult is shown a safety notice.
 /// </summary>
 public sealed class ConversationService(
     IRoomStore rooms,
     IBlockStore blocks,
+    IParticipantStore participants,
     IMessageLog log,
     IChatBus bus,
     IOptions<ConversationOptions> options,
@@ -29,6 +32,16 @@ public sealed class ConversationService(
 {
     /// <summary>Direct rooms' names start with this; nobody may create a room so named by hand.</summary>
     public const string DirectPrefix = "dm-";
+
+    /// <summary>The <c>code</c> of the <c>system</c> event a minor sees with a first message from an adult.</summary>
+    public const string SafetyNoticeCode = "safety_notice";
+
+    public const string SafetyNoticeText =
+        "This message is from an adult you have not talked to here before. Never share where you live, your school or photos, " +
+        "and don't agree to keep secrets or move to another app. You can decline, block or report them, and talk to your guardian.";
+
+    /// <summary>Unread counts stop here (a list shows "99+"); counting further would read the whole backlog.</summary>
+    public const int MaxUnread = 100;
 
     private readonly ConversationOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, TokenBucket> _starts = new(StringComparer.Ordinal);
@@ -57,7 +70,10 @@ public sealed class ConversationService(
         await EnsureNotBlockedAsync(caller.UserId, other, cancellationToken);
         var name = DirectRoomName(caller.UserId, other);
         var now = time.GetUtcNow();
-        if (await rooms.GetAsync(name, cancellationToken) is null)
+        var exists = await rooms.GetAsync(name, cancellationToken) is not null;
+        var contact = exists && await rooms.GetMemberAsync(name, other, cancellationToken) is { CanRead: true };
+        await EnsureMayReachAsync(caller.UserId, other, contact, cancellationToken);
+        if (!exists)
         {
             TakeStart(caller.UserId);
             if (await rooms.TryCreateAsync(new Room(name, null, caller.UserId, now, Visibility: RoomVisibility.Direct), cancellationToken))
@@ -107,6 +123,8 @@ public sealed class ConversationService(
         }
 
         await EnsureNotBlockedAsync(caller.UserId, invitee, cancellationToken);
+        var contact = await rooms.GetMemberAsync(DirectRoomName(caller.UserId, invitee), invitee, cancellationToken) is { CanRead: true };
+        await EnsureMayReachAsync(caller.UserId, invitee, contact, cancellationToken);
         var members = await rooms.ListMembersAsync(room, cancellationToken);
         var existing = members.FirstOrDefault(m => m.UserId == invitee);
         var now = time.GetUtcNow();
@@ -175,6 +193,7 @@ public sealed class ConversationService(
         }
 
         await EnsureNotBlockedAsync(sender.UserId, other.UserId, cancellationToken);
+        await EnsureMayReachAsync(sender.UserId, other.UserId, other.CanRead, cancellationToken);
         var now = time.GetUtcNow();
         if (other.Role == MemberRoles.Declined)
         {
@@ -214,6 +233,16 @@ public sealed class ConversationService(
 
         await ToUserAsync(request.RecipientId, ChatEventTypes.ConversationRequest,
             new ConversationRequest(request.Room, new PresentUser(stored.AuthorId, stored.AuthorName), Preview(stored.Text), stored.SentAt), cancellationToken);
+
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var profiles = await participants.GetManyAsync([stored.AuthorId, request.RecipientId], cancellationToken);
+        var recipientIsMinor = profiles.GetValueOrDefault(request.RecipientId)?.IsMinorOn(today) == true;
+        var senderIsMinor = profiles.GetValueOrDefault(stored.AuthorId)?.IsMinorOn(today) == true;
+        if (recipientIsMinor && !senderIsMinor)
+        {
+            await ToUserAsync(request.RecipientId, ChatEventTypes.System,
+                new { room = request.Room, code = SafetyNoticeCode, text = SafetyNoticeText }, cancellationToken);
+        }
     }
 
     /// <summary>The person's private and direct conversations, latest activity first, with unread counts.</summary>
@@ -233,12 +262,19 @@ public sealed class ConversationService(
             var last = latest is null ? null : new ConversationLastMessage(latest.Id, latest.AuthorId, latest.AuthorName,
                 latest.Hidden ? string.Empty : Preview(latest.Text), latest.SentAt);
             var with = room.Visibility == RoomVisibility.Direct ? members.FirstOrDefault(m => m.UserId != userId)?.UserId : null;
-            var unread = latest is null ? 0 : Math.Max(0, latest.Id - me.LastReadId);
+            var unread = latest is null || latest.Id <= me.LastReadId ? 0 : await UnreadAsync(name, me, cancellationToken);
             list.Add(new Conversation(name, room.Visibility, room.Topic, me.Role, with,
                 members.Count(m => m.CanRead), last, unread));
         }
 
         return [.. list.OrderByDescending(c => c.LastMessage?.SentAt ?? DateTimeOffset.MinValue).ThenBy(c => c.Room, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Messages after the member's marker that others wrote (their own do not count), up to <see cref="MaxUnread"/>.</summary>
+    private async Task<long> UnreadAsync(string room, RoomMember member, CancellationToken cancellationToken)
+    {
+        var after = await log.ReadAsync(room, new MessageQuery(null, member.LastReadId, MaxUnread), cancellationToken);
+        return after.Count(m => m.AuthorId != member.UserId);
     }
 
     /// <summary>Moves the reader's marker; only readers of the room have one.</summary>
@@ -307,6 +343,25 @@ public sealed class ConversationService(
         if (await iBlocked)
         {
             throw new ChatException(ErrorCodes.UserBlocked, "you blocked this person; unblock them to write");
+        }
+    }
+
+    /// <summary>
+    /// The direct-message settings of both people: the sender's own "off" stops them writing privately at all; the
+    /// recipient's "off", or "contacts" for someone who is not yet a contact, reads as <c>recipient_unavailable</c>.
+    /// </summary>
+    private async Task EnsureMayReachAsync(string senderId, string recipientId, bool contact, CancellationToken cancellationToken)
+    {
+        var profiles = await participants.GetManyAsync([senderId, recipientId], cancellationToken);
+        if (profiles.GetValueOrDefault(senderId) is { DirectMessages: DirectMessagePolicies.Off })
+        {
+            throw new ChatException(ErrorCodes.DirectMessagesOff, "private messages are turned off for your account");
+        }
+
+        if (profiles.GetValueOrDefault(recipientId) is { } recipient
+            && (recipient.DirectMessages == DirectMessagePolicies.Off || (recipient.DirectMessages == DirectMessagePolicies.Contacts && !contact)))
+        {
+            throw Unavailable();
         }
     }
 

@@ -12,10 +12,12 @@ namespace Chatroom.Core.Contacts;
 /// <summary>
 /// A person reporting a message or a person: the report joins the existing review queue as a flag carrying the reporter's
 /// reason, and the reported message is the excerpt the moderator sees — the only way private content reaches a moderator
-/// besides a guardian case. Only what the reporter can read can be reported, and each person files a limited number per hour.
+/// besides a guardian case. Only what the reporter can read can be reported — a request waiting for them included, so a
+/// creepy first message is reported without accepting it — and each person files a limited number per hour.
 /// </summary>
 public sealed class ReportService(
-    RoomAccess access,
+    ChatService chat,
+    IRoomStore rooms,
     IMessageLog log,
     ModerationActions actions,
     IOptions<ConversationOptions> options,
@@ -49,7 +51,13 @@ public sealed class ReportService(
             throw new ChatException(ErrorCodes.InvalidRequest, "messageId is 1 or more");
         }
 
-        var found = await access.GetReadableAsync(room ?? string.Empty, reporter, cancellationToken);
+        var found = await chat.GetRoomAsync(room ?? string.Empty, cancellationToken);
+        if (found.IsMembersOnly
+            && await rooms.GetMemberAsync(found.Name, reporter.UserId, cancellationToken) is not { Role: MemberRoles.Owner or MemberRoles.Member or MemberRoles.Pending })
+        {
+            throw ChatService.UnknownRoom(found.Name);
+        }
+
         var message = messageId is { } id
             ? await log.GetAsync(found.Name, id, cancellationToken)
             : (await log.ReadAsync(found.Name, new MessageQuery(null, null, PersonLookback), cancellationToken))

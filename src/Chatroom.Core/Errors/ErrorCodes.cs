@@ -150,4 +150,7 @@ public static class ErrorCodes
 
     /// <summary>A private room holds at most its configured number of members.</summary>
     public const string RoomFull = "room_full";
+
+    /// <summary>Private messages are turned off for the caller's account (a guardian's restriction).</summary>
+    public const string DirectMessagesOff = "direct_messages_off";
 }

@@ -20,7 +20,7 @@ public static class ChatProblems
             or ErrorCodes.AdminDisabled or ErrorCodes.AccountDisabled or ErrorCodes.AccountBanned or ErrorCodes.EmailNotConfirmed
             or ErrorCodes.AccountRequired or ErrorCodes.GuestsDisabled or ErrorCodes.GuestsReadOnly or ErrorCodes.TwoFactorRequired
             or ErrorCodes.SignedOut or ErrorCodes.RecipientUnavailable or ErrorCodes.UserBlocked or ErrorCodes.RequestDeclined
-            or ErrorCodes.NotOwner => StatusCodes.Status403Forbidden,
+            or ErrorCodes.NotOwner or ErrorCodes.DirectMessagesOff => StatusCodes.Status403Forbidden,
         ErrorCodes.RateLimited or ErrorCodes.SlowMode or ErrorCodes.TooManyConnections
             or ErrorCodes.AccountLocked => StatusCodes.Status429TooManyRequests,
         ErrorCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
