@@ -1,6 +1,4 @@
-using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
 using Chatroom.Testing.Http;
 using Xunit.Abstractions;
 
@@ -27,8 +25,8 @@ public sealed class MultiNodeConversationTests(MultiNodeFixture cluster, ITestOu
         long lastSeen;
         try
         {
-            room = await anaHub.InvokeAsync<string>("OpenDirect", bo.Id);
-            Assert.Equal(room, await boHub.InvokeAsync<string>("OpenDirect", ana.Id));
+            room = await anaHub.InvokeAsync<string>("OpenDirect", bo.UserId);
+            Assert.Equal(room, await boHub.InvokeAsync<string>("OpenDirect", ana.UserId));
             await anaHub.InvokeAsync("JoinRoom", room, null);
             await boHub.InvokeAsync("JoinRoom", room, null);
             await anaHub.InvokeAsync("SendMessage", room, "hello from node A", "a-0");
@@ -68,18 +66,6 @@ public sealed class MultiNodeConversationTests(MultiNodeFixture cluster, ITestOu
         Assert.Equal((404, "unknown_room"), await ChatApiClient.ProblemAsync(outsider));
     });
 
-    private async Task<(string Id, string Token)> PersonAsync(string prefix)
-    {
-        var name = prefix + "_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
-        using (var registered = await cluster.ApiClient.SendAsync(HttpMethod.Post, "/api/auth/register", null,
-            new { userName = name, email = $"{name}@example.com", password = Password, dateOfBirth = "1990-04-01" }))
-        {
-            Assert.Equal(202, (int)registered.StatusCode);
-        }
-
-        using var response = await cluster.ApiClient.SendAsync(HttpMethod.Post, "/api/auth/login", null, new { login = name, password = Password });
-        response.EnsureSuccessStatusCode();
-        var body = (await response.Content.ReadFromJsonAsync<JsonObject>(ChatApiClient.Json))!;
-        return (body["user"]!["id"]!.GetValue<string>(), body["token"]!.GetValue<string>());
-    }
+    private Task<(string UserId, string Token)> PersonAsync(string prefix) =>
+        cluster.ApiClient.RegisterAccountAsync(prefix + "_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)), Password);
 }
