@@ -4,14 +4,15 @@ using Chatroom.Api.Accounts;
 using Chatroom.Api.Admin;
 using Chatroom.Api.Agents;
 using Chatroom.Api.Auth;
+using Chatroom.Api.Conversations;
 using Chatroom.Api.Guardians;
 using Chatroom.Api.Mcp;
 using Chatroom.Api.Moderation;
 using Chatroom.Api.Posting;
 using Chatroom.Api.Rooms;
+using Chatroom.Backends;
 using Chatroom.Core.Errors;
 using Chatroom.Core.GuardianCases;
-using Chatroom.Backends;
 using Chatroom.ServiceDefaults.Problems;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -73,6 +74,7 @@ public static class ChatApiExtensions
         app.MapAccountModerationApi();
         app.MapGuardianApi();
         app.MapRoomsApi();
+        app.MapConversationsApi();
         app.MapPostingApi();
         app.MapAdminApi();
         app.MapModerationAdminApi();

@@ -26,6 +26,11 @@ public static class ChatCoreExtensions
         builder.Services.AddSingleton<ChatService>();
         builder.Services.AddSingleton<SendAdmission>();
         builder.Services.AddSingleton<Core.Rooms.RoomService>();
+        builder.Services.AddSingleton<Core.Rooms.RoomAccess>();
+        builder.Services.AddSingleton<Core.Contacts.ConversationService>();
+        builder.Services.AddSingleton<Core.Contacts.ReportService>();
+        builder.Services.AddOptions<Core.Contacts.ConversationOptions>().Bind(builder.Configuration.GetSection(Core.Contacts.ConversationOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<Core.Queues.QueueRetry>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Core.Queues.QueueRetry>());
         builder.Services.AddSingleton<Core.Moderation.ModerationActions>();

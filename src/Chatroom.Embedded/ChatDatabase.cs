@@ -28,6 +28,7 @@ public static class ChatDatabase
         .. SqliteRoomRulesStore.Schema,
         .. SqliteGuardianCaseStore.Schema,
         .. SqliteContactRestrictionStore.Schema,
+        .. SqliteBlockStore.Schema,
     ];
 
     /// <summary>Opens (and migrates) the chat file at <paramref name="path"/>.</summary>

@@ -1,16 +1,16 @@
 using Chatroom.Core.Agents;
 using Chatroom.Core.Bus;
-using Chatroom.Core.GuardianCases;
 using Chatroom.Core.Contacts;
+using Chatroom.Core.GuardianCases;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Moderation;
 using Chatroom.Core.Presence;
 using Chatroom.Core.Queues;
 using Chatroom.Core.Rooms;
 using Chatroom.Embedded.Agents;
-using Chatroom.Embedded.GuardianCases;
 using Chatroom.Embedded.Bus;
 using Chatroom.Embedded.Contacts;
+using Chatroom.Embedded.GuardianCases;
 using Chatroom.Embedded.Messages;
 using Chatroom.Embedded.Moderation;
 using Chatroom.Embedded.Presence;
@@ -49,6 +49,7 @@ public static class EmbeddedBackendExtensions
         services.AddSingleton<IDiscussionStore, SqliteDiscussionStore>();
         services.AddSingleton<IGuardianCaseStore, SqliteGuardianCaseStore>();
         services.AddSingleton<IContactRestrictionStore, SqliteContactRestrictionStore>();
+        services.AddSingleton<IBlockStore, SqliteBlockStore>();
         return services;
     }
 }

@@ -49,6 +49,7 @@ public static class RedisChatBackendExtensions
         services.AddSingleton<IParticipantStore, RedisParticipantStore>();
         services.AddSingleton<IGuardianCaseStore, RedisGuardianCaseStore>();
         services.AddSingleton<IContactRestrictionStore, RedisContactRestrictionStore>();
+        services.AddSingleton<IBlockStore, RedisBlockStore>();
         return services;
     }
 }

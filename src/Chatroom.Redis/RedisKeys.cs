@@ -30,6 +30,9 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>Set of the names of the rooms a user is a member of (its own hash tag: a user's rooms span slots).</summary>
     public string MemberRooms(string userId) => $"{Prefix}:{{member:{userId}}}:rooms";
 
+    /// <summary>Hash of the user ids a user blocks → when (ms).</summary>
+    public string Blocks(string userId) => $"{Prefix}:{{blocks:{userId}}}";
+
     /// <summary>Hash of (author, client message id) → message id.</summary>
     public string RoomClientIds(string room) => $"{Prefix}:{{room:{room}}}:cids";
 

@@ -32,6 +32,7 @@ public static class ChatSocketsExtensions
         builder.Services.AddHostedService<PresenceHeartbeat>();
         builder.Services.AddSingleton<AccountClosures>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AccountClosures>());
+        builder.Services.AddHostedService<MembershipRevocations>();
         builder.Services.AddSingleton<ChatHubFilter>();
 
         // The dispatcher logs every HubException at error level with a stack trace; a refusal (rate limit, mute) is

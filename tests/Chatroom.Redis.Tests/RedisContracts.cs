@@ -60,6 +60,19 @@ public sealed class RedisRoomStoreContract(RedisServerFixture redis) : RoomStore
     }
 }
 
+public sealed class RedisBlockStoreContract(RedisServerFixture redis) : BlockStoreContract, IClassFixture<RedisServerFixture>
+{
+    private readonly RedisPorts _ports = new(redis.Server.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<IBlockStore> CreateStoreAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisBlockStore(backend.Redis, backend.Options);
+    }
+}
+
 public sealed class RedisMessageLogContract(RedisServerFixture redis) : MessageLogContract, IClassFixture<RedisServerFixture>
 {
     private readonly RedisPorts _ports = new(redis.Server.ConnectionString);
@@ -166,6 +179,20 @@ public sealed class ClusterRoomStoreContract(RedisClusterFixture redis) : RoomSt
     {
         var backend = await _ports.ConnectAsync();
         return new RedisRoomStore(backend.Redis, backend.Options);
+    }
+}
+
+[Collection(RedisClusterCollection.Name)]
+public sealed class ClusterBlockStoreContract(RedisClusterFixture redis) : BlockStoreContract
+{
+    private readonly RedisPorts _ports = new(redis.Cluster.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<IBlockStore> CreateStoreAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisBlockStore(backend.Redis, backend.Options);
     }
 }
 

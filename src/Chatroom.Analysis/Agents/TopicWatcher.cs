@@ -4,6 +4,7 @@ using Chatroom.Core.Agents;
 using Chatroom.Core.Chat;
 using Chatroom.Core.Errors;
 using Chatroom.Core.Messages;
+using Chatroom.Core.Rooms;
 using Microsoft.Extensions.Options;
 
 namespace Chatroom.Analysis.Agents;
@@ -12,9 +13,11 @@ namespace Chatroom.Analysis.Agents;
 /// The cross-room listener behind <c>watch_topic</c>: when a person's message in one room is about a watched topic — it
 /// contains the topic's words, or its meaning is close enough (sentence-embedding similarity at least
 /// <see cref="AgentOptions.WatchThreshold"/>) — the concierge says so in the watching room, and its feed gets a
-/// <c>watch</c> event with the score. Watches are stored, so they survive restarts.
+/// <c>watch</c> event with the score. Watches are stored, so they survive restarts. Private and direct rooms are never
+/// watched: their words are for their members only.
 /// </summary>
-public sealed class TopicWatcher(ITopicWatchStore watches, ChatService chat, SemanticMatcher matcher, AgentFeed feed, IOptions<AgentOptions> options)
+public sealed class TopicWatcher(
+    ITopicWatchStore watches, ChatService chat, IRoomStore rooms, SemanticMatcher matcher, AgentFeed feed, IOptions<AgentOptions> options)
 {
     public const string Notifier = "concierge";
 
@@ -38,7 +41,7 @@ public sealed class TopicWatcher(ITopicWatchStore watches, ChatService chat, Sem
         }
 
         var elsewhere = (await watches.ListAsync(cancellationToken)).Where(w => w.Room != message.Room).ToList();
-        if (elsewhere.Count == 0)
+        if (elsewhere.Count == 0 || await rooms.GetAsync(message.Room, cancellationToken) is not { IsMembersOnly: false })
         {
             return 0;
         }

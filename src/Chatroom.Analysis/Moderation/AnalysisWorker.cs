@@ -1,12 +1,12 @@
 using System.Diagnostics;
+using Chatroom.Analysis.Guardian;
+using Chatroom.Analysis.Moderation.Llm;
 using Chatroom.Core.Bus;
 using Chatroom.Core.Chat;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Moderation;
 using Chatroom.Core.Queues;
 using Chatroom.Core.Rooms;
-using Chatroom.Analysis.Guardian;
-using Chatroom.Analysis.Moderation.Llm;
 using Microsoft.Extensions.Options;
 
 namespace Chatroom.Analysis.Moderation;

@@ -17,12 +17,12 @@ namespace Chatroom.Api.Mcp;
 
 /// <summary>
 /// The MCP tools at <c>/mcp</c>, acting as the caller: reads see what the caller may read (a room's ban shuts its history
-/// too, as it does the hub's join), and <c>post_message</c> goes through <see cref="MessagePosting"/>, the hub's send rules.
+/// too, as it does the hub's join; a private or direct room is its members' alone, see <see cref="RoomAccess"/>), and <c>post_message</c> goes through <see cref="MessagePosting"/>, the hub's send rules.
 /// </summary>
 [McpServerToolType]
 public sealed class ChatMcpTools(
-    ChatService chat,
     IRoomStore rooms,
+    RoomAccess access,
     IMessageLog log,
     IPresenceStore presence,
     IModerationStore moderation,
@@ -58,9 +58,9 @@ public sealed class ChatMcpTools(
     [Description("Lists the chat rooms with their topic, how many people are in each now, slow mode (seconds) and whether the room is locked." + UntrustedDescription)]
     public Task<CallToolResult> ListRooms(ClaimsPrincipal? user, CancellationToken cancellationToken) => McpResults.RunAsync(async () =>
     {
-        Caller(user);
+        var identity = Caller(user);
         var list = new List<McpRoom>();
-        foreach (var room in await rooms.ListAsync(cancellationToken))
+        foreach (var room in await access.VisibleAsync(await rooms.ListAsync(cancellationToken), identity.UserId, cancellationToken))
         {
             var present = (await presence.ListAsync(room.Name, cancellationToken)).Count;
             list.Add(new McpRoom(room.Name, room.Topic, present, room.SlowModeSeconds, room.Locked));
@@ -134,7 +134,7 @@ public sealed class ChatMcpTools(
         }
         else
         {
-            foreach (var candidate in await rooms.ListAsync(cancellationToken))
+            foreach (var candidate in await access.VisibleAsync(await rooms.ListAsync(cancellationToken), identity.UserId, cancellationToken))
             {
                 if (searched.Count == SearchRooms)
                 {
@@ -237,10 +237,13 @@ public sealed class ChatMcpTools(
 
     private ChatIdentity Caller(ClaimsPrincipal? user) => ChatCaller.Identify(user, auth.Value);
 
-    /// <summary>The room, when the caller may read it: it exists and the caller is not banned from it (admins never are).</summary>
+    /// <summary>
+    /// The room, when the caller may read it: it exists, a members-only room has the caller as a member, and the caller is
+    /// not banned from it (admins never are).
+    /// </summary>
     private async Task<Room> EnsureReadableAsync(ChatIdentity identity, string room, CancellationToken cancellationToken)
     {
-        var found = await chat.GetRoomAsync(room, cancellationToken);
+        var found = await access.GetReadableAsync(room, identity, cancellationToken);
         if (!identity.IsAdmin && await rooms.IsBannedAsync(room, identity.UserId, time.GetUtcNow(), cancellationToken))
         {
             throw new ChatException(ErrorCodes.Banned, $"you are banned from '{room}'");

@@ -1,4 +1,5 @@
 using Chatroom.Core.Chat;
+using Chatroom.Core.Contacts;
 using Chatroom.Core.Errors;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Presence;
@@ -19,13 +20,23 @@ public static class RoomsApi
         group.MapPost("/", CreateRoom).WithName("CreateRoom").WithSummary("Creates a room.");
         group.MapGet("/{room}/messages", GetMessages).WithName("GetMessages")
             .WithSummary("Pages through a room's history: before= for older, after= for newer, ascending ids.");
+        group.MapGet("/{room}/members", ListMembers).WithName("ListRoomMembers")
+            .WithSummary("A private or direct room's members, for its members.");
+        group.MapPost("/{room}/members/{userId}", InviteMember).WithName("InviteRoomMember")
+            .WithSummary("Invites a person into the caller's private room (owner only); they join once they accept.");
+        group.MapDelete("/{room}/members/{userId}", RemoveMember).WithName("RemoveRoomMember")
+            .WithSummary("Removes a member from a private room (the owner anyone, a member themselves).");
         return group;
     }
 
-    internal static async Task<Ok<List<RoomInfo>>> ListRooms(IRoomStore rooms, IPresenceStore presence, CancellationToken ct)
+    /// <summary>Public rooms and the caller's own private ones; admins see every room listed (names, never content).</summary>
+    internal static async Task<Ok<List<RoomInfo>>> ListRooms(
+        HttpContext context, IRoomStore rooms, RoomAccess access, IPresenceStore presence, CancellationToken ct)
     {
+        var identity = context.User.ToChatIdentity()!;
+        var all = await rooms.ListAsync(ct);
         var list = new List<RoomInfo>();
-        foreach (var room in await rooms.ListAsync(ct))
+        foreach (var room in identity.IsAdmin ? all : await access.VisibleAsync(all, identity.UserId, ct))
         {
             list.Add(ToInfo(room, (await presence.ListAsync(room.Name, ct)).Count));
         }
@@ -38,7 +49,7 @@ public static class RoomsApi
     {
         try
         {
-            var room = await rooms.CreateAsync(request.Name, request.Topic, context.User.ToChatIdentity()!.UserId, ct);
+            var room = await rooms.CreateAsync(request.Name, request.Topic, context.User.ToChatIdentity()!.UserId, ct, request.Visibility);
             return TypedResults.Created($"/api/rooms/{room.Name}", ToInfo(room, 0));
         }
         catch (ChatException refusal)
@@ -49,7 +60,7 @@ public static class RoomsApi
 
     internal static async Task<Results<Ok<MessagePage>, ProblemHttpResult>> GetMessages(
         string room, long? before, long? after, int? limit, HttpContext context,
-        ChatService chat, IMessageLog log, IOptions<ChatOptions> options, CancellationToken ct)
+        RoomAccess access, IMessageLog log, IOptions<ChatOptions> options, CancellationToken ct)
     {
         var max = options.Value.MaxPageSize;
         if (limit is { } l && (l < 1 || l > max))
@@ -62,7 +73,7 @@ public static class RoomsApi
             return ChatProblems.Refusal(ErrorCodes.InvalidCursor, "before must be ≥ 1, after ≥ 0, and after < before");
         }
 
-        await chat.GetRoomAsync(room, ct);
+        await access.GetReadableAsync(room, context.User.ToChatIdentity()!, ct);
         var take = limit ?? 50;
         var page = await log.ReadAsync(room, new MessageQuery(before, after, take + 1), ct);
         var hasMore = page.Count > take;
@@ -72,6 +83,27 @@ public static class RoomsApi
         return TypedResults.Ok(new MessagePage(room, trimmed.Select(m => m.VisibleTo(admin)).ToList(), hasMore));
     }
 
+    internal static async Task<Ok<List<MemberInfo>>> ListMembers(
+        string room, HttpContext context, RoomAccess access, IRoomStore rooms, CancellationToken ct)
+    {
+        await access.GetReadableAsync(room, context.User.ToChatIdentity()!, ct);
+        var members = await rooms.ListMembersAsync(room, ct);
+        return TypedResults.Ok(members.Select(m => new MemberInfo(m.UserId, m.Role, m.Since)).ToList());
+    }
+
+    internal static async Task<NoContent> InviteMember(
+        string room, string userId, HttpContext context, ConversationService conversations, CancellationToken ct)
+    {
+        await conversations.InviteAsync(context.User.ToChatIdentity()!, room, userId, ct);
+        return TypedResults.NoContent();
+    }
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> RemoveMember(
+        string room, string userId, HttpContext context, ConversationService conversations, CancellationToken ct) =>
+        await conversations.RemoveMemberAsync(context.User.ToChatIdentity()!, room, userId, ct)
+            ? TypedResults.NoContent()
+            : ChatProblems.Refusal(ErrorCodes.NotFound, $"'{userId}' is not a member of '{room}'");
+
     private static RoomInfo ToInfo(Room room, int present) =>
-        new(room.Name, room.Topic, room.CreatedAt, present, room.SlowModeSeconds, room.Locked);
+        new(room.Name, room.Topic, room.CreatedAt, present, room.SlowModeSeconds, room.Locked, room.Visibility);
 }

@@ -22,6 +22,24 @@ public static class ChatEventTypes
     /// <summary>A room was created from within this room (e.g. by the concierge): clients add it to their room list at once.</summary>
     public const string RoomCreated = "roomCreated";
 
+    /// <summary>Someone new wrote to the recipient (data: <c>ConversationRequest</c>); it waits until they accept or decline.</summary>
+    public const string ConversationRequest = "conversationRequest";
+
+    /// <summary>A private room's owner invited the recipient (data: <c>RoomInvite</c>).</summary>
+    public const string RoomInvite = "roomInvite";
+
+    /// <summary>
+    /// Not a client event: on the global channel, an event for one person's connections wherever they are (data:
+    /// <c>UserEvent</c>); socket servers deliver its inner event to that user only.
+    /// </summary>
+    public const string ToUser = "toUser";
+
+    /// <summary>
+    /// Not a client event: on the global channel, someone lost their membership of a members-only room (data:
+    /// <c>MemberRemoved</c>); every socket server drops that room from the person's connections at once.
+    /// </summary>
+    public const string MemberRemoved = "memberRemoved";
+
     /// <summary>
     /// Not a client event: the bus tells a subscriber that its subscription was restored after a gap (events published
     /// meanwhile were lost), so it can catch up from the message log.

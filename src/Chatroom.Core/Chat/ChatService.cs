@@ -50,9 +50,11 @@ public sealed partial class ChatService(
     public async Task<Room> GetRoomAsync(string room, CancellationToken cancellationToken)
     {
         RoomNames.Validate(room);
-        return await rooms.GetAsync(room, cancellationToken)
-            ?? throw new ChatException(ErrorCodes.UnknownRoom, $"there is no room '{room}'");
+        return await rooms.GetAsync(room, cancellationToken) ?? throw UnknownRoom(room);
     }
+
+    /// <summary>The refusal for a room that does not exist, and for a members-only room the caller may not see.</summary>
+    public static ChatException UnknownRoom(string room) => new(ErrorCodes.UnknownRoom, $"there is no room '{room}'");
 
     /// <summary>Stores the message (once per client id), then publishes and enqueues it.</summary>
     public async Task<AppendResult> PostAsync(NewMessage message, CancellationToken cancellationToken)

@@ -17,4 +17,10 @@ public interface ISender
     UserBudget User { get; }
 
     bool IsIn(string room);
+
+    /// <summary>
+    /// True when the sender's membership of the members-only <paramref name="room"/> was checked already (a hub connection
+    /// checks it at join and loses the room when removed), so the send need not read it again. Others are asked per send.
+    /// </summary>
+    bool MembershipChecked(string room) => false;
 }

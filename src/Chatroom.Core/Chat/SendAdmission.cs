@@ -1,4 +1,5 @@
 using Chatroom.Core.Auth;
+using Chatroom.Core.Contacts;
 using Chatroom.Core.Errors;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Moderation;
@@ -9,7 +10,8 @@ namespace Chatroom.Core.Chat;
 
 /// <summary>
 /// Whether a person may send this message here now, and the send itself: read-only guests, membership, the client id,
-/// locked room, ban, mute, slow mode, rate and the text, in that order, each refused with its stable code and sentence;
+/// a members-only room's membership and a direct room's requests and blocks, locked room, ban, mute, slow mode, rate and
+/// the text, in that order, each refused with its stable code and sentence;
 /// then a retried client id must carry the text it first came with.
 /// A new send rule goes here. Agents and admin broadcasts post through <see cref="ChatService"/> directly: they are not
 /// members of rooms and have budgets of their own.
@@ -18,6 +20,8 @@ public sealed class SendAdmission(
     ChatService chat,
     IRoomStore rooms,
     IModerationStore moderation,
+    RoomAccess access,
+    ConversationService conversations,
     IOptions<ChatOptions> options,
     IOptions<AuthOptions> auth,
     TimeProvider time)
@@ -65,6 +69,21 @@ public sealed class SendAdmission(
         var banned = identity.IsAdmin ? Task.FromResult(false) : rooms.IsBannedAsync(room, identity.UserId, now, cancellationToken);
         var muted = identity.IsAdmin ? Task.FromResult<DateTimeOffset?>(null) : moderation.GetMuteAsync(room, identity.UserId, now, cancellationToken);
         var found = await reading;
+        PendingRequest? request = null;
+        if (found.IsMembersOnly)
+        {
+            // Admins too: private content is its members' alone. Refused as if the room did not exist.
+            if (!sender.MembershipChecked(room) && !await access.MayReadAsync(found, identity.UserId, cancellationToken))
+            {
+                throw ChatService.UnknownRoom(room);
+            }
+
+            if (found.Visibility == RoomVisibility.Direct)
+            {
+                request = await conversations.AdmitDirectAsync(identity, found, cancellationToken);
+            }
+        }
+
         if (!identity.IsAdmin)
         {
             if (found.Locked)
@@ -106,6 +125,11 @@ public sealed class SendAdmission(
         }
 
         sender.User.Sent(room, now);
+        if (request is not null && !result.Duplicate)
+        {
+            await conversations.AnnounceAsync(request, result.Message, cancellationToken);
+        }
+
         return result;
     }
 

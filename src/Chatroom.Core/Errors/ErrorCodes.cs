@@ -168,4 +168,35 @@ public static class ErrorCodes
 
     /// <summary>Asking for a guardian on an account that needs none (an adult, or one already approved).</summary>
     public const string GuardianNotNeeded = "guardian_not_needed";
+
+    /// <summary>
+    /// A direct conversation or invitation that cannot reach the person (they blocked the caller, or turned private
+    /// messages off for them): worded so it does not say which.
+    /// </summary>
+    public const string RecipientUnavailable = "recipient_unavailable";
+
+    /// <summary>The caller blocked the person they are writing to: unblock them first.</summary>
+    public const string UserBlocked = "user_blocked";
+
+    /// <summary>The recipient has not accepted the request yet and the sender left the most messages a waiting request holds.</summary>
+    public const string RequestPending = "request_pending";
+
+    /// <summary>The recipient declined the request; no new request to them for a while.</summary>
+    public const string RequestDeclined = "request_declined";
+
+    /// <summary>There is no request or invitation for the caller in that room.</summary>
+    public const string NoRequest = "no_request";
+
+    /// <summary>Only the room's owner may invite or remove members.</summary>
+    public const string NotOwner = "not_owner";
+
+    public const string InvalidUserId = "invalid_user_id";
+    public const string InvalidVisibility = "invalid_visibility";
+    public const string InvalidReason = "invalid_reason";
+
+    /// <summary>A private room holds at most its configured number of members.</summary>
+    public const string RoomFull = "room_full";
+
+    /// <summary>Private messages are turned off for the caller's account (a guardian's restriction).</summary>
+    public const string DirectMessagesOff = "direct_messages_off";
 }

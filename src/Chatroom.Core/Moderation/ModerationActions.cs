@@ -78,6 +78,15 @@ public sealed class ModerationActions(
         return flag;
     }
 
+    /// <summary>A person's report: into the review queue with their reason, and audited under the reporter's id.</summary>
+    public async Task<FlagRecord> ReportAsync(ChatMessage message, string reporterId, string reason, string category, CancellationToken cancellationToken)
+    {
+        var flag = await store.FlagAsync(new FlagRecord(0, message.Room, message.Id, message.AuthorId, message.AuthorName, message.Text, reason,
+            [category], 0, FlagStates.Open, time.GetUtcNow(), null, null), cancellationToken);
+        await AuditAsync(reporterId, ModerationActionNames.Report, message.Room, message.Id, message.AuthorId, reason, null, cancellationToken);
+        return flag;
+    }
+
     public Task<AuditEntry> AuditAsync(string actor, string action, string? room, long? messageId, string? targetUserId, string reason, string? detail, CancellationToken cancellationToken) =>
         store.AuditAsync(new AuditEntry(0, time.GetUtcNow(), actor, action, room, messageId, targetUserId, reason, detail), cancellationToken);
 
@@ -92,6 +101,9 @@ public sealed record MessageHiddenEvent(string Room, long Id);
 public static class ModerationActionNames
 {
     public const string Flag = "flag";
+
+    /// <summary>A person reported a message or a person (the flag carries their reason).</summary>
+    public const string Report = "report";
     public const string Hide = "hide";
     public const string Restore = "restore";
     public const string Mute = "mute";

@@ -33,10 +33,25 @@ public sealed class RoomService(IRoomStore rooms, IOptions<ChatOptions> options,
         return trimmed;
     }
 
-    /// <summary>Creates the room, or refuses with <c>invalid_room_name</c>, <c>invalid_topic</c>, <c>too_many_rooms</c> or <c>room_exists</c>.</summary>
-    public async Task<Room> CreateAsync(string? name, string? topic, string createdBy, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the room, or refuses with <c>invalid_room_name</c>, <c>invalid_topic</c>, <c>invalid_visibility</c>,
+    /// <c>too_many_rooms</c> or <c>room_exists</c>. A private room's creator is its owner and first member; direct rooms
+    /// are made by opening a conversation, never here.
+    /// </summary>
+    public async Task<Room> CreateAsync(string? name, string? topic, string createdBy, CancellationToken cancellationToken, string? visibility = null)
     {
         RoomNames.Validate(name);
+        if (name!.StartsWith(Contacts.ConversationService.DirectPrefix, StringComparison.Ordinal))
+        {
+            throw new ChatException(ErrorCodes.InvalidRoomName, $"names starting with '{Contacts.ConversationService.DirectPrefix}' are kept for direct conversations");
+        }
+
+        var kind = visibility ?? RoomVisibility.Public;
+        if (kind is not (RoomVisibility.Public or RoomVisibility.Private))
+        {
+            throw new ChatException(ErrorCodes.InvalidVisibility, "visibility is public or private");
+        }
+
         var stored = ValidateTopic(topic);
 
         // Counted before the insert, so concurrent creations near the cap may overshoot it by a few; the cap is a
@@ -46,9 +61,17 @@ public sealed class RoomService(IRoomStore rooms, IOptions<ChatOptions> options,
             throw new ChatException(ErrorCodes.TooManyRooms, $"this deployment holds at most {_options.MaxRooms} rooms");
         }
 
-        var room = new Room(name!, stored, createdBy, time.GetUtcNow());
-        return await rooms.TryCreateAsync(room, cancellationToken)
-            ? room
-            : throw new ChatException(ErrorCodes.RoomExists, $"there is already a room '{room.Name}'");
+        var room = new Room(name, stored, createdBy, time.GetUtcNow(), Visibility: kind);
+        if (!await rooms.TryCreateAsync(room, cancellationToken))
+        {
+            throw new ChatException(ErrorCodes.RoomExists, $"there is already a room '{room.Name}'");
+        }
+
+        if (room.IsMembersOnly)
+        {
+            await rooms.SetMemberAsync(room.Name, new RoomMember(createdBy, MemberRoles.Owner, room.CreatedAt), cancellationToken);
+        }
+
+        return room;
     }
 }

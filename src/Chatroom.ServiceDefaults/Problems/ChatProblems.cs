@@ -10,7 +10,7 @@ public static class ChatProblems
 {
     public static int StatusFor(string code) => code switch
     {
-        ErrorCodes.UnknownRoom or ErrorCodes.NotFound => StatusCodes.Status404NotFound,
+        ErrorCodes.UnknownRoom or ErrorCodes.NotFound or ErrorCodes.NoRequest => StatusCodes.Status404NotFound,
         ErrorCodes.RoomExists or ErrorCodes.AgentExists or ErrorCodes.UserNameTaken or ErrorCodes.TwoFactorNotEnabled
             or ErrorCodes.TwoFactorAlreadyEnabled or ErrorCodes.AuthenticatorNotEnrolled => StatusCodes.Status409Conflict,
         ErrorCodes.Unauthorized or ErrorCodes.InvalidPassword or ErrorCodes.InvalidCredentials or ErrorCodes.InvalidTwoFactorTicket
@@ -20,7 +20,8 @@ public static class ChatProblems
             or ErrorCodes.AdminDisabled or ErrorCodes.AccountDisabled or ErrorCodes.AccountBanned or ErrorCodes.EmailNotConfirmed
             or ErrorCodes.AccountRequired or ErrorCodes.GuestsDisabled or ErrorCodes.GuestsReadOnly or ErrorCodes.TwoFactorRequired
             or ErrorCodes.SignedOut or ErrorCodes.NotYourMessage or ErrorCodes.GuardianConsentRequired or ErrorCodes.BirthDateLocked or ErrorCodes.ConsentOwnAccount
-            or ErrorCodes.GuardianSecondFactorRequired or ErrorCodes.GuardianNotAdult => StatusCodes.Status403Forbidden,
+            or ErrorCodes.GuardianSecondFactorRequired or ErrorCodes.GuardianNotAdult or ErrorCodes.RecipientUnavailable or ErrorCodes.UserBlocked
+            or ErrorCodes.RequestDeclined or ErrorCodes.NotOwner or ErrorCodes.DirectMessagesOff => StatusCodes.Status403Forbidden,
         ErrorCodes.ConsentInvalid => StatusCodes.Status404NotFound,
         ErrorCodes.ConsentUsed or ErrorCodes.ConsentExpired => StatusCodes.Status410Gone,
         ErrorCodes.GuardianNotNeeded => StatusCodes.Status409Conflict,
@@ -29,7 +30,8 @@ public static class ChatProblems
         ErrorCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorCodes.BackendUnavailable => StatusCodes.Status503ServiceUnavailable,
         ErrorCodes.StorageFull => StatusCodes.Status507InsufficientStorage,
-        ErrorCodes.TooManyRooms or ErrorCodes.AppealExists or ErrorCodes.NothingToAppeal => StatusCodes.Status409Conflict,
+        ErrorCodes.TooManyRooms or ErrorCodes.AppealExists or ErrorCodes.NothingToAppeal or ErrorCodes.RoomFull => StatusCodes.Status409Conflict,
+        ErrorCodes.RequestPending => StatusCodes.Status429TooManyRequests,
         ErrorCodes.IdempotencyKeyReused => StatusCodes.Status422UnprocessableEntity,
         _ => StatusCodes.Status400BadRequest,
     };

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Chatroom.Core.Bus;
 using Chatroom.Core.Chat;
+using Chatroom.Core.Contacts;
 using Chatroom.Core.Messages;
 using Chatroom.SocketServer.Hubs;
 using Microsoft.AspNetCore.SignalR;
@@ -26,6 +27,9 @@ public sealed class RoomRelay(IChatBus bus, IMessageLog log, IHubContext<ChatHub
     private IAsyncDisposable? _global;
 
     public static string GroupOf(string room) => "room:" + room;
+
+    /// <summary>Every connection of one person on this node, for events addressed to them (requests, invitations).</summary>
+    public static string UserGroupOf(string userId) => "user:" + userId;
 
     /// <summary>Subscribes the room on first local member, then adds the connection to the room's group.</summary>
     public async Task AddAsync(string room, string connectionId, CancellationToken cancellationToken)
@@ -130,10 +134,26 @@ public sealed class RoomRelay(IChatBus bus, IMessageLog log, IHubContext<ChatHub
         }
     }
 
+    /// <summary>A request or invitation for one person: only client events addressed to them pass.</summary>
+    private async Task DeliverToUserAsync(JsonElement data)
+    {
+        if (data.Deserialize<UserEvent>(ChatJson.Options) is { UserId.Length: > 0 } userEvent
+            && userEvent.Type is ChatEventTypes.ConversationRequest or ChatEventTypes.RoomInvite or ChatEventTypes.System)
+        {
+            await hub.Clients.Group(UserGroupOf(userEvent.UserId)).SendAsync(userEvent.Type, userEvent.Data);
+        }
+    }
+
     private async ValueTask DeliverAsync(ChatEvent chatEvent)
     {
         if (chatEvent.Room is null)
         {
+            if (chatEvent.Type == ChatEventTypes.ToUser)
+            {
+                await DeliverToUserAsync(chatEvent.Data);
+                return;
+            }
+
             // The global channel also carries events for services (e.g. agent definition changes): only client events go out.
             var target = chatEvent.Type switch
             {

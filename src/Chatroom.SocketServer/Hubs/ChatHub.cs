@@ -1,6 +1,7 @@
 using Chatroom.Core.Auth;
 using Chatroom.Core.Bus;
 using Chatroom.Core.Chat;
+using Chatroom.Core.Contacts;
 using Chatroom.Core.Errors;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Presence;
@@ -14,7 +15,8 @@ using Microsoft.Extensions.Options;
 namespace Chatroom.SocketServer.Hubs;
 
 /// <summary>
-/// <c>/hubs/chat</c>: join, leave, send and typing (docs/protocol.md). Every refusal is a
+/// <c>/hubs/chat</c>: join, leave, send and typing, and private conversations: open a direct one, answer a request,
+/// mark what was read (docs/protocol.md). Every refusal is a
 /// <see cref="ChatException"/> that <see cref="ChatHubFilter"/> turns into <c>code: sentence</c>.
 /// </summary>
 [Authorize]
@@ -32,6 +34,8 @@ public sealed class ChatHub(
     IOptions<SocketOptions> socketOptions,
     IOptions<AuthOptions> authOptions,
     AccountClosures closures,
+    RoomAccess access,
+    ConversationService conversations,
     TimeProvider time) : Hub
 {
     /// <summary>The name <see cref="Guards.GuardedHubProtocol"/> gives an invocation SignalR could not bind.</summary>
@@ -62,6 +66,7 @@ public sealed class ChatHub(
         }
 
         metrics.ConnectionOpened();
+        await Groups.AddToGroupAsync(Context.ConnectionId, RoomRelay.UserGroupOf(identity.UserId), Context.ConnectionAborted);
         await presence.ConnectAsync(Entry(identity.UserId, identity.Name), Context.ConnectionAborted);
         if (identity.IsAdmin)
         {
@@ -106,6 +111,12 @@ public sealed class ChatHub(
             throw new ChatException(ErrorCodes.TooManyRooms, $"a connection may be in at most {_chat.MaxRoomsPerConnection} rooms");
         }
 
+        // Checked here once; the connection then sends on it until a memberRemoved event takes the room away.
+        if (found.IsMembersOnly && !await access.MayReadAsync(found, state.Identity.UserId, ct))
+        {
+            throw ChatService.UnknownRoom(room);
+        }
+
         if (!state.Identity.IsAdmin && await rooms.IsBannedAsync(room, state.Identity.UserId, time.GetUtcNow(), ct))
         {
             throw new ChatException(ErrorCodes.Banned, $"you are banned from '{room}'");
@@ -126,6 +137,12 @@ public sealed class ChatHub(
             var page = await log.ReadAsync(room, new MessageQuery(null, seen, _chat.MaxMissed + 1), ct);
             truncated = page.Count > _chat.MaxMissed;
             missed = truncated ? page.Take(_chat.MaxMissed).ToList() : page;
+        }
+
+        if (found.IsMembersOnly && history.Count > 0)
+        {
+            // Joining shows the latest messages, so they count as read in the conversation list.
+            await rooms.MarkReadAsync(room, state.Identity.UserId, history[^1].Id, ct);
         }
 
         var admin = state.Identity.IsAdmin;
@@ -167,6 +184,19 @@ public sealed class ChatHub(
         var stored = result.Message;
         return new SendMessageResult(stored.Room, stored.Id, stored.SentAt, result.Duplicate);
     }
+
+    /// <summary>Opens (or finds) the direct conversation with <paramref name="userId"/>; returns its room name, to join.</summary>
+    public Task<string> OpenDirect(string userId) => conversations.OpenDirectAsync(State().Identity, userId, Context.ConnectionAborted);
+
+    /// <summary>Accepts the message request or invitation waiting in <paramref name="room"/>; the room can then be joined.</summary>
+    public Task AcceptRequest(string room) => conversations.AcceptAsync(State().Identity, room, Context.ConnectionAborted);
+
+    /// <summary>Declines the message request or invitation waiting in <paramref name="room"/>.</summary>
+    public Task DeclineRequest(string room) => conversations.DeclineAsync(State().Identity, room, Context.ConnectionAborted);
+
+    /// <summary>Marks the messages of <paramref name="room"/> up to <paramref name="messageId"/> read (for unread counts).</summary>
+    public Task MarkRead(string room, long messageId) =>
+        conversations.MarkReadAsync(State().Identity.UserId, room, messageId, Context.ConnectionAborted);
 
     /// <summary>Tells the room this user is typing; at most one event per interval goes out.</summary>
     public async Task Typing(string room)

@@ -28,6 +28,9 @@ public sealed class ConnectionState(ChatIdentity identity, TokenBucket rate, Use
         }
     }
 
+    /// <summary>Joining a members-only room checks membership, and losing it removes the room here (<c>memberRemoved</c>).</summary>
+    public bool MembershipChecked(string room) => IsIn(room);
+
     public int RoomCount
     {
         get

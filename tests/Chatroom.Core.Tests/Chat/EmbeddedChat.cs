@@ -35,6 +35,9 @@ internal sealed class EmbeddedChat : IAsyncDisposable
         services.AddSingleton<ChatService>();
         services.AddSingleton<RoomService>();
         services.AddSingleton<SendAdmission>();
+        services.AddSingleton<RoomAccess>();
+        services.AddSingleton<Chatroom.Core.Contacts.ConversationService>();
+        services.Configure<Chatroom.Core.Contacts.ConversationOptions>(_ => { });
         _services = services.BuildServiceProvider();
     }
 

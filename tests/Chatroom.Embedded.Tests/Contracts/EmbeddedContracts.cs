@@ -53,6 +53,15 @@ public sealed class SqliteRoomStoreContract : RoomStoreContract
     protected override async Task<IRoomStore> CreateStoreAsync() => new SqliteRoomStore(await _database.OpenAsync(), new RoomStateCache());
 }
 
+public sealed class SqliteBlockStoreContract : BlockStoreContract
+{
+    private readonly TemporaryDatabase _database = new();
+
+    public override async Task DisposeAsync() => await _database.DisposeAsync();
+
+    protected override async Task<IBlockStore> CreateStoreAsync() => new SqliteBlockStore(await _database.OpenAsync());
+}
+
 public sealed class SqliteMessageLogContract : MessageLogContract
 {
     private readonly TemporaryDatabase _database = new();

@@ -21,6 +21,7 @@ public sealed class HubClient : IAsyncDisposable
     [
         ChatEventTypes.Message, ChatEventTypes.MessageHidden, ChatEventTypes.Presence, ChatEventTypes.Typing,
         ChatEventTypes.AgentDelta, ChatEventTypes.System, ChatEventTypes.Analysis, "roomUpdated", "roomCreated",
+        ChatEventTypes.ConversationRequest, ChatEventTypes.RoomInvite,
     ];
 
     private const string ServerCloseMarker = "The server closed the connection with the following error: ";

@@ -59,7 +59,8 @@ public sealed class AgentToolbox(
     [Description("List the chat rooms.")]
     public async Task<string> ListRoomsAsync(CancellationToken cancellationToken)
     {
-        var all = await rooms.ListAsync(cancellationToken);
+        // Agents speak in rooms everyone may read, so they list only public rooms.
+        var all = (await rooms.ListAsync(cancellationToken)).Where(r => !r.IsMembersOnly).ToList();
         return all.Count == 0
             ? "there are no rooms"
             : string.Join("\n", all.Select(r => r.Topic is null ? $"#{r.Name}" : $"#{r.Name} — {r.Topic}"));
@@ -84,7 +85,10 @@ public sealed class AgentToolbox(
     public async Task<string> SummarizeRoomAsync(ToolContext context, string? room = null, [Range(5, 200)] int messages = 50, CancellationToken cancellationToken = default)
     {
         room = (room ?? context.Room).Trim().TrimStart('#');
-        if (!RoomNames.IsValid(room) || await rooms.GetAsync(room, cancellationToken) is null)
+
+        // Another room's private conversation is not the agent's to read out; the room it was asked in is.
+        if (!RoomNames.IsValid(room) || await rooms.GetAsync(room, cancellationToken) is not { } found
+            || (found.IsMembersOnly && room != context.Room))
         {
             return $"error: there is no room '{room}'";
         }
