@@ -4,6 +4,7 @@ using Chatroom.Api.Accounts;
 using Chatroom.Api.Admin;
 using Chatroom.Api.Agents;
 using Chatroom.Api.Auth;
+using Chatroom.Api.Integrations;
 using Chatroom.Api.Mcp;
 using Chatroom.Api.Posting;
 using Chatroom.Api.Rooms;
@@ -70,6 +71,7 @@ public static class ChatApiExtensions
         app.MapModerationAdminApi();
         app.MapAgentsApi();
         app.MapChatMcp();
+        app.MapBotsApi();
         return app;
     }
 }

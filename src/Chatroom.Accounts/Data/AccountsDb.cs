@@ -1,3 +1,4 @@
+using Chatroom.Accounts.Bots;
 using Chatroom.Accounts.Names;
 using Chatroom.Accounts.Passkeys;
 using Chatroom.Accounts.Tokens;
@@ -20,6 +21,8 @@ public abstract class AccountsDb(DbContextOptions options) : IdentityDbContext<C
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
 
     public DbSet<PasskeyCeremony> PasskeyCeremonies => Set<PasskeyCeremony>();
+
+    public DbSet<BotAccount> Bots => Set<BotAccount>();
 
     /// <summary>The shadow column on Identity's passkeys table saying when a passkey last signed in.</summary>
     public const string PasskeyLastUsedColumn = "LastUsedAtUtc";
@@ -59,6 +62,20 @@ public abstract class AccountsDb(DbContextOptions options) : IdentityDbContext<C
             ceremony.Property(c => c.UserId).HasMaxLength(64);
             ceremony.Property(c => c.State).HasMaxLength(4096);
             ceremony.HasIndex(c => c.ExpiresAtUtc);
+        });
+        builder.Entity<BotAccount>(bot =>
+        {
+            bot.ToTable("Bots");
+            bot.HasKey(b => b.Id);
+            bot.Property(b => b.Id).HasMaxLength(32);
+            bot.Property(b => b.Name).HasMaxLength(BotService.MaxNameLength);
+            bot.Property(b => b.Scopes).HasMaxLength(64);
+            bot.Property(b => b.Rooms).HasMaxLength(BotService.MaxRooms * 65);
+            bot.Property(b => b.TokenHash).HasMaxLength(64);
+            bot.Property(b => b.Stamp).HasMaxLength(32);
+            bot.Property(b => b.CreatedBy).HasMaxLength(256);
+            bot.Ignore(b => b.UserId);
+            bot.HasIndex(b => b.TokenHash).IsUnique();
         });
         builder.Entity<IdentityRole>().HasData(RoleNames.Select(role => new IdentityRole
         {

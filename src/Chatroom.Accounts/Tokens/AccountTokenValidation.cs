@@ -27,7 +27,9 @@ internal sealed class AccountTokenValidation : IPostConfigureOptions<JwtBearerOp
         options.Events.OnTokenValidated = async context =>
         {
             // Before the next handler, which may slim the principal of a hub connection down to who it is.
-            if (context.Principal?.Identity is ClaimsIdentity identity && identity.FindFirst(ChatClaims.SecurityStamp)?.Value is { } stamp)
+            // A bot's stamp is its own (Bots.BotTokenValidation checks it), not an account's.
+            if (context.Principal?.Identity is ClaimsIdentity identity && identity.FindFirst(ChatClaims.SecurityStamp)?.Value is { } stamp
+                && identity.FindFirst(ChatClaims.Role)?.Value != ChatRoles.Bot)
             {
                 var reason = await CheckAsync(context.HttpContext.RequestServices, identity.FindFirst(ChatClaims.Subject)?.Value,
                     stamp, identity.FindFirst(ChatClaims.SessionId)?.Value, context.HttpContext.RequestAborted);

@@ -58,10 +58,15 @@ public sealed class ChatMcpTools(
     [Description("Lists the chat rooms with their topic, how many people are in each now, slow mode (seconds) and whether the room is locked." + UntrustedDescription)]
     public Task<CallToolResult> ListRooms(ClaimsPrincipal? user, CancellationToken cancellationToken) => McpResults.RunAsync(async () =>
     {
-        Caller(user);
+        var identity = Caller(user);
         var list = new List<McpRoom>();
         foreach (var room in await rooms.ListAsync(cancellationToken))
         {
+            if (identity.Bot is { } bot && !bot.MayRead(room.Name))
+            {
+                continue;
+            }
+
             var present = (await presence.ListAsync(room.Name, cancellationToken)).Count;
             list.Add(new McpRoom(room.Name, room.Topic, present, room.SlowModeSeconds, room.Locked));
         }
@@ -139,6 +144,11 @@ public sealed class ChatMcpTools(
                 if (searched.Count == SearchRooms)
                 {
                     break;
+                }
+
+                if (identity.Bot is { } bot && !bot.MayRead(candidate.Name))
+                {
+                    continue;
                 }
 
                 if (identity.IsAdmin || !await rooms.IsBannedAsync(candidate.Name, identity.UserId, time.GetUtcNow(), cancellationToken))
@@ -240,6 +250,7 @@ public sealed class ChatMcpTools(
     /// <summary>The room, when the caller may read it: it exists and the caller is not banned from it (admins never are).</summary>
     private async Task<Room> EnsureReadableAsync(ChatIdentity identity, string room, CancellationToken cancellationToken)
     {
+        identity.Bot?.EnsureMayRead(room);
         var found = await chat.GetRoomAsync(room, cancellationToken);
         if (!identity.IsAdmin && await rooms.IsBannedAsync(room, identity.UserId, time.GetUtcNow(), cancellationToken))
         {
@@ -277,6 +288,9 @@ public sealed class ChatMcpTools(
     {
         MessageKind.System => "system",
         MessageKind.Agent => "agent",
+        MessageKind.Bot => "bot",
+        MessageKind.Webhook => "webhook",
+        MessageKind.Bridge => "bridge",
         _ => "user",
     };
 

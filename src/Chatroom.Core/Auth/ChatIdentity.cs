@@ -1,9 +1,14 @@
+using Chatroom.Core.Messages;
+
 namespace Chatroom.Core.Auth;
 
-/// <summary>Who a token speaks for.</summary>
-public sealed record ChatIdentity(string UserId, string Name, string Role, DateTimeOffset ExpiresAt)
+/// <summary>Who a token speaks for; a bot's token also carries what the bot may do (<see cref="Bot"/>).</summary>
+public sealed record ChatIdentity(string UserId, string Name, string Role, DateTimeOffset ExpiresAt, BotGrant? Bot = null)
 {
     public bool IsAdmin => Role == ChatRoles.Admin;
+
+    /// <summary>The author kind of what this identity posts: shown as a BOT badge for bots.</summary>
+    public MessageKind AuthorKind => Bot is null ? MessageKind.User : MessageKind.Bot;
 }
 
 public static class ChatRoles
@@ -14,4 +19,7 @@ public static class ChatRoles
     public const string User = "user";
     public const string Moderator = "moderator";
     public const string Admin = "admin";
+
+    /// <summary>A bot account created by an admin; what it may do is in its token (<see cref="BotGrant"/>).</summary>
+    public const string Bot = "bot";
 }

@@ -122,4 +122,16 @@ public static class ErrorCodes
 
     /// <summary>The account signed out everywhere or changed its password: its open connections are closed.</summary>
     public const string SignedOut = "signed_out";
+
+    /// <summary>A bot posting (or reading) a room outside its allow-list.</summary>
+    public const string BotRoomNotAllowed = "bot_room_not_allowed";
+
+    /// <summary>A bot doing what its scopes leave out (posting without <c>post</c>).</summary>
+    public const string BotScopeMissing = "bot_scope_missing";
+
+    /// <summary>A bot token that is wrong, rotated or deleted (the answer never says which).</summary>
+    public const string InvalidBotToken = "invalid_bot_token";
+
+    /// <summary>The bot was deleted or its token rotated: its open connections are closed and the old token refused.</summary>
+    public const string BotRevoked = "bot_revoked";
 }

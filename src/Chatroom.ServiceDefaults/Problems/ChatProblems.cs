@@ -15,11 +15,12 @@ public static class ChatProblems
             or ErrorCodes.TwoFactorAlreadyEnabled or ErrorCodes.AuthenticatorNotEnrolled => StatusCodes.Status409Conflict,
         ErrorCodes.Unauthorized or ErrorCodes.InvalidPassword or ErrorCodes.InvalidCredentials or ErrorCodes.InvalidTwoFactorTicket
             or ErrorCodes.InvalidTwoFactorCode or ErrorCodes.TwoFactorCodeReused or ErrorCodes.InvalidRefreshToken
-            or ErrorCodes.RefreshTokenReused => StatusCodes.Status401Unauthorized,
+            or ErrorCodes.RefreshTokenReused or ErrorCodes.InvalidBotToken => StatusCodes.Status401Unauthorized,
         ErrorCodes.Forbidden or ErrorCodes.Banned or ErrorCodes.Muted or ErrorCodes.RoomLocked or ErrorCodes.NotMember
             or ErrorCodes.AdminDisabled or ErrorCodes.AccountDisabled or ErrorCodes.AccountBanned or ErrorCodes.EmailNotConfirmed
             or ErrorCodes.AccountRequired or ErrorCodes.GuestsDisabled or ErrorCodes.GuestsReadOnly or ErrorCodes.TwoFactorRequired
-            or ErrorCodes.SignedOut => StatusCodes.Status403Forbidden,
+            or ErrorCodes.SignedOut or ErrorCodes.BotRoomNotAllowed or ErrorCodes.BotScopeMissing
+            or ErrorCodes.BotRevoked => StatusCodes.Status403Forbidden,
         ErrorCodes.RateLimited or ErrorCodes.SlowMode or ErrorCodes.TooManyConnections
             or ErrorCodes.AccountLocked => StatusCodes.Status429TooManyRequests,
         ErrorCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
