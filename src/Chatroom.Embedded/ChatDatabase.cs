@@ -3,6 +3,7 @@ using Chatroom.Embedded.Messages;
 using Chatroom.Embedded.Moderation;
 using Chatroom.Embedded.Rooms;
 using Chatroom.Embedded.Sqlite;
+using Chatroom.Embedded.Webhooks;
 
 namespace Chatroom.Embedded;
 
@@ -22,6 +23,7 @@ public static class ChatDatabase
         .. SqliteAgentStore.Schema,
         .. SqliteTopicWatchStore.Schema,
         .. SqliteDiscussionStore.Schema,
+        .. SqliteWebhookStore.Schema,
     ];
 
     /// <summary>Opens (and migrates) the chat file at <paramref name="path"/>.</summary>

@@ -5,6 +5,7 @@ using Chatroom.Core.Moderation;
 using Chatroom.Core.Presence;
 using Chatroom.Core.Queues;
 using Chatroom.Core.Rooms;
+using Chatroom.Core.Webhooks;
 using Chatroom.Embedded.Agents;
 using Chatroom.Embedded.Bus;
 using Chatroom.Embedded.Messages;
@@ -13,6 +14,7 @@ using Chatroom.Embedded.Presence;
 using Chatroom.Embedded.Queues;
 using Chatroom.Embedded.Rooms;
 using Chatroom.Embedded.Sqlite;
+using Chatroom.Embedded.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -41,6 +43,7 @@ public static class EmbeddedBackendExtensions
         services.AddSingleton<IAgentStore, SqliteAgentStore>();
         services.AddSingleton<ITopicWatchStore, SqliteTopicWatchStore>();
         services.AddSingleton<IDiscussionStore, SqliteDiscussionStore>();
+        services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
         return services;
     }
 }

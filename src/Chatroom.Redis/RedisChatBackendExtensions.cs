@@ -5,6 +5,7 @@ using Chatroom.Core.Moderation;
 using Chatroom.Core.Presence;
 using Chatroom.Core.Queues;
 using Chatroom.Core.Rooms;
+using Chatroom.Core.Webhooks;
 using Chatroom.Redis.Agents;
 using Chatroom.Redis.Bus;
 using Chatroom.Redis.Messages;
@@ -12,6 +13,7 @@ using Chatroom.Redis.Moderation;
 using Chatroom.Redis.Presence;
 using Chatroom.Redis.Queues;
 using Chatroom.Redis.Rooms;
+using Chatroom.Redis.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Chatroom.Redis;
@@ -40,6 +42,7 @@ public static class RedisChatBackendExtensions
         services.AddSingleton<IModerationStore, RedisModerationStore>();
         services.AddSingleton<IAgentStore, RedisAgentStore>();
         services.AddSingleton<ITopicWatchStore, RedisTopicWatchStore>();
+        services.AddSingleton<IWebhookStore, RedisWebhookStore>();
         services.AddSingleton<IDiscussionStore, RedisDiscussionStore>();
         return services;
     }

@@ -145,8 +145,10 @@ public sealed class ChatSchemaMigrationTests : IDisposable
     [InlineData(6)]
     public async Task AFileWrittenBeforeTheSplitOpensWithTheSameSchemaAndItsRows(int version)
     {
+        // The reference is a file made by every pre-split migration, then brought up to date by the steps added since.
         var reference = Path.Combine(_folder, "reference.db");
         WriteWithPreSplitMigrations(reference, PreSplitMigrations.Count);
+        await ChatDatabase.Open(reference, "NORMAL").DisposeAsync();
         var old = Path.Combine(_folder, "old.db");
         WriteWithPreSplitMigrations(old, version);
         if (version >= 1)
@@ -167,13 +169,14 @@ public sealed class ChatSchemaMigrationTests : IDisposable
             Assert.Equal(version >= 1 ? "kept" : null, texts);
         }
 
-        Assert.Equal(PreSplitMigrations.Count, UserVersion(old));
+        Assert.Equal(SchemaStep.ByVersion(ChatDatabase.Schema).Count, UserVersion(old));
         Assert.Equal(Schema(reference), Schema(old));
     }
 
+    /// <summary>Steps added after the split (members and visibility, …) come after the released versions, never among them.</summary>
     [Fact]
-    public void TheStoresStepsCoverEveryReleasedVersionAndNothingMore() =>
-        Assert.Equal(PreSplitMigrations.Count, SchemaStep.ByVersion(ChatDatabase.Schema).Count);
+    public void TheStoresStepsCoverEveryReleasedVersion() =>
+        Assert.True(SchemaStep.ByVersion(ChatDatabase.Schema).Count >= PreSplitMigrations.Count);
 
     [Fact]
     public void AGapInTheVersionsIsRefusedBeforeAnyFileIsTouched()
