@@ -7,6 +7,7 @@ using Chatroom.Analysis.Models;
 using Chatroom.Analysis.Moderation;
 using Chatroom.Analysis.Moderation.Classifiers;
 using Chatroom.Analysis.Moderation.Llm;
+using Chatroom.Analysis.Webhooks;
 using Chatroom.Backends;
 using Chatroom.ServiceDefaults.Http;
 using Microsoft.Extensions.AI;
@@ -77,6 +78,7 @@ public static class ChatAnalysisExtensions
         builder.Services.AddSingleton<ModelStatusProbe>();
         builder.Services.AddHttpClient(ModelStatusProbe.HttpClientName).WithoutStandardResilience();
         builder.Services.AddHostedService<AnalysisWorker>();
+        builder.AddChatWebhooks();
         AddAgents(builder);
         return builder;
     }

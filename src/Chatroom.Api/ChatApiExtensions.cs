@@ -72,6 +72,7 @@ public static class ChatApiExtensions
         app.MapAgentsApi();
         app.MapChatMcp();
         app.MapBotsApi();
+        app.MapWebhooksApi();
         return app;
     }
 }

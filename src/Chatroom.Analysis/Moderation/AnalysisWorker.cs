@@ -5,6 +5,7 @@ using Chatroom.Core.Messages;
 using Chatroom.Core.Moderation;
 using Chatroom.Core.Queues;
 using Chatroom.Analysis.Moderation.Llm;
+using Chatroom.Analysis.Webhooks;
 using Microsoft.Extensions.Options;
 
 namespace Chatroom.Analysis.Moderation;
@@ -26,7 +27,8 @@ internal sealed partial class AnalysisWorker(
     IOptionsMonitor<AnalysisOptions> options,
     TimeProvider time,
     ILogger<AnalysisWorker> logger,
-    PolicyReviewer? reviewer = null) : BackgroundService
+    PolicyReviewer? reviewer = null,
+    WebhookDispatcher? webhooks = null) : BackgroundService
 {
     private const string Actor = "moderation";
     private static readonly TimeSpan BacklogReportInterval = TimeSpan.FromSeconds(1);
@@ -138,6 +140,12 @@ internal sealed partial class AnalysisWorker(
 
     private async Task RecordAsync(ChatMessage message, ModerationVerdict verdict, CancellationToken cancellationToken)
     {
+        // Before the verdict, so a crash in between cannot lose them: ids are per event, a second run adds nothing.
+        if (webhooks is not null)
+        {
+            await webhooks.MessageStoredAsync(message, cancellationToken);
+        }
+
         var now = time.GetUtcNow();
         var record = new VerdictRecord(message.Room, message.Id, message.AuthorId, verdict.Mood, verdict.MoodScore, verdict.Safety,
             verdict.UnsafeScore, verdict.Categories, verdict.Tier, verdict.Confidence, now, verdict.Model, verdict.Fallback);
@@ -150,11 +158,16 @@ internal sealed partial class AnalysisWorker(
         metrics.Verdict(message.Room, verdict.Mood, verdict.Safety, verdict.Tier, verdict.Categories);
         metrics.Lag(now - message.SentAt);
         string? action = null;
-        if (verdict.IsUnsafe && message.Kind == MessageKind.User)
+        // People and programs (bots, webhooks, bridged users) are moderated alike; the service's own agents and notices are not.
+        if (verdict.IsUnsafe && message.Kind is not (MessageKind.System or MessageKind.Agent))
         {
             var review = reviewer is null ? null : await reviewer.ReviewAsync(message.Text, cancellationToken);
             action = await ActAsync(message, record, review, cancellationToken);
             metrics.Action(action);
+            if (webhooks is not null)
+            {
+                await webhooks.FlagRaisedAsync(message, record, action, cancellationToken);
+            }
         }
 
         var evt = new AnalysisEvent("verdict", message.Room, message.Id, message.AuthorName, verdict, action);

@@ -134,4 +134,7 @@ public static class ErrorCodes
 
     /// <summary>The bot was deleted or its token rotated: its open connections are closed and the old token refused.</summary>
     public const string BotRevoked = "bot_revoked";
+
+    /// <summary>A redelivery to a disabled webhook (it answered 410 Gone, or an admin disabled it).</summary>
+    public const string WebhookDisabled = "webhook_disabled";
 }

@@ -26,7 +26,7 @@ public static class ChatProblems
         ErrorCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorCodes.BackendUnavailable => StatusCodes.Status503ServiceUnavailable,
         ErrorCodes.StorageFull => StatusCodes.Status507InsufficientStorage,
-        ErrorCodes.TooManyRooms => StatusCodes.Status409Conflict,
+        ErrorCodes.TooManyRooms or ErrorCodes.WebhookDisabled => StatusCodes.Status409Conflict,
         ErrorCodes.IdempotencyKeyReused => StatusCodes.Status422UnprocessableEntity,
         _ => StatusCodes.Status400BadRequest,
     };
