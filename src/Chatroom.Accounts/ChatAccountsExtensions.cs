@@ -147,6 +147,7 @@ public static class ChatAccountsExtensions
         services.AddSingleton<SignInLimiter>();
         services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>, AccountTokenValidation>();
         services.AddScoped<BotService>();
+        services.AddScoped<IncomingWebhookService>();
         services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>, BotTokenValidation>();
         return builder;
     }

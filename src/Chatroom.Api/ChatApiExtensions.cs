@@ -73,6 +73,7 @@ public static class ChatApiExtensions
         app.MapChatMcp();
         app.MapBotsApi();
         app.MapWebhooksApi();
+        app.MapIncomingWebhooksApi();
         return app;
     }
 }

@@ -24,6 +24,8 @@ public abstract class AccountsDb(DbContextOptions options) : IdentityDbContext<C
 
     public DbSet<BotAccount> Bots => Set<BotAccount>();
 
+    public DbSet<IncomingWebhook> IncomingWebhooks => Set<IncomingWebhook>();
+
     /// <summary>The shadow column on Identity's passkeys table saying when a passkey last signed in.</summary>
     public const string PasskeyLastUsedColumn = "LastUsedAtUtc";
 
@@ -76,6 +78,17 @@ public abstract class AccountsDb(DbContextOptions options) : IdentityDbContext<C
             bot.Property(b => b.CreatedBy).HasMaxLength(256);
             bot.Ignore(b => b.UserId);
             bot.HasIndex(b => b.TokenHash).IsUnique();
+        });
+        builder.Entity<IncomingWebhook>(hook =>
+        {
+            hook.ToTable("IncomingWebhooks");
+            hook.HasKey(h => h.Id);
+            hook.Property(h => h.Id).HasMaxLength(32);
+            hook.Property(h => h.Name).HasMaxLength(BotService.MaxNameLength);
+            hook.Property(h => h.Room).HasMaxLength(64);
+            hook.Property(h => h.SecretHash).HasMaxLength(64);
+            hook.Property(h => h.CreatedBy).HasMaxLength(256);
+            hook.Ignore(h => h.UserId);
         });
         builder.Entity<IdentityRole>().HasData(RoleNames.Select(role => new IdentityRole
         {

@@ -7,8 +7,8 @@ public sealed record ChatIdentity(string UserId, string Name, string Role, DateT
 {
     public bool IsAdmin => Role == ChatRoles.Admin;
 
-    /// <summary>The author kind of what this identity posts: shown as a BOT badge for bots.</summary>
-    public MessageKind AuthorKind => Bot is null ? MessageKind.User : MessageKind.Bot;
+    /// <summary>The author kind of what this identity posts: programs get a badge (BOT, webhook) wherever their name shows.</summary>
+    public MessageKind AuthorKind => Bot is null ? MessageKind.User : Role == ChatRoles.Webhook ? MessageKind.Webhook : MessageKind.Bot;
 }
 
 public static class ChatRoles
@@ -22,4 +22,7 @@ public static class ChatRoles
 
     /// <summary>A bot account created by an admin; what it may do is in its token (<see cref="BotGrant"/>).</summary>
     public const string Bot = "bot";
+
+    /// <summary>An incoming webhook posting into its one room; it has no token, only its URL.</summary>
+    public const string Webhook = "webhook";
 }

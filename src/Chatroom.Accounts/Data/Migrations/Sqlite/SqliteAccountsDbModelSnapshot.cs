@@ -67,6 +67,40 @@ namespace Chatroom.Accounts.Data.Migrations.Sqlite
                     b.ToTable("Bots", (string)null);
                 });
 
+            modelBuilder.Entity("Chatroom.Accounts.Bots.IncomingWebhook", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Room")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("IncomingWebhooks", (string)null);
+                });
+
             modelBuilder.Entity("Chatroom.Accounts.ChatUser", b =>
                 {
                     b.Property<string>("Id")

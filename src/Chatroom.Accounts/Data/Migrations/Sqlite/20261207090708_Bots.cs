@@ -30,6 +30,22 @@ namespace Chatroom.Accounts.Data.Migrations.Sqlite
                     table.PrimaryKey("PK_Bots", x => x.Id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "IncomingWebhooks",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Room = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    SecretHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    CreatedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IncomingWebhooks", x => x.Id);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_Bots_TokenHash",
                 table: "Bots",
@@ -42,6 +58,9 @@ namespace Chatroom.Accounts.Data.Migrations.Sqlite
         {
             migrationBuilder.DropTable(
                 name: "Bots");
+
+            migrationBuilder.DropTable(
+                name: "IncomingWebhooks");
         }
     }
 }

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Chatroom.Accounts.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAccountsDb))]
-    [Migration("20261207081226_Bots")]
+    [Migration("20261207090708_Bots")]
     partial class Bots
     {
         /// <inheritdoc />
@@ -68,6 +68,40 @@ namespace Chatroom.Accounts.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Bots", (string)null);
+                });
+
+            modelBuilder.Entity("Chatroom.Accounts.Bots.IncomingWebhook", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Room")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("IncomingWebhooks", (string)null);
                 });
 
             modelBuilder.Entity("Chatroom.Accounts.ChatUser", b =>
