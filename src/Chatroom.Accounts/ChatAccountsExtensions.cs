@@ -148,7 +148,6 @@ public static class ChatAccountsExtensions
         services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>, AccountTokenValidation>();
         services.AddScoped<BotService>();
         services.AddScoped<IncomingWebhookService>();
-        services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>, BotTokenValidation>();
         return builder;
     }
 

@@ -23,7 +23,7 @@ public sealed record BotAccess(string Token, DateTimeOffset ExpiresAt, BotInfo B
 /// <summary>
 /// Bot accounts: created, rotated and deleted by admins, and a bot's token exchanged for a short-lived access token with
 /// role <c>bot</c>, its scopes and rooms as claims. Rotating or deleting closes the bot's sockets on every node and voids
-/// its access tokens at once (their stamp no longer matches).
+/// its access tokens at once (their stamp no longer matches; AccountTokenValidation checks it on each request).
 /// </summary>
 public sealed partial class BotService(AccountsDb db, ChatTokens tokens, AccountSockets sockets, IOptions<AccountsOptions> options,
     TimeProvider time, ILogger<BotService> logger)
@@ -123,12 +123,13 @@ public sealed partial class BotService(AccountsDb db, ChatTokens tokens, Account
         bot.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), bot.Rooms.Split(' ', StringSplitOptions.RemoveEmptyEntries),
         new DateTimeOffset(DateTime.SpecifyKind(bot.CreatedAtUtc, DateTimeKind.Utc)), new DateTimeOffset(DateTime.SpecifyKind(bot.RotatedAtUtc, DateTimeKind.Utc)));
 
-    private static string ValidateName(string? name)
+    /// <summary>Bot and incoming webhook names: ASCII, so they cannot pass for a person's name with look-alike letters.</summary>
+    internal static string ValidateName(string? name)
     {
         var trimmed = name?.Trim();
         if (string.IsNullOrEmpty(trimmed) || trimmed.Length > MaxNameLength || !trimmed.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
         {
-            throw new ChatException(ErrorCodes.InvalidName, $"bot names are 1-{MaxNameLength} ASCII letters, digits, '-', '_' or '.'");
+            throw new ChatException(ErrorCodes.InvalidName, $"names are 1-{MaxNameLength} ASCII letters, digits, '-', '_' or '.'");
         }
 
         return trimmed;

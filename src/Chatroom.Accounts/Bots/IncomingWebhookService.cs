@@ -23,17 +23,11 @@ public sealed partial class IncomingWebhookService(AccountsDb db, TimeProvider t
 {
     public async Task<IssuedIncomingWebhook> CreateAsync(string? name, string? room, string createdBy, CancellationToken cancellationToken)
     {
-        var trimmed = name?.Trim();
-        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > BotService.MaxNameLength || !trimmed.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
-        {
-            throw new ChatException(ErrorCodes.InvalidName, $"webhook names are 1-{BotService.MaxNameLength} ASCII letters, digits, '-', '_' or '.'");
-        }
-
         var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         var hook = new IncomingWebhook
         {
             Id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
-            Name = trimmed,
+            Name = BotService.ValidateName(name),
             Room = RoomNames.Validate(room),
             SecretHash = Hash(secret),
             CreatedBy = createdBy,
