@@ -1,3 +1,4 @@
+using Chatroom.Accounts.Bots;
 using Chatroom.Accounts.Data;
 using Chatroom.Accounts.Email;
 using Chatroom.Accounts.Guardians;
@@ -153,6 +154,8 @@ public static class ChatAccountsExtensions
         services.AddScoped<TwoFactorService>();
         services.AddSingleton<SignInLimiter>();
         services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>, AccountTokenValidation>();
+        services.AddScoped<BotService>();
+        services.AddScoped<IncomingWebhookService>();
         return builder;
     }
 

@@ -8,6 +8,7 @@ using Chatroom.Analysis.Models;
 using Chatroom.Analysis.Moderation;
 using Chatroom.Analysis.Moderation.Classifiers;
 using Chatroom.Analysis.Moderation.Llm;
+using Chatroom.Analysis.Webhooks;
 using Chatroom.Backends;
 using Chatroom.ServiceDefaults.Http;
 using Microsoft.Extensions.AI;
@@ -79,6 +80,7 @@ public static class ChatAnalysisExtensions
         builder.Services.AddHttpClient(ModelStatusProbe.HttpClientName).WithoutStandardResilience();
         builder.Services.AddHostedService<AnalysisWorker>();
         builder.Services.AddHostedService<AppealWorker>();
+        builder.AddChatWebhooks();
         AddAgents(builder);
         builder.AddGuardianAgent();
         return builder;

@@ -6,6 +6,7 @@ using Chatroom.Api.Agents;
 using Chatroom.Api.Auth;
 using Chatroom.Api.Conversations;
 using Chatroom.Api.Guardians;
+using Chatroom.Api.Integrations;
 using Chatroom.Api.Mcp;
 using Chatroom.Api.Moderation;
 using Chatroom.Api.Posting;
@@ -83,6 +84,9 @@ public static class ChatApiExtensions
         app.MapGuardianAdminApi();
         app.MapAgentsApi();
         app.MapChatMcp();
+        app.MapBotsApi();
+        app.MapWebhooksApi();
+        app.MapIncomingWebhooksApi();
         return app;
     }
 }

@@ -5,6 +5,7 @@ using Chatroom.Embedded.Messages;
 using Chatroom.Embedded.Moderation;
 using Chatroom.Embedded.Rooms;
 using Chatroom.Embedded.Sqlite;
+using Chatroom.Embedded.Webhooks;
 
 namespace Chatroom.Embedded;
 
@@ -29,6 +30,7 @@ public static class ChatDatabase
         .. SqliteGuardianCaseStore.Schema,
         .. SqliteContactRestrictionStore.Schema,
         .. SqliteBlockStore.Schema,
+        .. SqliteWebhookStore.Schema,
     ];
 
     /// <summary>Opens (and migrates) the chat file at <paramref name="path"/>.</summary>

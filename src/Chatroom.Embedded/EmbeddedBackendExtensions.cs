@@ -7,6 +7,7 @@ using Chatroom.Core.Moderation;
 using Chatroom.Core.Presence;
 using Chatroom.Core.Queues;
 using Chatroom.Core.Rooms;
+using Chatroom.Core.Webhooks;
 using Chatroom.Embedded.Agents;
 using Chatroom.Embedded.Bus;
 using Chatroom.Embedded.Contacts;
@@ -17,6 +18,7 @@ using Chatroom.Embedded.Presence;
 using Chatroom.Embedded.Queues;
 using Chatroom.Embedded.Rooms;
 using Chatroom.Embedded.Sqlite;
+using Chatroom.Embedded.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -50,6 +52,7 @@ public static class EmbeddedBackendExtensions
         services.AddSingleton<IGuardianCaseStore, SqliteGuardianCaseStore>();
         services.AddSingleton<IContactRestrictionStore, SqliteContactRestrictionStore>();
         services.AddSingleton<IBlockStore, SqliteBlockStore>();
+        services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
         return services;
     }
 }

@@ -7,6 +7,7 @@ using Chatroom.Core.Moderation;
 using Chatroom.Core.Presence;
 using Chatroom.Core.Queues;
 using Chatroom.Core.Rooms;
+using Chatroom.Core.Webhooks;
 using Chatroom.Redis.Agents;
 using Chatroom.Redis.Bus;
 using Chatroom.Redis.Contacts;
@@ -16,6 +17,7 @@ using Chatroom.Redis.Moderation;
 using Chatroom.Redis.Presence;
 using Chatroom.Redis.Queues;
 using Chatroom.Redis.Rooms;
+using Chatroom.Redis.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Chatroom.Redis;
@@ -45,6 +47,7 @@ public static class RedisChatBackendExtensions
         services.AddSingleton<IModerationStore, RedisModerationStore>();
         services.AddSingleton<IAgentStore, RedisAgentStore>();
         services.AddSingleton<ITopicWatchStore, RedisTopicWatchStore>();
+        services.AddSingleton<IWebhookStore, RedisWebhookStore>();
         services.AddSingleton<IDiscussionStore, RedisDiscussionStore>();
         services.AddSingleton<IParticipantStore, RedisParticipantStore>();
         services.AddSingleton<IGuardianCaseStore, RedisGuardianCaseStore>();

@@ -7,6 +7,7 @@ using Chatroom.Core.Moderation;
 using Chatroom.Core.Presence;
 using Chatroom.Core.Queues;
 using Chatroom.Core.Rooms;
+using Chatroom.Core.Webhooks;
 using Chatroom.Redis.Agents;
 using Chatroom.Redis.Bus;
 using Chatroom.Redis.Contacts;
@@ -16,6 +17,7 @@ using Chatroom.Redis.Moderation;
 using Chatroom.Redis.Presence;
 using Chatroom.Redis.Queues;
 using Chatroom.Redis.Rooms;
+using Chatroom.Redis.Webhooks;
 using Chatroom.Testing.Contracts;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -424,5 +426,18 @@ public sealed class ClusterGuardianCaseStoreContract(RedisClusterFixture redis) 
     {
         var backend = await _ports.ConnectAsync();
         return (new RedisGuardianCaseStore(backend.Redis, backend.Options), new RedisContactRestrictionStore(backend.Redis, backend.Options));
+    }
+}
+
+public sealed class RedisWebhookStoreContract(RedisServerFixture redis) : WebhookStoreContract, IClassFixture<RedisServerFixture>
+{
+    private readonly RedisPorts _ports = new(redis.Server.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<IWebhookStore> CreateStoreAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisWebhookStore(backend.Redis, backend.Options);
     }
 }

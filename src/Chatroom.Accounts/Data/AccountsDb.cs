@@ -1,3 +1,4 @@
+using Chatroom.Accounts.Bots;
 using Chatroom.Accounts.Guardians;
 using Chatroom.Accounts.Names;
 using Chatroom.Accounts.Passkeys;
@@ -23,6 +24,10 @@ public abstract class AccountsDb(DbContextOptions options) : IdentityDbContext<C
     public DbSet<PasskeyCeremony> PasskeyCeremonies => Set<PasskeyCeremony>();
 
     public DbSet<GuardianConsent> GuardianConsents => Set<GuardianConsent>();
+
+    public DbSet<BotAccount> Bots => Set<BotAccount>();
+
+    public DbSet<IncomingWebhook> IncomingWebhooks => Set<IncomingWebhook>();
 
     /// <summary>The shadow column on Identity's passkeys table saying when a passkey last signed in.</summary>
     public const string PasskeyLastUsedColumn = "LastUsedAtUtc";
@@ -80,6 +85,31 @@ public abstract class AccountsDb(DbContextOptions options) : IdentityDbContext<C
             consent.HasIndex(c => c.TokenHash).IsUnique();
             consent.HasIndex(c => new { c.MinorUserId, c.CreatedAtUtc });
             consent.HasOne<ChatUser>().WithMany().HasForeignKey(c => c.MinorUserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<BotAccount>(bot =>
+        {
+            bot.ToTable("Bots");
+            bot.HasKey(b => b.Id);
+            bot.Property(b => b.Id).HasMaxLength(32);
+            bot.Property(b => b.Name).HasMaxLength(BotService.MaxNameLength);
+            bot.Property(b => b.Scopes).HasMaxLength(64);
+            bot.Property(b => b.Rooms).HasMaxLength(BotService.MaxRooms * 65);
+            bot.Property(b => b.TokenHash).HasMaxLength(64);
+            bot.Property(b => b.Stamp).HasMaxLength(32);
+            bot.Property(b => b.CreatedBy).HasMaxLength(256);
+            bot.Ignore(b => b.UserId);
+            bot.HasIndex(b => b.TokenHash).IsUnique();
+        });
+        builder.Entity<IncomingWebhook>(hook =>
+        {
+            hook.ToTable("IncomingWebhooks");
+            hook.HasKey(h => h.Id);
+            hook.Property(h => h.Id).HasMaxLength(32);
+            hook.Property(h => h.Name).HasMaxLength(BotService.MaxNameLength);
+            hook.Property(h => h.Room).HasMaxLength(64);
+            hook.Property(h => h.SecretHash).HasMaxLength(64);
+            hook.Property(h => h.CreatedBy).HasMaxLength(256);
+            hook.Ignore(h => h.UserId);
         });
         builder.Entity<IdentityRole>().HasData(RoleNames.Select(role => new IdentityRole
         {

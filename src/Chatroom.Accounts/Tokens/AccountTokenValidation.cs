@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Chatroom.Accounts.Bots;
 using Chatroom.Accounts.Data;
 using Chatroom.Core.Auth;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -11,7 +12,8 @@ namespace Chatroom.Accounts.Tokens;
 /// <summary>
 /// Where the accounts store is at hand, an account's token is checked against it on every request: it fails once the
 /// account is gone, disabled or banned, its security stamp changed (sign-out everywhere, password reset) or its session
-/// was revoked — at once, not at expiry. Guest and admin tokens carry no stamp and pass as before.
+/// was revoked — at once, not at expiry; a bot's, once the bot is deleted or its token rotated. Guest tokens carry no
+/// stamp and pass as before.
 /// </summary>
 internal sealed class AccountTokenValidation : IPostConfigureOptions<JwtBearerOptions>
 {
@@ -29,8 +31,14 @@ internal sealed class AccountTokenValidation : IPostConfigureOptions<JwtBearerOp
             // Before the next handler, which may slim the principal of a hub connection down to who it is.
             if (context.Principal?.Identity is ClaimsIdentity identity && identity.FindFirst(ChatClaims.SecurityStamp)?.Value is { } stamp)
             {
-                var reason = await CheckAsync(context.HttpContext.RequestServices, identity.FindFirst(ChatClaims.Subject)?.Value,
-                    stamp, identity.FindFirst(ChatClaims.SessionId)?.Value, context.HttpContext.RequestAborted);
+                var userId = identity.FindFirst(ChatClaims.Subject)?.Value;
+                var services = context.HttpContext.RequestServices;
+
+                // A bot's stamp is its bot row's: it changes when the token is rotated, and the row goes when the bot is deleted.
+                var reason = identity.FindFirst(ChatClaims.Role)?.Value == ChatRoles.Bot
+                    ? (userId is not null && await services.GetRequiredService<BotService>().IsCurrentAsync(userId, stamp, context.HttpContext.RequestAborted)
+                        ? null : "the bot was deleted or its token rotated")
+                    : await CheckAsync(services, userId, stamp, identity.FindFirst(ChatClaims.SessionId)?.Value, context.HttpContext.RequestAborted);
                 if (reason is not null)
                 {
                     context.Fail(reason);

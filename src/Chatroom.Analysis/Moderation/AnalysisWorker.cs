@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Chatroom.Analysis.Guardian;
 using Chatroom.Analysis.Moderation.Llm;
+using Chatroom.Analysis.Webhooks;
 using Chatroom.Core.Bus;
 using Chatroom.Core.Chat;
 using Chatroom.Core.Messages;
@@ -30,7 +31,8 @@ internal sealed partial class AnalysisWorker(
     ILogger<AnalysisWorker> logger,
     IRoomRulesStore roomRules,
     PolicyReviewer? reviewer = null,
-    GuardianMonitor? guardian = null) : BackgroundService
+    GuardianMonitor? guardian = null,
+    WebhookDispatcher? webhooks = null) : BackgroundService
 {
     private const string Actor = "moderation";
     private static readonly TimeSpan BacklogReportInterval = TimeSpan.FromSeconds(1);
@@ -146,6 +148,12 @@ internal sealed partial class AnalysisWorker(
 
     private async Task RecordAsync(ChatMessage message, ModerationVerdict verdict, CancellationToken cancellationToken)
     {
+        // Before the verdict, so a crash in between cannot lose them: ids are per event, a second run adds nothing.
+        if (webhooks is not null)
+        {
+            await webhooks.MessageStoredAsync(message, cancellationToken);
+        }
+
         var now = time.GetUtcNow();
         var record = new VerdictRecord(message.Room, message.Id, message.AuthorId, verdict.Mood, verdict.MoodScore, verdict.Safety,
             verdict.UnsafeScore, verdict.Categories, verdict.Tier, verdict.Confidence, now, verdict.Model, verdict.Fallback);
@@ -158,12 +166,17 @@ internal sealed partial class AnalysisWorker(
         metrics.Verdict(message.Room, verdict.Mood, verdict.Safety, verdict.Tier, verdict.Categories);
         metrics.Lag(now - message.SentAt);
         string? action = null;
-        if (verdict.IsUnsafe && message.Kind == MessageKind.User)
+        // People and programs (bots, webhooks, bridged users) are moderated alike; the service's own agents and notices are not.
+        if (verdict.IsUnsafe && message.Kind is not (MessageKind.System or MessageKind.Agent))
         {
             var review = reviewer is null ? null
                 : await reviewer.ReviewAsync(message.Text, (await roomRules.GetAsync(message.Room, cancellationToken))?.Text, cancellationToken);
             action = await ActAsync(message, record, review, cancellationToken);
             metrics.Action(action);
+            if (webhooks is not null)
+            {
+                await webhooks.FlagRaisedAsync(message, record, action, cancellationToken);
+            }
         }
 
         var evt = new AnalysisEvent("verdict", message.Room, message.Id, message.AuthorName, verdict, action);

@@ -75,7 +75,7 @@ public static class ModerationAdminApi
     /// <summary>What the analysis did about the message, as far as it still shows: hidden, or flagged (every unsafe person's message is).</summary>
     private static string? ActionOf(ChatMessage message, VerdictRecord verdict) =>
         message.Hidden ? ModerationActionNames.Hide
-        : verdict.IsUnsafe && message.Kind == MessageKind.User ? ModerationActionNames.Flag
+        : verdict.IsUnsafe && message.Kind is not (MessageKind.System or MessageKind.Agent) ? ModerationActionNames.Flag
         : null;
 
     internal static async Task<Results<Ok<IReadOnlyList<FlagRecord>>, ProblemHttpResult>> ListFlags(

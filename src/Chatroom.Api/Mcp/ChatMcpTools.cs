@@ -62,6 +62,11 @@ public sealed class ChatMcpTools(
         var list = new List<McpRoom>();
         foreach (var room in await access.VisibleAsync(await rooms.ListAsync(cancellationToken), identity.UserId, cancellationToken))
         {
+            if (identity.Bot is { } bot && !bot.MayRead(room.Name))
+            {
+                continue;
+            }
+
             var present = (await presence.ListAsync(room.Name, cancellationToken)).Count;
             list.Add(new McpRoom(room.Name, room.Topic, present, room.SlowModeSeconds, room.Locked));
         }
@@ -139,6 +144,11 @@ public sealed class ChatMcpTools(
                 if (searched.Count == SearchRooms)
                 {
                     break;
+                }
+
+                if (identity.Bot is { } bot && !bot.MayRead(candidate.Name))
+                {
+                    continue;
                 }
 
                 if (identity.IsAdmin || !await rooms.IsBannedAsync(candidate.Name, identity.UserId, time.GetUtcNow(), cancellationToken))
@@ -243,6 +253,7 @@ public sealed class ChatMcpTools(
     /// </summary>
     private async Task<Room> EnsureReadableAsync(ChatIdentity identity, string room, CancellationToken cancellationToken)
     {
+        identity.Bot?.EnsureMayRead(room);
         var found = await access.GetReadableAsync(room, identity, cancellationToken);
         if (!identity.IsAdmin && await rooms.IsBannedAsync(room, identity.UserId, time.GetUtcNow(), cancellationToken))
         {
@@ -280,6 +291,9 @@ public sealed class ChatMcpTools(
     {
         MessageKind.System => "system",
         MessageKind.Agent => "agent",
+        MessageKind.Bot => "bot",
+        MessageKind.Webhook => "webhook",
+        MessageKind.Bridge => "bridge",
         _ => "user",
     };
 

@@ -29,6 +29,12 @@ public static class ChatCaller
     /// </summary>
     public static void EnsureMayPost(ClaimsPrincipal user)
     {
+        if (user.IsInRole(ChatRoles.Bot))
+        {
+            // A bot's scopes and rooms are the send admission's to check (BotGrant), with codes that say which.
+            return;
+        }
+
         var scopes = user.FindAll("scope").Concat(user.FindAll("scp")).SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
         var scoped = user.HasClaim(c => c.Type is "scope" or "scp");
         if (scoped && !scopes.Contains(PostScope, StringComparer.Ordinal))

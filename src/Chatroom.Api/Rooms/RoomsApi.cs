@@ -62,6 +62,8 @@ public static class RoomsApi
         string room, long? before, long? after, int? limit, HttpContext context,
         RoomAccess access, IMessageLog log, IOptions<ChatOptions> options, CancellationToken ct)
     {
+        // A bot reads only its own rooms (thrown to the problem+json handler with its stable code).
+        context.User.ToChatIdentity()?.Bot?.EnsureMayRead(room);
         var max = options.Value.MaxPageSize;
         if (limit is { } l && (l < 1 || l > max))
         {

@@ -40,6 +40,9 @@ public static class ChatClaims
         var name = identity.FindFirst(Name)?.Value ?? identity.FindFirst(JwtRegisteredClaimNames.PreferredUsername)?.Value ?? id;
         var role = identity.FindFirst(Role)?.Value ?? ChatRoles.Guest;
         var expires = validTo == DateTime.MinValue ? DateTimeOffset.MaxValue : new DateTimeOffset(DateTime.SpecifyKind(validTo, DateTimeKind.Utc));
-        return new ChatIdentity(id, name, role, expires) { AwaitingGuardian = identity.FindFirst(GuardianConsent) is { Value.Length: > 0 } };
+        return new ChatIdentity(id, name, role, expires, BotGrant.FromClaims(identity))
+        {
+            AwaitingGuardian = identity.FindFirst(GuardianConsent) is { Value.Length: > 0 },
+        };
     }
 }

@@ -60,6 +60,7 @@ public sealed class SendAdmission(
 
         ValidateClientMessageId(clientMessageId);
         var identity = sender.Identity;
+        identity.Bot?.EnsureMayPost(room);
         var now = time.GetUtcNow();
 
         // The three reads are issued together: on Redis one round trip instead of three (the embedded stores serve
@@ -114,7 +115,7 @@ public sealed class SendAdmission(
         }
 
         chat.ValidateText(text);
-        var result = await chat.PostAsync(new NewMessage(room, identity.UserId, identity.Name, MessageKind.User, text, clientMessageId), cancellationToken);
+        var result = await chat.PostAsync(new NewMessage(room, identity.UserId, identity.Name, identity.AuthorKind, text, clientMessageId), cancellationToken);
 
         // A retry carries the same text; another text under a used id is a client bug or a reused key, and answering
         // with the first message would tell the caller that its new text was stored.

@@ -199,4 +199,19 @@ public static class ErrorCodes
 
     /// <summary>Private messages are turned off for the caller's account (a guardian's restriction).</summary>
     public const string DirectMessagesOff = "direct_messages_off";
+
+    /// <summary>A bot posting (or reading) a room outside its allow-list.</summary>
+    public const string BotRoomNotAllowed = "bot_room_not_allowed";
+
+    /// <summary>A bot doing what its scopes leave out (posting without <c>post</c>).</summary>
+    public const string BotScopeMissing = "bot_scope_missing";
+
+    /// <summary>A bot token that is wrong, rotated or deleted (the answer never says which).</summary>
+    public const string InvalidBotToken = "invalid_bot_token";
+
+    /// <summary>The bot was deleted or its token rotated: its open connections are closed and the old token refused.</summary>
+    public const string BotRevoked = "bot_revoked";
+
+    /// <summary>A redelivery to a disabled webhook (it answered 410 Gone, or an admin disabled it).</summary>
+    public const string WebhookDisabled = "webhook_disabled";
 }

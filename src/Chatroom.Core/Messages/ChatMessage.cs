@@ -2,13 +2,19 @@ using System.Text.Json.Serialization;
 
 namespace Chatroom.Core.Messages;
 
-/// <summary>Who wrote a message: a person, the system (broadcasts, notices) or an agent.</summary>
+/// <summary>
+/// Who wrote a message: a person, the system (broadcasts, notices), an agent, or a program: a bot account, an incoming
+/// webhook or a bridged chat. Stored as its number, so new kinds go at the end.
+/// </summary>
 [JsonConverter(typeof(JsonStringEnumConverter<MessageKind>))]
 public enum MessageKind
 {
     [JsonStringEnumMemberName("user")] User,
     [JsonStringEnumMemberName("system")] System,
     [JsonStringEnumMemberName("agent")] Agent,
+    [JsonStringEnumMemberName("bot")] Bot,
+    [JsonStringEnumMemberName("webhook")] Webhook,
+    [JsonStringEnumMemberName("bridge")] Bridge,
 }
 
 /// <summary>A stored message. <see cref="Id"/> is monotonic within its room.</summary>

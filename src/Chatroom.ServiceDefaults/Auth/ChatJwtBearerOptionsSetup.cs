@@ -79,6 +79,12 @@ internal sealed class ChatJwtBearerOptionsSetup(IOptions<AuthOptions> auth, Chat
                         claims.Add(new Claim(ChatClaims.GuardianConsent, held.Value));
                     }
 
+                    // A bot's scopes and rooms: the hub checks them on every send.
+                    if (who.Bot is { } bot)
+                    {
+                        claims.AddRange(bot.ToClaims().Select(c => new Claim(c.Key, (string)c.Value)));
+                    }
+
                     context.Principal = new ClaimsPrincipal(new ClaimsIdentity(claims, context.Scheme.Name, ChatClaims.Name, ChatClaims.Role));
                 }
 

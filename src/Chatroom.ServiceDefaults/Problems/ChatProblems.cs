@@ -15,13 +15,14 @@ public static class ChatProblems
             or ErrorCodes.TwoFactorAlreadyEnabled or ErrorCodes.AuthenticatorNotEnrolled => StatusCodes.Status409Conflict,
         ErrorCodes.Unauthorized or ErrorCodes.InvalidPassword or ErrorCodes.InvalidCredentials or ErrorCodes.InvalidTwoFactorTicket
             or ErrorCodes.InvalidTwoFactorCode or ErrorCodes.TwoFactorCodeReused or ErrorCodes.InvalidRefreshToken
-            or ErrorCodes.RefreshTokenReused => StatusCodes.Status401Unauthorized,
+            or ErrorCodes.RefreshTokenReused or ErrorCodes.InvalidBotToken => StatusCodes.Status401Unauthorized,
         ErrorCodes.Forbidden or ErrorCodes.Banned or ErrorCodes.Muted or ErrorCodes.RoomLocked or ErrorCodes.NotMember
             or ErrorCodes.AdminDisabled or ErrorCodes.AccountDisabled or ErrorCodes.AccountBanned or ErrorCodes.EmailNotConfirmed
             or ErrorCodes.AccountRequired or ErrorCodes.GuestsDisabled or ErrorCodes.GuestsReadOnly or ErrorCodes.TwoFactorRequired
             or ErrorCodes.SignedOut or ErrorCodes.NotYourMessage or ErrorCodes.GuardianConsentRequired or ErrorCodes.BirthDateLocked or ErrorCodes.ConsentOwnAccount
             or ErrorCodes.GuardianSecondFactorRequired or ErrorCodes.GuardianNotAdult or ErrorCodes.RecipientUnavailable or ErrorCodes.UserBlocked
-            or ErrorCodes.RequestDeclined or ErrorCodes.NotOwner or ErrorCodes.DirectMessagesOff => StatusCodes.Status403Forbidden,
+            or ErrorCodes.RequestDeclined or ErrorCodes.NotOwner or ErrorCodes.DirectMessagesOff or ErrorCodes.BotRoomNotAllowed
+            or ErrorCodes.BotScopeMissing or ErrorCodes.BotRevoked => StatusCodes.Status403Forbidden,
         ErrorCodes.ConsentInvalid => StatusCodes.Status404NotFound,
         ErrorCodes.ConsentUsed or ErrorCodes.ConsentExpired => StatusCodes.Status410Gone,
         ErrorCodes.GuardianNotNeeded => StatusCodes.Status409Conflict,
@@ -30,7 +31,8 @@ public static class ChatProblems
         ErrorCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorCodes.BackendUnavailable => StatusCodes.Status503ServiceUnavailable,
         ErrorCodes.StorageFull => StatusCodes.Status507InsufficientStorage,
-        ErrorCodes.TooManyRooms or ErrorCodes.AppealExists or ErrorCodes.NothingToAppeal or ErrorCodes.RoomFull => StatusCodes.Status409Conflict,
+        ErrorCodes.TooManyRooms or ErrorCodes.AppealExists or ErrorCodes.NothingToAppeal or ErrorCodes.RoomFull
+            or ErrorCodes.WebhookDisabled => StatusCodes.Status409Conflict,
         ErrorCodes.RequestPending => StatusCodes.Status429TooManyRequests,
         ErrorCodes.IdempotencyKeyReused => StatusCodes.Status422UnprocessableEntity,
         _ => StatusCodes.Status400BadRequest,

@@ -7,6 +7,7 @@ using Chatroom.Core.Moderation;
 using Chatroom.Core.Presence;
 using Chatroom.Core.Queues;
 using Chatroom.Core.Rooms;
+using Chatroom.Core.Webhooks;
 using Chatroom.Embedded;
 using Chatroom.Embedded.Agents;
 using Chatroom.Embedded.Bus;
@@ -18,6 +19,7 @@ using Chatroom.Embedded.Presence;
 using Chatroom.Embedded.Queues;
 using Chatroom.Embedded.Rooms;
 using Chatroom.Embedded.Sqlite;
+using Chatroom.Embedded.Webhooks;
 using Chatroom.Testing.Contracts;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -186,4 +188,13 @@ public sealed class SqliteGuardianCaseStoreContract : GuardianCaseStoreContract
         var database = await _database.OpenAsync();
         return (new SqliteGuardianCaseStore(database), new SqliteContactRestrictionStore(database));
     }
+}
+
+public sealed class SqliteWebhookStoreContract : WebhookStoreContract
+{
+    private readonly TemporaryDatabase _database = new();
+
+    public override async Task DisposeAsync() => await _database.DisposeAsync();
+
+    protected override async Task<IWebhookStore> CreateStoreAsync() => new SqliteWebhookStore(await _database.OpenAsync());
 }

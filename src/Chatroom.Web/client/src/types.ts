@@ -1,6 +1,7 @@
 // Shapes of the server contract (REST and hub), as documented in docs/protocol.md.
 
-export type MessageKind = 'user' | 'system' | 'agent';
+/** Who wrote a message; programs (bot, webhook, bridge) get a badge beside their name. */
+export type MessageKind = 'user' | 'system' | 'agent' | 'bot' | 'webhook' | 'bridge';
 
 export interface ChatMessage {
   room: string;

@@ -31,6 +31,14 @@ describe('renderRichText', () => {
 describe('MessageListView', () => {
   const actions = { retry: () => undefined, discard: () => undefined };
 
+  it('shows a badge beside programs but not people', () => {
+    const view = new MessageListView('u-me', actions);
+    view.render([msg(1), msg(2, { kind: 'bot', authorId: 'bot_1', authorName: 'ci' }), msg(3, { kind: 'webhook', authorId: 'hook_1', authorName: 'alerts' })], []);
+    expect(view.list.querySelector('[data-id="1"] [data-testid="author-badge"]')).toBeNull();
+    expect(view.list.querySelector('[data-id="2"] [data-testid="author-badge"]')!.textContent).toBe('BOT');
+    expect(view.list.querySelector('[data-id="3"] [data-testid="author-badge"]')!.textContent).toBe('webhook');
+  });
+
   it('renders messages with ids, keeps nodes across renders and shows hidden ones as hidden', () => {
     const view = new MessageListView('u-me', actions);
     view.render([msg(1), msg(2, { text: '<b>bold?</b>' })], []);

@@ -1,7 +1,7 @@
 import { h, renderRichText } from '../lib/dom';
 import { dayKey, formatDay, formatFull, formatTime, hueFor, initial } from '../lib/format';
 import type { AgentStream } from '../lib/agentStreams';
-import type { ChatMessage } from '../types';
+import type { ChatMessage, MessageKind } from '../types';
 import type { PendingMessage } from './roomState';
 
 export interface MessageListActions {
@@ -218,8 +218,22 @@ function buildMessage(message: ChatMessage, own: boolean): HTMLLIElement {
     h('div', { class: 'msg-body' },
       h('div', { class: 'msg-meta' },
         h('span', { class: 'author', testid: 'message-author' }, message.authorName),
-        message.kind === 'agent' ? h('span', { class: 'badge badge-agent' }, 'agent') : null,
+        authorBadge(message.kind),
         time),
       text),
   );
+}
+
+/** The badge beside a non-human author's name, so nobody mistakes a program for a person. */
+function authorBadge(kind: MessageKind): HTMLElement | null {
+  switch (kind) {
+    case 'agent':
+      return h('span', { class: 'badge badge-agent' }, 'agent');
+    case 'bot':
+    case 'webhook':
+    case 'bridge':
+      return h('span', { class: 'badge badge-bot', testid: 'author-badge', attrs: { title: `posted by a ${kind}` } }, kind === 'bot' ? 'BOT' : kind);
+    default:
+      return null;
+  }
 }
