@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Chatroom.Core.Contacts;
+using Chatroom.Core.GuardianCases;
 using Chatroom.EndToEnd.Tests.Integrations;
 using Chatroom.Testing.Hosting;
 using Chatroom.Testing.Http;
@@ -292,6 +293,35 @@ public sealed class ConversationTests : IAsyncLifetime
         Assert.Equal("direct_messages_off", (await RefusedAsync(minorHub, "OpenDirect", other.Id)).Code);
         await adultHub.InvokeAsync("JoinRoom", room, null);
         Assert.Equal("recipient_unavailable", (await RefusedAsync(adultHub, "SendMessage", room, "hello", "ad-1")).Code);
+    }
+
+    [Fact]
+    public async Task AnAdultAModeratorRestrictedCannotReachAMinorPrivatelyButStillReachesAdults()
+    {
+        var (adult, minor, other) = (await PersonAsync("restricted"), await PersonAsync("kid"), await PersonAsync("grown"));
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        await _host.Services.GetRequiredService<IParticipantStore>().SetAsync(new ParticipantProfile(minor.Id, today.AddYears(-13),
+            GuardianStates.Approved, other.Id, DirectMessagePolicies.Everyone, DateTimeOffset.UtcNow), CancellationToken.None);
+        await using var adultHub = await _host.Api.ConnectWithTokenAsync(adult.Token);
+        await using var minorHub = await _host.Api.ConnectWithTokenAsync(minor.Token);
+
+        // Before the restriction the conversation opens and carries a message.
+        var room = await adultHub.InvokeAsync<string>("OpenDirect", minor.Id);
+        await minorHub.InvokeAsync("AcceptRequest", room);
+        await adultHub.InvokeAsync("JoinRoom", room, null);
+        await adultHub.InvokeAsync("SendMessage", room, "did you finish the worksheet?", "r-1");
+
+        await _host.Services.GetRequiredService<IContactRestrictionStore>().RestrictAsync(
+            new ContactRestriction(adult.Id, "guardian case", "moderator", DateTimeOffset.UtcNow, CaseId: 1), CancellationToken.None);
+        Assert.Equal("recipient_unavailable", (await RefusedAsync(adultHub, "SendMessage", room, "are you there?", "r-2")).Code);
+        Assert.Equal("recipient_unavailable", (await RefusedAsync(adultHub, "OpenDirect", minor.Id)).Code);
+
+        // Adults are still reachable, and the minor's history keeps only what was sent before.
+        Assert.StartsWith(ConversationService.DirectPrefix, await adultHub.InvokeAsync<string>("OpenDirect", other.Id));
+        using var history = await _host.Api.SendAsync(HttpMethod.Get, $"/api/rooms/{room}/messages", minor.Token);
+        var page = (await history.Content.ReadFromJsonAsync<JsonObject>())!;
+        var texts = page["messages"]!.AsArray().Select(m => m!["text"]!.GetValue<string>());
+        Assert.Equal(["did you finish the worksheet?"], texts);
     }
 
     private async Task<(string Id, string Token)> PersonAsync(string name)

@@ -5,6 +5,7 @@ using Chatroom.Core.Auth;
 using Chatroom.Core.Bus;
 using Chatroom.Core.Chat;
 using Chatroom.Core.Errors;
+using Chatroom.Core.GuardianCases;
 using Chatroom.Core.Messages;
 using Chatroom.Core.Presence;
 using Chatroom.Core.Rooms;
@@ -25,6 +26,7 @@ public sealed class ConversationService(
     IRoomStore rooms,
     IBlockStore blocks,
     IParticipantStore participants,
+    IContactRestrictionStore restrictions,
     IMessageLog log,
     IChatBus bus,
     IOptions<ConversationOptions> options,
@@ -348,10 +350,12 @@ public sealed class ConversationService(
 
     /// <summary>
     /// The direct-message settings of both people: the sender's own "off" stops them writing privately at all; the
-    /// recipient's "off", or "contacts" for someone who is not yet a contact, reads as <c>recipient_unavailable</c>.
+    /// recipient's "off", or "contacts" for someone who is not yet a contact, reads as <c>recipient_unavailable</c>; so does
+    /// a minor for a sender a moderator restricted (<see cref="IContactRestrictionStore"/>).
     /// </summary>
     private async Task EnsureMayReachAsync(string senderId, string recipientId, bool contact, CancellationToken cancellationToken)
     {
+        var restricted = restrictions.GetAsync(senderId, cancellationToken);
         var profiles = await participants.GetManyAsync([senderId, recipientId], cancellationToken);
         if (profiles.GetValueOrDefault(senderId) is { DirectMessages: DirectMessagePolicies.Off })
         {
@@ -360,6 +364,13 @@ public sealed class ConversationService(
 
         if (profiles.GetValueOrDefault(recipientId) is { } recipient
             && (recipient.DirectMessages == DirectMessagePolicies.Off || (recipient.DirectMessages == DirectMessagePolicies.Contacts && !contact)))
+        {
+            throw Unavailable();
+        }
+
+        // A moderator restricted the sender through a guardian case: no private conversation with any minor, existing
+        // ones included; worded like every other refusal here, so the restriction is not revealed to the person.
+        if (await restricted is not null && profiles.GetValueOrDefault(recipientId)?.IsMinorOn(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)) == true)
         {
             throw Unavailable();
         }
