@@ -36,6 +36,7 @@ public static class ChatApiExtensions
         builder.Services.AddSingleton<ApiSenders>();
         builder.Services.AddSingleton<MessagePosting>();
         builder.Services.AddSingleton<IGuardianEventSource, AuditSafetyEvents>();
+        builder.Services.AddSingleton<IGuardianEventSource, GuardianCaseSafetyEvents>();
         builder.Services.AddSingleton<AppealLimiter>();
         builder.Services.TryAddSingleton<GuardianCaseMetrics>();
         builder.AddChatMcp();

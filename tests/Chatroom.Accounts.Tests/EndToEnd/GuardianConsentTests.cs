@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Chatroom.Core.Bus;
 using Chatroom.Core.Contacts;
+using Chatroom.Core.GuardianCases;
 using Microsoft.Extensions.DependencyInjection;
 using static Chatroom.Accounts.Tests.EndToEnd.GuardianSteps;
 
@@ -234,6 +235,18 @@ public abstract class GuardianConsentTests(AccountsHost host)
         await host.PostJsonAsync($"/api/admin/users/{id}/ban", new { until = DateTimeOffset.UtcNow.AddMinutes(5), reason = "cooling off" }, admin);
         var events = (await host.GetJsonAsync($"/api/guardian/minors/{id}/events", guardianToken))["events"]!.AsArray();
         Assert.Contains(events, e => S(e!["action"]) == "ban_account" && S(e["kind"]) == "decision" && S(e["summary"]) == "cooling off");
+
+        // So does a guardian case on a conversation with the minor, and its outcome, but not its evidence or reasons.
+        var cases = host.Services.GetRequiredService<IGuardianCaseStore>();
+        var (opened, _) = await cases.OpenAsync(new GuardianCase(0, GuardianCaseKinds.Conversation, "dm-case", "adult-1", [id], 0.93,
+            [new GuardianCaseSignal("secrecy", 0.9, ["don't tell your parents"])], ["don't tell your parents"], null, "w-1",
+            GuardianCaseStates.Open, DateTimeOffset.UtcNow), CancellationToken.None);
+        await cases.ResolveAsync(opened.Id, GuardianCaseStates.Restricted, "moderator", "asked for secrecy twice", DateTimeOffset.UtcNow, CancellationToken.None);
+        var withCase = (await host.GetJsonAsync($"/api/guardian/minors/{id}/events", guardianToken))["events"]!.AsArray();
+        Assert.Contains(withCase, e => S(e!["action"]) == "guardian_case_opened" && S(e["kind"]) == "alert" && S(e["room"]) == "dm-case");
+        Assert.Contains(withCase, e => S(e!["action"]) == "guardian_case_restricted" && S(e["kind"]) == "decision");
+        Assert.DoesNotContain("parents", withCase.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("secrecy", withCase.ToJsonString(), StringComparison.Ordinal);
 
         var closed = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using (await host.Services.GetRequiredService<IChatBus>().SubscribeAsync(null, e =>
