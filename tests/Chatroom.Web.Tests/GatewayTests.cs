@@ -68,6 +68,7 @@ public sealed class GatewayTests : IAsyncLifetime
     [InlineData("/api/knowledge/documents/1", "analysis /api/knowledge/documents/1")]
     [InlineData("/api/discussions", "analysis /api/discussions")]
     [InlineData("/mcp", "api /mcp")]
+    [InlineData("/hooks/h1/secret", "api /hooks/h1/secret")]
     [InlineData("/.well-known/oauth-protected-resource/mcp", "api /.well-known/oauth-protected-resource/mcp")]
     [InlineData("/hubs/chat/negotiate?negotiateVersion=1", "socketserver /hubs/chat/negotiate")]
     public async Task RoutesEachAreaToItsService(string path, string expected)

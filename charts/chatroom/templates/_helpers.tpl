@@ -214,6 +214,7 @@ main:
   - {path: /api/discussions, service: analysis}
   - {path: /api, service: api}
   - {path: /mcp, service: api}
+  - {path: /hooks, service: api}
   - {path: /.well-known/oauth-protected-resource, service: api}
   - {path: /, service: web}
 hubs:

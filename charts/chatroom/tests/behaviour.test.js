@@ -274,13 +274,14 @@ describe("secrets", () => {
 describe("Ingress", () => {
   const pathsOf = (objects) => ofKind(objects, "Ingress").flatMap((i) => i.spec.rules[0].http.paths);
   const routesOf = (objects) => Object.fromEntries(pathsOf(objects).map((p) => [p.path, p.backend.service.name.replace(`${fullname}-`, "")]));
-  it("routes /hubs to the socket servers, the analysis routes to analysis, /api and /mcp to the API and the rest to web", () => {
+  it("routes /hubs to the socket servers, the analysis routes to analysis, /api, /mcp and /hooks to the API and the rest to web", () => {
     assert.deepEqual(routesOf(render("prod")), {
       "/api/analysis": "analysis",
       "/api/knowledge": "analysis",
       "/api/discussions": "analysis",
       "/api": "api",
       "/mcp": "api",
+      "/hooks": "api",
       "/.well-known/oauth-protected-resource": "api",
       "/": "web",
       "/hubs": "socketserver",

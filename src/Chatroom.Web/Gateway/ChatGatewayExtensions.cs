@@ -7,7 +7,7 @@ namespace Chatroom.Web.Gateway;
 /// <summary>The one-origin gateway: YARP routes with destinations found by service discovery.</summary>
 public static class ChatGatewayExtensions
 {
-    /// <summary>Analysis owns these <c>/api</c> areas; the rest of <c>/api</c>, and <c>/mcp</c>, belong to the API.</summary>
+    /// <summary>Analysis owns these <c>/api</c> areas; the rest of <c>/api</c>, <c>/mcp</c> and <c>/hooks</c> belong to the API.</summary>
     internal static readonly string[] AnalysisAreas = ["analysis", "knowledge", "discussions"];
 
     public static IHostApplicationBuilder AddChatGateway(this IHostApplicationBuilder builder)
@@ -62,6 +62,9 @@ public static class ChatGatewayExtensions
         .. AnalysisAreas.Select(area => Route($"analysis-{area}", "analysis", $"/api/{area}/{{**rest}}")),
         Route("api", "api", "/api/{**rest}"),
         Route("mcp", "api", "/mcp/{**rest}"),
+
+        // Incoming webhooks: other programs post into one room through a URL that carries its secret.
+        Route("hooks", "api", "/hooks/{**rest}"),
 
         // The MCP endpoint's OAuth protected-resource metadata (RFC 9728), which MCP clients look up before signing in.
         Route("mcp-metadata", "api", "/.well-known/oauth-protected-resource/{**rest}"),
