@@ -69,8 +69,12 @@ export class ApiClient {
     return this.request<RoomSummary[]>('GET', '/api/rooms');
   }
 
-  createRoom(name: string, topic?: string): Promise<RoomSummary> {
-    return this.request<RoomSummary>('POST', '/api/rooms', topic ? { name, topic } : { name });
+  /** A public room, or with `visibility: 'private'` one only its members (you, and whom you invite) read. */
+  createRoom(name: string, topic?: string, visibility: 'public' | 'private' = 'public'): Promise<RoomSummary> {
+    const body: { name: string; topic?: string; visibility?: 'private' } = { name };
+    if (topic) body.topic = topic;
+    if (visibility === 'private') body.visibility = 'private';
+    return this.request<RoomSummary>('POST', '/api/rooms', body);
   }
 
   messages(room: string, query: { before?: number; after?: number; limit?: number }): Promise<MessagePage> {

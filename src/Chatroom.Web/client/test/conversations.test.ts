@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ApiClient } from '../src/api';
 import { ConversationList } from '../src/chat/conversations';
 import { describe as describeError, parseHubError } from '../src/lib/errors';
 import type { ConversationSummary } from '../src/types';
@@ -99,5 +100,27 @@ describe('private-conversation refusals', () => {
     expect(problem.code).toBe(code);
     expect(problem.message.startsWith(start)).toBe(true);
     expect(describeError(code)).toMatch(/^[A-Z].*\.$/);
+  });
+});
+
+describe('ApiClient conversation calls', () => {
+  it('creates a private room with its visibility and reports a person by id', async () => {
+    const sent: { method: string; url: string; body: unknown }[] = [];
+    const api = new ApiClient({
+      apiBase: '',
+      token: () => 't',
+      fetch: async (input, init) => {
+        sent.push({ method: init?.method ?? 'GET', url: String(input), body: init?.body ? JSON.parse(String(init.body)) : null });
+        return new Response(JSON.stringify({ name: 'club', topic: null, createdAt: '', present: 0 }), { status: 201 });
+      },
+    });
+    await api.createRoom('club', undefined, 'private');
+    await api.createRoom('lobby-2', 'hello');
+    await api.report({ room: 'dm-a', userId: 'u-ana', reason: 'spam' });
+    expect(sent).toEqual([
+      { method: 'POST', url: '/api/rooms', body: { name: 'club', visibility: 'private' } },
+      { method: 'POST', url: '/api/rooms', body: { name: 'lobby-2', topic: 'hello' } },
+      { method: 'POST', url: '/api/reports', body: { room: 'dm-a', userId: 'u-ana', reason: 'spam' } },
+    ]);
   });
 });

@@ -199,10 +199,11 @@ export class ChatController implements ChatViewActions {
     void this.loadConversations();
   }
 
-  async createRoom(name: string, topic: string): Promise<string | null> {
+  async createRoom(name: string, topic: string, privateRoom = false): Promise<string | null> {
     try {
-      const room = await this.api.createRoom(name, topic || undefined);
-      this.rooms.added(room);
+      const room = await this.api.createRoom(name, topic || undefined, privateRoom ? 'private' : 'public');
+      if (privateRoom) await this.loadConversations();
+      else this.rooms.added(room);
       this.renderRooms();
       this.openRoom(room.name);
       return null;

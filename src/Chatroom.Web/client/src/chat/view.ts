@@ -11,7 +11,7 @@ import { RulesPanel } from './rulesPanel';
 export interface ChatViewActions {
   openRoom(name: string): void;
   refreshRooms(): void;
-  createRoom(name: string, topic: string): Promise<string | null>;
+  createRoom(name: string, topic: string, privateRoom: boolean): Promise<string | null>;
   leaveRoom(name: string): void;
   send(text: string): void;
   typing(): void;
@@ -138,6 +138,10 @@ export class ChatView {
       class: 'text-input', testid: 'new-room-topic',
       attrs: { name: 'topic', placeholder: 'Topic (optional)', maxlength: 200, autocomplete: 'off', 'aria-label': 'New room topic' },
     });
+    // Private rooms need an account (guests have no conversations).
+    const newPrivate = options.account
+      ? h('input', { testid: 'new-room-private', attrs: { type: 'checkbox', name: 'private' } })
+      : null;
     this.newRoomError = h('p', { class: 'form-error', testid: 'new-room-error', attrs: { role: 'alert' } });
     const newRoomForm = h('form', {
       class: 'new-room', testid: 'new-room-form',
@@ -150,13 +154,14 @@ export class ChatView {
             return;
           }
           this.newRoomError.textContent = '';
-          void actions.createRoom(name, newTopic.value.trim()).then((error) => {
+          void actions.createRoom(name, newTopic.value.trim(), newPrivate?.checked ?? false).then((error) => {
             if (error) this.newRoomError.textContent = error;
-            else { newName.value = ''; newTopic.value = ''; }
+            else { newName.value = ''; newTopic.value = ''; if (newPrivate) newPrivate.checked = false; }
           });
         },
       },
     }, h('h3', null, 'New room'), newName, newTopic,
+      newPrivate ? h('label', { class: 'check-label' }, newPrivate, ' Private: only people I invite') : null,
       h('button', { class: 'secondary-button', testid: 'new-room-submit', attrs: { type: 'submit' } }, 'Create room'),
       this.newRoomError);
 
