@@ -66,4 +66,15 @@ describe('ChatView conversations', () => {
     expect(line.textContent).toBe('Ana is an adult you have not talked to before.');
     vi.unstubAllGlobals();
   });
+
+  it('shows a guest no private-conversation actions', () => {
+    const actions = new Proxy({}, { get: () => vi.fn() }) as unknown as ChatViewActions;
+    const guest = new ChatView(me, actions, 2000, { account: false });
+    const state = new RoomState('lobby');
+    state.addMessages([msg(1)]);
+    state.presence({ id: 'u-ana', name: 'Ana' }, 'joined', 1);
+    guest.showRoom(state, null);
+    expect(guest.root.querySelector('[data-testid="person-actions"]')).toBeNull();
+    expect(guest.root.querySelector('[data-testid="new-room-private"]')).toBeNull();
+  });
 });

@@ -96,10 +96,10 @@ export class ChatView {
         const room = this.shownRoom ?? '';
         return appealAction(id, { appeal: (m, reason) => actions.appeal(room, m, reason), status: (m) => actions.appealStatus(room, m) });
       },
-      personActions: (message) => {
-        const room = this.shownRoom ?? '';
-        return this.personButtons({ id: message.authorId, name: message.authorName }, room, message.id);
-      },
+      // Private conversations, blocks and reports are an account's: a guest's chat shows none of them.
+      personActions: options.account
+        ? (message) => this.personButtons({ id: message.authorId, name: message.authorName }, this.shownRoom ?? '', message.id)
+        : undefined,
     });
     this.rulesPanel = new RulesPanel((room) => actions.rules(room));
 
@@ -385,7 +385,7 @@ export class ChatView {
       avatar.style.setProperty('--hue', String(hueFor(id)));
       return h('li', { class: `person${id === this.me.id ? ' me' : ''}`, testid: 'presence-item', dataset: { userId: id } },
         avatar, h('span', { class: 'person-name' }, name),
-        id === this.me.id ? h('span', { class: 'muted' }, ' (you)') : this.personButtons({ id, name }, state.name, null));
+        id === this.me.id ? h('span', { class: 'muted' }, ' (you)') : this.options.account ? this.personButtons({ id, name }, state.name, null) : null);
     }));
   }
 
