@@ -34,6 +34,8 @@ export class ChatController implements ChatViewActions {
   private readonly sends: SendQueue;
   private readonly typingLine: TypingIndicator;
   private readonly olderFailedAt = new Map<string, number>();
+  /** The read marker sent per conversation: scrolling at the bottom fires often, the server hears each id once. */
+  private readonly readMarkers = new Map<string, number>();
   private stopped = false;
   private roomsTimer: number | undefined;
   private expiryTimer: number | undefined;
@@ -359,7 +361,7 @@ export class ChatController implements ChatViewActions {
     const viewing = this.isViewing(message.room);
     const counted = this.rooms.received(message, viewing);
     if (this.conversations.received(message, viewing) || counted) this.renderRooms();
-    if (viewing && this.conversations.has(message.room)) this.hub.markRead(message.room, message.id);
+    if (viewing) this.markRead(message.room);
     if (this.rooms.active === message.room) {
       if (changed) this.view.renderMessages(state, 'auto');
       this.typingLine.update();
@@ -455,7 +457,9 @@ export class ChatController implements ChatViewActions {
     if (!this.conversations.has(room)) return;
     this.conversations.markRead(room);
     const last = this.rooms.state(room)?.lastSeenId;
-    if (last != null) this.hub.markRead(room, last);
+    if (last == null || last <= (this.readMarkers.get(room) ?? 0)) return;
+    this.readMarkers.set(room, last);
+    this.hub.markRead(room, last);
   }
 
   private requestFailed(room: string, error: unknown): void {
