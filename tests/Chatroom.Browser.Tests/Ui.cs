@@ -31,6 +31,17 @@ public static class Ui
         await Expect(page.TestId("reconnect-banner")).ToBeHiddenAsync();
     }
 
+    /// <summary>Signs an account in on the sign-in page the app shows and waits for the chat to connect.</summary>
+    public static async Task SignInWithPasswordAsync(this IPage page, StandaloneHost host, string login, string password)
+    {
+        await page.GotoAsync(host.Url("/"));
+        await page.TestId("login-name").FillAsync(login);
+        await page.TestId("login-password").FillAsync(password);
+        await page.TestId("login-submit").ClickAsync();
+        await Expect(page.TestId("composer")).ToBeEnabledAsync();
+        await Expect(page.TestId("reconnect-banner")).ToBeHiddenAsync();
+    }
+
     public static async Task SendAsync(this IPage page, string text)
     {
         await page.TestId("composer").FillAsync(text);

@@ -1,5 +1,5 @@
 import { parseProblem, type ChatError } from './lib/errors';
-import type { AdminSignInAnswer, AppealView, MessagePage, RoomRulesView, RoomSummary, SecondFactor, Session } from './types';
+import type { AdminSignInAnswer, AppealView, ConversationSummary, MessagePage, ReportRequest, RoomRulesView, RoomSummary, SecondFactor, Session } from './types';
 
 /** A REST call that failed; `code` is the server's stable code (or one derived from the status). */
 export class ApiError extends Error implements ChatError {
@@ -69,8 +69,12 @@ export class ApiClient {
     return this.request<RoomSummary[]>('GET', '/api/rooms');
   }
 
-  createRoom(name: string, topic?: string): Promise<RoomSummary> {
-    return this.request<RoomSummary>('POST', '/api/rooms', topic ? { name, topic } : { name });
+  /** A public room, or with `visibility: 'private'` one only its members (you, and whom you invite) read. */
+  createRoom(name: string, topic?: string, visibility: 'public' | 'private' = 'public'): Promise<RoomSummary> {
+    const body: { name: string; topic?: string; visibility?: 'private' } = { name };
+    if (topic) body.topic = topic;
+    if (visibility === 'private') body.visibility = 'private';
+    return this.request<RoomSummary>('POST', '/api/rooms', body);
   }
 
   messages(room: string, query: { before?: number; after?: number; limit?: number }): Promise<MessagePage> {
@@ -95,6 +99,25 @@ export class ApiClient {
   /** Your appeal of a message; rejects with `not_found` when there is none. */
   appealStatus(room: string, id: number): Promise<AppealView> {
     return this.request<AppealView>('GET', `/api/rooms/${encodeURIComponent(room)}/messages/${id}/appeal`);
+  }
+
+  /** Your private and direct conversations, latest first, with unread counts. */
+  conversations(): Promise<ConversationSummary[]> {
+    return this.request<ConversationSummary[]>('GET', '/api/conversations');
+  }
+
+  /** Blocks a person: they cannot open, write to or invite you to a conversation. */
+  block(userId: string): Promise<void> {
+    return this.request<void>('POST', `/api/blocks/${encodeURIComponent(userId)}`);
+  }
+
+  unblock(userId: string): Promise<void> {
+    return this.request<void>('DELETE', `/api/blocks/${encodeURIComponent(userId)}`);
+  }
+
+  /** Puts a message (or a person's latest message in the room) in the moderators' review queue. */
+  report(report: ReportRequest): Promise<{ id: number; room: string; messageId: number }> {
+    return this.request('POST', '/api/reports', report);
   }
 
   /** A call without the session's token (sign-up, sign-in, email links); a 204 resolves to undefined. */

@@ -11,9 +11,11 @@ import type { AnalysisEvent } from './admin/types';
 import type {
   AgentDeltaEvent,
   ChatMessage,
+  ConversationRequestEvent,
   JoinResult,
   MessageHiddenEvent,
   PresenceEvent,
+  RoomInviteEvent,
   SendAck,
   SystemEvent,
   TypingEvent,
@@ -45,6 +47,10 @@ export interface HubEvents {
   roomUpdated?(event: RoomUpdatedEvent): void;
   /** A room was created from a room the user is in: it belongs in the room list now. */
   roomCreated?(event: RoomCreatedEvent): void;
+  /** Someone new wrote to you: a message request waiting for Accept or Decline. */
+  conversationRequest?(event: ConversationRequestEvent): void;
+  /** A private room's owner invited you. */
+  roomInvite?(event: RoomInviteEvent): void;
   /** Admins only: live moderation verdicts and trend alerts. */
   analysis?(event: AnalysisEvent): void;
   reconnecting(): void;
@@ -81,6 +87,8 @@ export class ChatHub {
     this.connection.on('agentDelta', (e: AgentDeltaEvent) => events.agentDelta?.(e));
     this.connection.on('roomUpdated', (e: RoomUpdatedEvent) => events.roomUpdated?.(e));
     this.connection.on('roomCreated', (e: RoomCreatedEvent) => events.roomCreated?.(e));
+    this.connection.on('conversationRequest', (e: ConversationRequestEvent) => events.conversationRequest?.(e));
+    this.connection.on('roomInvite', (e: RoomInviteEvent) => events.roomInvite?.(e));
     this.connection.on('analysis', (e: AnalysisEvent) => events.analysis?.(e));
     this.connection.onreconnecting(() => events.reconnecting());
     this.connection.onreconnected(() => events.reconnected());
@@ -109,6 +117,26 @@ export class ChatHub {
 
   sendMessage(room: string, text: string, clientMessageId: string): Promise<SendAck> {
     return this.connection.invoke<SendAck>('SendMessage', room, text, clientMessageId);
+  }
+
+  /** Opens (or finds) the direct conversation with a person; answers its room name. */
+  openDirect(userId: string): Promise<string> {
+    return this.connection.invoke<string>('OpenDirect', userId);
+  }
+
+  /** Accepts the request or invitation waiting for you in the room; join it afterwards. */
+  acceptRequest(room: string): Promise<void> {
+    return this.connection.invoke('AcceptRequest', room);
+  }
+
+  declineRequest(room: string): Promise<void> {
+    return this.connection.invoke('DeclineRequest', room);
+  }
+
+  /** Fire-and-forget: the read marker only moves forward, and the next join marks the room read anyway. */
+  markRead(room: string, messageId: number): void {
+    if (!this.connected) return;
+    this.connection.send('MarkRead', room, messageId).catch(() => undefined);
   }
 
   /** Fire-and-forget: a lost typing notice does not matter. */

@@ -116,6 +116,8 @@ export interface TypingEvent {
 export interface SystemEvent {
   room: string | null;
   text: string;
+  /** Set on notices a client treats specially: `member_removed`, `safety_notice`. */
+  code?: string;
 }
 
 export interface MessageHiddenEvent {
@@ -139,4 +141,45 @@ export interface AgentDeltaEvent {
   agent: string;
   runId: string;
   delta: string;
+}
+
+/** Who may read a room: everyone, the members an owner invited, or two people. */
+export type RoomVisibility = 'public' | 'private' | 'direct';
+
+/** One entry of `GET /api/conversations`: a private or direct room of yours, latest first. */
+export interface ConversationSummary {
+  room: string;
+  visibility: 'private' | 'direct';
+  topic: string | null;
+  /** `pending`: a request or invitation waiting for you. */
+  role: 'owner' | 'member' | 'pending' | 'declined';
+  /** The other person of a direct conversation (a user id); null for a private room. */
+  with: string | null;
+  members: number;
+  lastMessage: { id: number; authorId: string; authorName: string; preview: string; sentAt: string } | null;
+  /** Others' messages after your read marker, up to 100. */
+  unread: number;
+}
+
+/** `conversationRequest`: someone new wrote to you; `preview` is the first 100 characters of their first message. */
+export interface ConversationRequestEvent {
+  room: string;
+  from: UserRef;
+  preview: string;
+  sentAt: string;
+}
+
+/** `roomInvite`: a private room's owner invited you. */
+export interface RoomInviteEvent {
+  room: string;
+  topic: string | null;
+  from: UserRef;
+}
+
+/** `POST /api/reports`: a message, or with `userId` only that person's latest message in the room. */
+export interface ReportRequest {
+  room: string;
+  messageId?: number;
+  userId?: string;
+  reason: string;
 }

@@ -4,7 +4,8 @@ import { accountClosure, parseHubError, transientCodes } from '../lib/errors';
 import { newClientMessageId } from '../lib/ids';
 import { firstId } from '../lib/messages';
 import type { SessionKeeper } from '../sessionKeeper';
-import type { AgentDeltaEvent, AppealView, ChatMessage, ClientConfig, MessageHiddenEvent, PresenceEvent, RoomRulesView, Session, SystemEvent, TypingEvent } from '../types';
+import type { AgentDeltaEvent, AppealView, ChatMessage, ClientConfig, ConversationRequestEvent, MessageHiddenEvent, PresenceEvent, RoomInviteEvent, RoomRulesView, Session, SystemEvent, TypingEvent, UserRef } from '../types';
+import { ConversationList } from './conversations';
 import { ConnectionKeeper } from './connection';
 import type { RoomState } from './roomState';
 import { RoomDirectory } from './rooms';
@@ -28,10 +29,13 @@ export class ChatController implements ChatViewActions {
   private readonly view: ChatView;
   private readonly hub: ChatHub;
   private readonly rooms: RoomDirectory;
+  private readonly conversations: ConversationList;
   private readonly connection: ConnectionKeeper;
   private readonly sends: SendQueue;
   private readonly typingLine: TypingIndicator;
   private readonly olderFailedAt = new Map<string, number>();
+  /** The read marker sent per conversation: scrolling at the bottom fires often, the server hears each id once. */
+  private readonly readMarkers = new Map<string, number>();
   private stopped = false;
   private roomsTimer: number | undefined;
   private expiryTimer: number | undefined;
@@ -50,7 +54,12 @@ export class ChatController implements ChatViewActions {
     /** The sentence for a guest who may read but not post; null otherwise. */
     readOnly: string | null = null,
   ) {
-    this.view = new ChatView(session.user, this, maxMessageLength, { account: !!session.refreshToken, readOnly });
+    this.conversations = new ConversationList(session.user.id);
+    this.view = new ChatView(session.user, this, maxMessageLength, {
+      account: !!session.refreshToken,
+      readOnly,
+      roomLabel: (room) => this.conversations.label(room),
+    });
     this.rooms = new RoomDirectory(session.user.id);
     this.typingLine = new TypingIndicator(() => this.rooms.activeState, (text) => this.view.renderTyping(text));
     this.connection = new ConnectionKeeper({
@@ -80,6 +89,8 @@ export class ChatController implements ChatViewActions {
       agentDelta: (e) => this.onAgentDelta(e),
       roomUpdated: (e) => this.onRoomUpdated(e),
       roomCreated: () => void this.loadRooms(),
+      conversationRequest: (e) => this.onConversationRequest(e),
+      roomInvite: (e) => this.onRoomInvite(e),
       reconnecting: () => this.connection.reconnecting(),
       reconnected: () => void this.connection.connected(),
       closed: (error) => {
@@ -92,7 +103,7 @@ export class ChatController implements ChatViewActions {
     this.sends = new SendQueue(this.hub, session.user, {
       changed: (state) => this.view.renderMessages(state, 'auto'),
       delivered: (state) => {
-        if (this.isViewing(state.name)) this.rooms.unread.markRead(state.name, state.lastSeenId);
+        if (this.isViewing(state.name)) this.markRead(state.name);
         if (this.rooms.active === state.name) this.view.composer.showError(null);
       },
       refused: (state, message) => {
@@ -114,8 +125,8 @@ export class ChatController implements ChatViewActions {
     this.scheduleExpiry();
     this.view.setConnection('connecting');
     void this.connection.connect();
-    await this.loadRooms();
-    this.roomsTimer = window.setInterval(() => void this.loadRooms(), roomsRefreshMs);
+    await Promise.all([this.loadRooms(), this.loadConversations()]);
+    this.roomsTimer = window.setInterval(() => this.refreshRooms(), roomsRefreshMs);
 
     const fromUrl = roomFromPath(location.pathname);
     const initial = fromUrl ?? this.rooms.defaultRoom();
@@ -132,18 +143,69 @@ export class ChatController implements ChatViewActions {
     if (history === 'push' && location.pathname !== path) window.history.pushState({ room: name }, '', path);
     if (history === 'replace') window.history.replaceState({ room: name }, '', path);
     this.view.showRoom(state, this.rooms.summary(name));
+    this.view.renderSafety(this.conversations.safetyFor(name));
+    this.markRead(name);
     this.typingLine.update();
     this.renderRooms();
   }
 
-  refreshRooms(): void {
-    void this.loadRooms();
+  openDirect(user: UserRef): void {
+    if (user.id === this.session.user.id) return;
+    this.hub
+      .openDirect(user.id)
+      .then((room) => {
+        this.conversations.opened(room, user);
+        this.openRoom(room);
+        void this.loadConversations();
+      })
+      .catch((error: unknown) => this.view.showNotice(`Could not message ${user.name}. ${parseHubError(error).message}`));
   }
 
-  async createRoom(name: string, topic: string): Promise<string | null> {
+  acceptRequest(room: string): void {
+    this.hub
+      .acceptRequest(room)
+      .then(() => {
+        this.conversations.answered(room, true);
+        this.openRoom(room);
+        void this.loadConversations();
+      })
+      .catch((error: unknown) => this.requestFailed(room, error));
+  }
+
+  declineRequest(room: string): void {
+    this.hub
+      .declineRequest(room)
+      .then(() => {
+        this.conversations.answered(room, false);
+        this.renderRooms();
+      })
+      .catch((error: unknown) => this.requestFailed(room, error));
+  }
+
+  block(user: UserRef): void {
+    this.api
+      .block(user.id)
+      .then(() => this.view.showNotice(`You blocked ${user.name}. They cannot message you or invite you.`))
+      .catch((error: unknown) => this.view.showNotice(`Could not block ${user.name}. ${errorMessage(error)}`));
+  }
+
+  report(room: string, user: UserRef, messageId: number | null, reason: string): void {
+    this.api
+      .report(messageId === null ? { room, userId: user.id, reason } : { room, messageId, reason })
+      .then(() => this.view.showNotice('Thank you: a moderator will look at your report.'))
+      .catch((error: unknown) => this.view.showNotice(`Could not send the report. ${errorMessage(error)}`));
+  }
+
+  refreshRooms(): void {
+    void this.loadRooms();
+    void this.loadConversations();
+  }
+
+  async createRoom(name: string, topic: string, privateRoom = false): Promise<string | null> {
     try {
-      const room = await this.api.createRoom(name, topic || undefined);
-      this.rooms.added(room);
+      const room = await this.api.createRoom(name, topic || undefined, privateRoom ? 'private' : 'public');
+      if (privateRoom) await this.loadConversations();
+      else this.rooms.added(room);
       this.renderRooms();
       this.openRoom(room.name);
       return null;
@@ -237,8 +299,8 @@ export class ChatController implements ChatViewActions {
   scrolledToBottom(): void {
     const active = this.rooms.active;
     if (!active || document.visibilityState !== 'visible') return;
-    const before = this.rooms.unread.count(active);
-    this.rooms.unread.markRead(active, this.rooms.state(active)?.lastSeenId);
+    const before = this.rooms.unread.count(active) + this.conversations.unread(active);
+    this.markRead(active);
     if (before > 0) this.renderRooms();
   }
 
@@ -296,7 +358,10 @@ export class ChatController implements ChatViewActions {
     const state = this.rooms.state(message.room);
     if (!state) return;
     const changed = state.addMessages([message]);
-    if (this.rooms.received(message, this.isViewing(message.room))) this.renderRooms();
+    const viewing = this.isViewing(message.room);
+    const counted = this.rooms.received(message, viewing);
+    if (this.conversations.received(message, viewing) || counted) this.renderRooms();
+    if (viewing) this.markRead(message.room);
     if (this.rooms.active === message.room) {
       if (changed) this.view.renderMessages(state, 'auto');
       this.typingLine.update();
@@ -338,6 +403,20 @@ export class ChatController implements ChatViewActions {
   }
 
   private onSystem(event: SystemEvent): void {
+    if (event.code === 'safety_notice' && event.room) {
+      this.conversations.safetyNotice(event.room, event.text);
+      if (this.rooms.active === event.room) this.view.renderSafety(event.text);
+      return;
+    }
+    if (event.code === 'member_removed' && event.room) {
+      this.conversations.removed(event.room);
+      if (this.rooms.refused(event.room)) {
+        window.history.replaceState({}, '', '/');
+        this.view.showRoom(null, null);
+        this.view.renderSafety(null);
+      }
+      this.renderRooms();
+    }
     // A broadcast is also stored as a system message in every room; when that copy reached an open
     // room the notice would only repeat it. The two travel separately, so look a moment later.
     window.setTimeout(() => {
@@ -358,7 +437,50 @@ export class ChatController implements ChatViewActions {
     return false;
   }
 
+  private onConversationRequest(event: ConversationRequestEvent): void {
+    this.conversations.request(event);
+    this.renderRooms();
+    void this.loadConversations();
+  }
+
+  private onRoomInvite(event: RoomInviteEvent): void {
+    this.conversations.invite(event);
+    this.renderRooms();
+    void this.loadConversations();
+  }
+
   // ----- helpers -----
+
+  /** Everything in the room has been seen: the tab's count, the conversation's, and the server's read marker. */
+  private markRead(room: string): void {
+    this.rooms.unread.markRead(room, this.rooms.state(room)?.lastSeenId);
+    if (!this.conversations.has(room)) return;
+    this.conversations.markRead(room);
+    const last = this.rooms.state(room)?.lastSeenId;
+    if (last == null || last <= (this.readMarkers.get(room) ?? 0)) return;
+    this.readMarkers.set(room, last);
+    this.hub.markRead(room, last);
+  }
+
+  private requestFailed(room: string, error: unknown): void {
+    const problem = parseHubError(error);
+    // Answered elsewhere (another tab, or it was withdrawn): the list catches up.
+    if (problem.code === 'no_request') this.conversations.answered(room, false);
+    this.view.showNotice(problem.message);
+    this.renderRooms();
+    void this.loadConversations();
+  }
+
+  private async loadConversations(): Promise<void> {
+    // Guests have no private conversations (the server answers account_required).
+    if (!this.session.refreshToken) return;
+    try {
+      this.conversations.setList(await this.api.conversations());
+      this.renderRooms();
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) this.signOut('Your session has ended. Please sign in again.');
+    }
+  }
 
   private async loadRooms(): Promise<void> {
     try {
@@ -374,9 +496,13 @@ export class ChatController implements ChatViewActions {
   private renderRooms(): void {
     if (this.stopped) return;
     const active = this.rooms.active;
-    this.view.renderRooms(this.rooms.list(), active, this.rooms.memberNames(), (room) => this.rooms.unread.count(room));
-    const total = this.rooms.unread.total();
-    document.title = `${total > 0 ? `(${total}) ` : ''}${active ? `#${active} · ` : ''}Chatroom`;
+    const publicRooms = this.rooms.list().filter((r) => !this.conversations.has(r.name));
+    this.view.renderRooms(publicRooms, active, this.rooms.memberNames(), (room) => this.rooms.unread.count(room));
+    this.view.renderConversations(this.conversations.list(), this.conversations.pendingRequests(), active);
+    let total = this.conversations.total();
+    for (const r of publicRooms) total += this.rooms.unread.count(r.name);
+    const label = active ? this.conversations.label(active) ?? `#${active}` : null;
+    document.title = `${total > 0 ? `(${total}) ` : ''}${label ? `${label} · ` : ''}Chatroom`;
   }
 
   private isViewing(room: string): boolean {
@@ -407,4 +533,8 @@ export class ChatController implements ChatViewActions {
 export function roomFromPath(path: string): string | null {
   const match = /^\/rooms\/([a-z0-9-]{1,64})\/?$/.exec(path);
   return match ? match[1]! : null;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof ApiError ? error.message : parseHubError(error).message;
 }

@@ -9,6 +9,8 @@ export interface MessageListActions {
   discard(clientMessageId: string): void;
   /** The appeal action shown on your own hidden message. */
   appealAction?(messageId: number): HTMLElement;
+  /** Message, Block and Report for someone else's message. */
+  personActions?(message: ChatMessage): HTMLElement;
 }
 
 interface Cached {
@@ -126,6 +128,9 @@ export class MessageListView {
     const el = buildMessage(message, own);
     if (own && message.hidden && message.kind === 'user' && this.actions.appealAction) {
       el.querySelector('.msg-body')?.append(this.actions.appealAction(message.id));
+    }
+    if (!own && message.kind === 'user' && !message.hidden && this.actions.personActions) {
+      el.querySelector('.msg-meta')?.append(this.actions.personActions(message));
     }
     if (cached) cached.el.replaceWith(el);
     this.messages.set(message.id, { el, hidden: message.hidden });

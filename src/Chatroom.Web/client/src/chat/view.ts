@@ -1,8 +1,9 @@
 import { h, replaceChildren } from '../lib/dom';
 import { hueFor, initial } from '../lib/format';
-import type { AppealView, RoomRulesView, RoomSummary, User } from '../types';
+import type { AppealView, RoomRulesView, RoomSummary, User, UserRef } from '../types';
 import { appealAction } from './appealForm';
 import { Composer } from './composer';
+import type { ConversationEntry, ConversationRequest } from './conversations';
 import { MessageListView } from './messageList';
 import type { RoomState } from './roomState';
 import { RulesPanel } from './rulesPanel';
@@ -10,7 +11,7 @@ import { RulesPanel } from './rulesPanel';
 export interface ChatViewActions {
   openRoom(name: string): void;
   refreshRooms(): void;
-  createRoom(name: string, topic: string): Promise<string | null>;
+  createRoom(name: string, topic: string, privateRoom: boolean): Promise<string | null>;
   leaveRoom(name: string): void;
   send(text: string): void;
   typing(): void;
@@ -23,6 +24,13 @@ export interface ChatViewActions {
   rules(room: string): Promise<RoomRulesView>;
   appeal(room: string, messageId: number, reason: string): Promise<AppealView>;
   appealStatus(room: string, messageId: number): Promise<AppealView>;
+  /** Opens (or finds) the direct conversation with a person and switches to it. */
+  openDirect(user: UserRef): void;
+  acceptRequest(room: string): void;
+  declineRequest(room: string): void;
+  block(user: UserRef): void;
+  /** Reports a message, or with `messageId` null the person's latest message in the room. */
+  report(room: string, user: UserRef, messageId: number | null, reason: string): void;
 }
 
 /** What the chat screen shows beyond the person's name. */
@@ -31,6 +39,8 @@ export interface ChatViewOptions {
   account?: boolean;
   /** Set when this person may read but not post (a guest where guests are read-only): the sentence that says so. */
   readOnly?: string | null;
+  /** How a room is called in its header (a direct conversation by the other person's name); null: `# name`. */
+  roomLabel?: (room: string) => string | null;
 }
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
@@ -44,6 +54,9 @@ export class ChatView {
   readonly root: HTMLDivElement;
   readonly composer: Composer;
   private readonly roomList: HTMLUListElement;
+  private readonly conversationList: HTMLUListElement;
+  private readonly requestList: HTMLDivElement;
+  private readonly safetyLine: HTMLDivElement;
   private readonly banner: HTMLDivElement;
   private readonly bannerText: HTMLSpanElement;
   private readonly bannerAction: HTMLButtonElement;
@@ -83,6 +96,10 @@ export class ChatView {
         const room = this.shownRoom ?? '';
         return appealAction(id, { appeal: (m, reason) => actions.appeal(room, m, reason), status: (m) => actions.appealStatus(room, m) });
       },
+      // Private conversations, blocks and reports are an account's: a guest's chat shows none of them.
+      personActions: options.account
+        ? (message) => this.personButtons({ id: message.authorId, name: message.authorName }, this.shownRoom ?? '', message.id)
+        : undefined,
     });
     this.rulesPanel = new RulesPanel((room) => actions.rules(room));
 
@@ -121,6 +138,10 @@ export class ChatView {
       class: 'text-input', testid: 'new-room-topic',
       attrs: { name: 'topic', placeholder: 'Topic (optional)', maxlength: 200, autocomplete: 'off', 'aria-label': 'New room topic' },
     });
+    // Private rooms need an account (guests have no conversations).
+    const newPrivate = options.account
+      ? h('input', { testid: 'new-room-private', attrs: { type: 'checkbox', name: 'private' } })
+      : null;
     this.newRoomError = h('p', { class: 'form-error', testid: 'new-room-error', attrs: { role: 'alert' } });
     const newRoomForm = h('form', {
       class: 'new-room', testid: 'new-room-form',
@@ -133,17 +154,21 @@ export class ChatView {
             return;
           }
           this.newRoomError.textContent = '';
-          void actions.createRoom(name, newTopic.value.trim()).then((error) => {
+          void actions.createRoom(name, newTopic.value.trim(), newPrivate?.checked ?? false).then((error) => {
             if (error) this.newRoomError.textContent = error;
-            else { newName.value = ''; newTopic.value = ''; }
+            else { newName.value = ''; newTopic.value = ''; if (newPrivate) newPrivate.checked = false; }
           });
         },
       },
     }, h('h3', null, 'New room'), newName, newTopic,
+      newPrivate ? h('label', { class: 'check-label' }, newPrivate, ' Private: only people I invite') : null,
       h('button', { class: 'secondary-button', testid: 'new-room-submit', attrs: { type: 'submit' } }, 'Create room'),
       this.newRoomError);
 
+    this.requestList = h('div', { class: 'conversation-requests', testid: 'conversation-requests', attrs: { 'aria-live': 'polite' } });
+    this.conversationList = h('ul', { class: 'room-list', testid: 'conversation-list', attrs: { 'aria-label': 'Conversations' } });
     const sidebar = h('aside', { class: 'sidebar', testid: 'sidebar', attrs: { id: 'sidebar', 'aria-label': 'Rooms' } },
+      h('h2', { class: 'section-title' }, 'Conversations'), this.requestList, this.conversationList,
       h('h2', { class: 'section-title' }, 'Rooms'), this.roomList, newRoomForm);
 
     this.roomTitle = h('h1', { class: 'room-title', testid: 'room-title' });
@@ -163,6 +188,7 @@ export class ChatView {
       h('div', { class: 'room-tools' }, this.rulesPanel.toggle, this.peopleToggle, this.leaveButton));
 
     this.notices = h('div', { class: 'notices', testid: 'system-notices', attrs: { 'aria-live': 'polite' } });
+    this.safetyLine = h('div', { class: 'safety-notice', testid: 'safety-notice', attrs: { role: 'note', hidden: true } });
     this.olderStatus = h('div', { class: 'older-status', testid: 'older-status' });
     this.emptyState = h('div', { class: 'empty-state', testid: 'empty-state' });
     this.scroller = h('div', {
@@ -176,7 +202,7 @@ export class ChatView {
     this.typingLine = h('div', { class: 'typing', testid: 'typing-indicator', attrs: { 'aria-live': 'polite' } });
 
     const main = h('main', { class: 'room', testid: 'room-view' },
-      roomHeader, this.rulesPanel.element, this.notices,
+      roomHeader, this.rulesPanel.element, this.safetyLine, this.notices,
       h('div', { class: 'messages-wrap' }, this.scroller, this.jumpButton),
       this.typingLine, this.roomRules, this.composer.error, this.composer.form);
 
@@ -220,6 +246,58 @@ export class ChatView {
     replaceChildren(this.roomList, ...items);
   }
 
+  /** The Conversations section: requests waiting for an answer, then direct and private rooms with unread counts. */
+  renderConversations(entries: readonly ConversationEntry[], requests: readonly ConversationRequest[], active: string | null): void {
+    replaceChildren(this.requestList, ...requests.map((r) => this.requestCard(r)));
+    const items = entries.filter((e) => !e.pending).map((e) => h('li', null, h('button', {
+      class: `room-item conversation-item${e.room === active ? ' active' : ''}${e.unread > 0 ? ' has-unread' : ''}`,
+      testid: 'conversation-item',
+      dataset: { room: e.room },
+      attrs: { type: 'button', 'aria-current': e.room === active ? 'page' : null, title: e.label },
+      on: { click: () => { this.closePanels(); this.actions.openRoom(e.room); } },
+    },
+    h('span', { class: 'room-hash', attrs: { 'aria-hidden': 'true' } }, e.label.startsWith('#') ? '#' : '@'),
+    h('span', { class: 'room-name', testid: 'conversation-name' }, e.label.replace(/^#/, '')),
+    e.unread > 0 ? h('span', { class: 'unread-badge', testid: 'unread-badge', attrs: { 'aria-label': `${e.unread} unread` } }, e.unread > 99 ? '99+' : String(e.unread)) : null)));
+    if (items.length === 0 && requests.length === 0) items.push(h('li', { class: 'muted' }, 'No conversations yet: choose "Message" beside a person.'));
+    replaceChildren(this.conversationList, ...items);
+  }
+
+  /** A minor's first message from an adult: a line of its own above the messages, not a passing notice. */
+  renderSafety(text: string | null): void {
+    this.safetyLine.hidden = text === null;
+    this.safetyLine.textContent = text ?? '';
+  }
+
+  private requestCard(request: ConversationRequest): HTMLElement {
+    const title = request.kind === 'direct' ? `${request.from.name} wants to message you` : `${request.from.name} invited you to #${request.room}`;
+    return h('div', { class: 'request-card', testid: 'conversation-request', dataset: { room: request.room, from: request.from.id }, attrs: { role: 'group', 'aria-label': title } },
+      h('p', { class: 'request-title', testid: 'request-from' }, title),
+      request.preview ? h('p', { class: 'request-preview', testid: 'request-preview' }, request.preview) : null,
+      h('div', { class: 'request-actions' },
+        h('button', { class: 'secondary-button', testid: 'request-accept', attrs: { type: 'button' }, on: { click: () => this.actions.acceptRequest(request.room) } }, 'Accept'),
+        h('button', { class: 'ghost-button', testid: 'request-decline', attrs: { type: 'button' }, on: { click: () => this.actions.declineRequest(request.room) } }, 'Decline'),
+        h('button', { class: 'ghost-button', testid: 'request-report', attrs: { type: 'button' }, on: { click: () => this.askReport(request.room, request.from, null) } }, 'Report')));
+  }
+
+  /** Message, Block and Report for a person (beside their message or in the people list). */
+  private personButtons(user: UserRef, room: string, messageId: number | null): HTMLElement {
+    return h('span', { class: 'person-actions', testid: 'person-actions' },
+      h('button', { class: 'link-button', testid: 'person-message', attrs: { type: 'button', title: `Message ${user.name} privately` }, on: { click: () => this.actions.openDirect(user) } }, 'Message'),
+      h('button', { class: 'link-button', testid: 'person-block', attrs: { type: 'button' }, on: { click: () => {
+        if (window.confirm(`Block ${user.name}? They will not be able to message you or invite you.`)) this.actions.block(user);
+      } } }, 'Block'),
+      room ? h('button', { class: 'link-button', testid: 'person-report', attrs: { type: 'button' }, on: { click: () => this.askReport(room, user, messageId) } }, 'Report') : null);
+  }
+
+  private askReport(room: string, user: UserRef, messageId: number | null): void {
+    const answer = window.prompt(messageId === null ? `Why are you reporting ${user.name}?` : `Why are you reporting this message from ${user.name}?`);
+    if (answer === null) return;
+    // The server takes one line of 1–500 characters: line breaks become spaces rather than a refusal.
+    const reason = answer.replace(/\s+/g, ' ').trim().slice(0, 500);
+    if (reason) this.actions.report(room, user, messageId, reason);
+  }
+
   /** Shows a room (or the "pick a room" state when null). */
   showRoom(state: RoomState | null, summary: RoomSummary | null): void {
     const switched = (state?.name ?? null) !== this.shownRoom;
@@ -246,7 +324,7 @@ export class ChatView {
     if (this.options.readOnly) this.composer.setEnabled(false, this.options.readOnly);
     else this.composer.setEnabled(true);
     this.renderRules(state, summary);
-    this.roomTitle.textContent = `# ${state.name}`;
+    this.roomTitle.textContent = this.options.roomLabel?.(state.name) ?? `# ${state.name}`;
     this.roomTopic.textContent = summary?.topic ?? '';
     this.leaveButton.hidden = !state.joined;
     this.peopleToggle.hidden = false;
@@ -306,7 +384,8 @@ export class ChatView {
       const avatar = h('span', { class: 'avatar small', attrs: { 'aria-hidden': 'true' } }, initial(name));
       avatar.style.setProperty('--hue', String(hueFor(id)));
       return h('li', { class: `person${id === this.me.id ? ' me' : ''}`, testid: 'presence-item', dataset: { userId: id } },
-        avatar, h('span', { class: 'person-name' }, name), id === this.me.id ? h('span', { class: 'muted' }, ' (you)') : null);
+        avatar, h('span', { class: 'person-name' }, name),
+        id === this.me.id ? h('span', { class: 'muted' }, ' (you)') : this.options.account ? this.personButtons({ id, name }, state.name, null) : null);
     }));
   }
 

@@ -43,6 +43,15 @@ const titles: Readonly<Record<string, string>> = {
   forbidden: 'You are not allowed to do that',
   disconnected: 'Not connected, the message will be sent when the connection is back',
   network: 'The server cannot be reached',
+  recipient_unavailable: 'This person cannot be reached privately',
+  request_pending: 'Your message request has not been accepted yet, so no more messages can go until it is',
+  request_declined: 'This person declined your message request',
+  direct_messages_off: 'Private messages are turned off for your account',
+  user_blocked: 'You block this person: unblock them to write to them',
+  account_required: 'Private messages need an account',
+  no_request: 'There is no request waiting for you there any more',
+  invalid_reason: 'A report needs a reason of up to 500 characters on one line',
+  not_owner: 'Only the room\'s owner can do that',
 };
 
 const hubExceptionPattern = /HubException:\s*([a-z][a-z0-9_]*)(?::\s*([\s\S]*))?$/;
