@@ -3,7 +3,7 @@ import { h, replaceChildren } from '../lib/dom';
 import type { AdminApi } from './adminApi';
 import { Poller, type AdminPage } from './page';
 import type { AnalysisEvent, AppealDecision, Flag, FlagAppeal, FlagState, ResolveAction } from './types';
-import { when } from './widgets';
+import { requireReason, when } from './widgets';
 
 const refreshMs = 10_000;
 const muteChoices: readonly [number, string][] = [[300, '5 minutes'], [3600, '1 hour'], [86_400, '1 day']];
@@ -117,13 +117,8 @@ export class QueuePage implements AdminPage {
 
   /** A decision with a reason: refused in the page without one, its buttons off while it is sent, the card redrawn after. */
   private submit(cardEl: HTMLElement, form: DecisionForm, call: (why: string) => Promise<Flag>, failed: string, after?: () => void): void {
-    const why = form.reason.value.trim();
-    if (!why) {
-      form.error.textContent = form.missing;
-      form.reason.focus();
-      return;
-    }
-    form.error.textContent = '';
+    const why = requireReason(form.reason, form.error, form.missing);
+    if (why === null) return;
     for (const b of form.buttons) b.disabled = true;
     call(why).then((decided) => {
       cardEl.replaceWith(this.flagCard(decided));

@@ -62,10 +62,14 @@ export function when(iso: string): HTMLElement {
 }
 
 /** The reason a staff decision needs: trimmed, or null after saying so in `error` and focusing the field. */
-export function requireReason(reason: HTMLInputElement, error: HTMLElement): string | null {
+export function requireReason(
+  reason: HTMLInputElement,
+  error: HTMLElement,
+  missing = 'Write a reason first: every decision is kept in the audit log.',
+): string | null {
   const why = reason.value.trim();
   if (!why) {
-    error.textContent = 'Write a reason first: every decision is kept in the audit log.';
+    error.textContent = missing;
     reason.focus();
     return null;
   }
