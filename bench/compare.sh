@@ -10,7 +10,13 @@
 # Environment:
 #   WORKLOADS  space-separated connections:rooms:msg-per-second-per-room:seconds
 #              (default: 600:60:5:30 1000:100:10:30 and the saturation step 1000:100:100:20)
-#   TARGETS    any of embedded redis peer-redis peer-none (default: all four), and embedded-baseline, redis-baseline
+#   TARGETS    any of embedded redis peer-redis peer-none (default: all four), and embedded-baseline, redis-baseline,
+#              and redis-2node: the distributed tier as the Helm chart deploys it (one API, two socket servers and one
+#              analysis worker, separate processes on one redis-server; connections spread over both socket servers,
+#              cross-node deliveries reported apart; CPU and RSS summed over the four processes)
+#   DRIVERS    load clients for our targets: dotnet (bench/Chatroom.LoadTest, the default) and/or node
+#              (bench/peer/loadtest.js --client signalr: the peer's own Node driver with @microsoft/signalr); the peer
+#              targets always use the Node driver with socket.io-client
 #   BASELINE_STANDALONE  for the *-baseline targets: another build's Chatroom.Standalone.dll (e.g. a worktree of
 #              an older commit), run like `embedded` or `redis`, for before/after rows in one run
 #   ROUNDS     run the targets this many times, the order reversed every other round, and add a table of medians
@@ -24,6 +30,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WORKLOADS=${WORKLOADS:-"600:60:5:30 1000:100:10:30 1000:100:100:20"}
 TARGETS=${TARGETS:-"embedded redis peer-redis peer-none"}
+DRIVERS=${DRIVERS:-dotnet}
 SIZE=${SIZE:-100}
 ROUNDS=${ROUNDS:-1}
 WARMUP=${WARMUP:-5}
@@ -31,6 +38,7 @@ STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=${OUT:-$ROOT/bench/results/$STAMP}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/chatroom-compare.XXXXXX")
 STANDALONE=$ROOT/src/Chatroom.Standalone/bin/Release/net10.0/Chatroom.Standalone.dll
+service_dll() { echo "$ROOT/src/Chatroom.$1/bin/Release/net10.0/Chatroom.$1.dll"; }
 LOADTEST=$ROOT/bench/Chatroom.LoadTest/bin/Release/net10.0/Chatroom.LoadTest.dll
 COMMAND="$0 $*"
 mkdir -p "$OUT"
@@ -81,6 +89,11 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 if [[ ${SKIP_BUILD:-0} != 1 ]]; then
   log "building the standalone host and the load tool (Release)"
   dotnet build "$ROOT/src/Chatroom.Standalone" -c Release -v quiet -nologo >"$OUT/build.log" 2>&1
+  if [[ " $TARGETS " == *" redis-2node "* ]]; then
+    for service in Api SocketServer Analysis; do
+      dotnet build "$ROOT/src/Chatroom.$service" -c Release -v quiet -nologo >>"$OUT/build.log" 2>&1
+    done
+  fi
   dotnet build "$ROOT/bench/Chatroom.LoadTest" -c Release -v quiet -nologo >>"$OUT/build.log" 2>&1
 fi
 if [[ ! -d $ROOT/bench/peer/node_modules ]]; then
@@ -107,12 +120,39 @@ start_redis() {
   done
 }
 
-SERVER_PID=""
-SERVER_URL=""
+# What start_target leaves for run_load: the server processes, the socket URL(s), and the API's URL when apart.
+SERVER_PIDS=()
+SERVER_URLS=()
+API_URL=""
+
+# Limits far above the workloads (they are still enforced; refusals are reported by code), every sign-in from loopback.
+OUR_LIMITS=(
+  Chatroom__Admin__Password=compare-admin
+  Chatroom__Api__SignInsPerMinute=100000
+  Chatroom__Chat__MessagesPerSecond=1000 Chatroom__Chat__Burst=1000
+  Chatroom__Chat__UserMessagesPerSecond=1000 Chatroom__Chat__UserBurst=1000
+  Chatroom__Sockets__InvocationsPerSecond=1000 Chatroom__Sockets__InvocationBurst=1000
+  Chatroom__Sockets__MaxConnectionsPerAddress=100000
+  Logging__LogLevel__Default=Warning
+)
+
+start_process() { # log-name url dll env...
+  local name=$1 url=$2 dll=$3
+  shift 3
+  env "${OUR_LIMITS[@]}" "$@" dotnet "$dll" --urls "$url" >"$OUT/$name.log" 2>&1 &
+  local pid=$!
+  PIDS+=("$pid")
+  SERVER_PIDS+=("$pid")
+  wait_healthy "$url" 90 "$pid"
+}
+
 start_target() { # target
-  local port
+  SERVER_PIDS=()
+  SERVER_URLS=()
+  API_URL=""
+  local port url
   port=$(free_port)
-  SERVER_URL="http://127.0.0.1:$port"
+  url="http://127.0.0.1:$port"
   case $1 in
     embedded | redis | embedded-baseline | redis-baseline)
       local data="$WORK/data-$1"
@@ -126,43 +166,93 @@ start_target() { # target
         start_redis
         redis_env=("ConnectionStrings__redis=127.0.0.1:$REDIS_PORT")
       fi
-      # Limits far above the workloads (they are still enforced; refusals are reported by code), every sign-in from loopback.
-      env "${redis_env[@]}" \
-        Chatroom__DataDirectory="$data" Chatroom__Admin__Password=compare-admin \
-        Chatroom__Api__SignInsPerMinute=100000 \
-        Chatroom__Chat__MessagesPerSecond=1000 Chatroom__Chat__Burst=1000 \
-        Chatroom__Chat__UserMessagesPerSecond=1000 Chatroom__Chat__UserBurst=1000 \
-        Chatroom__Sockets__InvocationsPerSecond=1000 Chatroom__Sockets__InvocationBurst=1000 \
-        Chatroom__Sockets__MaxConnectionsPerAddress=100000 \
-        Logging__LogLevel__Default=Warning \
-        dotnet "$host" --urls "$SERVER_URL" >"$OUT/$1.log" 2>&1 &
-      SERVER_PID=$!
+      start_process "$1" "$url" "$host" "${redis_env[@]}" Chatroom__DataDirectory="$data"
+      SERVER_URLS=("$url")
+      ;;
+    redis-2node)
+      start_redis
+      # One signing key for the API that issues tokens and the socket servers that check them.
+      local key shared
+      key=$(head -c 32 /dev/urandom | base64)
+      shared=("ConnectionStrings__redis=127.0.0.1:$REDIS_PORT" "Chatroom__Auth__SigningKey=$key")
+      mkdir -p "$WORK/2node-api" "$WORK/2node-a" "$WORK/2node-b" "$WORK/2node-analysis"
+      API_URL=$url
+      start_process "$1-api" "$API_URL" "$(service_dll Api)" "${shared[@]}" Chatroom__DataDirectory="$WORK/2node-api"
+      local node
+      for node in a b; do
+        url="http://127.0.0.1:$(free_port)"
+        start_process "$1-socket-$node" "$url" "$(service_dll SocketServer)" "${shared[@]}" \
+          Chatroom__DataDirectory="$WORK/2node-$node" Chatroom__Sockets__NodeId="compare-$node"
+        SERVER_URLS+=("$url")
+      done
+      start_process "$1-analysis" "http://127.0.0.1:$(free_port)" "$(service_dll Analysis)" "${shared[@]}" \
+        Chatroom__DataDirectory="$WORK/2node-analysis"
       ;;
     peer-redis)
       start_redis
       node "$ROOT/bench/peer/server.js" --port "$port" --persist redis --redis "redis://127.0.0.1:$REDIS_PORT" >"$OUT/$1.log" 2>&1 &
-      SERVER_PID=$!
+      PIDS+=($!)
+      SERVER_PIDS=($!)
+      SERVER_URLS=("$url")
+      wait_healthy "$url" 90 "$!"
       ;;
     peer-none)
       node "$ROOT/bench/peer/server.js" --port "$port" --persist none >"$OUT/$1.log" 2>&1 &
-      SERVER_PID=$!
+      PIDS+=($!)
+      SERVER_PIDS=($!)
+      SERVER_URLS=("$url")
+      wait_healthy "$url" 90 "$!"
       ;;
     *)
-      log "unknown target $1 (embedded, redis, embedded-baseline, redis-baseline, peer-redis, peer-none)"
+      log "unknown target $1 (embedded, redis, redis-2node, embedded-baseline, redis-baseline, peer-redis, peer-none)"
       exit 2
       ;;
   esac
-  PIDS+=("$SERVER_PID")
-  wait_healthy "$SERVER_URL" 90 "$SERVER_PID"
 }
 
-run_load() { # target label connections rooms rate seconds json
+stop_target() {
+  local pid
+  for pid in "${SERVER_PIDS[@]}"; do
+    stop_pid "$pid"
+  done
+}
+
+run_load() { # target driver label connections rooms rate seconds json
   local driver=(dotnet "$LOADTEST")
-  [[ $1 == peer-* ]] && driver=(node "$ROOT/bench/peer/loadtest.js")
+  if [[ $1 == peer-* ]]; then
+    driver=(node "$ROOT/bench/peer/loadtest.js")
+  elif [[ $2 == node ]]; then
+    driver=(node "$ROOT/bench/peer/loadtest.js" --client signalr)
+  fi
+  local targets=() pid
+  for url in "${SERVER_URLS[@]}"; do
+    targets+=(--url "$url")
+  done
+  [[ -n $API_URL ]] && targets+=(--api-url "$API_URL")
+  for pid in "${SERVER_PIDS[@]}"; do
+    targets+=(--server-pid "$pid")
+  done
   # Bounded: the send phase, the drain, and generous time to connect.
-  timeout --signal=INT --kill-after=20 $(($6 + 240)) "${driver[@]}" \
-    --url "$SERVER_URL" --connections "$3" --rooms "$4" --rate "$5" --duration "$6" --size "$SIZE" \
-    --server-pid "$SERVER_PID" --label "$2" --json "$7"
+  timeout --signal=INT --kill-after=20 $(($7 + 240)) "${driver[@]}" "${targets[@]}" \
+    --connections "$4" --rooms "$5" --rate "$6" --duration "$7" --size "$SIZE" --label "$3" --json "$8"
+}
+
+# The drivers a target runs with: the peer only with its own; ours with each of DRIVERS.
+target_drivers() {
+  if [[ $1 == peer-* ]]; then
+    echo node
+  else
+    echo "$DRIVERS"
+  fi
+}
+
+# A row's name in the tables: the target, and the driver when ours is driven by the Node client.
+target_label() { # target driver
+  if [[ $1 != peer-* && $2 == node ]]; then
+    echo "$1 (node client)"
+  else
+    echo "$1"
+  fi
 }
 
 log "results in $OUT"
@@ -175,33 +265,47 @@ round_targets() {
   fi
 }
 
-# One run's files: <target>-<workload>[-r<round>].json
-run_name() { # target workload round
-  local name="$1-${2//:/-}"
-  ((ROUNDS > 1)) && name+="-r$3"
+# One run's files: <target>[-node]-<workload>[-r<round>].json
+run_name() { # target driver workload round
+  local name=$1
+  [[ $1 != peer-* && $2 == node ]] && name+="-node"
+  name+="-${3//:/-}"
+  ((ROUNDS > 1)) && name+="-r$4"
   echo "$name"
 }
 
 for round in $(seq 1 "$ROUNDS"); do
   for target in $(round_targets "$round"); do
-    label=$target
-    ((ROUNDS > 1)) && label+=" r$round"
-    log "target $label: starting"
+    log "target $target: starting"
     start_target "$target"
-    if ((WARMUP > 0)); then
-      log "target $target: warm-up ($WARMUP s, discarded)"
-      run_load "$target" "$target warm-up" 100 10 5 "$WARMUP" "$OUT/$target-warmup.json" >/dev/null 2>"$OUT/$target-warmup.progress" || true
-    fi
-    for workload in $WORKLOADS; do
-      IFS=: read -r conns rooms rate seconds <<<"$workload"
-      name=$(run_name "$target" "$workload" "$round")
-      log "target $label: $conns connections, $rooms rooms, $rate msg/s per room, $seconds s"
-      run_load "$target" "$label" "$conns" "$rooms" "$rate" "$seconds" "$OUT/$name.json" >"$OUT/$name.md" 2> >(tee "$OUT/$name.progress" >&2) ||
-        log "target $target: the run $name failed (see $OUT/$name.progress)"
+    for driver in $(target_drivers "$target"); do
+      label=$(target_label "$target" "$driver")
+      ((ROUNDS > 1)) && label+=" r$round"
+      if ((WARMUP > 0)); then
+        log "target $label: warm-up ($WARMUP s, discarded)"
+        run_load "$target" "$driver" "$label warm-up" 100 10 5 "$WARMUP" "$OUT/$target-$driver-warmup.json" >/dev/null 2>"$OUT/$target-$driver-warmup.progress" || true
+      fi
+      for workload in $WORKLOADS; do
+        IFS=: read -r conns rooms rate seconds <<<"$workload"
+        name=$(run_name "$target" "$driver" "$workload" "$round")
+        log "target $label: $conns connections, $rooms rooms, $rate msg/s per room, $seconds s"
+        run_load "$target" "$driver" "$label" "$conns" "$rooms" "$rate" "$seconds" "$OUT/$name.json" >"$OUT/$name.md" 2> >(tee "$OUT/$name.progress" >&2) ||
+          log "target $target: the run $name failed (see $OUT/$name.progress)"
+      done
     done
-    stop_pid "$SERVER_PID"
+    stop_target
   done
 done
+
+# Every (target, driver) pair the tables list, in order.
+rows() {
+  local target driver
+  for target in $TARGETS; do
+    for driver in $(target_drivers "$target"); do
+      echo "$target $driver"
+    done
+  done
+}
 
 {
   echo "## Chatroom vs Socket.IO peer, $(date -u +'%Y-%m-%d %H:%M UTC')"
@@ -209,14 +313,16 @@ done
   echo "- machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- command: \`WORKLOADS=\"$WORKLOADS\" TARGETS=\"$TARGETS\" SIZE=$SIZE $COMMAND\`"
   echo "- targets: embedded = standalone host, SQLite (synchronous=FULL); redis = standalone host on redis-server (AOF everysec);"
-  echo "  peer-redis = Socket.IO 4.8 on Node, XADD before broadcast; peer-none = Socket.IO, stores nothing"
+  echo "  redis-2node = API + two socket servers + analysis as separate processes on one redis-server;"
+  echo "  peer-redis = Socket.IO 4.8 on Node, XADD before broadcast; peer-none = Socket.IO, stores nothing;"
+  echo "  ours driven by bench/Chatroom.LoadTest (SignalR .NET client) unless marked (node client) = bench/peer/loadtest.js --client signalr"
   echo
   echo "| target | connections / rooms / msg/s per room / s | connected | sent | acked | refused | send→ack p50 / p90 / p99 / max (ms) | send→deliver p50 / p90 / p99 / max (ms) | delivered/s | missing | server RSS per connection | server CPU per delivery |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
   for workload in $WORKLOADS; do
-    for target in $TARGETS; do
+    while read -r target driver; do
       for round in $(seq 1 "$ROUNDS"); do
-        json="$OUT/$(run_name "$target" "$workload" "$round").json"
+        json="$OUT/$(run_name "$target" "$driver" "$workload" "$round").json"
         [[ -f $json ]] || continue
         jq -r '
         def ms: . * 100 | round / 100;
@@ -229,8 +335,46 @@ done
         + "| \(if .serverCpu == null then "–" else "\(.serverCpu.microsecondsPerDelivery) µs" end) |"
       ' "$json"
       done
-    done
+    done < <(rows)
   done
+  crossed=()
+  for json in "$OUT"/*.json; do
+    [[ $json == *warmup.json ]] && continue
+    jq -e '.crossNode != null' "$json" >/dev/null 2>&1 && crossed+=("$json")
+  done
+  if ((${#crossed[@]} > 0)); then
+    echo
+    echo "Deliveries between socket nodes (the sender on one server, the receiver on the other):"
+    echo
+    echo "| target | connections / rooms / msg/s per room / s | all: send→deliver p50 / p90 / p99 (ms) | cross-node: p50 / p90 / p99 (ms) | cross-node deliveries |"
+    echo "|---|---|---|---|---|"
+    jq -r '
+      def ms: . * 100 | round / 100;
+      "| \(.label) | \(.workload.connections) / \(.workload.rooms) / \(.workload.ratePerRoom) / \(.workload.durationSeconds) "
+      + "| \(.deliverMs.p50 | ms) / \(.deliverMs.p90 | ms) / \(.deliverMs.p99 | ms) "
+      + "| \(.crossNode.deliverMs.p50 | ms) / \(.crossNode.deliverMs.p90 | ms) / \(.crossNode.deliverMs.p99 | ms) "
+      + "| \(.crossNode.delivered) of \(.delivered) |"' "${crossed[@]}"
+  fi
+  echo
+  echo "Saturation: the most delivered/s among these workloads with send→deliver p99 < 250 ms, nothing missing and nothing refused:"
+  echo
+  echo "| target | delivered/s | at connections / rooms / msg/s per room | p99 (ms) |"
+  echo "|---|---|---|---|"
+  while read -r target driver; do
+    files=()
+    for workload in $WORKLOADS; do
+      for round in $(seq 1 "$ROUNDS"); do
+        json="$OUT/$(run_name "$target" "$driver" "$workload" "$round").json"
+        [[ -f $json ]] && files+=("$json")
+      done
+    done
+    ((${#files[@]} > 0)) || continue
+    jq -rs --arg target "$(target_label "$target" "$driver")" '
+      map(select(.deliverMs.p99 < 250 and .missing == 0 and ((.refused | length) == 0))) | max_by(.deliveredPerSecond)
+      | if . == null then "| \($target) | none under 250 ms | – | – |"
+        else "| \($target) | \(.deliveredPerSecond | round) | \(.workload.connections) / \(.workload.rooms) / \(.workload.ratePerRoom) | \(.deliverMs.p99 * 100 | round / 100) |" end
+    ' "${files[@]}"
+  done < <(rows)
   if ((ROUNDS > 1)); then
     echo
     echo "Medians over $ROUNDS rounds:"
@@ -238,14 +382,14 @@ done
     echo "| target | connections / rooms / msg/s per room / s | runs | send→deliver p50 / p90 / p99 (ms) | delivered/s | missing (sum) | server CPU per delivery |"
     echo "|---|---|---|---|---|---|---|"
     for workload in $WORKLOADS; do
-      for target in $TARGETS; do
+      while read -r target driver; do
         files=()
         for round in $(seq 1 "$ROUNDS"); do
-          json="$OUT/$(run_name "$target" "$workload" "$round").json"
+          json="$OUT/$(run_name "$target" "$driver" "$workload" "$round").json"
           [[ -f $json ]] && files+=("$json")
         done
         ((${#files[@]} > 0)) || continue
-        jq -rs --arg target "$target" '
+        jq -rs --arg target "$(target_label "$target" "$driver")" '
         def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
         def ms: . * 100 | round / 100;
         "| \($target) | \(.[0].workload.connections) / \(.[0].workload.rooms) / \(.[0].workload.ratePerRoom) / \(.[0].workload.durationSeconds) "
@@ -253,7 +397,7 @@ done
         + "| \(map(.deliveredPerSecond) | median | round) | \(map(.missing) | add) "
         + "| \(if any(.[]; .serverCpu == null) then "–" else "\(map(.serverCpu.microsecondsPerDelivery) | median | . * 10 | round / 10) µs" end) |"
         ' "${files[@]}"
-      done
+      done < <(rows)
     done
   fi
 } | tee "$OUT/table.md"

@@ -29,7 +29,8 @@ public sealed record LoadReport(
     long Missing,
     double DeliveredPerSecond,
     MemoryReport? ServerRss,
-    CpuReport? ServerCpu)
+    CpuReport? ServerCpu,
+    CrossNodeReport? CrossNode = null)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -58,6 +59,11 @@ public sealed record LoadReport(
         text.AppendLine(c, $"| send→ack p50 / p90 / p99 / max | {Latency(AckMs)} |");
         text.AppendLine(c, $"| send→deliver p50 / p90 / p99 / max | {Latency(DeliverMs)} |");
         text.AppendLine(c, $"| delivered | {Delivered} of {ExpectedDeliveries} expected (missing {Missing}); {DeliveredPerSecond:F0}/s while sending |");
+        if (CrossNode is { } cross)
+        {
+            text.AppendLine(c, $"| cross-node send→deliver p50 / p90 / p99 / max | {Latency(cross.DeliverMs)}; {cross.Delivered} of {Delivered} deliveries crossed between {cross.Nodes} nodes |");
+        }
+
         if (ServerRss is { } rss)
         {
             text.AppendLine(c, $"| server RSS | {rss.BaselineBytes / 1048576.0:F1} MiB idle, {rss.ConnectedBytes / 1048576.0:F1} MiB connected, {rss.PeakBytes / 1048576.0:F1} MiB peak; {rss.PerConnectionBytes / 1024.0:F1} KiB per connection |");
@@ -81,3 +87,6 @@ public sealed record MemoryReport(IReadOnlyList<int> Pids, long BaselineBytes, l
 
 /// <summary>Server CPU time (user + system, every process) from the first send to the end of the drain, and per delivered message.</summary>
 public sealed record CpuReport(double Seconds, double MicrosecondsPerDelivery);
+
+/// <summary>Deliveries whose sender was connected to another node than the receiver (several URLs only).</summary>
+public sealed record CrossNodeReport(int Nodes, long Delivered, LatencySummary DeliverMs);

@@ -16,7 +16,8 @@ namespace Chatroom.LoadTest;
 /// receives it (the sender included) without a lookup, and <em>send→ack</em> is the <c>SendMessage</c> round trip
 /// (the server acknowledges once the message is stored). The send schedule is open-loop: a slow server does not slow
 /// the senders down (no coordinated omission), up to <see cref="LoadSettings.MaxInFlightPerConnection"/> unanswered
-/// sends per connection, beyond which a send is skipped and counted.
+/// sends per connection, beyond which a send is skipped and counted. With several URLs (socket nodes) the text also
+/// names the sender's node, so deliveries from a connection on another node are measured apart (<em>cross-node</em>).
 /// </summary>
 public sealed class LoadRun(LoadSettings settings, TextWriter progress)
 {
@@ -25,6 +26,7 @@ public sealed class LoadRun(LoadSettings settings, TextWriter progress)
 
     private readonly LatencyHistogram _ack = new();
     private readonly LatencyHistogram _deliver = new();
+    private readonly LatencyHistogram _deliverCrossNode = new();
     private readonly ConcurrentDictionary<string, long> _refused = new();
     private readonly ConcurrentDictionary<string, long> _errors = new();
     private readonly ConcurrentDictionary<string, long> _connectFailures = new();
@@ -33,6 +35,7 @@ public sealed class LoadRun(LoadSettings settings, TextWriter progress)
     private long _acked;
     private long _skipped;
     private long _delivered;
+    private long _deliveredCrossNode;
     private long _expected;
     private long _inFlight;
     private long _dropped;
@@ -114,7 +117,8 @@ public sealed class LoadRun(LoadSettings settings, TextWriter progress)
             Math.Max(0, expected - delivered),
             Math.Round(sendSeconds > 0 ? deliveredWhileSending / sendSeconds : 0, 1),
             memory,
-            cpu);
+            cpu,
+            settings.Urls.Count > 1 ? new CrossNodeReport(settings.Urls.Count, Interlocked.Read(ref _deliveredCrossNode), _deliverCrossNode.Summarise()) : null);
     }
 
     /// <summary>The code of a hub refusal: SignalR sends "An unexpected error occurred invoking 'X' on the server. HubException: code: sentence".</summary>
@@ -129,7 +133,7 @@ public sealed class LoadRun(LoadSettings settings, TextWriter progress)
 
     private async Task CreateRoomsAsync(HttpClient http, string[] rooms, CancellationToken cancellationToken)
     {
-        var url = settings.Urls[0];
+        var url = settings.ApiUrl ?? settings.Urls[0];
         var token = await SignInAsync(http, url, $"lt-{_runId}-owner", cancellationToken);
         foreach (var room in rooms)
         {
@@ -162,13 +166,15 @@ public sealed class LoadRun(LoadSettings settings, TextWriter progress)
         var options = new ParallelOptions { MaxDegreeOfParallelism = settings.ConnectParallelism, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(0, settings.Connections), options, async (index, token) =>
         {
-            var url = settings.Urls[index % settings.Urls.Count];
+            // The room is index mod R, the node the member's place in its room mod N: every room spans the nodes.
+            var node = index / rooms.Length % settings.Urls.Count;
+            var url = settings.Urls[node];
             var room = rooms[index % rooms.Length];
             var stage = "sign_in";
             HubConnection? connection = null;
             try
             {
-                var accessToken = await SignInAsync(http, url, $"lt-{_runId}-{index}", token);
+                var accessToken = await SignInAsync(http, settings.ApiUrl ?? url, $"lt-{_runId}-{index}", token);
                 stage = "connect";
                 connection = new HubConnectionBuilder()
                     .WithUrl(new Uri(url, "/hubs/chat"), HttpTransportType.WebSockets, o =>
@@ -177,7 +183,7 @@ public sealed class LoadRun(LoadSettings settings, TextWriter progress)
                         o.AccessTokenProvider = () => Task.FromResult<string?>(accessToken);
                     })
                     .Build();
-                connection.On<DeliveredMessage>("message", OnMessage);
+                connection.On<DeliveredMessage>("message", message => OnMessage(message, node));
                 connection.Closed += error =>
                 {
                     if (error is not null)
@@ -190,7 +196,7 @@ public sealed class LoadRun(LoadSettings settings, TextWriter progress)
                 await connection.StartAsync(token);
                 stage = "join";
                 await connection.InvokeAsync("JoinRoom", room, null, token);
-                members.Add(new Member(index, room, connection));
+                members.Add(new Member(index, node, room, connection));
             }
             catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
             {
@@ -267,7 +273,7 @@ public sealed class LoadRun(LoadSettings settings, TextWriter progress)
         Interlocked.Increment(ref _inFlight);
         Interlocked.Increment(ref _sent);
         var started = Stopwatch.GetTimestamp();
-        var text = Text(started, sequence);
+        var text = Text(started, sequence, member.Node);
         try
         {
             using var timeout = new CancellationTokenSource(InvokeTimeout);
@@ -291,10 +297,12 @@ public sealed class LoadRun(LoadSettings settings, TextWriter progress)
         }
     }
 
-    private string Text(long timestamp, long sequence)
+    /// <summary><c>lt|&lt;send timestamp&gt;|&lt;sequence&gt;|&lt;sender's node&gt;|</c>, padded to the message size.</summary>
+    private string Text(long timestamp, long sequence, int node)
     {
         var text = new StringBuilder(Math.Max(settings.MessageBytes, 48));
-        text.Append(Marker).Append(timestamp.ToString(CultureInfo.InvariantCulture)).Append('|').Append(sequence.ToString(CultureInfo.InvariantCulture)).Append('|');
+        text.Append(Marker).Append(timestamp.ToString(CultureInfo.InvariantCulture)).Append('|').Append(sequence.ToString(CultureInfo.InvariantCulture)).Append('|')
+            .Append(node.ToString(CultureInfo.InvariantCulture)).Append('|');
         if (text.Length < settings.MessageBytes)
         {
             text.Append('x', settings.MessageBytes - text.Length);
@@ -303,7 +311,7 @@ public sealed class LoadRun(LoadSettings settings, TextWriter progress)
         return text.ToString();
     }
 
-    private void OnMessage(DeliveredMessage message)
+    private void OnMessage(DeliveredMessage message, int node)
     {
         var text = message.Text.AsSpan();
         if (!text.StartsWith(Marker, StringComparison.Ordinal))
@@ -315,8 +323,19 @@ public sealed class LoadRun(LoadSettings settings, TextWriter progress)
         var end = text.IndexOf('|');
         if (end > 0 && long.TryParse(text[..end], NumberStyles.None, CultureInfo.InvariantCulture, out var sentAt))
         {
-            _deliver.Record(Stopwatch.GetElapsedTime(sentAt));
+            var elapsed = Stopwatch.GetElapsedTime(sentAt);
+            _deliver.Record(elapsed);
             Interlocked.Increment(ref _delivered);
+
+            // The sender's node is the fourth field: lt|<timestamp>|<sequence>|<node>|…
+            var rest = text[(end + 1)..];
+            rest = rest[(rest.IndexOf('|') + 1)..];
+            var nodeEnd = rest.IndexOf('|');
+            if (nodeEnd > 0 && int.TryParse(rest[..nodeEnd], NumberStyles.None, CultureInfo.InvariantCulture, out var senderNode) && senderNode != node)
+            {
+                _deliverCrossNode.Record(elapsed);
+                Interlocked.Increment(ref _deliveredCrossNode);
+            }
         }
     }
 
@@ -352,11 +371,14 @@ public sealed class LoadRun(LoadSettings settings, TextWriter progress)
     private static Dictionary<string, long> Sorted(ConcurrentDictionary<string, long> counts) =>
         counts.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value);
 
-    private sealed class Member(int index, string room, HubConnection connection)
+    private sealed class Member(int index, int node, string room, HubConnection connection)
     {
         public int InFlight;
 
         public int Index { get; } = index;
+
+        /// <summary>Which of the URLs (socket nodes) this connection is on.</summary>
+        public int Node { get; } = node;
 
         public string Room { get; } = room;
 

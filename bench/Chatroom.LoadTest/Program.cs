@@ -8,7 +8,7 @@ ThreadPool.SetMinThreads(Math.Max(Environment.ProcessorCount * 4, 32), Math.Max(
 
 var urls = new Option<string[]>("--url", "-u")
 {
-    Description = "Base URL of a host (repeat for several nodes; connections are spread round-robin)",
+    Description = "Base URL of a host (repeat for several nodes; each room's members are spread over them)",
     DefaultValueFactory = _ => ["http://127.0.0.1:5000"],
     AllowMultipleArgumentsPerToken = true,
 };
@@ -20,6 +20,17 @@ urls.Validators.Add(result =>
         {
             result.AddError($"--url {url} is not an http(s) URL");
         }
+    }
+});
+var apiUrl = new Option<string?>("--api-url")
+{
+    Description = "Base URL for sign-ins and room creation when the API runs apart from the socket servers (default: each connection's --url)",
+};
+apiUrl.Validators.Add(result =>
+{
+    if (result.GetValueOrDefault<string?>() is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+    {
+        result.AddError($"--api-url {url} is not an http(s) URL");
     }
 });
 var connections = new Option<int>("--connections", "-c") { Description = "Hub connections, each its own guest user", DefaultValueFactory = _ => 600 };
@@ -59,7 +70,7 @@ foreach (var positive in new[] { rate, duration })
 
 var root = new RootCommand("Load test of a running Chatroom over the SignalR .NET client: send→ack and send→deliver latency, delivered/s, refusals by code, server RSS per connection")
 {
-    urls, connections, rooms, rate, size, duration, count, drain, parallelism, inFlight, pids, label, json,
+    urls, apiUrl, connections, rooms, rate, size, duration, count, drain, parallelism, inFlight, pids, label, json,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -75,7 +86,8 @@ root.SetAction(async (parse, cancellationToken) =>
         parse.GetValue(parallelism),
         parse.GetValue(inFlight),
         parse.GetValue(pids)!,
-        parse.GetValue(label)!);
+        parse.GetValue(label)!,
+        parse.GetValue(apiUrl) is { } api ? new Uri(api) : null);
     var report = await new LoadRun(settings, Console.Error).RunAsync(cancellationToken);
     Console.WriteLine(report.ToMarkdown());
     if (parse.GetValue(json) is { } file)

@@ -1,5 +1,7 @@
 // The load driver for the Socket.IO peer: the same workload, schedule, measurements and report (JSON and markdown)
 // as bench/Chatroom.LoadTest, with socket.io-client instead of the SignalR .NET client. Keep the two in step.
+// With --client signalr it drives our server instead (the @microsoft/signalr JavaScript client: guest sign-in, rooms
+// created over REST, JoinRoom and SendMessage on /hubs/chat), so both servers can be measured by this one Node client.
 //
 // Each message carries its send time (performance.now() of this process) in its text, so send→deliver is measured
 // at every member of the room that receives it (the sender included), and send→ack is the `send` round trip (the
@@ -7,6 +9,11 @@
 // in turn; beyond --max-in-flight unanswered sends on a connection a send is skipped and counted.
 //
 //   node loadtest.js --url http://127.0.0.1:5400 --connections 600 --rooms 60 --rate 5 --duration 30 --json out.json
+//   node loadtest.js --client signalr --url http://127.0.0.1:5000 …
+//
+// Several --url values are several nodes: connections are spread round-robin, each message names its sender's node,
+// and deliveries from another node are also reported apart (crossNode).
+import { HttpTransportType, HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
 import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
@@ -27,7 +34,9 @@ const { values: argv } = parseArgs({
     'connect-parallelism': { type: 'string', default: '32' },
     'max-in-flight': { type: 'string', default: '64' },
     'server-pid': { type: 'string', multiple: true, default: [] },
-    label: { type: 'string', default: 'socket.io peer' },
+    label: { type: 'string' },
+    client: { type: 'string', default: 'socket.io' },
+    'api-url': { type: 'string' },
     json: { type: 'string' },
   },
 });
@@ -44,8 +53,14 @@ const settings = {
   connectParallelism: positive('connect-parallelism', Number(argv['connect-parallelism'])),
   maxInFlight: positive('max-in-flight', Number(argv['max-in-flight'])),
   pids: argv['server-pid'].map(Number),
-  label: argv.label,
+  client: argv.client,
+  apiUrl: argv['api-url'],
+  label: argv.label ?? (argv.client === 'signalr' ? 'chatroom (node client)' : 'socket.io peer'),
 };
+if (settings.client !== 'socket.io' && settings.client !== 'signalr') {
+  console.error('--client must be socket.io or signalr');
+  process.exit(2);
+}
 
 function positive(name, value) {
   if (!(value > 0)) {
@@ -61,9 +76,11 @@ const INVOKE_TIMEOUT_MS = 30_000;
 const runId = new Date().toISOString().slice(11, 19).replaceAll(':', '') + String(1000 + Math.floor(Math.random() * 9000));
 const ack = new LatencyHistogram();
 const deliver = new LatencyHistogram();
+const deliverCrossNode = new LatencyHistogram();
 const refused = new Map();
 const errors = new Map();
 const connectFailures = new Map();
+let deliveredCrossNode = 0;
 let sent = 0, acked = 0, skipped = 0, delivered = 0, expected = 0, inFlight = 0, dropped = 0, sequence = 0;
 let stopping = false;
 
@@ -71,6 +88,20 @@ const add = (map, key) => map.set(key, (map.get(key) ?? 0) + 1);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const sorted = (map) => Object.fromEntries([...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 const refusalCode = (error) => String(error).split(':', 1)[0].trim();
+/** A SignalR hub refusal reads "An unexpected error occurred invoking 'X' on the server. HubException: code: sentence". */
+const hubRefusalCode = (message) => {
+  const marker = 'HubException: ';
+  const at = message.indexOf(marker);
+  return refusalCode(at < 0 ? message : message.slice(at + marker.length));
+};
+/** Settles with the promise, or rejects with "timed out" after INVOKE_TIMEOUT_MS (SignalR's invoke has no timeout). */
+const withTimeout = (promise) => {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timed out')), INVOKE_TIMEOUT_MS);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+};
 
 /** Sums `read(pid)` over the server pids; null when there are none or one cannot be read (it exited, or not Linux). */
 async function sumOverServers(read) {
@@ -115,21 +146,112 @@ const cpuSeconds = () =>
     return (Number(fields[11]) + Number(fields[12])) / clockTicks;
   });
 
-function onMessage(message) {
+/** lt|<send time>|<sequence>|<sender's node>|… */
+function onMessage(message, node) {
   const text = message?.text;
   if (typeof text !== 'string' || !text.startsWith(MARKER)) {
     return;
   }
 
-  const end = text.indexOf('|', MARKER.length);
-  const sentAt = Number(text.slice(MARKER.length, end));
-  if (end > 0 && Number.isFinite(sentAt)) {
-    deliver.record(performance.now() - sentAt);
+  const fields = text.slice(MARKER.length).split('|', 3);
+  const sentAt = Number(fields[0]);
+  if (fields[0] !== '' && Number.isFinite(sentAt)) {
+    const elapsed = performance.now() - sentAt;
+    deliver.record(elapsed);
     delivered += 1;
+    if (fields.length === 3 && Number(fields[2]) !== node) {
+      deliverCrossNode.record(elapsed);
+      deliveredCrossNode += 1;
+    }
   }
 }
 
-function connectOne(index, url, room) {
+async function postJson(url, body, token) {
+  const headers = { 'content-type': 'application/json' };
+  if (token !== undefined) {
+    headers.authorization = `Bearer ${token}`;
+  }
+
+  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(INVOKE_TIMEOUT_MS) });
+  if (!response.ok) {
+    const error = new Error(`${new URL(url).pathname} answered ${response.status}`);
+    error.status = response.status;
+    throw error;
+  }
+
+  return response.json();
+}
+
+const signIn = async (url, name) => (await postJson(new URL('/api/auth/guest', url), { name })).token;
+
+/** Our server keeps rooms apart from joining: create them first, as the .NET load tool does. */
+async function createRooms(rooms) {
+  if (settings.client !== 'signalr') {
+    return;
+  }
+
+  const url = settings.apiUrl ?? settings.urls[0];
+  const token = await signIn(url, `lt-${runId}-owner`);
+  for (const room of rooms) {
+    await postJson(new URL('/api/rooms', url), { name: room }, token);
+  }
+}
+
+/** A member over @microsoft/signalr: send() resolves to null when acknowledged, or to the refusal's code. */
+async function connectSignalR(index, node, url, room) {
+  let stage = 'sign_in';
+  let connection = null;
+  try {
+    const token = await signIn(settings.apiUrl ?? url, `lt-${runId}-${index}`);
+    stage = 'connect';
+    connection = new HubConnectionBuilder()
+      .withUrl(new URL('/hubs/chat', url).toString(), {
+        transport: HttpTransportType.WebSockets,
+        skipNegotiation: true,
+        accessTokenFactory: () => token,
+      })
+      .configureLogging(LogLevel.None)
+      .build();
+    connection.serverTimeoutInMilliseconds = INVOKE_TIMEOUT_MS;
+    connection.on('message', (message) => onMessage(message, node));
+    connection.onclose((error) => {
+      if (!stopping && error !== undefined) {
+        dropped += 1;
+      }
+    });
+    await connection.start();
+    stage = 'join';
+    await withTimeout(connection.invoke('JoinRoom', room, null));
+    const hub = connection;
+    return {
+      index, node, room, inFlight: 0,
+      send: async (text, clientMessageId) => {
+        try {
+          await withTimeout(hub.invoke('SendMessage', room, text, clientMessageId));
+          return null;
+        } catch (error) {
+          if (/HubException: /.test(String(error?.message))) {
+            return hubRefusalCode(error.message);
+          }
+
+          throw error;
+        }
+      },
+      close: () => hub.stop(),
+    };
+  } catch (error) {
+    const reason = stage === 'sign_in' && error?.status !== undefined ? `sign_in_${error.status}` : `${stage}: ${hubRefusalCode(String(error?.message ?? 'error'))}`;
+    add(connectFailures, reason);
+    await connection?.stop();
+    return null;
+  }
+}
+
+function connectOne(index, node, url, room) {
+  if (settings.client === 'signalr') {
+    return connectSignalR(index, node, url, room);
+  }
+
   return new Promise((resolve) => {
     let stage = 'connect';
     const socket = io(url, {
@@ -139,7 +261,7 @@ function connectOne(index, url, room) {
       forceNew: true,
       timeout: INVOKE_TIMEOUT_MS,
     });
-    socket.on('message', onMessage);
+    socket.on('message', (message) => onMessage(message, node));
     socket.once('connect_error', (error) => {
       add(connectFailures, `${stage}: ${error?.message ?? 'error'}`);
       socket.close();
@@ -161,7 +283,14 @@ function connectOne(index, url, room) {
             dropped += 1;
           }
         });
-        resolve({ index, room, socket, inFlight: 0 });
+        resolve({
+          index, node, room, inFlight: 0,
+          send: async (text, clientMessageId) => {
+            const reply = await socket.timeout(INVOKE_TIMEOUT_MS).emitWithAck('send', { room, text, clientMessageId });
+            return reply?.error ? refusalCode(reply.error) : null;
+          },
+          close: () => socket.close(),
+        });
       } catch (error) {
         add(connectFailures, `join: ${error?.message ?? 'error'}`);
         socket.close();
@@ -178,7 +307,9 @@ async function connectAll(rooms) {
   const worker = async () => {
     while (next < settings.connections) {
       const index = next++;
-      const member = await connectOne(index, settings.urls[index % settings.urls.length], rooms[index % rooms.length]);
+      // The room is index mod R, the node the member's place in its room mod N: every room spans the nodes.
+      const node = Math.floor(index / rooms.length) % settings.urls.length;
+      const member = await connectOne(index, node, settings.urls[node], rooms[index % rooms.length]);
       if (member !== null) {
         members.push(member);
       }
@@ -193,8 +324,8 @@ async function connectAll(rooms) {
   return members;
 }
 
-function text(sentAt, seq) {
-  const head = `${MARKER}${sentAt.toFixed(3)}|${seq}|`;
+function text(sentAt, seq, node) {
+  const head = `${MARKER}${sentAt.toFixed(3)}|${seq}|${node}|`;
   return head.length < settings.messageBytes ? head + 'x'.repeat(settings.messageBytes - head.length) : head;
 }
 
@@ -204,11 +335,9 @@ async function sendOne(member, seq, roomSize) {
   sent += 1;
   const started = performance.now();
   try {
-    const reply = await member.socket
-      .timeout(INVOKE_TIMEOUT_MS)
-      .emitWithAck('send', { room: member.room, text: text(started, seq), clientMessageId: `${runId}-${seq}` });
-    if (reply?.error) {
-      add(refused, refusalCode(reply.error));
+    const refusal = await member.send(text(started, seq, member.node), `${runId}-${seq}`);
+    if (refusal !== null) {
+      add(refused, refusal);
     } else {
       ack.record(performance.now() - started);
       acked += 1;
@@ -274,6 +403,10 @@ function markdown(report) {
     `| send→deliver p50 / p90 / p99 / max | ${latency(report.deliverMs)} |`,
     `| delivered | ${report.delivered} of ${report.expectedDeliveries} expected (missing ${report.missing}); ${report.deliveredPerSecond.toFixed(0)}/s while sending |`,
   ];
+  if (report.crossNode !== null) {
+    const x = report.crossNode;
+    lines.push(`| cross-node send→deliver p50 / p90 / p99 / max | ${latency(x.deliverMs)}; ${x.delivered} of ${report.delivered} deliveries crossed between ${x.nodes} nodes |`);
+  }
   if (report.serverCpu !== null) {
     lines.push(`| server CPU | ${report.serverCpu.seconds.toFixed(2)} s from the first send to the end of the drain; ${report.serverCpu.microsecondsPerDelivery.toFixed(1)} µs per delivery |`);
   }
@@ -288,6 +421,7 @@ function markdown(report) {
 async function main() {
   const startedAt = new Date().toISOString();
   const rooms = Array.from({ length: settings.rooms }, (_, r) => `lt-${runId}-${r}`);
+  await createRooms(rooms);
   const baseline = await residentBytes();
   const members = await connectAll(rooms);
   await sleep(1000);
@@ -331,12 +465,10 @@ async function main() {
   const cpuAfter = await cpuSeconds();
   const deliveredTotal = delivered;
   const expectedTotal = expected;
-  for (const member of members) {
-    member.socket.close();
-  }
+  await Promise.all(members.map((member) => member.close()));
 
   const report = {
-    tool: 'bench/peer/loadtest.js (socket.io-client)',
+    tool: `bench/peer/loadtest.js (${settings.client === 'signalr' ? '@microsoft/signalr' : 'socket.io-client'})`,
     label: settings.label,
     urls: settings.urls,
     startedAt,
@@ -376,6 +508,7 @@ async function main() {
           microsecondsPerDelivery: deliveredTotal === 0 ? 0 : Math.round(((cpuAfter - cpuBefore) * 1e6 / deliveredTotal) * 10) / 10,
         }
       : null,
+    crossNode: settings.urls.length > 1 ? { nodes: settings.urls.length, delivered: deliveredCrossNode, deliverMs: deliverCrossNode.summarise() } : null,
   };
 
   process.stdout.write(markdown(report));
