@@ -40,7 +40,9 @@ public static class RedisChatBackendExtensions
             .ValidateOnStart();
         services.AddSingleton<IRoomStore, RedisRoomStore>();
         services.AddSingleton<IRoomRulesStore, RedisRoomRulesStore>();
-        services.AddSingleton<IMessageLog, RedisMessageLog>();
+        services.AddSingleton<RedisMessageLog>();
+        services.AddSingleton<IMessageLog>(sp => sp.GetRequiredService<RedisMessageLog>());
+        services.AddSingleton<IMessageSendPath>(sp => sp.GetRequiredService<RedisMessageLog>());
         services.AddSingleton<IChatBus, RedisChatBus>();
         services.AddSingleton<IWorkQueue, RedisWorkQueue>();
         services.AddSingleton<IPresenceStore, RedisPresenceStore>();
