@@ -26,4 +26,17 @@ internal sealed class RedisTopology(IConnectionMultiplexer redis)
 
         return false;
     }
+
+    /// <summary>True when the server at <paramref name="endPoint"/> speaks RESP3 (pub/sub then rides the interactive connection).</summary>
+    public static bool IsResp3(IConnectionMultiplexer redis, System.Net.EndPoint? endPoint)
+    {
+        try
+        {
+            return endPoint is not null && redis.GetServer(endPoint).Protocol is RedisProtocol.Resp3;
+        }
+        catch (Exception e) when (e is ArgumentException or RedisException)
+        {
+            return false;
+        }
+    }
 }

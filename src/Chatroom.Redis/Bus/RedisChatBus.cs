@@ -117,7 +117,7 @@ public sealed partial class RedisChatBus : IChatBus, IDisposable
     {
         // Subscriptions ride the subscription connection (on RESP3, the interactive one). The library subscribes
         // again by itself, but what was published meanwhile is lost: handlers catch up from the log.
-        if (e.ConnectionType == ConnectionType.Subscription || (e.ConnectionType == ConnectionType.Interactive && IsResp3(e.EndPoint)))
+        if (e.ConnectionType == ConnectionType.Subscription || (e.ConnectionType == ConnectionType.Interactive && RedisTopology.IsResp3(_redis, e.EndPoint)))
         {
             _ = SignalResyncAsync(_ => true, e.EndPoint);
         }
@@ -127,18 +127,6 @@ public sealed partial class RedisChatBus : IChatBus, IDisposable
     {
         // A sharded channel whose slot moved was dropped by its old shard before the library took it up at the new one.
         _ = SignalResyncAsync(s => s.Channel.IsSharded && _redis.HashSlot(s.Channel.ToString()) == e.HashSlot, e.NewEndPoint);
-    }
-
-    private bool IsResp3(System.Net.EndPoint? endPoint)
-    {
-        try
-        {
-            return endPoint is not null && _redis.GetServer(endPoint).Protocol is RedisProtocol.Resp3;
-        }
-        catch (Exception e) when (e is ArgumentException or RedisException)
-        {
-            return false;
-        }
     }
 
     private async Task SignalResyncAsync(Func<Subscription, bool> affected, System.Net.EndPoint? endPoint)
