@@ -486,3 +486,17 @@ public sealed class RedisCachedModerationStoreContract(RedisServerFixture redis)
         return new RedisModerationStore(backend.Redis, backend.Options, _ports.CacheFor(backend));
     }
 }
+
+/// <summary>The same contract with the node cache the services register (reads of rooms, bans, mutes and watches served from it).</summary>
+public sealed class RedisCachedTopicWatchStoreContract(RedisServerFixture redis) : TopicWatchStoreContract, IClassFixture<RedisServerFixture>
+{
+    private readonly RedisPorts _ports = new(redis.Server.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<ITopicWatchStore> CreateStoreAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisTopicWatchStore(backend.Redis, backend.Options, _ports.CacheFor(backend));
+    }
+}
