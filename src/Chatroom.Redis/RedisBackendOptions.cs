@@ -25,4 +25,13 @@ public sealed class RedisBackendOptions
     /// chain must lead to it and the certificate must name the host (or <c>sslHost</c>); null: the system store decides.
     /// </summary>
     public string? CaCertificateFile { get; set; }
+
+    /// <summary>
+    /// How long this process may serve a room's state, a ban, a mute or the topic watches from memory without reading
+    /// Redis again. Changes are announced and applied at once; this only bounds an announcement that got lost. Zero: no cache.
+    /// </summary>
+    public TimeSpan StateCacheTtl { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Entries the node state cache holds at most; when full it starts over.</summary>
+    public int StateCacheMaxEntries { get; set; } = 100_000;
 }

@@ -10,6 +10,7 @@ using Chatroom.Core.Rooms;
 using Chatroom.Core.Webhooks;
 using Chatroom.Redis.Agents;
 using Chatroom.Redis.Bus;
+using Chatroom.Redis.Caching;
 using Chatroom.Redis.Contacts;
 using Chatroom.Redis.GuardianCases;
 using Chatroom.Redis.Messages;
@@ -38,9 +39,12 @@ public static class RedisChatBackendExtensions
                 && o.AuditLogMaxLength > 0 && o.DeduplicationWindow > TimeSpan.Zero,
                 "Chatroom:Redis needs a KeyPrefix, positive MessageLogMaxLength, DeadLetterMaxLength and AuditLogMaxLength, and DeduplicationWindow > 0.")
             .ValidateOnStart();
+        services.AddSingleton<NodeStateCache>();
         services.AddSingleton<IRoomStore, RedisRoomStore>();
         services.AddSingleton<IRoomRulesStore, RedisRoomRulesStore>();
-        services.AddSingleton<IMessageLog, RedisMessageLog>();
+        services.AddSingleton<RedisMessageLog>();
+        services.AddSingleton<IMessageLog>(sp => sp.GetRequiredService<RedisMessageLog>());
+        services.AddSingleton<IMessageSendPath>(sp => sp.GetRequiredService<RedisMessageLog>());
         services.AddSingleton<IChatBus, RedisChatBus>();
         services.AddSingleton<IWorkQueue, RedisWorkQueue>();
         services.AddSingleton<IPresenceStore, RedisPresenceStore>();

@@ -156,6 +156,9 @@ public sealed class MultiNodeFixture : IAsyncLifetime
             ["Chatroom__Queues__ClaimTimeout"] = ClaimTimeout.ToString("c", CultureInfo.InvariantCulture),
             ["Chatroom__Api__SignInsPerMinute"] = "1000",
 
+            // Cached room state, bans and mutes stay until a change announces itself (MultiNodeCacheTests), not until they expire.
+            ["Chatroom__Redis__StateCacheTtl"] = "00:10:00",
+
             // Every test signs the admin in with the password alone, and accounts sign in without opening their email.
             ["Chatroom__Auth__StaffRequireTwoFactor"] = "false",
             ["Chatroom__Accounts__SignInsPerAccountPerMinute"] = "1000",

@@ -10,6 +10,7 @@ using Chatroom.Core.Rooms;
 using Chatroom.Core.Webhooks;
 using Chatroom.Redis.Agents;
 using Chatroom.Redis.Bus;
+using Chatroom.Redis.Caching;
 using Chatroom.Redis.Contacts;
 using Chatroom.Redis.GuardianCases;
 using Chatroom.Redis.Messages;
@@ -29,6 +30,7 @@ namespace Chatroom.Redis.Tests;
 internal sealed class RedisPorts(string connectionString) : IAsyncDisposable
 {
     private readonly List<TestBackend> _backends = [];
+    private readonly List<(NodeStateCache Cache, RedisChatBus Bus)> _caches = [];
     private string? _prefix;
 
     public async Task<TestBackend> ConnectAsync()
@@ -40,8 +42,23 @@ internal sealed class RedisPorts(string connectionString) : IAsyncDisposable
         return backend;
     }
 
+    /// <summary>The node cache the services register, over the backend's own bus.</summary>
+    public NodeStateCache CacheFor(TestBackend backend)
+    {
+        var bus = new RedisChatBus(backend.Redis, backend.Options, NullLogger<RedisChatBus>.Instance);
+        var cache = new NodeStateCache(backend.Redis, bus, backend.Options, NullLogger<NodeStateCache>.Instance);
+        _caches.Add((cache, bus));
+        return cache;
+    }
+
     public async ValueTask DisposeAsync()
     {
+        foreach (var (cache, bus) in _caches)
+        {
+            await cache.DisposeAsync();
+            bus.Dispose();
+        }
+
         foreach (var backend in _backends)
         {
             await backend.DisposeAsync();
@@ -439,5 +456,47 @@ public sealed class RedisWebhookStoreContract(RedisServerFixture redis) : Webhoo
     {
         var backend = await _ports.ConnectAsync();
         return new RedisWebhookStore(backend.Redis, backend.Options);
+    }
+}
+
+/// <summary>The same contract with the node cache the services register (reads of rooms, bans, mutes and watches served from it).</summary>
+public sealed class RedisCachedRoomStoreContract(RedisServerFixture redis) : RoomStoreContract, IClassFixture<RedisServerFixture>
+{
+    private readonly RedisPorts _ports = new(redis.Server.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<IRoomStore> CreateStoreAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisRoomStore(backend.Redis, backend.Options, _ports.CacheFor(backend));
+    }
+}
+
+/// <summary>The same contract with the node cache the services register (reads of rooms, bans, mutes and watches served from it).</summary>
+public sealed class RedisCachedModerationStoreContract(RedisServerFixture redis) : ModerationStoreContract, IClassFixture<RedisServerFixture>
+{
+    private readonly RedisPorts _ports = new(redis.Server.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<IModerationStore> CreateStoreAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisModerationStore(backend.Redis, backend.Options, _ports.CacheFor(backend));
+    }
+}
+
+/// <summary>The same contract with the node cache the services register (reads of rooms, bans, mutes and watches served from it).</summary>
+public sealed class RedisCachedTopicWatchStoreContract(RedisServerFixture redis) : TopicWatchStoreContract, IClassFixture<RedisServerFixture>
+{
+    private readonly RedisPorts _ports = new(redis.Server.ConnectionString);
+
+    public override async Task DisposeAsync() => await _ports.DisposeAsync();
+
+    protected override async Task<ITopicWatchStore> CreateStoreAsync()
+    {
+        var backend = await _ports.ConnectAsync();
+        return new RedisTopicWatchStore(backend.Redis, backend.Options, _ports.CacheFor(backend));
     }
 }

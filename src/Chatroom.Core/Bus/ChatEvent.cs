@@ -51,6 +51,12 @@ public static class ChatEventTypes
     /// server closes that account's connections (data: <see cref="AccountClosed"/>).
     /// </summary>
     public const string AccountClosed = "accountClosed";
+
+    /// <summary>
+    /// Not a client event: on the global channel, a backend's shared state (a room's settings, a ban, a mute, the topic
+    /// watches) changed; nodes that keep it in memory drop their copy (the Redis backend's node cache).
+    /// </summary>
+    public const string StateChanged = "stateChanged";
 }
 
 /// <summary>

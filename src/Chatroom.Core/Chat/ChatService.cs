@@ -10,7 +10,8 @@ namespace Chatroom.Core.Chat;
 
 /// <summary>
 /// The path of one message after the caller's own checks: validate, store durably,
-/// then fan out and enqueue for analysis. People, broadcasts and agents all post through here.
+/// then fan out and enqueue for analysis. People, broadcasts and agents all post through here. A backend with an
+/// <see cref="IMessageSendPath"/> (Redis) does the store, the fan-out and the queue writes in one step.
 /// </summary>
 public sealed partial class ChatService(
     IRoomStore rooms,
@@ -21,7 +22,8 @@ public sealed partial class ChatService(
     IOptions<ChatOptions> options,
     ChatMetrics metrics,
     TimeProvider time,
-    ILogger<ChatService> logger)
+    ILogger<ChatService> logger,
+    IMessageSendPath? sendPath = null)
 {
     private static readonly string[] AnalysisOnly = [QueueNames.Analysis];
     private static readonly string[] AnalysisAndAgents = [QueueNames.Analysis, QueueNames.Agents];
@@ -64,7 +66,20 @@ public sealed partial class ChatService(
         activity?.SetTag("chatroom.room", message.Room);
 
         var started = time.GetTimestamp();
-        var result = await log.AppendAsync(message, time.GetUtcNow(), cancellationToken);
+        var queues = message.Kind == MessageKind.System ? AnalysisOnly : AnalysisAndAgents;
+        AppendResult result;
+        bool published = false, queued = false;
+        if (sendPath is null)
+        {
+            result = await log.AppendAsync(message, time.GetUtcNow(), cancellationToken);
+        }
+        else
+        {
+            var outcome = await sendPath.AppendAndAnnounceAsync(message, time.GetUtcNow(),
+                new MessageAnnouncement(MessageEvent, queues, System.Diagnostics.Activity.Current?.Id), cancellationToken);
+            (result, published, queued) = (outcome.Result, outcome.Published, outcome.Queued);
+        }
+
         metrics.AppendDuration(time.GetElapsedTime(started));
         var stored = result.Message;
 
@@ -79,16 +94,19 @@ public sealed partial class ChatService(
         metrics.MessageStored(message.Kind.ToString().ToLowerInvariant());
 
         // The queue write runs while the message fans out; the sender's acknowledgement waits for both.
-        var enqueued = EnqueueAsync(stored);
-        await PublishAsync(stored, cancellationToken);
+        var enqueued = queued ? Task.CompletedTask : EnqueueAsync(stored, queues);
+        if (!published)
+        {
+            await PublishAsync(stored, cancellationToken);
+        }
+
         await enqueued;
         return result;
     }
 
-    private async Task EnqueueAsync(ChatMessage stored)
+    private async Task EnqueueAsync(ChatMessage stored, string[] queues)
     {
         var item = new WorkItem(stored.Room, stored.Id, System.Diagnostics.Activity.Current?.Id);
-        var queues = stored.Kind == MessageKind.System ? AnalysisOnly : AnalysisAndAgents;
         try
         {
             // The message is stored, so its analysis is owed: the sender leaving mid-send does not cancel the write,
@@ -106,7 +124,7 @@ public sealed partial class ChatService(
     {
         try
         {
-            await bus.PublishAsync(new ChatEvent(ChatEventTypes.Message, stored.Room, ChatJson.ToElement(stored.VisibleTo(isAdmin: false))), cancellationToken);
+            await bus.PublishAsync(MessageEvent(stored), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -114,6 +132,10 @@ public sealed partial class ChatService(
             LogPublishFailed(logger, e, stored.Room, stored.Id);
         }
     }
+
+    /// <summary>The bus event of a stored message, as every node's clients receive it.</summary>
+    private static ChatEvent MessageEvent(ChatMessage stored) =>
+        new(ChatEventTypes.Message, stored.Room, ChatJson.ToElement(stored.VisibleTo(isAdmin: false)));
 
     /// <summary>Unicode scalar values, so an emoji counts as one character.</summary>
     public static int CountCharacters(string text)

@@ -63,8 +63,8 @@ public sealed class SendAdmission(
         identity.Bot?.EnsureMayPost(room);
         var now = time.GetUtcNow();
 
-        // The three reads are issued together: on Redis one round trip instead of three (the embedded stores serve
-        // them from memory). A member's room exists, so the reads are never for a name a client made up.
+        // The three reads are issued together; both backends serve them from memory (Redis from a node cache that every
+        // change empties on all nodes). A member's room exists, so the reads are never for a name a client made up.
         // Admins are never banned, muted, locked out or slowed, so their sends skip the two reads.
         var reading = chat.GetRoomAsync(room, cancellationToken);
         var banned = identity.IsAdmin ? Task.FromResult(false) : rooms.IsBannedAsync(room, identity.UserId, now, cancellationToken);

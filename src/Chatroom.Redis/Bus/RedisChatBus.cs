@@ -29,7 +29,7 @@ public sealed partial class RedisChatBus : IChatBus, IDisposable
     private readonly RedisKeys _keys;
     private readonly ConcurrentDictionary<Subscription, byte> _subscriptions = new();
     private readonly CancellationTokenSource _stopping = new();
-    private bool? _isCluster;
+    private readonly RedisTopology _topology;
     private int _watching;
 
     public RedisChatBus(IConnectionMultiplexer redis, IOptions<RedisBackendOptions> options, ILogger<RedisChatBus> logger)
@@ -37,15 +37,19 @@ public sealed partial class RedisChatBus : IChatBus, IDisposable
         _redis = redis;
         _logger = logger;
         _keys = new RedisKeys(options.Value.KeyPrefix);
+        _topology = new RedisTopology(redis);
         redis.ConnectionRestored += OnConnectionRestored;
         redis.HashSlotMoved += OnHashSlotMoved;
     }
 
     public ValueTask PublishAsync(ChatEvent chatEvent, CancellationToken cancellationToken) => RedisPort.GuardValueAsync(_redis, cancellationToken, async () =>
     {
-        var payload = JsonSerializer.Serialize(chatEvent, ChatJson.Options);
+        var payload = Serialize(chatEvent);
         await _redis.GetSubscriber().PublishAsync(Channel(chatEvent.Room), payload);
     });
+
+    /// <summary>The wire form of an event; the send script publishes the same form (<c>RedisMessageLog</c>).</summary>
+    internal static string Serialize(ChatEvent chatEvent) => JsonSerializer.Serialize(chatEvent, ChatJson.Options);
 
     public async ValueTask<IAsyncDisposable> SubscribeAsync(string? room, Func<ChatEvent, ValueTask> handler, CancellationToken cancellationToken)
     {
@@ -106,34 +110,14 @@ public sealed partial class RedisChatBus : IChatBus, IDisposable
     private RedisChannel Channel(string? room)
     {
         var name = room is null ? _keys.GlobalChannel : _keys.RoomChannel(room);
-        return IsCluster() ? RedisChannel.Sharded(name) : RedisChannel.Literal(name);
-    }
-
-    /// <summary>Known once a server has answered; until then nothing can be sent anyway (commands fail fast).</summary>
-    private bool IsCluster()
-    {
-        if (_isCluster is { } known)
-        {
-            return known;
-        }
-
-        foreach (var server in _redis.GetServers())
-        {
-            if (server.IsConnected)
-            {
-                _isCluster = server.ServerType == ServerType.Cluster;
-                return _isCluster.Value;
-            }
-        }
-
-        return false;
+        return _topology.IsCluster() ? RedisChannel.Sharded(name) : RedisChannel.Literal(name);
     }
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
         // Subscriptions ride the subscription connection (on RESP3, the interactive one). The library subscribes
         // again by itself, but what was published meanwhile is lost: handlers catch up from the log.
-        if (e.ConnectionType == ConnectionType.Subscription || (e.ConnectionType == ConnectionType.Interactive && IsResp3(e.EndPoint)))
+        if (e.ConnectionType == ConnectionType.Subscription || (e.ConnectionType == ConnectionType.Interactive && RedisTopology.IsResp3(_redis, e.EndPoint)))
         {
             _ = SignalResyncAsync(_ => true, e.EndPoint);
         }
@@ -143,18 +127,6 @@ public sealed partial class RedisChatBus : IChatBus, IDisposable
     {
         // A sharded channel whose slot moved was dropped by its old shard before the library took it up at the new one.
         _ = SignalResyncAsync(s => s.Channel.IsSharded && _redis.HashSlot(s.Channel.ToString()) == e.HashSlot, e.NewEndPoint);
-    }
-
-    private bool IsResp3(System.Net.EndPoint? endPoint)
-    {
-        try
-        {
-            return endPoint is not null && _redis.GetServer(endPoint).Protocol is RedisProtocol.Resp3;
-        }
-        catch (Exception e) when (e is ArgumentException or RedisException)
-        {
-            return false;
-        }
     }
 
     private async Task SignalResyncAsync(Func<Subscription, bool> affected, System.Net.EndPoint? endPoint)

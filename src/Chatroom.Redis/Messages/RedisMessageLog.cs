@@ -1,6 +1,8 @@
 using System.Globalization;
 using Chatroom.Core.Errors;
 using Chatroom.Core.Messages;
+using Chatroom.Core.Queues;
+using Chatroom.Redis.Bus;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -9,11 +11,18 @@ namespace Chatroom.Redis.Messages;
 /// <summary>
 /// One stream per room, bounded by MAXLEN ~. A message's id is the room counter (INCR), stored as the
 /// stream id <c>&lt;id&gt;-0</c>; de-duplication, counter and append run in one Lua script, so they are atomic.
+/// As the <see cref="IMessageSendPath"/> the same script also publishes the message on the room's channel and, on a
+/// single server, adds its work items to the queues: one round trip per send, and Redis runs a script whole or not at
+/// all, so an acknowledged message has its queue entries. On a cluster the queues sit in slots of their own, so the
+/// script publishes (the room's channel shares its slot) and the caller writes the queues.
 /// Hidden ids sit in a set beside the stream, since stream entries cannot change.
 /// </summary>
-public sealed class RedisMessageLog(IConnectionMultiplexer redis, IOptions<RedisBackendOptions> options) : IMessageLog
+public sealed class RedisMessageLog(IConnectionMultiplexer redis, IOptions<RedisBackendOptions> options, IOptions<QueueOptions>? queueOptions = null)
+    : IMessageLog, IMessageSendPath
 {
-    // KEYS: room, seq, log, cids, cids-t. ARGV: maxlen, window ms, dedup field ('' for none), now ms, then field/value pairs.
+    // KEYS: room, seq, log, cids, cids-t, then (sending) the room's channel and the queue streams.
+    // ARGV: maxlen, window ms, dedup field ('' for none), now ms, publish command ('' for none), payload before the id,
+    // payload after the id, queue maxlen, room, trace parent ('' for none), then the message's field/value pairs.
     private const string AppendScript = """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
         local nowMs = tonumber(ARGV[4])
@@ -33,11 +42,19 @@ public sealed class RedisMessageLog(IConnectionMultiplexer redis, IOptions<Redis
           end
         end
         local id = redis.call('INCR', KEYS[2])
-        redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], id .. '-0', 's', ARGV[4], unpack(ARGV, 5))
+        redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], id .. '-0', 's', ARGV[4], unpack(ARGV, 11))
         if dedup ~= '' then
           redis.call('HSET', KEYS[4], dedup, id)
           redis.call('ZADD', KEYS[5], nowMs, dedup)
         end
+        for i = 7, #KEYS do
+          if ARGV[10] == '' then
+            redis.call('XADD', KEYS[i], 'MAXLEN', '~', ARGV[8], '*', 'r', ARGV[9], 'm', id)
+          else
+            redis.call('XADD', KEYS[i], 'MAXLEN', '~', ARGV[8], '*', 'r', ARGV[9], 'm', id, 'tp', ARGV[10])
+          end
+        end
+        if ARGV[5] ~= '' then redis.call(ARGV[5], KEYS[6], ARGV[6] .. id .. ARGV[7]) end
         return {1, id}
         """;
 
@@ -67,16 +84,40 @@ public sealed class RedisMessageLog(IConnectionMultiplexer redis, IOptions<Redis
     private readonly IDatabase _db = redis.GetDatabase();
     private readonly RedisKeys _keys = new(options.Value.KeyPrefix);
     private readonly RedisBackendOptions _options = options.Value;
+    private readonly QueueOptions _queueOptions = queueOptions?.Value ?? new QueueOptions();
+    private readonly RedisTopology _topology = new(redis);
 
-    public Task<AppendResult> AppendAsync(NewMessage message, DateTimeOffset now, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
+    public Task<AppendResult> AppendAsync(NewMessage message, DateTimeOffset now, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, () =>
+        RunAppendAsync(message, now, publish: null, queues: [], traceParent: null));
+
+    public Task<SendOutcome> AppendAndAnnounceAsync(NewMessage message, DateTimeOffset now, MessageAnnouncement announcement, CancellationToken cancellationToken) =>
+        RedisPort.GuardAsync(redis, cancellationToken, async () =>
+        {
+            var cluster = _topology.IsCluster();
+            var payload = RedisChatBus.Serialize(announcement.Event(ToMessage(message, PayloadTemplate.IdPlaceholder, now)));
+            var publish = PayloadTemplate.TrySplit(payload, out var before, out var after)
+                ? new PublishPart(cluster ? "SPUBLISH" : "PUBLISH", _keys.RoomChannel(message.Room), before, after)
+                : null;
+
+            // Queue streams have hash tags of their own: a cluster script may only touch its room's slot.
+            var queues = cluster ? [] : announcement.Queues;
+            var result = await RunAppendAsync(message, now, publish, queues, announcement.TraceParent);
+            return result.Duplicate
+                ? new SendOutcome(result, Published: false, Queued: false)
+                : new SendOutcome(result, Published: publish is not null, Queued: !cluster);
+        });
+
+    private async Task<AppendResult> RunAppendAsync(NewMessage message, DateTimeOffset now, PublishPart? publish, IReadOnlyList<string> queues, string? traceParent)
     {
         var room = message.Room;
         var dedup = message.ClientMessageId is null
             ? string.Empty
             : $"{message.AuthorId.Length.ToString(CultureInfo.InvariantCulture)}:{message.AuthorId}:{message.ClientMessageId}";
-        var args = new List<RedisValue>(14)
+        var args = new List<RedisValue>(20)
         {
             _options.MessageLogMaxLength, (long)_options.DeduplicationWindow.TotalMilliseconds, dedup, now.ToUnixTimeMilliseconds(),
+            publish?.Command ?? string.Empty, publish?.Before ?? string.Empty, publish?.After ?? string.Empty,
+            _queueOptions.MaxLength, room, traceParent ?? string.Empty,
             "a", message.AuthorId, "n", message.AuthorName, "k", (int)message.Kind, "t", message.Text,
         };
         if (message.ClientMessageId is not null)
@@ -85,9 +126,14 @@ public sealed class RedisMessageLog(IConnectionMultiplexer redis, IOptions<Redis
             args.Add(message.ClientMessageId);
         }
 
-        var reply = await _db.ScriptEvaluateAsync(AppendScript,
-            [_keys.Room(room), _keys.RoomSequence(room), _keys.RoomLog(room), _keys.RoomClientIds(room), _keys.RoomClientIdTimes(room)],
-            [.. args]);
+        var keys = new List<RedisKey>(7 + queues.Count)
+        {
+            _keys.Room(room), _keys.RoomSequence(room), _keys.RoomLog(room), _keys.RoomClientIds(room), _keys.RoomClientIdTimes(room),
+            publish?.Channel ?? _keys.RoomChannel(room),
+        };
+        keys.AddRange(queues.Select(q => (RedisKey)_keys.QueueStream(q)));
+
+        var reply = await _db.ScriptEvaluateAsync(AppendScript, [.. keys], [.. args]);
         var status = (long)reply[0];
         if (status == -1)
         {
@@ -105,7 +151,7 @@ public sealed class RedisMessageLog(IConnectionMultiplexer redis, IOptions<Redis
         }
 
         return new AppendResult(ToMessage(message, id, now), Duplicate: false);
-    });
+    }
 
     public Task<IReadOnlyList<ChatMessage>> ReadAsync(string room, MessageQuery query, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
     {
@@ -166,6 +212,9 @@ public sealed class RedisMessageLog(IConnectionMultiplexer redis, IOptions<Redis
 
         return page;
     }
+
+    /// <summary>The script's publish: the command (by topology), the room's channel and the payload around the id.</summary>
+    private sealed record PublishPart(string Command, string Channel, string Before, string After);
 
     private static ChatMessage ToMessage(NewMessage message, long id, DateTimeOffset sentAt) =>
         new(message.Room, id, message.AuthorId, message.AuthorName, message.Kind, message.Text,

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Chatroom.Core.Chat;
 using Chatroom.Core.Moderation;
+using Chatroom.Redis.Caching;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -13,7 +14,7 @@ namespace Chatroom.Redis.Moderation;
 /// queue under <c>{moderation}</c>; the audit log as a stream under <c>{audit}</c>; mutes as expiring keys.
 /// Rolling windows are summed from whole minutes: a minute that overlaps the window counts in full.
 /// </summary>
-public sealed class RedisModerationStore(IConnectionMultiplexer redis, IOptions<RedisBackendOptions> options) : IModerationStore
+public sealed class RedisModerationStore(IConnectionMultiplexer redis, IOptions<RedisBackendOptions> options, NodeStateCache? cache = null) : IModerationStore
 {
     private const long MinuteMs = 60_000;
 
@@ -339,16 +340,25 @@ public sealed class RedisModerationStore(IConnectionMultiplexer redis, IOptions<
             (long)await _db.ScriptEvaluateAsync(ResolveFlagScript, [FlagKey(id)], [state, resolvedBy, resolution]) == 1);
 
     public Task MuteAsync(string room, string userId, DateTimeOffset until, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
-        await _db.ScriptEvaluateAsync(MuteScript, [_keys.RoomMute(room, userId)], [until.ToUnixTimeMilliseconds()]));
+    {
+        await _db.ScriptEvaluateAsync(MuteScript, [_keys.RoomMute(room, userId)], [until.ToUnixTimeMilliseconds()]);
+        if (cache is not null)
+        {
+            await cache.ChangedAsync(new StateChange(StateChange.MuteScope, room, userId));
+        }
+    });
 
+    /// <summary>Every send asks: with a <see cref="NodeStateCache"/> (as registered) the stored end is kept in memory.</summary>
     public Task<DateTimeOffset?> GetMuteAsync(string room, string userId, DateTimeOffset now, CancellationToken cancellationToken) =>
         RedisPort.GuardAsync<DateTimeOffset?>(redis, cancellationToken, async () =>
         {
-            var until = (string?)await _db.StringGetAsync(_keys.RoomMute(room, userId));
+            var until = cache is null ? await ReadMuteAsync(room, userId) : await cache.GetOrReadAsync(NodeStateCache.MuteKey(room, userId), () => ReadMuteAsync(room, userId));
             return until is not null && long.Parse(until, CultureInfo.InvariantCulture) is var ms && ms > now.ToUnixTimeMilliseconds()
                 ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
                 : null;
         });
+
+    private async Task<string?> ReadMuteAsync(string room, string userId) => await _db.StringGetAsync(_keys.RoomMute(room, userId));
 
     public Task<AuditEntry> AuditAsync(AuditEntry entry, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Chatroom.Core.Rooms;
+using Chatroom.Redis.Caching;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -10,8 +11,9 @@ namespace Chatroom.Redis.Rooms;
 /// names, and a set per user naming their rooms. Deleting a room deletes every key of its hash tag, its messages included.
 /// The per-user sets live in other slots, so they follow membership changes in a second command: a crash in between
 /// leaves at worst a name in the set whose membership is gone, which readers skip.
+/// With a <see cref="NodeStateCache"/> (as registered), a room and a user's ban are read from it: every send reads them.
 /// </summary>
-public sealed class RedisRoomStore(IConnectionMultiplexer redis, IOptions<RedisBackendOptions> options) : IRoomStore
+public sealed class RedisRoomStore(IConnectionMultiplexer redis, IOptions<RedisBackendOptions> options, NodeStateCache? cache = null) : IRoomStore
 {
     private const string CreateScript = """
         if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
@@ -66,11 +68,12 @@ public sealed class RedisRoomStore(IConnectionMultiplexer redis, IOptions<RedisB
         }
 
         await _db.SetAddAsync(_keys.RoomIndex, room.Name);
+        await ChangedAsync(StateChange.RoomScope, room.Name, null);
         return true;
     });
 
-    public Task<Room?> GetAsync(string name, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
-        ReadRoom(await _db.HashGetAllAsync(_keys.Room(name))));
+    public Task<Room?> GetAsync(string name, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, () =>
+        cache is null ? ReadRoomAsync(name) : cache.GetOrReadAsync(NodeStateCache.RoomKey(name), () => ReadRoomAsync(name)));
 
     public Task<IReadOnlyList<Room>> ListAsync(CancellationToken cancellationToken) => RedisPort.GuardAsync<IReadOnlyList<Room>>(redis, cancellationToken, async () =>
     {
@@ -91,7 +94,11 @@ public sealed class RedisRoomStore(IConnectionMultiplexer redis, IOptions<RedisB
 
     public Task<bool> UpdateSettingsAsync(string name, int slowModeSeconds, bool locked, CancellationToken cancellationToken) =>
         RedisPort.GuardAsync(redis, cancellationToken, async () =>
-            (long)await _db.ScriptEvaluateAsync(UpdateScript, [_keys.Room(name)], [slowModeSeconds, locked ? 1 : 0]) == 1);
+        {
+            var updated = (long)await _db.ScriptEvaluateAsync(UpdateScript, [_keys.Room(name)], [slowModeSeconds, locked ? 1 : 0]) == 1;
+            await ChangedAsync(StateChange.RoomScope, name, null);
+            return updated;
+        });
 
     public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken) => RedisPort.GuardAsync(redis, cancellationToken, async () =>
     {
@@ -99,20 +106,28 @@ public sealed class RedisRoomStore(IConnectionMultiplexer redis, IOptions<RedisB
         var existed = (long)await _db.ScriptEvaluateAsync(DeleteScript, [.. _keys.RoomKeys(name).Select(k => (RedisKey)k)]) == 1;
         await _db.SetRemoveAsync(_keys.RoomIndex, name);
         await Task.WhenAll(members.Select(m => _db.SetRemoveAsync(_keys.MemberRooms(m!), name)));
+        await ChangedAsync(StateChange.RoomScope, name, null);
         return existed;
     });
 
     public Task BanAsync(string room, string userId, DateTimeOffset? until, CancellationToken cancellationToken) =>
-        RedisPort.GuardAsync(redis, cancellationToken, () => _db.HashSetAsync(_keys.RoomBans(room),
-            userId, until is { } u ? u.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : string.Empty));
+        RedisPort.GuardAsync(redis, cancellationToken, async () =>
+        {
+            await _db.HashSetAsync(_keys.RoomBans(room), userId, until is { } u ? u.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : string.Empty);
+            await ChangedAsync(StateChange.BanScope, room, userId);
+        });
 
     public Task UnbanAsync(string room, string userId, CancellationToken cancellationToken) =>
-        RedisPort.GuardAsync(redis, cancellationToken, () => _db.HashDeleteAsync(_keys.RoomBans(room), userId));
+        RedisPort.GuardAsync(redis, cancellationToken, async () =>
+        {
+            await _db.HashDeleteAsync(_keys.RoomBans(room), userId);
+            await ChangedAsync(StateChange.BanScope, room, userId);
+        });
 
     public Task<bool> IsBannedAsync(string room, string userId, DateTimeOffset now, CancellationToken cancellationToken) =>
         RedisPort.GuardAsync(redis, cancellationToken, async () =>
         {
-            var until = (string?)await _db.HashGetAsync(_keys.RoomBans(room), userId);
+            var until = cache is null ? await ReadBanAsync(room, userId) : await cache.GetOrReadAsync(NodeStateCache.BanKey(room, userId), () => ReadBanAsync(room, userId));
             return until switch
             {
                 null => false,
@@ -167,6 +182,14 @@ public sealed class RedisRoomStore(IConnectionMultiplexer redis, IOptions<RedisB
     public Task MarkReadAsync(string room, string userId, long messageId, CancellationToken cancellationToken) =>
         RedisPort.GuardAsync(redis, cancellationToken, () =>
             _db.ScriptEvaluateAsync(MarkReadScript, [_keys.RoomMembers(room), _keys.RoomReadMarkers(room)], [userId, messageId]));
+
+    private async Task<Room?> ReadRoomAsync(string name) => ReadRoom(await _db.HashGetAllAsync(_keys.Room(name)));
+
+    /// <summary>The stored ban: null for none, empty for good, else its end in ms.</summary>
+    private async Task<string?> ReadBanAsync(string room, string userId) => await _db.HashGetAsync(_keys.RoomBans(room), userId);
+
+    private Task ChangedAsync(string scope, string room, string? userId) =>
+        cache?.ChangedAsync(new StateChange(scope, room, userId)) ?? Task.CompletedTask;
 
     private static RoomMember? ReadMember(string userId, RedisValue member, RedisValue read)
     {
