@@ -2,6 +2,7 @@ using Chatroom.Analysis.Agents;
 using Chatroom.Analysis.Agents.Discussions;
 using Chatroom.Analysis.Agents.Routing;
 using Chatroom.Analysis.Agents.Tools;
+using Chatroom.Analysis.Bridges;
 using Chatroom.Analysis.Guardian;
 using Chatroom.Analysis.Knowledge;
 using Chatroom.Analysis.Models;
@@ -81,6 +82,7 @@ public static class ChatAnalysisExtensions
         builder.Services.AddHostedService<AnalysisWorker>();
         builder.Services.AddHostedService<AppealWorker>();
         builder.AddChatWebhooks();
+        builder.AddChatBridges();
         AddAgents(builder);
         builder.AddGuardianAgent();
         return builder;

@@ -88,6 +88,7 @@ public static class ChatApiExtensions
         app.MapBotsApi();
         app.MapWebhooksApi();
         app.MapIncomingWebhooksApi();
+        app.MapBridgesApi();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using Chatroom.Embedded.Agents;
+using Chatroom.Embedded.Bridges;
 using Chatroom.Embedded.GuardianCases;
 using Chatroom.Embedded.Contacts;
 using Chatroom.Embedded.Messages;
@@ -31,6 +32,7 @@ public static class ChatDatabase
         .. SqliteContactRestrictionStore.Schema,
         .. SqliteBlockStore.Schema,
         .. SqliteWebhookStore.Schema,
+        .. SqliteBridgeStore.Schema,
     ];
 
     /// <summary>Opens (and migrates) the chat file at <paramref name="path"/>.</summary>

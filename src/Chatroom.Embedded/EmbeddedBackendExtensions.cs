@@ -1,4 +1,5 @@
 using Chatroom.Core.Agents;
+using Chatroom.Core.Bridges;
 using Chatroom.Core.Bus;
 using Chatroom.Core.Contacts;
 using Chatroom.Core.GuardianCases;
@@ -9,6 +10,7 @@ using Chatroom.Core.Queues;
 using Chatroom.Core.Rooms;
 using Chatroom.Core.Webhooks;
 using Chatroom.Embedded.Agents;
+using Chatroom.Embedded.Bridges;
 using Chatroom.Embedded.Bus;
 using Chatroom.Embedded.Contacts;
 using Chatroom.Embedded.GuardianCases;
@@ -53,6 +55,7 @@ public static class EmbeddedBackendExtensions
         services.AddSingleton<IContactRestrictionStore, SqliteContactRestrictionStore>();
         services.AddSingleton<IBlockStore, SqliteBlockStore>();
         services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
+        services.AddSingleton<IBridgeStore, SqliteBridgeStore>();
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using Chatroom.Core.Agents;
+using Chatroom.Core.Bridges;
 using Chatroom.Core.Bus;
 using Chatroom.Core.Contacts;
 using Chatroom.Core.GuardianCases;
@@ -9,6 +10,7 @@ using Chatroom.Core.Queues;
 using Chatroom.Core.Rooms;
 using Chatroom.Core.Webhooks;
 using Chatroom.Redis.Agents;
+using Chatroom.Redis.Bridges;
 using Chatroom.Redis.Bus;
 using Chatroom.Redis.Caching;
 using Chatroom.Redis.Contacts;
@@ -52,6 +54,7 @@ public static class RedisChatBackendExtensions
         services.AddSingleton<IAgentStore, RedisAgentStore>();
         services.AddSingleton<ITopicWatchStore, RedisTopicWatchStore>();
         services.AddSingleton<IWebhookStore, RedisWebhookStore>();
+        services.AddSingleton<IBridgeStore, RedisBridgeStore>();
         services.AddSingleton<IDiscussionStore, RedisDiscussionStore>();
         services.AddSingleton<IParticipantStore, RedisParticipantStore>();
         services.AddSingleton<IGuardianCaseStore, RedisGuardianCaseStore>();

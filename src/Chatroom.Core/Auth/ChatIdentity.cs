@@ -10,8 +10,13 @@ public sealed record ChatIdentity(string UserId, string Name, string Role, DateT
     /// <summary>A minor whose guardian has not approved the account (yet): they may read, not send.</summary>
     public bool AwaitingGuardian { get; init; }
 
-    /// <summary>The author kind of what this identity posts: programs get a badge (BOT, webhook) wherever their name shows.</summary>
-    public MessageKind AuthorKind => Bot is null ? MessageKind.User : Role == ChatRoles.Webhook ? MessageKind.Webhook : MessageKind.Bot;
+    /// <summary>The author kind of what this identity posts: programs get a badge (BOT, webhook, bridge) wherever their name shows.</summary>
+    public MessageKind AuthorKind => Bot is null ? MessageKind.User : Role switch
+    {
+        ChatRoles.Webhook => MessageKind.Webhook,
+        ChatRoles.Bridge => MessageKind.Bridge,
+        _ => MessageKind.Bot,
+    };
 }
 
 public static class ChatRoles
@@ -28,4 +33,7 @@ public static class ChatRoles
 
     /// <summary>An incoming webhook posting into its one room; it has no token, only its URL.</summary>
     public const string Webhook = "webhook";
+
+    /// <summary>Someone on a bridged chat, posting through the bridge into the room mapped to their channel.</summary>
+    public const string Bridge = "bridge";
 }
