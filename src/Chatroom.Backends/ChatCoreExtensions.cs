@@ -22,7 +22,10 @@ public static class ChatCoreExtensions
             .ValidateDataAnnotations()
             .Validate(o => Core.Rooms.RoomNames.IsValid(o.DefaultRoom), "Chatroom:Chat:DefaultRoom must be a valid room name.")
             .ValidateOnStart();
+        builder.Services.AddOptions<IntegrationOptions>().Bind(builder.Configuration.GetSection(IntegrationOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<LoopGuard>();
         builder.Services.AddSingleton<ChatService>();
         builder.Services.AddSingleton<SendAdmission>();
         builder.Services.AddSingleton<Core.Rooms.RoomService>();

@@ -28,6 +28,7 @@ public sealed partial class AgentRunner(
     NoModelResponder noModel,
     AgentFeed feed,
     ChatService chat,
+    LoopGuard loops,
     IMessageLog log,
     IChatBus bus,
     LlmMetrics llmMetrics,
@@ -45,13 +46,21 @@ public sealed partial class AgentRunner(
     /// <summary>The run id of an agent's reply to a message: the same on every redelivery, so the reply is stored once.</summary>
     public static string RunIdFor(string agent, RoomMessage message) => $"{agent}-{message.Room}-{message.Id}";
 
-    /// <summary>Runs the agent on the message; returns the reply it posted, or null when it stayed quiet (over its rate).</summary>
+    /// <summary>Runs the agent on the message; returns the reply it posted, or null when it stayed quiet (over its rate, or past the hop limit).</summary>
     public async Task<RoomMessage?> RunAsync(AgentRoute route, RoomMessage message, CancellationToken cancellationToken, string? instruction = null)
     {
         var agent = route.Agent;
         var runId = RunIdFor(agent.Name, message);
         await feed.PublishAsync(agent.Name, runId, "trigger", message.Room,
             new { trigger = route.Trigger, messageId = message.Id, author = message.AuthorName }, cancellationToken);
+
+        // A reply is one hop further than what it answers; past the limit the model is not even asked.
+        var hop = message.Hop + 1;
+        if (!loops.Admits(MessageKind.Agent, hop))
+        {
+            await feed.PublishAsync(agent.Name, runId, "refused", message.Room, new { reason = Core.Errors.ErrorCodes.LoopDetected, hop }, cancellationToken);
+            return null;
+        }
 
         var rate = _rates.GetOrAdd(agent.Name, _ => new TokenBucket(agent.Limits.RepliesPerMinute / 60.0, agent.Limits.RepliesPerMinute, time));
         if (!rate.TryTake(out var wait))
@@ -81,7 +90,7 @@ public sealed partial class AgentRunner(
         }
 
         var text = Limit(string.IsNullOrWhiteSpace(reply) ? "(no answer)" : reply.Trim());
-        var posted = await chat.PostAsync(new NewMessage(message.Room, AgentRouter.AuthorPrefix + agent.Name, agent.Name, MessageKind.Agent, text, "agent-" + runId), cancellationToken);
+        var posted = await chat.PostAsync(new NewMessage(message.Room, AgentRouter.AuthorPrefix + agent.Name, agent.Name, MessageKind.Agent, text, "agent-" + runId, hop), cancellationToken);
         await feed.PublishAsync(agent.Name, runId, "reply", message.Room,
             new { messageId = posted.Message.Id, characters = text.Length, latencyMs = (int)time.GetElapsedTime(started).TotalMilliseconds, duplicate = posted.Duplicate },
             cancellationToken);

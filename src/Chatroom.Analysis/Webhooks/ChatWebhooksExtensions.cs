@@ -35,6 +35,7 @@ public static class ChatWebhooksExtensions
             })
             .WithoutStandardResilience();
         builder.Services.AddHostedService<WebhookDeliveryWorker>();
+        builder.Services.AddHostedService<WebhookRetentionWorker>();
         return builder;
     }
 }

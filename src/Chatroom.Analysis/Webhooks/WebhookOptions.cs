@@ -45,7 +45,17 @@ public sealed class WebhookOptions
     [Range(1, 256)]
     public int Concurrency { get; set; } = 16;
 
+    /// <summary>
+    /// How long delivered and dead deliveries stay in the delivery log (and redeliverable); pending ones stay until they
+    /// finish. Longer than the retry schedule's total, so a dead letter is there for an admin to see.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    public TimeSpan DeliveryLogRetention { get; set; } = TimeSpan.FromDays(7);
+
     public IReadOnlyList<TimeSpan> Schedule => RetrySchedule.Count > 0 ? RetrySchedule : DefaultRetrySchedule;
+
+    /// <summary>How often old deliveries are pruned: a quarter of the retention, at most hourly.</summary>
+    public TimeSpan PruneInterval => DeliveryLogRetention / 4 < TimeSpan.FromHours(1) ? DeliveryLogRetention / 4 : TimeSpan.FromHours(1);
 
     /// <summary>Longer than a try can take, so a delivery in flight is not claimed by another worker.</summary>
     public TimeSpan Lease => Timeout * 3;

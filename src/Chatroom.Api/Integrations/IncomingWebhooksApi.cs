@@ -52,11 +52,12 @@ public static class IncomingWebhooksApi
 
     /// <summary>Refusals (unknown hook or wrong secret alike: 404; rate limits with Retry-After) go to the problem+json handler.</summary>
     internal static async Task<Created<ChatMessage>> Post(
-        string id, string secret, PostMessageRequest request, IncomingWebhookService hooks, SendAdmission admission, ApiSenders senders, CancellationToken ct)
+        string id, string secret, PostMessageRequest request, [FromHeader(Name = PostingApi.HopHeader)] int? answeredHop,
+        IncomingWebhookService hooks, SendAdmission admission, ApiSenders senders, CancellationToken ct)
     {
         var identity = await hooks.IdentifyAsync(id, secret, ct);
         var room = identity.Bot!.Rooms.Single();
-        var result = await admission.SendAsync(senders.For(identity), room, request.Text ?? string.Empty, null, ct);
+        var result = await admission.SendAsync(senders.For(identity), room, request.Text ?? string.Empty, null, LoopGuard.Next(answeredHop), ct);
         return TypedResults.Created((string?)null, result.Message);
     }
 }

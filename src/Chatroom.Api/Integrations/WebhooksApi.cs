@@ -23,6 +23,9 @@ public static class WebhooksApi
         group.MapGet("/", List).WithName("ListWebhooks").WithSummary("Lists outgoing webhook subscriptions (never their secrets).");
         group.MapPost("/", Create).WithName("CreateWebhook")
             .WithSummary("Subscribes a URL to events of some rooms; the signing secret is in this answer and nowhere else.");
+        group.MapPost("/{id}/rotate", Rotate).WithName("RotateWebhookSecret")
+            .WithSummary("A new signing secret, in this answer and nowhere else; deliveries from now on are signed with it.");
+        group.MapDelete("/{id}", Delete).WithName("DeleteWebhook").WithSummary("Deletes a subscription and its delivery log: nothing more is sent.");
         group.MapGet("/{id}/deliveries", Deliveries).WithName("ListWebhookDeliveries")
             .WithSummary("The subscription's latest deliveries (?limit=1-200, default 50), newest first: status, tries, last status code, error, latency.");
         group.MapPost("/{id}/deliveries/{deliveryId}/redeliver", Redeliver).WithName("RedeliverWebhook")
@@ -46,12 +49,26 @@ public static class WebhooksApi
         var owner = request.BotId is { Length: > 0 } bot
             ? (bot.Length <= 32 && bot.All(char.IsAsciiHexDigitLower) ? "bot_" + bot : throw new ChatException(ErrorCodes.InvalidRequest, "botId is a bot's id"))
             : null;
-        var secret = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var secret = NewSecret();
         var subscription = new WebhookSubscription("wh_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), url, secret, rooms, events, owner,
             time.GetUtcNow());
         await store.AddSubscriptionAsync(subscription, ct);
         return TypedResults.Created($"/api/admin/webhooks/{subscription.Id}", new CreatedWebhook(WebhookView.Of(subscription), secret));
     }
+
+    internal static async Task<Ok<CreatedWebhook>> Rotate(string id, IWebhookStore store, CancellationToken ct)
+    {
+        var secret = NewSecret();
+        if (!await store.SetSecretAsync(id, secret, ct) || await store.GetSubscriptionAsync(id, ct) is not { } rotated)
+        {
+            throw new ChatException(ErrorCodes.NotFound, $"no webhook '{id}'");
+        }
+
+        return TypedResults.Ok(new CreatedWebhook(WebhookView.Of(rotated), secret));
+    }
+
+    internal static async Task<NoContent> Delete(string id, IWebhookStore store, CancellationToken ct) =>
+        await store.DeleteSubscriptionAsync(id, ct) ? TypedResults.NoContent() : throw new ChatException(ErrorCodes.NotFound, $"no webhook '{id}'");
 
     internal static async Task<Ok<IReadOnlyList<WebhookDelivery>>> Deliveries(string id, int? limit, IWebhookStore store, CancellationToken ct)
     {
@@ -79,6 +96,8 @@ public static class WebhooksApi
         await store.SaveAsync(again, ct);
         return TypedResults.Accepted($"/api/admin/webhooks/{id}/deliveries", again);
     }
+
+    private static string NewSecret() => "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     private static string ValidateUrl(string? url)
     {

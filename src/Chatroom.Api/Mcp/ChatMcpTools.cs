@@ -200,9 +200,10 @@ public sealed class ChatMcpTools(
         [Description("The room's name, e.g. lobby.")] string room,
         [Description("The message text.")] string text,
         [Description("A unique key for this message, 1-64 printable ASCII characters (a UUID will do).")] string idempotencyKey,
+        [Description("When this message answers a delivered event (a webhook delivery), that event's hop (message.hop, 0 when absent); omit otherwise.")] int? hop = null,
         CancellationToken cancellationToken = default) => McpResults.RunAsync(async () =>
     {
-        var posted = await posting.PostAsync(user ?? new ClaimsPrincipal(), room, text, idempotencyKey ?? string.Empty, cancellationToken);
+        var posted = await posting.PostAsync(user ?? new ClaimsPrincipal(), room, text, idempotencyKey ?? string.Empty, hop, cancellationToken);
         var message = posted.Message;
         return McpResults.Trusted(new McpPosted(IdOf(message), message.Room, message.Id, message.SentAt, posted.Replayed));
     });

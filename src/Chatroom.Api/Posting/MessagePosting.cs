@@ -18,14 +18,20 @@ public sealed record PostedMessage(ChatMessage Message, bool Replayed);
 /// </summary>
 public sealed class MessagePosting(SendAdmission admission, ApiSenders senders, IOptions<AuthOptions> auth, IOptions<ChatOptions> chat)
 {
-    public async Task<PostedMessage> PostAsync(ClaimsPrincipal user, string room, string? text, string? idempotencyKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// Posts as the caller. <paramref name="answeredHop"/> is the hop of the delivered event this post answers (echoed
+    /// back by the program), so the post sits one hop further in the chain; null for a post answering nothing.
+    /// </summary>
+    public async Task<PostedMessage> PostAsync(
+        ClaimsPrincipal user, string room, string? text, string? idempotencyKey, int? answeredHop, CancellationToken cancellationToken)
     {
         var identity = ChatCaller.Identify(user, auth.Value);
         ChatCaller.EnsureMayPost(user);
+        var hop = LoopGuard.Next(answeredHop);
         AppendResult result;
         try
         {
-            result = await admission.SendAsync(senders.For(identity), room, text ?? string.Empty, idempotencyKey, cancellationToken);
+            result = await admission.SendAsync(senders.For(identity), room, text ?? string.Empty, idempotencyKey, hop, cancellationToken);
         }
         catch (ChatException refusal) when (refusal.Code == ErrorCodes.InvalidClientMessageId)
         {

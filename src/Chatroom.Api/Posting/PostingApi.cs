@@ -12,6 +12,9 @@ public static class PostingApi
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
+    /// <summary>The hop of the delivered event a program's post answers, echoed back from the delivery (loop guard).</summary>
+    public const string HopHeader = "X-Chatroom-Hop";
+
     /// <summary>Set on an answer replayed for a retried key, as the IETF idempotency-key draft's implementations do.</summary>
     public const string ReplayedHeader = "Idempotent-Replayed";
 
@@ -26,9 +29,9 @@ public static class PostingApi
     /// <summary>Refusals (rate limits with Retry-After among them) are thrown to the problem+json handler, as on every route.</summary>
     internal static async Task<Created<ChatMessage>> PostMessage(
         string room, PostMessageRequest request, [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
-        HttpContext context, MessagePosting posting, CancellationToken ct)
+        [FromHeader(Name = HopHeader)] int? answeredHop, HttpContext context, MessagePosting posting, CancellationToken ct)
     {
-        var posted = await posting.PostAsync(context.User, room, request.Text, idempotencyKey, ct);
+        var posted = await posting.PostAsync(context.User, room, request.Text, idempotencyKey, answeredHop, ct);
         if (posted.Replayed)
         {
             context.Response.Headers[ReplayedHeader] = "true";

@@ -24,6 +24,7 @@ public sealed class ChatMetrics : IDisposable
     private readonly UpDownCounter<long> _activeRooms;
     private readonly Histogram<double> _appendDuration;
     private readonly Histogram<double> _deliveryLatency;
+    private readonly Counter<long> _loopsDropped;
 
     public ChatMetrics(IMeterFactory meterFactory)
     {
@@ -34,6 +35,8 @@ public sealed class ChatMetrics : IDisposable
         _activeRooms = _meter.CreateUpDownCounter<long>("chatroom.rooms.active", "{room}", "Rooms with at least one member connected to this node.");
         _appendDuration = _meter.CreateHistogram<double>("chatroom.message.append.duration", "s", "Time to store a message durably before the sender is acknowledged.", advice: SecondsBuckets);
         _deliveryLatency = _meter.CreateHistogram<double>("chatroom.delivery.latency", "s", "From a message being stored to its fan-out on this node.", advice: SecondsBuckets);
+        _loopsDropped = _meter.CreateCounter<long>("chatroom.integration.loops.dropped", "{message}",
+            "Posts by programs dropped because their chain of automated answers passed Chatroom:Integrations:MaxHops, by author kind.");
     }
 
     public Meter Meter => _meter;
@@ -53,6 +56,8 @@ public sealed class ChatMetrics : IDisposable
     public void AppendDuration(TimeSpan elapsed) => _appendDuration.Record(elapsed.TotalSeconds);
 
     public void DeliveryLatency(TimeSpan elapsed) => _deliveryLatency.Record(Math.Max(0, elapsed.TotalSeconds));
+
+    public void LoopDropped(string kind) => _loopsDropped.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     public void Dispose() => _meter.Dispose();
 }

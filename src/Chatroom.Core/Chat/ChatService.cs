@@ -21,6 +21,7 @@ public sealed partial class ChatService(
     QueueRetry queueRetry,
     IOptions<ChatOptions> options,
     ChatMetrics metrics,
+    LoopGuard loops,
     TimeProvider time,
     ILogger<ChatService> logger,
     IMessageSendPath? sendPath = null)
@@ -58,10 +59,11 @@ public sealed partial class ChatService(
     /// <summary>The refusal for a room that does not exist, and for a members-only room the caller may not see.</summary>
     public static ChatException UnknownRoom(string room) => new(ErrorCodes.UnknownRoom, $"there is no room '{room}'");
 
-    /// <summary>Stores the message (once per client id), then publishes and enqueues it.</summary>
+    /// <summary>Stores the message (once per client id), then publishes and enqueues it; refuses one beyond the hop limit.</summary>
     public async Task<AppendResult> PostAsync(NewMessage message, CancellationToken cancellationToken)
     {
         ValidateText(message.Text);
+        loops.EnsureAdmitted(message.Kind, message.Hop);
         using var activity = ChatMetrics.ActivitySource.StartActivity("chat.post");
         activity?.SetTag("chatroom.room", message.Room);
 

@@ -49,7 +49,14 @@ public sealed class SendAdmission(
     }
 
     /// <summary>Admits the message, stores it (once per <paramref name="clientMessageId"/>) and starts the sender's slow-mode clock.</summary>
-    public async Task<AppendResult> SendAsync(ISender sender, string room, string text, string? clientMessageId, CancellationToken cancellationToken)
+    public Task<AppendResult> SendAsync(ISender sender, string room, string text, string? clientMessageId, CancellationToken cancellationToken) =>
+        SendAsync(sender, room, text, clientMessageId, hop: 0, cancellationToken);
+
+    /// <summary>
+    /// As above for a program's post, <paramref name="hop"/> being its place in a chain of automated answers
+    /// (<see cref="LoopGuard.Next"/>); one beyond the limit is refused with <c>loop_detected</c>.
+    /// </summary>
+    public async Task<AppendResult> SendAsync(ISender sender, string room, string text, string? clientMessageId, int hop, CancellationToken cancellationToken)
     {
         EnsureMaySpeak(sender.Identity);
         RoomNames.Validate(room);
@@ -115,7 +122,7 @@ public sealed class SendAdmission(
         }
 
         chat.ValidateText(text);
-        var result = await chat.PostAsync(new NewMessage(room, identity.UserId, identity.Name, identity.AuthorKind, text, clientMessageId), cancellationToken);
+        var result = await chat.PostAsync(new NewMessage(room, identity.UserId, identity.Name, identity.AuthorKind, text, clientMessageId, hop), cancellationToken);
 
         // A retry carries the same text; another text under a used id is a client bug or a reused key, and answering
         // with the first message would tell the caller that its new text was stored.

@@ -214,4 +214,7 @@ public static class ErrorCodes
 
     /// <summary>A redelivery to a disabled webhook (it answered 410 Gone, or an admin disabled it).</summary>
     public const string WebhookDisabled = "webhook_disabled";
+
+    /// <summary>A program's post answering a chain of automated answers longer than <c>Chatroom:Integrations:MaxHops</c>: dropped.</summary>
+    public const string LoopDetected = "loop_detected";
 }

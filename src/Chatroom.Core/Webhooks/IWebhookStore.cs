@@ -12,6 +12,12 @@ public interface IWebhookStore
 
     Task<WebhookSubscription?> GetSubscriptionAsync(string id, CancellationToken cancellationToken);
 
+    /// <summary>A new signing secret for the subscription (the old one stops at once); false when there is none.</summary>
+    Task<bool> SetSecretAsync(string id, string secret, CancellationToken cancellationToken);
+
+    /// <summary>Removes the subscription and its whole delivery log; false when there is none.</summary>
+    Task<bool> DeleteSubscriptionAsync(string id, CancellationToken cancellationToken);
+
     /// <summary>Stops deliveries to the subscription; false when there is none.</summary>
     Task<bool> DisableSubscriptionAsync(string id, string reason, CancellationToken cancellationToken);
 
@@ -28,4 +34,10 @@ public interface IWebhookStore
 
     /// <summary>The subscription's latest deliveries, newest first.</summary>
     Task<IReadOnlyList<WebhookDelivery>> ListDeliveriesAsync(string subscriptionId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes up to <paramref name="max"/> finished deliveries (delivered or dead) created before
+    /// <paramref name="createdBefore"/>, oldest first; pending ones stay whatever their age. Returns how many went.
+    /// </summary>
+    Task<int> PruneDeliveriesAsync(DateTimeOffset createdBefore, int max, CancellationToken cancellationToken);
 }

@@ -27,12 +27,13 @@ public sealed class SqliteMessageLog(SqliteDatabase database) : IMessageLog
             CREATE UNIQUE INDEX messages_client_id ON messages (room, author_id, client_message_id)
                 WHERE client_message_id IS NOT NULL;
             """),
+        new(13, "ALTER TABLE messages ADD COLUMN hop INTEGER NOT NULL DEFAULT 0;"),
     ];
 
-    private const string Columns = "room, id, author_id, author_name, kind, text, sent_at, client_message_id, hidden";
+    private const string Columns = "room, id, author_id, author_name, kind, text, sent_at, client_message_id, hidden, hop";
     private const string FindRetrySql = $"SELECT {Columns} FROM messages WHERE room = $room AND author_id = $author AND client_message_id = $clientId";
     private const string NextIdSql = "UPDATE rooms SET last_id = last_id + 1 WHERE name = $room RETURNING last_id";
-    private const string InsertSql = $"INSERT INTO messages ({Columns}) VALUES ($room, $id, $author, $authorName, $kind, $text, $sentAt, $clientId, 0)";
+    private const string InsertSql = $"INSERT INTO messages ({Columns}) VALUES ($room, $id, $author, $authorName, $kind, $text, $sentAt, $clientId, 0, $hop)";
 
     public Task<AppendResult> AppendAsync(NewMessage message, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.WriteAsync(async (_, transaction) =>
@@ -57,7 +58,7 @@ public sealed class SqliteMessageLog(SqliteDatabase database) : IMessageLog
                 : throw new ChatException(ErrorCodes.UnknownRoom, $"there is no room '{message.Room}'");
 
             var stored = new ChatMessage(message.Room, id, message.AuthorId, message.AuthorName, message.Kind,
-                message.Text, DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds()), message.ClientMessageId);
+                message.Text, DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds()), message.ClientMessageId, Hop: message.Hop);
             await database.Prepared(transaction, InsertSql)
                 .Set("$room", stored.Room)
                 .Set("$id", stored.Id)
@@ -67,6 +68,7 @@ public sealed class SqliteMessageLog(SqliteDatabase database) : IMessageLog
                 .Set("$text", stored.Text)
                 .Set("$sentAt", stored.SentAt.ToUnixTimeMilliseconds())
                 .Set("$clientId", stored.ClientMessageId)
+                .Set("$hop", stored.Hop)
                 .ExecuteNonQueryAsync(cancellationToken);
             return new AppendResult(stored, Duplicate: false);
         }, cancellationToken);
@@ -142,5 +144,6 @@ public sealed class SqliteMessageLog(SqliteDatabase database) : IMessageLog
         reader.GetString(5),
         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
         reader.IsDBNull(7) ? null : reader.GetString(7),
-        reader.GetBoolean(8));
+        reader.GetBoolean(8),
+        reader.GetInt32(9));
 }

@@ -31,6 +31,7 @@ public sealed class SqliteWebhookStore(SqliteDatabase database) : IWebhookStore
             CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_at) WHERE status = 'pending';
             CREATE INDEX webhook_deliveries_by_subscription ON webhook_deliveries (subscription_id, created_at);
             """),
+        new(13, "CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (created_at) WHERE status <> 'pending';"),
     ];
 
     public Task AddSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken) =>
@@ -58,7 +59,36 @@ public sealed class SqliteWebhookStore(SqliteDatabase database) : IWebhookStore
             return (await ReadAllAsync<WebhookSubscription>(command, cancellationToken)).FirstOrDefault();
         }, cancellationToken);
 
+    public Task<bool> SetSecretAsync(string id, string secret, CancellationToken cancellationToken) =>
+        ChangeSubscriptionAsync(id, found => found with { Secret = secret }, cancellationToken);
+
+    public Task<bool> DeleteSubscriptionAsync(string id, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var deliveries = Command(connection, transaction, "DELETE FROM webhook_deliveries WHERE subscription_id = $id");
+            deliveries.Parameters.AddWithValue("$id", id);
+            await deliveries.ExecuteNonQueryAsync(cancellationToken);
+            await using var subscription = Command(connection, transaction, "DELETE FROM webhook_subscriptions WHERE id = $id");
+            subscription.Parameters.AddWithValue("$id", id);
+            return await subscription.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }, cancellationToken);
+
+    public Task<int> PruneDeliveriesAsync(DateTimeOffset createdBefore, int max, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = Command(connection, transaction, """
+                DELETE FROM webhook_deliveries WHERE id IN (
+                    SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND created_at < $before ORDER BY created_at LIMIT $max)
+                """);
+            command.Parameters.AddWithValue("$before", createdBefore.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$max", max);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
     public Task<bool> DisableSubscriptionAsync(string id, string reason, CancellationToken cancellationToken) =>
+        ChangeSubscriptionAsync(id, found => found with { Enabled = false, DisabledReason = reason }, cancellationToken);
+
+    private Task<bool> ChangeSubscriptionAsync(string id, Func<WebhookSubscription, WebhookSubscription> change, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
             await using var read = Command(connection, transaction, "SELECT json FROM webhook_subscriptions WHERE id = $id");
@@ -70,7 +100,7 @@ public sealed class SqliteWebhookStore(SqliteDatabase database) : IWebhookStore
 
             await using var write = Command(connection, transaction, "UPDATE webhook_subscriptions SET json = $json WHERE id = $id");
             write.Parameters.AddWithValue("$id", id);
-            write.Parameters.AddWithValue("$json", JsonSerializer.Serialize(found with { Enabled = false, DisabledReason = reason }, ChatJson.Options));
+            write.Parameters.AddWithValue("$json", JsonSerializer.Serialize(change(found), ChatJson.Options));
             await write.ExecuteNonQueryAsync(cancellationToken);
             return true;
         }, cancellationToken);

@@ -126,6 +126,13 @@ public sealed class RedisMessageLog(IConnectionMultiplexer redis, IOptions<Redis
             args.Add(message.ClientMessageId);
         }
 
+        // Most messages are people's (hop 0): the field is written only when there is a chain to count.
+        if (message.Hop > 0)
+        {
+            args.Add("h");
+            args.Add(message.Hop);
+        }
+
         var keys = new List<RedisKey>(7 + queues.Count)
         {
             _keys.Room(room), _keys.RoomSequence(room), _keys.RoomLog(room), _keys.RoomClientIds(room), _keys.RoomClientIdTimes(room),
@@ -218,13 +225,14 @@ public sealed class RedisMessageLog(IConnectionMultiplexer redis, IOptions<Redis
 
     private static ChatMessage ToMessage(NewMessage message, long id, DateTimeOffset sentAt) =>
         new(message.Room, id, message.AuthorId, message.AuthorName, message.Kind, message.Text,
-            DateTimeOffset.FromUnixTimeMilliseconds(sentAt.ToUnixTimeMilliseconds()), message.ClientMessageId);
+            DateTimeOffset.FromUnixTimeMilliseconds(sentAt.ToUnixTimeMilliseconds()), message.ClientMessageId, Hop: message.Hop);
 
     private static ChatMessage ReadMessage(string room, long id, RedisResult fields, bool hidden)
     {
         string? author = null, name = null, text = null, clientId = null;
         long sentAt = 0;
         var kind = 0;
+        var hop = 0;
         for (var i = 0; i + 1 < fields.Length; i += 2)
         {
             var value = (string?)fields[i + 1];
@@ -236,10 +244,11 @@ public sealed class RedisMessageLog(IConnectionMultiplexer redis, IOptions<Redis
                 case "t": text = value; break;
                 case "s": sentAt = long.Parse(value!, CultureInfo.InvariantCulture); break;
                 case "c": clientId = value; break;
+                case "h": hop = int.Parse(value!, CultureInfo.InvariantCulture); break;
             }
         }
 
         return new ChatMessage(room, id, author ?? string.Empty, name ?? string.Empty, (MessageKind)kind, text ?? string.Empty,
-            DateTimeOffset.FromUnixTimeMilliseconds(sentAt), clientId, hidden);
+            DateTimeOffset.FromUnixTimeMilliseconds(sentAt), clientId, hidden, hop);
     }
 }

@@ -42,6 +42,37 @@ public sealed class RedisWebhookStore(IConnectionMultiplexer redis, IOptions<Red
         return 1
         """;
 
+    // KEYS: deliveries, due, by-subscription. ARGV: created-before ms, max. Finished deliveries of one log, oldest first.
+    private const string PruneScript = """
+        local ids = redis.call('ZRANGE', KEYS[3], '-inf', '(' .. ARGV[1], 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[2]))
+        local removed = 0
+        for _, id in ipairs(ids) do
+            local json = redis.call('HGET', KEYS[1], id)
+            if not json then
+                redis.call('ZREM', KEYS[3], id)
+            elseif cjson.decode(json)['status'] ~= 'pending' then
+                redis.call('HDEL', KEYS[1], id)
+                redis.call('ZREM', KEYS[3], id)
+                redis.call('ZREM', KEYS[2], id)
+                removed = removed + 1
+            end
+        end
+        return removed
+        """;
+
+    // KEYS: subscriptions, deliveries, due, by-subscription. ARGV: id. The subscription, then every delivery in its log.
+    private const string DeleteScript = """
+        if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
+        local ids = redis.call('ZRANGE', KEYS[4], 0, -1)
+        for i = 1, #ids, 500 do
+            local batch = {unpack(ids, i, math.min(i + 499, #ids))}
+            redis.call('HDEL', KEYS[2], unpack(batch))
+            redis.call('ZREM', KEYS[3], unpack(batch))
+        end
+        redis.call('DEL', KEYS[4])
+        return 1
+        """;
+
     private readonly IDatabase _db = redis.GetDatabase();
     private readonly string _root = $"{options.Value.KeyPrefix}:{{webhooks}}";
 
@@ -65,18 +96,60 @@ public sealed class RedisWebhookStore(IConnectionMultiplexer redis, IOptions<Red
         RedisPort.GuardAsync(redis, cancellationToken, async () =>
             await _db.HashGetAsync(Subscriptions, id) is { IsNull: false } json ? Parse<WebhookSubscription>(json) : null);
 
+    public Task<bool> SetSecretAsync(string id, string secret, CancellationToken cancellationToken) =>
+        ChangeSubscriptionAsync(id, found => found with { Secret = secret }, cancellationToken);
+
+    public Task<bool> DeleteSubscriptionAsync(string id, CancellationToken cancellationToken) =>
+        RedisPort.GuardAsync(redis, cancellationToken, async () =>
+            (long)await _db.ScriptEvaluateAsync(DeleteScript, [Subscriptions, Deliveries, Due, BySubscription(id)], [id]) == 1);
+
     public Task<bool> DisableSubscriptionAsync(string id, string reason, CancellationToken cancellationToken) =>
+        ChangeSubscriptionAsync(id, found => found with { Enabled = false, DisabledReason = reason }, cancellationToken);
+
+    /// <summary>
+    /// Each subscription's log in turn (the logs are where deliveries are ordered by age); a deleted subscription's log
+    /// went with it.
+    /// </summary>
+    public Task<int> PruneDeliveriesAsync(DateTimeOffset createdBefore, int max, CancellationToken cancellationToken) =>
         RedisPort.GuardAsync(redis, cancellationToken, async () =>
         {
-            // Read, change, write: only an admin action or a 410 disables, and both set the same state.
-            if (await _db.HashGetAsync(Subscriptions, id) is not { IsNull: false } json)
+            var removed = 0;
+            foreach (var id in await _db.HashKeysAsync(Subscriptions))
             {
-                return false;
+                if (removed >= max)
+                {
+                    break;
+                }
+
+                removed += (int)(long)await _db.ScriptEvaluateAsync(PruneScript, [Deliveries, Due, BySubscription(id!)],
+                    [createdBefore.ToUnixTimeMilliseconds(), max - removed]);
             }
 
-            var disabled = Parse<WebhookSubscription>(json) with { Enabled = false, DisabledReason = reason };
-            await _db.HashSetAsync(Subscriptions, id, Serialize(disabled));
-            return true;
+            return removed;
+        });
+
+    /// <summary>
+    /// Read, change, write only if nobody wrote in between (a rotation racing a 410 must not lose either), else again.
+    /// </summary>
+    private Task<bool> ChangeSubscriptionAsync(string id, Func<WebhookSubscription, WebhookSubscription> change, CancellationToken cancellationToken) =>
+        RedisPort.GuardAsync(redis, cancellationToken, async () =>
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (await _db.HashGetAsync(Subscriptions, id) is not { IsNull: false } json)
+                {
+                    return false;
+                }
+
+                var transaction = _db.CreateTransaction();
+                transaction.AddCondition(Condition.HashEqual(Subscriptions, id, json));
+                _ = transaction.HashSetAsync(Subscriptions, id, Serialize(change(Parse<WebhookSubscription>(json))));
+                if (await transaction.ExecuteAsync())
+                {
+                    return true;
+                }
+            }
         });
 
     public Task EnqueueAsync(IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken) =>

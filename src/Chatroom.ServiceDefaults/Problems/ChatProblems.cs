@@ -32,7 +32,7 @@ public static class ChatProblems
         ErrorCodes.BackendUnavailable => StatusCodes.Status503ServiceUnavailable,
         ErrorCodes.StorageFull => StatusCodes.Status507InsufficientStorage,
         ErrorCodes.TooManyRooms or ErrorCodes.AppealExists or ErrorCodes.NothingToAppeal or ErrorCodes.RoomFull
-            or ErrorCodes.WebhookDisabled => StatusCodes.Status409Conflict,
+            or ErrorCodes.WebhookDisabled or ErrorCodes.LoopDetected => StatusCodes.Status409Conflict,
         ErrorCodes.RequestPending => StatusCodes.Status429TooManyRequests,
         ErrorCodes.IdempotencyKeyReused => StatusCodes.Status422UnprocessableEntity,
         _ => StatusCodes.Status400BadRequest,

@@ -22,6 +22,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly ConcurrentDictionary<string, string> _secrets = new();
     private readonly ConcurrentDictionary<string, Func<int, WebhookAnswer>> _answers = new();
     private readonly ConcurrentDictionary<string, int> _counts = new();
+    private readonly ConcurrentDictionary<string, Func<ReceivedWebhook, Task>> _afterwards = new();
     private readonly WebApplication _app;
 
     private WebhookReceiver(WebApplication app, Uri address)
@@ -57,6 +58,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
     }
 
     public void AnswerOn(string path, Func<int, WebhookAnswer> answer) => _answers[path] = answer;
+
+    /// <summary>
+    /// Work a receiver does after answering each request to <paramref name="path"/> (answer at once, work later, as
+    /// receivers should), e.g. posting back into chat.
+    /// </summary>
+    public void Afterwards(string path, Func<ReceivedWebhook, Task> work) => _afterwards[path] = work;
 
     /// <summary>Waits (polling, generous deadline) for a request matching <paramref name="match"/>.</summary>
     public async Task<ReceivedWebhook> WaitForAsync(Func<ReceivedWebhook, bool> match, TimeSpan? within = null)
@@ -101,7 +108,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
             }
         }
 
-        _received.Enqueue(new ReceivedWebhook(path, context.Request.Headers["webhook-id"].ToString(), body, valid));
+        var received = new ReceivedWebhook(path, context.Request.Headers["webhook-id"].ToString(), body, valid);
+        _received.Enqueue(received);
+        if (_afterwards.TryGetValue(path, out var work))
+        {
+            context.Response.OnCompleted(() => work(received));
+        }
+
         var count = _counts.AddOrUpdate(path + "\n" + context.Request.Headers["webhook-id"], 1, (_, n) => n + 1);
         var answer = _answers.TryGetValue(path, out var answers) ? answers(count) : WebhookAnswer.Status(404);
         switch (answer.Kind)

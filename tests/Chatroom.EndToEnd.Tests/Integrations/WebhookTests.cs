@@ -179,6 +179,62 @@ public sealed class WebhookTests
         await WaitForDeliveryAsync(second.Api, adminAgain, subscription, id, d => d["status"]!.GetValue<string>() == "delivered");
     }
 
+    [Fact]
+    public async Task ARotatedSecretSignsTheNextDeliveries_AndADeletedWebhookGetsNothingMore()
+    {
+        using var data = new TempDirectory();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var host = await StandaloneHost.StartAsync(data.Path, Settings());
+        var api = host.Api;
+        var admin = await api.AdminTokenAsync(StandaloneHost.AdminPassword);
+        var guest = await api.GuestTokenAsync("ana");
+        var (id, oldSecret) = await SubscribeAsync(api, admin, receiver, "/rotating", ["lobby"]);
+
+        using (var rotate = await api.SendAsync(HttpMethod.Post, $"/api/admin/webhooks/{id}/rotate", admin))
+        {
+            Assert.Equal(HttpStatusCode.OK, rotate.StatusCode);
+            var rotated = (await rotate.Content.ReadFromJsonAsync<JsonObject>(ChatApiClient.Json))!;
+            var newSecret = rotated["secret"]!.GetValue<string>();
+            Assert.NotEqual(oldSecret, newSecret);
+            Assert.Equal(id, rotated["webhook"]!["id"]!.GetValue<string>());
+            receiver.Url("/rotating", newSecret);
+        }
+
+        using (var posted = await api.SendAsync(HttpMethod.Post, "/api/rooms/lobby/messages", guest, new { text = "after the rotation" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+        }
+
+        var signed = await receiver.WaitForAsync(r => r.Path == "/rotating" && r.Body.Contains("after the rotation", StringComparison.Ordinal));
+        Assert.True(signed.SignatureValid);
+
+        using (var deleted = await api.SendAsync(HttpMethod.Delete, $"/api/admin/webhooks/{id}", admin))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        Assert.DoesNotContain(await GetArrayAsync(api, "/api/admin/webhooks", admin), w => w!["id"]!.GetValue<string>() == id);
+        using (var gone = await api.SendAsync(HttpMethod.Get, $"/api/admin/webhooks/{id}/deliveries", admin))
+        {
+            Assert.Equal((404, "not_found"), await ChatApiClient.ProblemAsync(gone));
+        }
+
+        using (var again = await api.SendAsync(HttpMethod.Delete, $"/api/admin/webhooks/{id}", admin))
+        {
+            Assert.Equal((404, "not_found"), await ChatApiClient.ProblemAsync(again));
+        }
+
+        // Nothing is made for it any more: a second subscription made afterwards hears the next message, the deleted one not.
+        await SubscribeAsync(api, admin, receiver, "/after", ["lobby"]);
+        using (var posted = await api.SendAsync(HttpMethod.Post, "/api/rooms/lobby/messages", guest, new { text = "after the deletion" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+        }
+
+        await receiver.WaitForAsync(r => r.Path == "/after" && r.Body.Contains("after the deletion", StringComparison.Ordinal));
+        Assert.DoesNotContain(receiver.Received, r => r.Path == "/rotating" && r.Body.Contains("after the deletion", StringComparison.Ordinal));
+    }
+
     private static async Task<JsonArray> GetArrayAsync(ChatApiClient api, string path, string token)
     {
         using var response = await api.SendAsync(HttpMethod.Get, path, token);

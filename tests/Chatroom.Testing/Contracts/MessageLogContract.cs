@@ -42,6 +42,19 @@ public abstract class MessageLogContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AProgramsMessageKeepsItsHop_AndAPersonsIsZero()
+    {
+        await CreateRoomsAsync("hops");
+        var answer = await Log.AppendAsync(new NewMessage("hops", "bot_1", "ci", MessageKind.Bot, "re: build", "k-1", Hop: 2), Now, CancellationToken.None);
+        var person = await Log.AppendAsync(new NewMessage("hops", "u-1", "Ann", MessageKind.User, "thanks", null), Now, CancellationToken.None);
+        Assert.Equal(2, answer.Message.Hop);
+        Assert.Equal(2, (await Log.GetAsync("hops", answer.Message.Id, CancellationToken.None))!.Hop);
+        Assert.Equal(0, (await Log.GetAsync("hops", person.Message.Id, CancellationToken.None))!.Hop);
+        var again = await Log.AppendAsync(new NewMessage("hops", "bot_1", "ci", MessageKind.Bot, "re: build", "k-1", Hop: 2), Now, CancellationToken.None);
+        Assert.Equal((true, 2), (again.Duplicate, again.Message.Hop));
+    }
+
+    [Fact]
     public async Task AppendingToAnUnknownRoomIsRefused()
     {
         var error = await Assert.ThrowsAsync<ChatException>(() => AppendAsync("ghost", "boo"));

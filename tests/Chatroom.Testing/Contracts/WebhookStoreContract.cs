@@ -82,6 +82,55 @@ public abstract class WebhookStoreContract : IAsyncLifetime
         Assert.Equal(["msg_1"], (await Store.ClaimDueAsync(Now.AddMinutes(10), TimeSpan.FromHours(1), 10, CancellationToken.None)).Select(d => d.Id));
     }
 
+    [Fact]
+    public async Task OldFinishedDeliveriesArePruned_AndPendingOnesStayWhateverTheirAge()
+    {
+        var old = Now.AddDays(-8);
+        var delivered = Delivery("msg_old_ok", old) with { CreatedAt = old, Status = WebhookDeliveryStatus.Delivered, Attempts = 1 };
+        var dead = Delivery("msg_old_dead", old) with { CreatedAt = old.AddSeconds(1), Status = WebhookDeliveryStatus.Dead, Attempts = 8 };
+        var stillTrying = Delivery("msg_old_pending", old) with { CreatedAt = old, Attempts = 7, NextAttemptAt = Now.AddHours(1) };
+        var recent = Delivery("msg_new_ok", Now) with { Status = WebhookDeliveryStatus.Delivered, Attempts = 1 };
+        var otherLog = Delivery("msg_other_old", old) with { SubscriptionId = "wh_2", CreatedAt = old, Status = WebhookDeliveryStatus.Delivered };
+        await Store.AddSubscriptionAsync(Subscription("wh_1", old), CancellationToken.None);
+        await Store.AddSubscriptionAsync(Subscription("wh_2", old), CancellationToken.None);
+        foreach (var delivery in new[] { delivered, dead, stillTrying, recent, otherLog })
+        {
+            await Store.SaveAsync(delivery, CancellationToken.None);
+        }
+
+        var cutoff = Now.AddDays(-7);
+        Assert.Equal(1, await Store.PruneDeliveriesAsync(cutoff, 1, CancellationToken.None));
+        Assert.Equal(2, await Store.PruneDeliveriesAsync(cutoff, 100, CancellationToken.None));
+        Assert.Equal(0, await Store.PruneDeliveriesAsync(cutoff, 100, CancellationToken.None));
+
+        Assert.Equal(["msg_new_ok", "msg_old_pending"], (await Store.ListDeliveriesAsync("wh_1", 10, CancellationToken.None)).Select(d => d.Id));
+        Assert.Empty(await Store.ListDeliveriesAsync("wh_2", 10, CancellationToken.None));
+        Assert.Null(await Store.GetDeliveryAsync("msg_old_dead", CancellationToken.None));
+        Assert.Equal(["msg_old_pending"], (await Store.ClaimDueAsync(Now.AddHours(1), TimeSpan.FromMinutes(1), 10, CancellationToken.None)).Select(d => d.Id));
+    }
+
+    [Fact]
+    public async Task ARotatedSecretReplacesTheOld_AndADeletedSubscriptionTakesItsLogAlong()
+    {
+        await Store.AddSubscriptionAsync(Subscription("wh_1", Now), CancellationToken.None);
+        await Store.AddSubscriptionAsync(Subscription("wh_2", Now.AddSeconds(1)), CancellationToken.None);
+        await Store.EnqueueAsync([Delivery("msg_1", Now), Delivery("msg_2", Now) with { SubscriptionId = "wh_2" }], CancellationToken.None);
+
+        Assert.True(await Store.SetSecretAsync("wh_1", "whsec_bmV3IHNlY3JldA==", CancellationToken.None));
+        Assert.False(await Store.SetSecretAsync("wh_none", "whsec_bmV3IHNlY3JldA==", CancellationToken.None));
+        var rotated = await Store.GetSubscriptionAsync("wh_1", CancellationToken.None);
+        Assert.Equal("whsec_bmV3IHNlY3JldA==", rotated!.Secret);
+        Assert.True(rotated.Enabled);
+
+        Assert.True(await Store.DeleteSubscriptionAsync("wh_1", CancellationToken.None));
+        Assert.False(await Store.DeleteSubscriptionAsync("wh_1", CancellationToken.None));
+        Assert.Null(await Store.GetSubscriptionAsync("wh_1", CancellationToken.None));
+        Assert.Equal(["wh_2"], (await Store.ListSubscriptionsAsync(CancellationToken.None)).Select(s => s.Id));
+        Assert.Empty(await Store.ListDeliveriesAsync("wh_1", 10, CancellationToken.None));
+        Assert.Null(await Store.GetDeliveryAsync("msg_1", CancellationToken.None));
+        Assert.Equal(["msg_2"], (await Store.ClaimDueAsync(Now, TimeSpan.FromMinutes(1), 10, CancellationToken.None)).Select(d => d.Id));
+    }
+
     private static WebhookSubscription Subscription(string id, DateTimeOffset at) =>
         new(id, "https://hooks.example.com/chat", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", ["lobby", "dev"],
             [WebhookEvents.MessageCreated, WebhookEvents.FlagRaised], null, at);
