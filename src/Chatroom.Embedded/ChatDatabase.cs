@@ -30,6 +30,7 @@ public static class ChatDatabase
         .. SqliteRoomRulesStore.Schema,
         .. SqliteGuardianCaseStore.Schema,
         .. SqliteContactRestrictionStore.Schema,
+        .. SqliteGuardianSettingsStore.Schema,
         .. SqliteBlockStore.Schema,
         .. SqliteWebhookStore.Schema,
         .. SqliteBridgeStore.Schema,

@@ -53,6 +53,7 @@ public static class EmbeddedBackendExtensions
         services.AddSingleton<IDiscussionStore, SqliteDiscussionStore>();
         services.AddSingleton<IGuardianCaseStore, SqliteGuardianCaseStore>();
         services.AddSingleton<IContactRestrictionStore, SqliteContactRestrictionStore>();
+        services.AddSingleton<IGuardianSettingsStore, SqliteGuardianSettingsStore>();
         services.AddSingleton<IBlockStore, SqliteBlockStore>();
         services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
         services.AddSingleton<IBridgeStore, SqliteBridgeStore>();

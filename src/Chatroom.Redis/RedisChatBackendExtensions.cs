@@ -59,6 +59,7 @@ public static class RedisChatBackendExtensions
         services.AddSingleton<IParticipantStore, RedisParticipantStore>();
         services.AddSingleton<IGuardianCaseStore, RedisGuardianCaseStore>();
         services.AddSingleton<IContactRestrictionStore, RedisContactRestrictionStore>();
+        services.AddSingleton<IGuardianSettingsStore, RedisGuardianSettingsStore>();
         services.AddSingleton<IBlockStore, RedisBlockStore>();
         return services;
     }

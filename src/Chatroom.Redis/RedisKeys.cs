@@ -125,6 +125,9 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>Hash of user id → contact restriction JSON.</summary>
     public string ContactRestrictions => $"{Guardian}:restrictions";
 
+    /// <summary>String: the guardian agent's admin-set settings as JSON.</summary>
+    public string GuardianSettings => $"{Guardian}:settings";
+
     public string[] RoomKeys(string room) =>
     [
         Room(room), RoomSequence(room), RoomLog(room), RoomHidden(room), RoomBans(room), RoomClientIds(room), RoomClientIdTimes(room),

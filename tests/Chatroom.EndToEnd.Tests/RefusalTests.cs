@@ -160,6 +160,9 @@ public sealed class RefusalTests : IAsyncLifetime
         { "GET", "/api/admin/guardian/cases/1" },
         { "POST", "/api/admin/guardian/cases/1/resolve" },
         { "GET", "/api/admin/guardian/accounts/someone" },
+        { "GET", "/api/admin/guardian/settings" },
+        { "PUT", "/api/admin/guardian/settings" },
+        { "DELETE", "/api/admin/guardian/settings" },
         { "POST", "/api/analysis/guardian/score" },
     };
 

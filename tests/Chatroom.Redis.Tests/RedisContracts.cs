@@ -425,10 +425,11 @@ public sealed class RedisGuardianCaseStoreContract(RedisServerFixture redis) : G
 
     public override async Task DisposeAsync() => await _ports.DisposeAsync();
 
-    protected override async Task<(IGuardianCaseStore Cases, IContactRestrictionStore Restrictions)> CreateStoresAsync()
+    protected override async Task<(IGuardianCaseStore Cases, IContactRestrictionStore Restrictions, IGuardianSettingsStore Settings)> CreateStoresAsync()
     {
         var backend = await _ports.ConnectAsync();
-        return (new RedisGuardianCaseStore(backend.Redis, backend.Options), new RedisContactRestrictionStore(backend.Redis, backend.Options));
+        return (new RedisGuardianCaseStore(backend.Redis, backend.Options), new RedisContactRestrictionStore(backend.Redis, backend.Options),
+            new RedisGuardianSettingsStore(backend.Redis, backend.Options));
     }
 }
 
@@ -439,10 +440,11 @@ public sealed class ClusterGuardianCaseStoreContract(RedisClusterFixture redis) 
 
     public override async Task DisposeAsync() => await _ports.DisposeAsync();
 
-    protected override async Task<(IGuardianCaseStore Cases, IContactRestrictionStore Restrictions)> CreateStoresAsync()
+    protected override async Task<(IGuardianCaseStore Cases, IContactRestrictionStore Restrictions, IGuardianSettingsStore Settings)> CreateStoresAsync()
     {
         var backend = await _ports.ConnectAsync();
-        return (new RedisGuardianCaseStore(backend.Redis, backend.Options), new RedisContactRestrictionStore(backend.Redis, backend.Options));
+        return (new RedisGuardianCaseStore(backend.Redis, backend.Options), new RedisContactRestrictionStore(backend.Redis, backend.Options),
+            new RedisGuardianSettingsStore(backend.Redis, backend.Options));
     }
 }
 

@@ -130,8 +130,8 @@ public sealed partial class AccountService(
     }
 
     /// <summary>
-    /// The admin console's door (<c>POST /api/auth/admin</c>): the password step for an admin account, <c>admin</c> unless
-    /// another is named. Refusals keep the console's codes (<c>invalid_password</c>, <c>admin_disabled</c>); an admin
+    /// The admin console's door (<c>POST /api/auth/admin</c>): the password step for a staff account (admin or moderator;
+    /// the console shows a moderator the review queues only), <c>admin</c> unless another is named. Refusals keep the console's codes (<c>invalid_password</c>, <c>admin_disabled</c>); an admin
     /// without a second factor where staff need one is refused with <c>two_factor_required</c>.
     /// </summary>
     public async Task<object> SignInAdminAsync(string? login, string? password, ClientInfo client, CancellationToken cancellationToken)
@@ -154,9 +154,9 @@ public sealed partial class AccountService(
         }
 
         var (role, missingSecondFactor) = await staff.RoleAsync(users, user);
-        if (role != ChatRoles.Admin)
+        if (!StaffRules.IsStaff(role))
         {
-            throw new ChatException(ErrorCodes.Forbidden, "this account is not an admin");
+            throw new ChatException(ErrorCodes.Forbidden, "this account is not an admin or a moderator");
         }
 
         if (missingSecondFactor)

@@ -11,7 +11,7 @@ namespace Chatroom.Analysis.Guardian;
 /// The guardian agent's watch, fed by the analysis worker after each classified batch of a room. For a private or direct
 /// room with a minor in it, it scores the rolling window (the room's latest messages, up to
 /// <see cref="GuardianOptions.WindowMessages"/> and <see cref="GuardianOptions.WindowAge"/>) and opens one case per window
-/// above the threshold; when the window starts a new contact, it also checks whether the adult has opened too many new
+/// above the threshold (an admin's stored settings, read on every look, override configuration); when the window starts a new contact, it also checks whether the adult has opened too many new
 /// contacts with minors in the period. It never fails the batch: moderation goes on whatever happens here.
 /// </summary>
 public sealed partial class GuardianMonitor(
@@ -19,6 +19,7 @@ public sealed partial class GuardianMonitor(
     IMessageLog log,
     IParticipantStore participants,
     IGuardianCaseStore cases,
+    IGuardianSettingsStore settingsStore,
     GuardianScorer scorer,
     GuardianCaseSummarizer summarizer,
     GuardianCaseMetrics metrics,
@@ -32,15 +33,15 @@ public sealed partial class GuardianMonitor(
     /// <summary>Looks at a room after messages up to <paramref name="lastMessageId"/> were stored there.</summary>
     public async Task ObserveAsync(string room, long lastMessageId, CancellationToken cancellationToken)
     {
-        var settings = options.CurrentValue;
-        if (!settings.Enabled)
+        var configured = options.CurrentValue;
+        if (!configured.Enabled)
         {
             return;
         }
 
         try
         {
-            await WatchAsync(room, lastMessageId, settings, cancellationToken);
+            await WatchAsync(room, lastMessageId, configured, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -55,7 +56,7 @@ public sealed partial class GuardianMonitor(
         }
     }
 
-    private async Task WatchAsync(string room, long lastMessageId, GuardianOptions settings, CancellationToken cancellationToken)
+    private async Task WatchAsync(string room, long lastMessageId, GuardianOptions configured, CancellationToken cancellationToken)
     {
         if (await rooms.GetAsync(room, cancellationToken) is not { IsMembersOnly: true } found)
         {
@@ -78,6 +79,9 @@ public sealed partial class GuardianMonitor(
             return;
         }
 
+        // Read here, past the cheap checks, so only watched conversations pay for it; a change applies on the next look.
+        var settings = configured.With(await settingsStore.GetAsync(cancellationToken));
+
         var window = (await log.ReadAsync(room, new MessageQuery(lastMessageId + 1, null, settings.WindowMessages), cancellationToken))
             .Where(m => m.Kind == MessageKind.User && m.SentAt >= now - settings.WindowAge)
             .OrderBy(m => m.Id).ToList();
@@ -92,7 +96,7 @@ public sealed partial class GuardianMonitor(
             members.Union(authors).Select(id => new GuardianParticipant(id, ages.GetValueOrDefault(id))).ToList(),
             window.Select(m => new GuardianLine(m.AuthorId, m.Text, m.SentAt)).ToList(),
             firstContact);
-        var score = await scorer.ScoreAsync(transcript, cancellationToken);
+        var score = await scorer.ScoreAsync(transcript, settings.Threshold ?? scorer.Model.Threshold, cancellationToken);
         var youngest = minors.MinBy(m => ages[m])!;
         var adults = authors.Where(a => a != youngest && !minors.Contains(a)).ToList();
         if (score.WouldOpenCase && adults.Count > 0)

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Chatroom.Core.GuardianCases;
 
 namespace Chatroom.Analysis.Guardian;
 
@@ -16,20 +17,35 @@ public sealed class GuardianOptions
 
     /// <summary>How many of a conversation's latest messages a window holds.</summary>
     [Range(4, 200)]
-    public int WindowMessages { get; set; } = 30;
+    public int WindowMessages { get; set; } = GuardianSettings.DefaultWindowMessages;
 
     /// <summary>How far back a window reaches; older messages drop out of it.</summary>
     [Range(typeof(TimeSpan), "00:10:00", "30.00:00:00")]
-    public TimeSpan WindowAge { get; set; } = TimeSpan.FromDays(2);
+    public TimeSpan WindowAge { get; set; } = GuardianSettings.DefaultWindowAge;
 
     /// <summary>New contacts with different minors an adult may open within <see cref="ContactPeriod"/> before a case opens.</summary>
     [Range(2, 1000)]
-    public int MaxNewMinorContacts { get; set; } = 5;
+    public int MaxNewMinorContacts { get; set; } = GuardianSettings.DefaultMaxNewMinorContacts;
 
     [Range(typeof(TimeSpan), "00:10:00", "30.00:00:00")]
-    public TimeSpan ContactPeriod { get; set; } = TimeSpan.FromDays(1);
+    public TimeSpan ContactPeriod { get; set; } = GuardianSettings.DefaultContactPeriod;
 
     /// <summary>Most messages one score request may send.</summary>
     [Range(1, 1000)]
     public int MaxTranscriptMessages { get; set; } = 200;
+
+    /// <summary>
+    /// These options with an admin's stored settings over them (<c>PUT /api/admin/guardian/settings</c>); a stored null
+    /// threshold keeps the configured one.
+    /// </summary>
+    public GuardianOptions With(GuardianSettings? stored) => stored is null ? this : new GuardianOptions
+    {
+        Enabled = Enabled,
+        Threshold = stored.Threshold ?? Threshold,
+        WindowMessages = stored.WindowMessages,
+        WindowAge = stored.WindowAge,
+        MaxNewMinorContacts = stored.MaxNewMinorContacts,
+        ContactPeriod = stored.ContactPeriod,
+        MaxTranscriptMessages = MaxTranscriptMessages,
+    };
 }

@@ -1,6 +1,7 @@
 using Chatroom.Analysis.Knowledge;
 using Chatroom.Core.Chat;
 using Chatroom.Core.Errors;
+using Chatroom.Core.GuardianCases;
 using Chatroom.ServiceDefaults.Auth;
 using Chatroom.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -23,7 +24,8 @@ public static class GuardianScoreApi
     }
 
     internal static async Task<Results<Ok<GuardianScore>, ProblemHttpResult>> Score(
-        GuardianTranscript request, GuardianScorer scorer, IOptions<ChatOptions> chat, IOptionsMonitor<GuardianOptions> options, CancellationToken ct)
+        GuardianTranscript request, GuardianScorer scorer, IGuardianSettingsStore settings, IOptions<ChatOptions> chat,
+        IOptionsMonitor<GuardianOptions> options, CancellationToken ct)
     {
         if (Problem(request, chat.Value.MaxMessageLength, options.CurrentValue.MaxTranscriptMessages) is { } problem)
         {
@@ -32,7 +34,9 @@ public static class GuardianScoreApi
 
         try
         {
-            return TypedResults.Ok(await scorer.ScoreAsync(request, ct));
+            // wouldOpenCase answers for the threshold the monitor uses now: an admin's, else the configured one.
+            var threshold = options.CurrentValue.With(await settings.GetAsync(ct)).Threshold ?? scorer.Model.Threshold;
+            return TypedResults.Ok(await scorer.ScoreAsync(request, threshold, ct));
         }
         catch (EmbeddingUnavailableException e)
         {

@@ -27,7 +27,11 @@ public sealed class GuardianScorer(
     /// <summary>The threshold in force: configuration, else the fitted model's.</summary>
     public double Threshold => options?.CurrentValue.Threshold ?? model.Threshold;
 
-    public async Task<GuardianScore> ScoreAsync(GuardianTranscript transcript, CancellationToken cancellationToken)
+    public Task<GuardianScore> ScoreAsync(GuardianTranscript transcript, CancellationToken cancellationToken) =>
+        ScoreAsync(transcript, Threshold, cancellationToken);
+
+    /// <summary>Scores against <paramref name="threshold"/> (an admin's setting) instead of the configured one.</summary>
+    public async Task<GuardianScore> ScoreAsync(GuardianTranscript transcript, double threshold, CancellationToken cancellationToken)
     {
         var features = await FeaturesAsync(transcript, cancellationToken).ConfigureAwait(false);
         var score = model.Combine(features.Values);
@@ -42,7 +46,7 @@ public sealed class GuardianScorer(
         }
 
         signals.Sort((a, b) => b.Score.CompareTo(a.Score));
-        return new GuardianScore(Math.Round(score, 4), signals, features.MinorPresent && score >= Threshold);
+        return new GuardianScore(Math.Round(score, 4), signals, features.MinorPresent && score >= threshold);
     }
 
     /// <summary>The feature vector (in <see cref="GuardianSignals.All"/> order) and the evidence behind it.</summary>

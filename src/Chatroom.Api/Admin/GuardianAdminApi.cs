@@ -1,3 +1,4 @@
+using System.Globalization;
 using Chatroom.Accounts;
 using Chatroom.Accounts.Email;
 using Chatroom.Accounts.Staff;
@@ -36,6 +37,12 @@ public static class GuardianAdminApi
             .WithSummary("Resolves an open case: dismiss, restrict (no private conversations with minors), ban (account disabled) or notify-guardian (email), with a reason.");
         group.MapGet("/accounts/{userId}", GetAccountAsync).WithName("GetGuardianAccountView")
             .WithSummary("An account's private contacts (with ages where known), its cases and its contact restriction; audited.");
+        group.MapGet("/settings", GetSettingsAsync).WithName("GetGuardianSettings").RequireAuthorization(ChatAuthExtensions.AdminPolicy)
+            .WithSummary("The guardian agent's threshold and windows: an admin's stored settings, else the built-in defaults (stored: false).");
+        group.MapPut("/settings", PutSettingsAsync).WithName("PutGuardianSettings").RequireAuthorization(ChatAuthExtensions.AdminPolicy)
+            .WithSummary("Stores the guardian agent's threshold and windows; the analysis service applies them on its next look at a conversation. Audited.");
+        group.MapDelete("/settings", ResetSettingsAsync).WithName("ResetGuardianSettings").RequireAuthorization(ChatAuthExtensions.AdminPolicy)
+            .WithSummary("Removes the stored settings, so the analysis service's configuration applies again. Audited.");
         return group;
     }
 
@@ -184,6 +191,39 @@ public static class GuardianAdminApi
 
         var found = await cases.ListAsync(null, userId, 100, ct);
         return TypedResults.Ok(new GuardianAccountView(userId, contacts, found.Select(GuardianCaseSummary.Of).ToList(), await restrictions.GetAsync(userId, ct)));
+    }
+
+    internal static async Task<Ok<GuardianSettingsBody>> GetSettingsAsync(IGuardianSettingsStore settings, CancellationToken ct) =>
+        TypedResults.Ok(GuardianSettingsBody.Of(await settings.GetAsync(ct)));
+
+    internal static async Task<Results<Ok<GuardianSettingsBody>, ProblemHttpResult>> PutSettingsAsync(
+        GuardianSettingsBody request, HttpContext context, IGuardianSettingsStore settings, ModerationActions audit, TimeProvider time, CancellationToken ct)
+    {
+        var actor = AuditActor.Of(context.User);
+        var next = request.ToSettings(actor, time.GetUtcNow());
+        if (next.Problem() is { } problem)
+        {
+            return ChatProblems.Refusal(ErrorCodes.InvalidGuardianSettings, problem);
+        }
+
+        await settings.SaveAsync(next, ct);
+        var stored = GuardianSettingsBody.Of(next);
+        await audit.AuditAsync(actor, "guardian_settings", null, null, null, "guardian agent settings changed",
+            string.Create(CultureInfo.InvariantCulture,
+                $"threshold {stored.Threshold?.ToString(CultureInfo.InvariantCulture) ?? "configured"}, window {stored.WindowMessages} messages / {stored.WindowAgeMinutes} min, new minor contacts {stored.MaxNewMinorContacts} / {stored.ContactPeriodMinutes} min"),
+            ct);
+        return TypedResults.Ok(stored);
+    }
+
+    internal static async Task<Ok<GuardianSettingsBody>> ResetSettingsAsync(
+        HttpContext context, IGuardianSettingsStore settings, ModerationActions audit, CancellationToken ct)
+    {
+        if (await settings.ResetAsync(ct))
+        {
+            await audit.AuditAsync(AuditActor.Of(context.User), "guardian_settings", null, null, null, "guardian agent settings reset to configuration", null, ct);
+        }
+
+        return TypedResults.Ok(GuardianSettingsBody.Of(null));
     }
 
     /// <summary>Says that moderators acted on a conversation involving their child; never the messages themselves.</summary>

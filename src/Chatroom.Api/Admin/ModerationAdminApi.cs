@@ -1,3 +1,4 @@
+using Chatroom.Core.Auth;
 using Chatroom.Core.Bus;
 using Chatroom.Core.Chat;
 using Chatroom.Core.Errors;
@@ -11,7 +12,10 @@ using Microsoft.Extensions.Options;
 
 namespace Chatroom.Api.Admin;
 
-/// <summary>Admin moderation: room analysis, the review queue, the audit log and room controls.</summary>
+/// <summary>
+/// Admin moderation: room analysis, the review queue, the audit log and room controls. The review queue (list and resolve
+/// flags) is open to moderators too; reading a private room's flagged text is audited (<see cref="PrivateExcerptAudit"/>).
+/// </summary>
 public static class ModerationAdminApi
 {
     /// <summary>The room event telling clients its rules changed: <c>{room, slowModeSeconds, locked}</c>.</summary>
@@ -28,22 +32,28 @@ public static class ModerationAdminApi
             .WithSummary("A room's mood and safety aggregates (all time, last hour, last 15 minutes), trend alerts and recent flagged messages.");
         group.MapGet("/verdicts", ListRecentVerdicts).WithName("ListRecentVerdicts")
             .WithSummary("The latest verdicts across rooms, newest first (?limit=1-200, default 50), shaped like the live analysis events.");
-        group.MapGet("/flags", ListFlags).WithName("ListFlags").WithSummary("The review queue, newest first (state=open by default).");
-        group.MapPost("/flags/{id:long}/resolve", Resolve).WithName("ResolveFlag")
-            .WithSummary("Approves a flagged message, or hides it, mutes or bans its author, with a reason.");
         group.MapGet("/audit", ListAudit).WithName("ListAudit").WithSummary("The audit log, newest first.");
         group.MapPut("/rooms/{room}/settings", UpdateSettings).WithName("UpdateRoomSettings").WithSummary("Slow mode and lock.");
         group.MapDelete("/rooms/{room}", DeleteRoom).WithName("DeleteRoom").WithSummary("Deletes a room and its messages.");
+
+        var queue = routes.MapGroup("/api/admin/flags").WithTags("Moderation")
+            .RequireAuthorization(policy => policy.RequireRole(ChatRoles.Admin, ChatRoles.Moderator));
+        queue.MapGet("/", ListFlags).WithName("ListFlags")
+            .WithSummary("The review queue, newest first (state=open by default); moderators and admins; private rooms' excerpts are audited.");
+        queue.MapPost("/{id:long}/resolve", Resolve).WithName("ResolveFlag")
+            .WithSummary("Approves a flagged message, or hides it, mutes or bans its author, with a reason; moderators and admins.");
         return group;
     }
 
     internal static async Task<Ok<RoomAnalysis>> GetRoomAnalysis(
-        string room, ChatService chat, IModerationStore store, IOptions<TrendPolicy> trends, TimeProvider time, CancellationToken ct)
+        string room, HttpContext context, ChatService chat, IModerationStore store, IRoomStore rooms, ModerationActions actions,
+        IOptions<TrendPolicy> trends, TimeProvider time, CancellationToken ct)
     {
         await chat.GetRoomAsync(room, ct);
         var aggregates = await store.GetAggregatesAsync(room, time.GetUtcNow(), ct);
         var alerts = trends.Value.Evaluate(aggregates.Last15Minutes).Select(a => new TrendAlert(a.Alert, a.Share)).ToList();
         var flagged = await store.ListFlagsAsync(room, null, 20, ct);
+        await PrivateExcerptAudit.AuditAsync(context.User, flagged.Select(f => (f.Room, f.MessageId)), "room analysis", rooms, actions, ct);
         return TypedResults.Ok(new RoomAnalysis(room, aggregates, alerts, flagged));
     }
 
@@ -79,7 +89,8 @@ public static class ModerationAdminApi
         : null;
 
     internal static async Task<Results<Ok<IReadOnlyList<FlagRecord>>, ProblemHttpResult>> ListFlags(
-        string? state, string? room, int? limit, IModerationStore store, CancellationToken ct)
+        string? state, string? room, int? limit, HttpContext context, IModerationStore store, IRoomStore rooms, ModerationActions actions,
+        CancellationToken ct)
     {
         if (state is not (null or "all" or FlagStates.Open or FlagStates.Approved or FlagStates.Hidden or FlagStates.Muted or FlagStates.Banned
             or FlagStates.Appealed or FlagStates.Restored or FlagStates.Upheld))
@@ -93,7 +104,9 @@ public static class ModerationAdminApi
         }
 
         var filter = state switch { null => FlagStates.Open, "all" => null, _ => state };
-        return TypedResults.Ok(await store.ListFlagsAsync(room, filter, limit ?? 50, ct));
+        var flags = await store.ListFlagsAsync(room, filter, limit ?? 50, ct);
+        await PrivateExcerptAudit.AuditAsync(context.User, flags.Select(f => (f.Room, f.MessageId)), "flag queue", rooms, actions, ct);
+        return TypedResults.Ok(flags);
     }
 
     internal static async Task<Results<Ok<FlagRecord>, ProblemHttpResult>> Resolve(

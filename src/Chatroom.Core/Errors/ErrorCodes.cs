@@ -169,6 +169,9 @@ public static class ErrorCodes
     /// <summary>Asking for a guardian on an account that needs none (an adult, or one already approved).</summary>
     public const string GuardianNotNeeded = "guardian_not_needed";
 
+    /// <summary>Guardian agent settings out of range (threshold 0-1, windows and periods within their limits).</summary>
+    public const string InvalidGuardianSettings = "invalid_guardian_settings";
+
     /// <summary>
     /// A direct conversation or invitation that cannot reach the person (they blocked the caller, or turned private
     /// messages off for them): worded so it does not say which.

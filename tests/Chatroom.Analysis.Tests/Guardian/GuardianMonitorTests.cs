@@ -30,6 +30,7 @@ public sealed class GuardianMonitorTests(LocalEmbeddingTests.Model model) : ICla
     private SqliteMessageLog _log = null!;
     private SqliteParticipantStore _participants = null!;
     private SqliteGuardianCaseStore _cases = null!;
+    private SqliteGuardianSettingsStore _settings = null!;
 
     public Task InitializeAsync()
     {
@@ -39,6 +40,7 @@ public sealed class GuardianMonitorTests(LocalEmbeddingTests.Model model) : ICla
         _log = new SqliteMessageLog(_database);
         _participants = new SqliteParticipantStore(_database);
         _cases = new SqliteGuardianCaseStore(_database);
+        _settings = new SqliteGuardianSettingsStore(_database);
         return Task.CompletedTask;
     }
 
@@ -50,7 +52,7 @@ public sealed class GuardianMonitorTests(LocalEmbeddingTests.Model model) : ICla
     }
 
     private GuardianMonitor Monitor(IChatClient? reasoning = null, GuardianOptions? options = null) => new(
-        _rooms, _log, _participants, _cases,
+        _rooms, _log, _participants, _cases, _settings,
         new GuardianScorer(model.Generator, new GuardianExemplarIndex(model.Generator), GuardianModel.Default),
         new GuardianCaseSummarizer(new AgentModelClients(reasoning: reasoning), NullLogger<GuardianCaseSummarizer>.Instance),
         new GuardianCaseMetrics(_meters), new FixedOptionsMonitor<GuardianOptions>(options ?? new GuardianOptions()), TimeProvider.System,
@@ -112,6 +114,25 @@ public sealed class GuardianMonitorTests(LocalEmbeddingTests.Model model) : ICla
         Assert.Contains(opened.Signals, s => s.Name == GuardianSignals.Secrecy);
         Assert.Contains("a 38-year-old and a 12-year-old", opened.Summary);
         Assert.Equal(1, _meters.Sum("chatroom.guardian.cases_opened"));
+    }
+
+    [Fact]
+    public async Task AnAdminsStoredThreshold_AppliesToTheRunningMonitor_AndResettingItRestoresTheFittedOne()
+    {
+        await PersonAsync("adult", 38);
+        await PersonAsync("kid", 12);
+        await RoomAsync("dm-adult-kid", RoomVisibility.Direct, "adult", "kid");
+        var last = await SayAsync("dm-adult-kid", Grooming);
+        var monitor = Monitor();
+
+        // A threshold no score reaches: the same conversation that opens a case by default opens none.
+        await _settings.SaveAsync(new GuardianSettings(1.0, 30, TimeSpan.FromDays(2), 5, TimeSpan.FromDays(1), "admin", DateTimeOffset.UtcNow), CancellationToken.None);
+        await monitor.ObserveAsync("dm-adult-kid", last, CancellationToken.None);
+        Assert.Empty(await _cases.ListAsync(null, null, 10, CancellationToken.None));
+
+        Assert.True(await _settings.ResetAsync(CancellationToken.None));
+        await monitor.ObserveAsync("dm-adult-kid", last, CancellationToken.None);
+        Assert.Single(await _cases.ListAsync(null, null, 10, CancellationToken.None));
     }
 
     [Fact]

@@ -183,10 +183,10 @@ public sealed class SqliteGuardianCaseStoreContract : GuardianCaseStoreContract
 
     public override async Task DisposeAsync() => await _database.DisposeAsync();
 
-    protected override async Task<(IGuardianCaseStore Cases, IContactRestrictionStore Restrictions)> CreateStoresAsync()
+    protected override async Task<(IGuardianCaseStore Cases, IContactRestrictionStore Restrictions, IGuardianSettingsStore Settings)> CreateStoresAsync()
     {
         var database = await _database.OpenAsync();
-        return (new SqliteGuardianCaseStore(database), new SqliteContactRestrictionStore(database));
+        return (new SqliteGuardianCaseStore(database), new SqliteContactRestrictionStore(database), new SqliteGuardianSettingsStore(database));
     }
 }
 

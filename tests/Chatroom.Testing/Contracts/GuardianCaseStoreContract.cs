@@ -2,7 +2,10 @@ using Chatroom.Core.GuardianCases;
 
 namespace Chatroom.Testing.Contracts;
 
-/// <summary>What every <see cref="IGuardianCaseStore"/> and <see cref="IContactRestrictionStore"/> must do. Each test gets fresh, empty stores.</summary>
+/// <summary>
+/// What every <see cref="IGuardianCaseStore"/>, <see cref="IContactRestrictionStore"/> and <see cref="IGuardianSettingsStore"/>
+/// must do. Each test gets fresh, empty stores.
+/// </summary>
 public abstract class GuardianCaseStoreContract : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeMilliseconds(1_760_000_000_123);
@@ -11,11 +14,13 @@ public abstract class GuardianCaseStoreContract : IAsyncLifetime
 
     protected IContactRestrictionStore Restrictions { get; private set; } = null!;
 
-    public async Task InitializeAsync() => (Cases, Restrictions) = await CreateStoresAsync();
+    protected IGuardianSettingsStore Settings { get; private set; } = null!;
+
+    public async Task InitializeAsync() => (Cases, Restrictions, Settings) = await CreateStoresAsync();
 
     public virtual Task DisposeAsync() => Task.CompletedTask;
 
-    protected abstract Task<(IGuardianCaseStore Cases, IContactRestrictionStore Restrictions)> CreateStoresAsync();
+    protected abstract Task<(IGuardianCaseStore Cases, IContactRestrictionStore Restrictions, IGuardianSettingsStore Settings)> CreateStoresAsync();
 
     private static GuardianCase Draft(string window, string subject = "adult-1", string room = "dm-1") => new(
         0, GuardianCaseKinds.Conversation, room, subject, ["minor-1"], 0.91,
@@ -106,5 +111,23 @@ public abstract class GuardianCaseStoreContract : IAsyncLifetime
         Assert.True(await Restrictions.LiftAsync("adult-1", CancellationToken.None));
         Assert.False(await Restrictions.LiftAsync("adult-1", CancellationToken.None));
         Assert.Null(await Restrictions.GetAsync("adult-1", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GuardianSettingsAreAbsentUntilSaved_ThenReplacedAndReset()
+    {
+        Assert.Null(await Settings.GetAsync(CancellationToken.None));
+
+        var saved = new GuardianSettings(0.8, 40, TimeSpan.FromHours(36), 4, TimeSpan.FromHours(12), "admin-1", Now);
+        await Settings.SaveAsync(saved, CancellationToken.None);
+        Assert.Equal(saved, await Settings.GetAsync(CancellationToken.None));
+
+        var replaced = saved with { Threshold = null, WindowMessages = 20, UpdatedBy = "admin-2", UpdatedAt = Now.AddHours(1) };
+        await Settings.SaveAsync(replaced, CancellationToken.None);
+        Assert.Equal(replaced, await Settings.GetAsync(CancellationToken.None));
+
+        Assert.True(await Settings.ResetAsync(CancellationToken.None));
+        Assert.False(await Settings.ResetAsync(CancellationToken.None));
+        Assert.Null(await Settings.GetAsync(CancellationToken.None));
     }
 }

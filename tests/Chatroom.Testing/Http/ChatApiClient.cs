@@ -47,6 +47,25 @@ public sealed class ChatApiClient(Uri baseAddress) : IDisposable
         return (body["user"]!["id"]!.GetValue<string>(), body["token"]!.GetValue<string>());
     }
 
+    /// <summary>
+    /// Registers an account, has the admin make it a moderator and signs it in again so its token carries the role (the host
+    /// must not require a confirmed email, nor a second factor for staff): its user id and bearer token.
+    /// </summary>
+    public async Task<(string UserId, string Token)> RegisterModeratorAsync(string adminToken, string userName, string password)
+    {
+        var (id, _) = await RegisterAccountAsync(userName, password);
+        using (var roles = await SendAsync(HttpMethod.Put, $"/api/admin/users/{id}/roles", adminToken, new { roles = new[] { "moderator" } }))
+        {
+            roles.EnsureSuccessStatusCode();
+        }
+
+        using var login = await SendAsync(HttpMethod.Post, "/api/auth/login", null, new { login = userName, password });
+        login.EnsureSuccessStatusCode();
+        var body = (await login.Content.ReadFromJsonAsync<JsonObject>(Json))!;
+        Assert.Equal("moderator", body["user"]!["role"]!.GetValue<string>());
+        return (id, body["token"]!.GetValue<string>());
+    }
+
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, object? body = null)
     {
         using var request = new HttpRequestMessage(method, path);

@@ -27,10 +27,20 @@ const routes: readonly { key: PageKey; path: string; label: string }[] = [
   { key: 'audit', path: '/admin/audit', label: 'Audit log' },
 ];
 
-/** `/admin/queue` → 'queue'; anything else under /admin → the dashboard. */
-export function adminPageFromPath(path: string): PageKey {
+/** The pages a moderator works in: the two review queues (the API refuses them the rest). */
+const moderatorPages: readonly PageKey[] = ['queue', 'guardian'];
+
+/** The pages a staff role sees: admins all of them, moderators the review queues. */
+export function adminPagesFor(role: string | undefined): readonly PageKey[] {
+  return role === 'admin' ? routes.map((r) => r.key) : moderatorPages;
+}
+
+/** `/admin/queue` → 'queue'; anything else under /admin → the first page the role sees (the dashboard for admins). */
+export function adminPageFromPath(path: string, role: string | undefined = 'admin'): PageKey {
   const clean = path.replace(/\/+$/, '') || '/admin';
-  return routes.find((r) => r.path === clean)?.key ?? 'dashboard';
+  const allowed = adminPagesFor(role);
+  const key = routes.find((r) => r.path === clean)?.key;
+  return key !== undefined && allowed.includes(key) ? key : allowed[0]!;
 }
 
 /** The admin console: navigation, the hub connection (admins get `analysis` events) and the pages. */
@@ -46,6 +56,8 @@ export class AdminApp {
   private stopped = false;
   /** The access token the hub last connected with: a 401 names it when asking the keeper for a new one. */
   private hubToken = '';
+  /** The signed-in staff role: a moderator sees the review queues only. */
+  private readonly role: string | undefined;
 
   constructor(
     private readonly session: SessionKeeper,
@@ -53,12 +65,14 @@ export class AdminApp {
     config: ClientConfig,
     private readonly onSignedOut: (notice: string | null) => void,
   ) {
+    this.role = session.session?.user.role;
+    const isAdmin = this.role === 'admin';
     const admin = new AdminApi(api);
     const queue = new QueuePage(admin, (n) => this.setQueueCount(n));
     this.pages = {
       dashboard: new DashboardPage(admin),
       queue,
-      guardian: new GuardianPage(new GuardianApi(api)),
+      guardian: new GuardianPage(new GuardianApi(api), isAdmin),
       rooms: new RoomsPage(admin),
       users: new UsersPage(admin),
       agents: new AgentsPage(admin),
@@ -84,7 +98,7 @@ export class AdminApp {
 
     this.queueCount = h('span', { class: 'unread-badge', testid: 'queue-count', attrs: { hidden: true } });
     const nav = h('nav', { class: 'admin-nav', testid: 'admin-nav', attrs: { 'aria-label': 'Admin' } },
-      ...routes.map((r) => {
+      ...routes.filter((r) => adminPagesFor(this.role).includes(r.key)).map((r) => {
         const link = h('a', {
           class: 'nav-link', testid: `nav-${r.key}`, attrs: { href: r.path },
           on: { click: (e) => { if (!e.ctrlKey && !e.metaKey && !e.shiftKey) { e.preventDefault(); this.go(r.key, true); } } },
@@ -106,7 +120,7 @@ export class AdminApp {
 
   start(): void {
     window.addEventListener('popstate', this.onPopState);
-    this.go(adminPageFromPath(location.pathname), false);
+    this.go(adminPageFromPath(location.pathname, this.role), false);
     void (this.pages.queue as QueuePage).countOpen();
     void this.connect();
   }
@@ -178,5 +192,5 @@ export class AdminApp {
     this.connection.textContent = status === 'connected' ? 'Live' : status === 'connecting' ? 'Connecting…' : status === 'reconnecting' ? 'Reconnecting…' : 'Offline, retrying';
   }
 
-  private readonly onPopState = (): void => this.go(adminPageFromPath(location.pathname), false);
+  private readonly onPopState = (): void => this.go(adminPageFromPath(location.pathname, this.role), false);
 }

@@ -1,6 +1,7 @@
 import { ApiError } from '../api';
 import { h, replaceChildren } from '../lib/dom';
 import type { GuardianAccountView, GuardianAction, GuardianApi, GuardianCase, GuardianCaseState, GuardianCaseSummary } from './guardianApi';
+import { GuardianSettingsPanel } from './guardianSettings';
 import { Poller, type AdminPage } from './page';
 import { requireReason, when } from './widgets';
 
@@ -31,8 +32,11 @@ export class GuardianPage implements AdminPage {
   private readonly filter: HTMLSelectElement;
   private readonly status: HTMLParagraphElement;
   private readonly poller = new Poller(() => this.refresh(), refreshMs, 800);
+  private readonly settings: GuardianSettingsPanel | null;
 
-  constructor(private readonly api: GuardianApi) {
+  /** @param isAdmin whether to show the agent's settings (an admin's only; moderators work the queue). */
+  constructor(private readonly api: GuardianApi, isAdmin = true) {
+    this.settings = isAdmin ? new GuardianSettingsPanel(api) : null;
     this.filter = h('select', { class: 'select', testid: 'guardian-filter', attrs: { 'aria-label': 'Show cases' }, on: { change: () => void this.refresh() } },
       ...states.map((s) => h('option', { attrs: { value: s } }, stateLabels[s] ?? s)));
     this.list = h('ol', { class: 'flags', testid: 'guardian-case-list' });
@@ -45,12 +49,14 @@ export class GuardianPage implements AdminPage {
         h('button', { class: 'ghost-button', testid: 'guardian-refresh', attrs: { type: 'button' }, on: { click: () => void this.refresh() } }, 'Refresh')),
       h('p', { class: 'muted' },
         'Private conversations with a minor that the guardian agent found concerning. Opening a case shows private text and is recorded in the audit log; ' +
-        'the threshold and window are the analysis service\'s Chatroom:Guardian settings (docs/safety.md).'),
+        'the threshold and window are below (admins) or the analysis service\'s Chatroom:Guardian configuration (docs/safety.md).'),
+      this.settings?.element ?? null,
       this.status,
       h('div', { class: 'guardian-layout' }, this.list, this.detail));
   }
 
   show(): void {
+    void this.settings?.load();
     this.poller.start();
   }
 

@@ -37,6 +37,22 @@ export interface GuardianAccountView {
   restriction: { reason: string; by: string; at: string; caseId: number | null } | null;
 }
 
+/** The guardian agent's threshold and windows (durations in minutes; threshold null: the configured or fitted one). */
+export interface GuardianSettingsValues {
+  threshold: number | null;
+  windowMessages: number;
+  windowAgeMinutes: number;
+  maxNewMinorContacts: number;
+  contactPeriodMinutes: number;
+}
+
+/** What the API answers: the values, and whether an admin stored them (else the analysis service's configuration applies). */
+export interface GuardianSettings extends GuardianSettingsValues {
+  stored: boolean;
+  updatedBy: string | null;
+  updatedAt: string | null;
+}
+
 /** The guardian queue routes (moderators and admins); every case and account read is audited by the API. */
 export class GuardianApi {
   constructor(private readonly api: ApiClient) {}
@@ -55,5 +71,18 @@ export class GuardianApi {
 
   account(userId: string): Promise<GuardianAccountView> {
     return this.api.call('GET', `/api/admin/guardian/accounts/${seg(userId)}`);
+  }
+
+  /** Admins only. */
+  settings(): Promise<GuardianSettings> {
+    return this.api.call('GET', '/api/admin/guardian/settings');
+  }
+
+  saveSettings(values: GuardianSettingsValues): Promise<GuardianSettings> {
+    return this.api.call('PUT', '/api/admin/guardian/settings', values);
+  }
+
+  resetSettings(): Promise<GuardianSettings> {
+    return this.api.call('DELETE', '/api/admin/guardian/settings');
   }
 }
