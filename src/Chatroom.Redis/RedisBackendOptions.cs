@@ -30,7 +30,7 @@ public sealed class RedisBackendOptions
     /// How long this process may serve a room's state, a ban, a mute or the topic watches from memory without reading
     /// Redis again. Changes are announced and applied at once; this only bounds an announcement that got lost. Zero: no cache.
     /// </summary>
-    public TimeSpan StateCacheTtl { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan StateCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Entries the node state cache holds at most; when full it starts over.</summary>
     public int StateCacheMaxEntries { get; set; } = 100_000;

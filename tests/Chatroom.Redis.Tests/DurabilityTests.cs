@@ -34,7 +34,7 @@ public sealed class DurabilityTests
         await server.KillAsync();
         await server.RestartAsync();
 
-        var read = await EventuallyAsync(() => log.ReadAsync("durable", new MessageQuery(null, null, 1000), CancellationToken.None));
+        var read = await Eventually.AvailableAsync(() => log.ReadAsync("durable", new MessageQuery(null, null, 1000), CancellationToken.None));
         Assert.Equal(acknowledged.Select(a => a.Message.Id).Order(), read.Select(m => m.Id));
         Assert.Equal(Enumerable.Range(1, 300).Select(i => (long)i), read.Select(m => m.Id));
         var next = await log.AppendAsync(new NewMessage("durable", "u", "U", MessageKind.User, "after", null), Now, CancellationToken.None);
@@ -62,7 +62,7 @@ public sealed class DurabilityTests
         }
 
         await server.RestartAsync();
-        var after = await EventuallyAsync(() =>
+        var after = await Eventually.AvailableAsync(() =>
             log.AppendAsync(new NewMessage("outage", "u", "U", MessageKind.User, "after", "retry-1"), Now, CancellationToken.None));
         Assert.Equal(2, after.Message.Id);
     }
@@ -98,7 +98,7 @@ public sealed class DurabilityTests
         Assert.IsType<RedisTimeoutException>(error.InnerException);
         Assert.Contains("did not answer in time", error.Message, StringComparison.Ordinal);
         await sleeping;
-        Assert.Null(await EventuallyAsync(() => rooms.GetAsync("lobby", CancellationToken.None)));
+        Assert.Null(await Eventually.AvailableAsync(() => rooms.GetAsync("lobby", CancellationToken.None)));
     }
 
     [Fact]
@@ -154,22 +154,6 @@ public sealed class DurabilityTests
         var rooms = new RedisRoomStore(backend.Redis, backend.Options);
         await Assert.ThrowsAsync<BackendUnavailableException>(() => rooms.GetAsync("lobby", CancellationToken.None));
         await server.RestartAsync();
-        Assert.True(await EventuallyAsync(() => rooms.TryCreateAsync(new Room("lobby", null, "owner", Now), CancellationToken.None)));
-    }
-
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> action)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (true)
-        {
-            try
-            {
-                return await action();
-            }
-            catch (BackendUnavailableException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-        }
+        Assert.True(await Eventually.AvailableAsync(() => rooms.TryCreateAsync(new Room("lobby", null, "owner", Now), CancellationToken.None)));
     }
 }

@@ -61,7 +61,7 @@ public sealed class SendPathTests(RedisServerFixture fixture) : IClassFixture<Re
         await Task.WhenAll(senders);
         await server.RestartAsync();
 
-        var stored = await EventuallyAsync(() => rig.Log.ReadAsync("crash", new MessageQuery(null, null, 10_000), CancellationToken.None));
+        var stored = await Eventually.AvailableAsync(() => rig.Log.ReadAsync("crash", new MessageQuery(null, null, 10_000), CancellationToken.None), TimeSpan.FromSeconds(30));
         var storedIds = stored.Select(m => m.Id).ToList();
         var analysis = await rig.QueuedIdsAsync(QueueNames.Analysis, "crash");
         var agents = await rig.QueuedIdsAsync(QueueNames.Agents, "crash");
@@ -94,22 +94,6 @@ public sealed class SendPathTests(RedisServerFixture fixture) : IClassFixture<Re
         Assert.Equal(ErrorCodes.UnknownRoom, error.Code);
         Assert.Empty(await rig.QueuedIdsAsync(QueueNames.Analysis, "nowhere"));
         Assert.Empty(await rig.QueuedIdsAsync(QueueNames.Agents, "nowhere"));
-    }
-
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> action)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            try
-            {
-                return await action();
-            }
-            catch (BackendUnavailableException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-        }
     }
 }
 

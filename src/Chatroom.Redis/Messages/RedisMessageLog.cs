@@ -20,9 +20,11 @@ namespace Chatroom.Redis.Messages;
 public sealed class RedisMessageLog(IConnectionMultiplexer redis, IOptions<RedisBackendOptions> options, IOptions<QueueOptions>? queueOptions = null)
     : IMessageLog, IMessageSendPath
 {
-    // KEYS: room, seq, log, cids, cids-t, then (sending) the room's channel and the queue streams.
-    // ARGV: maxlen, window ms, dedup field ('' for none), now ms, publish command ('' for none), payload before the id,
-    // payload after the id, queue maxlen, room, trace parent ('' for none), then the message's field/value pairs.
+    // KEYS: room, seq, log, cids, cids-t, then (sending on a single server) the queue streams.
+    // ARGV: maxlen, window ms, dedup field ('' for none), now ms, publish command ('' for none), the room's channel,
+    // payload before the id, payload after the id, queue maxlen, room, trace parent ('' for none), then the message's
+    // field/value pairs. The channel is not among the KEYS: it is not a key, and a script naming a key that exists
+    // nowhere is refused (TRYAGAIN) while its slot migrates; it shares the room's hash tag, hence its slot.
     private const string AppendScript = """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
         local nowMs = tonumber(ARGV[4])
@@ -42,19 +44,19 @@ public sealed class RedisMessageLog(IConnectionMultiplexer redis, IOptions<Redis
           end
         end
         local id = redis.call('INCR', KEYS[2])
-        redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], id .. '-0', 's', ARGV[4], unpack(ARGV, 11))
+        redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], id .. '-0', 's', ARGV[4], unpack(ARGV, 12))
         if dedup ~= '' then
           redis.call('HSET', KEYS[4], dedup, id)
           redis.call('ZADD', KEYS[5], nowMs, dedup)
         end
-        for i = 7, #KEYS do
-          if ARGV[10] == '' then
-            redis.call('XADD', KEYS[i], 'MAXLEN', '~', ARGV[8], '*', 'r', ARGV[9], 'm', id)
+        for i = 6, #KEYS do
+          if ARGV[11] == '' then
+            redis.call('XADD', KEYS[i], 'MAXLEN', '~', ARGV[9], '*', 'r', ARGV[10], 'm', id)
           else
-            redis.call('XADD', KEYS[i], 'MAXLEN', '~', ARGV[8], '*', 'r', ARGV[9], 'm', id, 'tp', ARGV[10])
+            redis.call('XADD', KEYS[i], 'MAXLEN', '~', ARGV[9], '*', 'r', ARGV[10], 'm', id, 'tp', ARGV[11])
           end
         end
-        if ARGV[5] ~= '' then redis.call(ARGV[5], KEYS[6], ARGV[6] .. id .. ARGV[7]) end
+        if ARGV[5] ~= '' then redis.call(ARGV[5], ARGV[6], ARGV[7] .. id .. ARGV[8]) end
         return {1, id}
         """;
 
@@ -116,7 +118,7 @@ public sealed class RedisMessageLog(IConnectionMultiplexer redis, IOptions<Redis
         var args = new List<RedisValue>(20)
         {
             _options.MessageLogMaxLength, (long)_options.DeduplicationWindow.TotalMilliseconds, dedup, now.ToUnixTimeMilliseconds(),
-            publish?.Command ?? string.Empty, publish?.Before ?? string.Empty, publish?.After ?? string.Empty,
+            publish?.Command ?? string.Empty, publish?.Channel ?? string.Empty, publish?.Before ?? string.Empty, publish?.After ?? string.Empty,
             _queueOptions.MaxLength, room, traceParent ?? string.Empty,
             "a", message.AuthorId, "n", message.AuthorName, "k", (int)message.Kind, "t", message.Text,
         };
@@ -133,10 +135,9 @@ public sealed class RedisMessageLog(IConnectionMultiplexer redis, IOptions<Redis
             args.Add(message.Hop);
         }
 
-        var keys = new List<RedisKey>(7 + queues.Count)
+        var keys = new List<RedisKey>(5 + queues.Count)
         {
             _keys.Room(room), _keys.RoomSequence(room), _keys.RoomLog(room), _keys.RoomClientIds(room), _keys.RoomClientIdTimes(room),
-            publish?.Channel ?? _keys.RoomChannel(room),
         };
         keys.AddRange(queues.Select(q => (RedisKey)_keys.QueueStream(q)));
 
