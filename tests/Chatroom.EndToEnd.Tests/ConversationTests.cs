@@ -219,6 +219,46 @@ public sealed class ConversationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheOwnerInvitesByUserName_AndTheMemberAndBlockListsNamePeople()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var (anaId, ana) = await _host.Api.RegisterAccountAsync("ana_" + suffix, Password);
+        var (boId, bo) = await _host.Api.RegisterAccountAsync("bo_" + suffix, Password);
+        var room = "crew-" + suffix;
+        await CreatePrivateRoomAsync(ana, room);
+
+        // A name without an account gets the answer of a person who cannot be reached: names are not probed this way.
+        using (var unknown = await _host.Api.SendAsync(HttpMethod.Post, $"/api/rooms/{room}/invitations", ana, new { userName = "nobody_" + suffix }))
+        {
+            Assert.Equal("recipient_unavailable", (await ChatApiClient.ProblemAsync(unknown)).Code);
+        }
+
+        using (var notOwner = await _host.Api.SendAsync(HttpMethod.Post, $"/api/rooms/{room}/invitations", bo, new { userName = "ana_" + suffix }))
+        {
+            Assert.Equal("unknown_room", (await ChatApiClient.ProblemAsync(notOwner)).Code);
+        }
+
+        using (var invited = await _host.Api.SendAsync(HttpMethod.Post, $"/api/rooms/{room}/invitations", ana, new { userName = " bo_" + suffix + " " }))
+        {
+            Assert.Equal(204, (int)invited.StatusCode);
+        }
+
+        var members = await _host.Api.GetJsonArrayAsync($"/api/rooms/{room}/members", ana);
+        Assert.Equal([(anaId, "owner", "ana_" + suffix), (boId, "pending", "bo_" + suffix)],
+            members.Select(m => (m!["userId"]!.GetValue<string>(), m["role"]!.GetValue<string>(), m["name"]!.GetValue<string>())).OrderBy(m => m.Item2).ToList());
+
+        using (var block = await _host.Api.SendAsync(HttpMethod.Post, $"/api/blocks/{anaId}", bo))
+        {
+            Assert.Equal(204, (int)block.StatusCode);
+        }
+
+        var blocks = await _host.Api.GetJsonAsync("/api/blocks", bo);
+        Assert.Equal([anaId], blocks["blocked"]!.AsArray().Select(b => b!.GetValue<string>()));
+        var person = Assert.Single(blocks["people"]!.AsArray())!;
+        Assert.Equal((anaId, "ana_" + suffix), (person["id"]!.GetValue<string>(), person["name"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task AReportGoesToTheReviewQueueWithTheReasonAndTheExcerpt()
     {
         var (ana, bo) = (await PersonAsync("ana"), await PersonAsync("bo"));

@@ -7,7 +7,8 @@ namespace Chatroom.EndToEnd.Tests;
 
 /// <summary>
 /// Who may do what in the review queues: moderators work the flag queue and the guardian queue as admins do, every read of
-/// a private room's text there is audited,.
+/// a private room's text there is audited, and only admins change the guardian agent's settings (the monitor applying
+/// them: GuardianMonitorTests).
 /// </summary>
 public sealed class StaffAccessTests : IAsyncLifetime
 {
@@ -110,6 +111,56 @@ public sealed class StaffAccessTests : IAsyncLifetime
         }
 
         Assert.Equal("open", Assert.Single(await _host.Api.GetJsonArrayAsync("/api/admin/flags", _admin))!["state"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AnAdminChangesTheGuardianSettings_WithinTheirRanges_AuditedAndOnlyAsAdmin()
+    {
+        var defaults = await _host.Api.GetJsonAsync("/api/admin/guardian/settings", _admin);
+        Assert.Equal((false, 30, 2880, 5, 1440), (defaults["stored"]!.GetValue<bool>(), defaults["windowMessages"]!.GetValue<int>(),
+            defaults["windowAgeMinutes"]!.GetValue<int>(), defaults["maxNewMinorContacts"]!.GetValue<int>(), defaults["contactPeriodMinutes"]!.GetValue<int>()));
+        Assert.Null(defaults["threshold"]);
+
+        var wanted = new { threshold = 0.85, windowMessages = 40, windowAgeMinutes = 720, maxNewMinorContacts = 3, contactPeriodMinutes = 360 };
+        foreach (var bad in new object[]
+        {
+            wanted with { threshold = 1.5 }, wanted with { windowMessages = 2 }, wanted with { windowAgeMinutes = 5 },
+            wanted with { maxNewMinorContacts = 1 }, wanted with { contactPeriodMinutes = 60 * 24 * 31 },
+        })
+        {
+            using var refused = await _host.Api.SendAsync(HttpMethod.Put, "/api/admin/guardian/settings", _admin, bad);
+            Assert.Equal((400, "invalid_guardian_settings"), await ChatApiClient.ProblemAsync(refused));
+        }
+
+        Assert.False((await _host.Api.GetJsonAsync("/api/admin/guardian/settings", _admin))["stored"]!.GetValue<bool>());
+
+        var moderator = await ModeratorAsync();
+        foreach (var token in new[] { moderator.Token, (await PersonAsync("dee")).Token })
+        {
+            using var get = await _host.Api.SendAsync(HttpMethod.Get, "/api/admin/guardian/settings", token);
+            Assert.Equal((403, "forbidden"), await ChatApiClient.ProblemAsync(get));
+            using var put = await _host.Api.SendAsync(HttpMethod.Put, "/api/admin/guardian/settings", token, wanted);
+            Assert.Equal((403, "forbidden"), await ChatApiClient.ProblemAsync(put));
+        }
+
+        using (var saved = await _host.Api.SendAsync(HttpMethod.Put, "/api/admin/guardian/settings", _admin, wanted))
+        {
+            Assert.Equal(200, (int)saved.StatusCode);
+        }
+
+        var stored = await _host.Api.GetJsonAsync("/api/admin/guardian/settings", _admin);
+        Assert.Equal((true, 0.85, 40, 720, 3, 360, "admin"), (stored["stored"]!.GetValue<bool>(), stored["threshold"]!.GetValue<double>(),
+            stored["windowMessages"]!.GetValue<int>(), stored["windowAgeMinutes"]!.GetValue<int>(), stored["maxNewMinorContacts"]!.GetValue<int>(),
+            stored["contactPeriodMinutes"]!.GetValue<int>(), stored["updatedBy"]!.GetValue<string>()));
+        var entry = Assert.Single(await _host.Api.GetJsonArrayAsync("/api/admin/audit", _admin), e => e!["action"]!.GetValue<string>() == "guardian_settings")!;
+        Assert.Equal("threshold 0.85, window 40 messages / 720 min, new minor contacts 3 / 360 min", entry["detail"]!.GetValue<string>());
+
+        using (var reset = await _host.Api.SendAsync(HttpMethod.Delete, "/api/admin/guardian/settings", _admin))
+        {
+            Assert.False((await reset.Content.ReadFromJsonAsync<JsonObject>())!["stored"]!.GetValue<bool>());
+        }
+
+        Assert.False((await _host.Api.GetJsonAsync("/api/admin/guardian/settings", _admin))["stored"]!.GetValue<bool>());
     }
 
     private async Task<(string Id, string UserName, string Token)> PersonAsync(string name)

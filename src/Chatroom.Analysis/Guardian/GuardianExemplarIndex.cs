@@ -23,6 +23,13 @@ public sealed class GuardianExemplarIndex(LocalEmbeddingGenerator embeddings)
     /// <summary>How many phrases the index holds (shipped and added).</summary>
     public int Count => _known.Count;
 
+    /// <summary>The best cosine of each vector to a context set's "+" exemplars (<see cref="GuardianSignals.Context"/>).</summary>
+    public async Task<double[]> CompareContextAsync(IReadOnlyList<float[]> vectors, string context, CancellationToken cancellationToken)
+    {
+        var (positive, _) = (await VectorsAsync(cancellationToken).ConfigureAwait(false))[context];
+        return vectors.Select(v => Best(v, positive)).ToArray();
+    }
+
     /// <summary>
     /// The best cosine of each vector to each message signal's "+" and "-" exemplars: [message][signal] → (positive, negative).
     /// </summary>
@@ -86,7 +93,7 @@ public sealed class GuardianExemplarIndex(LocalEmbeddingGenerator embeddings)
             if (_vectors is null)
             {
                 var embedded = await embeddings.GenerateAsync(Shipped.Select(e => e.Phrase), cancellationToken: cancellationToken).ConfigureAwait(false);
-                var vectors = GuardianSignals.Message.ToDictionary(s => s, _ => (new List<float[]>(), new List<float[]>()));
+                var vectors = GuardianSignals.Message.Concat(GuardianSignals.Context).ToDictionary(s => s, _ => (new List<float[]>(), new List<float[]>()));
                 for (var i = 0; i < Shipped.Count; i++)
                 {
                     var (signal, positive, phrase) = Shipped[i];
@@ -134,7 +141,7 @@ public sealed class GuardianExemplarIndex(LocalEmbeddingGenerator embeddings)
                 continue;
             }
 
-            if (!GuardianSignals.IsMessageSignal(parts[0]) || parts[1] is not ("+" or "-"))
+            if (!(GuardianSignals.IsMessageSignal(parts[0]) || GuardianSignals.Context.Contains(parts[0])) || parts[1] is not ("+" or "-"))
             {
                 throw new InvalidDataException($"guardian exemplars: unknown signal or sign in '{line}'");
             }

@@ -6,10 +6,11 @@ using Microsoft.Extensions.Options;
 namespace Chatroom.Analysis.Guardian;
 
 /// <summary>
-/// The embedded guardian scorer: no model server. Each line of the parties older than the youngest is embedded with the
-/// local MiniLM and compared with every signal's exemplars; the conversation's features (age gap, who made first contact,
-/// who does the talking, whether the signals grow over the window, late hours) join them, and the fitted logistic model
-/// (<see cref="GuardianModel"/>) turns the lot into one calibrated score.
+/// The embedded guardian scorer: no model server. Each line is embedded with the local MiniLM; the lines of the parties older
+/// than the youngest are compared with every signal's exemplars, and every line (both sides) with the benign-context
+/// exemplars (family, school, club); the conversation's features (age gap, who made first contact, who does the talking
+/// and whether the younger side answers, whether the signals grow over the window and recur, late hours) join them, and
+/// the fitted logistic model (<see cref="GuardianModel"/>) turns the lot into one calibrated score.
 /// </summary>
 public sealed class GuardianScorer(
     LocalEmbeddingGenerator embeddings, GuardianExemplarIndex index, GuardianModel model, IOptionsMonitor<GuardianOptions>? options = null)
@@ -66,7 +67,7 @@ public sealed class GuardianScorer(
         var watched = transcript.Messages.Where(m => m.From != youngest.Id).ToList();
         var oldest = ages.Where(a => a.Key != youngest.Id).Select(a => a.Value).DefaultIfEmpty(youngestAge).Max();
 
-        var activations = await ActivationsAsync(watched, cancellationToken).ConfigureAwait(false);
+        var (activations, context) = await ActivationsAsync(transcript.Messages, youngest.Id, cancellationToken).ConfigureAwait(false);
         for (var s = 0; s < GuardianSignals.Message.Count; s++)
         {
             var lines = Enumerable.Range(0, watched.Count).Where(m => activations[m][s] > 0).OrderByDescending(m => activations[m][s]).ToList();
@@ -94,20 +95,30 @@ public sealed class GuardianScorer(
         values[conversation + 3] = Escalation(activations);
         values[conversation + 4] = LateShare(transcript.Messages);
         values[conversation + 5] = Math.Min(1, values.Take(conversation).Count(v => v >= Present) / 4.0);
+        values[conversation + 6] = context;
+        values[conversation + 7] = watched.Count == 0 ? 1 : Math.Min(1, (double)(transcript.Messages.Count - watched.Count) / watched.Count);
+        values[conversation + 8] = Math.Min(1, Math.Max(0, activations.Count(a => a.Max() >= Present) - 1) / 3.0);
         return new GuardianFeatures(values, evidence, minorPresent);
     }
 
-    /// <summary>[line][signal] activations, each line's "+" cosine less how far its "-" look-alike beats it.</summary>
-    private async Task<double[][]> ActivationsAsync(List<GuardianLine> lines, CancellationToken cancellationToken)
+    /// <summary>
+    /// [line][signal] activations of the watched lines (all but <paramref name="youngest"/>'s), each line's "+" cosine less how
+    /// far its "-" look-alike beats it; and the strongest benign-context activation over every line, both sides.
+    /// </summary>
+    private async Task<(double[][] Watched, double Context)> ActivationsAsync(IReadOnlyList<GuardianLine> lines, string youngest, CancellationToken cancellationToken)
     {
         if (lines.Count == 0)
         {
-            return [];
+            return ([], 0);
         }
 
-        var embedded = await embeddings.GenerateAsync(lines.Select(l => l.Text), cancellationToken: cancellationToken).ConfigureAwait(false);
-        var cosines = await index.CompareAsync(embedded.Select(e => e.Vector.ToArray()).ToList(), cancellationToken).ConfigureAwait(false);
-        return cosines.Select(row => row.Select(c => model.Activation(c.Positive - Math.Max(0, c.Negative - c.Positive))).ToArray()).ToArray();
+        var embedded = (await embeddings.GenerateAsync(lines.Select(l => l.Text), cancellationToken: cancellationToken).ConfigureAwait(false))
+            .Select(e => e.Vector.ToArray()).ToList();
+        var context = (await index.CompareContextAsync(embedded, GuardianSignals.BenignContext, cancellationToken).ConfigureAwait(false))
+            .Select(model.Activation).Max();
+        var watched = Enumerable.Range(0, lines.Count).Where(i => lines[i].From != youngest).Select(i => embedded[i]).ToList();
+        var cosines = await index.CompareAsync(watched, cancellationToken).ConfigureAwait(false);
+        return (cosines.Select(row => row.Select(c => model.Activation(c.Positive - Math.Max(0, c.Negative - c.Positive))).ToArray()).ToArray(), context);
     }
 
     /// <summary>How much stronger the watched party's lines are in the second half of the window than in the first.</summary>

@@ -1,6 +1,8 @@
+using Chatroom.Accounts;
 using Chatroom.Core.Contacts;
 using Chatroom.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
 
 namespace Chatroom.Api.Conversations;
 
@@ -32,8 +34,12 @@ public static class ConversationsApi
         HttpContext context, ConversationService conversations, CancellationToken ct) =>
         TypedResults.Ok(await conversations.ListAsync(context.User.ToChatIdentity()!.UserId, ct));
 
-    internal static async Task<Ok<BlockList>> ListBlocks(HttpContext context, IBlockStore blocks, CancellationToken ct) =>
-        TypedResults.Ok(new BlockList(await blocks.ListAsync(context.User.ToChatIdentity()!.UserId, ct)));
+    internal static async Task<Ok<BlockList>> ListBlocks(HttpContext context, IBlockStore blocks, UserManager<ChatUser> users, CancellationToken ct)
+    {
+        var blocked = await blocks.ListAsync(context.User.ToChatIdentity()!.UserId, ct);
+        var names = await PeopleNames.OfAsync(users, blocked);
+        return TypedResults.Ok(new BlockList(blocked, blocked.Select(id => new PersonName(id, names[id])).ToList()));
+    }
 
     internal static async Task<NoContent> Block(string userId, HttpContext context, ConversationService conversations, CancellationToken ct)
     {

@@ -1,3 +1,5 @@
+using Chatroom.Accounts;
+using Chatroom.Api.Conversations;
 using Chatroom.Core.Chat;
 using Chatroom.Core.Contacts;
 using Chatroom.Core.Errors;
@@ -7,6 +9,7 @@ using Chatroom.Core.Rooms;
 using Chatroom.ServiceDefaults.Auth;
 using Chatroom.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
 namespace Chatroom.Api.Rooms;
@@ -24,6 +27,8 @@ public static class RoomsApi
             .WithSummary("A private or direct room's members, for its members.");
         group.MapPost("/{room}/members/{userId}", InviteMember).WithName("InviteRoomMember")
             .WithSummary("Invites a person into the caller's private room (owner only); they join once they accept.");
+        group.MapPost("/{room}/invitations", InviteByNameAsync).WithName("InviteRoomMemberByName")
+            .WithSummary("Invites a person by user name into the caller's private room (owner only); recipient_unavailable when no such person can be reached.");
         group.MapDelete("/{room}/members/{userId}", RemoveMember).WithName("RemoveRoomMember")
             .WithSummary("Removes a member from a private room (the owner anyone, a member themselves).");
         return group;
@@ -86,11 +91,29 @@ public static class RoomsApi
     }
 
     internal static async Task<Ok<List<MemberInfo>>> ListMembers(
-        string room, HttpContext context, RoomAccess access, IRoomStore rooms, CancellationToken ct)
+        string room, HttpContext context, RoomAccess access, IRoomStore rooms, UserManager<ChatUser> users, CancellationToken ct)
     {
         await access.GetReadableAsync(room, context.User.ToChatIdentity()!, ct);
         var members = await rooms.ListMembersAsync(room, ct);
-        return TypedResults.Ok(members.Select(m => new MemberInfo(m.UserId, m.Role, m.Since)).ToList());
+        var names = await PeopleNames.OfAsync(users, members.Select(m => m.UserId));
+        return TypedResults.Ok(members.Select(m => new MemberInfo(m.UserId, m.Role, m.Since, names[m.UserId])).ToList());
+    }
+
+    /// <summary>
+    /// The web app's invite: people know each other by name, not id. A name without an account is refused like a person who
+    /// cannot be reached, so the answer does not tell which names exist.
+    /// </summary>
+    internal static async Task<NoContent> InviteByNameAsync(
+        string room, InviteByName request, HttpContext context, ConversationService conversations, UserManager<ChatUser> users, CancellationToken ct)
+    {
+        var invitee = string.IsNullOrWhiteSpace(request.UserName) ? null : await users.FindByNameAsync(request.UserName.Trim());
+        if (invitee is null)
+        {
+            throw new ChatException(ErrorCodes.RecipientUnavailable, "this person cannot be reached in a private conversation");
+        }
+
+        await conversations.InviteAsync(context.User.ToChatIdentity()!, room, invitee.Id, ct);
+        return TypedResults.NoContent();
     }
 
     internal static async Task<NoContent> InviteMember(

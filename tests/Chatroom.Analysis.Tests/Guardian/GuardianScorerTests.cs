@@ -49,6 +49,34 @@ public sealed class GuardianScorerTests(LocalEmbeddingTests.Model model) : IClas
     }
 
     [Fact]
+    public async Task AGrandparentsGiftAndSurprise_ScoreLowerInTheirFamilyContextThanFromAStranger()
+    {
+        string[] stranger =
+        [
+            "o:i got you a little present, just for you",
+            "k:really?",
+            "o:don't tell your mum about it yet",
+            "k:ok",
+        ];
+        string[] family =
+        [
+            "o:i got you a little present, just for you",
+            "k:really? thank you grandma",
+            "o:don't tell your mum about it yet, it's for her birthday too",
+            "k:ok, love you grandma",
+            "o:love you too, your grandad says hi",
+        ];
+        var scorer = Scorer();
+        var alone = await scorer.FeaturesAsync(Pair(70, 10, stranger), CancellationToken.None);
+        var inFamily = await scorer.FeaturesAsync(Pair(70, 10, family), CancellationToken.None);
+        var context = GuardianSignals.All.ToList().IndexOf(GuardianSignals.BenignContext);
+
+        Assert.True(inFamily.Values[context] > alone.Values[context], $"context {inFamily.Values[context]} in the family, {alone.Values[context]} alone");
+        Assert.True(scorer.Model.Combine(inFamily.Values) < scorer.Model.Combine(alone.Values));
+        Assert.True(scorer.Model.Weights[GuardianSignals.BenignContext] < 0, "the fit learnt that family context lowers the score");
+    }
+
+    [Fact]
     public async Task TheSameWordsBetweenAdults_NeverOpenACase()
     {
         var score = await Scorer().ScoreAsync(Pair(40, 30,
@@ -100,7 +128,7 @@ public sealed class GuardianScorerTests(LocalEmbeddingTests.Model model) : IClas
         }
 
         Assert.True(caught >= 0.85 * concerning, $"recall {caught}/{concerning}");
-        Assert.True(alarms <= 0.07 * ordinary, $"false alarms {alarms}/{ordinary}");
+        Assert.True(alarms <= 0.06 * ordinary, $"false alarms {alarms}/{ordinary}");
     }
 
     private sealed record Row(int Label, IReadOnlyList<GuardianParticipant> Participants, IReadOnlyList<GuardianLine> Messages);

@@ -1,5 +1,7 @@
 import { parseProblem, type ChatError } from './lib/errors';
-import type { AdminSignInAnswer, AppealView, ConversationSummary, MessagePage, ReportRequest, RoomRulesView, RoomSummary, SecondFactor, Session } from './types';
+import type {
+  AdminSignInAnswer, AppealView, BlockListView, ConversationSummary, MessagePage, ReportRequest, RoomMemberView, RoomRulesView, RoomSummary, SecondFactor, Session,
+} from './types';
 
 /** A REST call that failed; `code` is the server's stable code (or one derived from the status). */
 export class ApiError extends Error implements ChatError {
@@ -113,6 +115,26 @@ export class ApiClient {
 
   unblock(userId: string): Promise<void> {
     return this.request<void>('DELETE', `/api/blocks/${encodeURIComponent(userId)}`);
+  }
+
+  /** The people you block, with their names (null: no account any more). */
+  blocks(): Promise<BlockListView> {
+    return this.request<BlockListView>('GET', '/api/blocks');
+  }
+
+  /** A private room's members, for its members. */
+  members(room: string): Promise<RoomMemberView[]> {
+    return this.request<RoomMemberView[]>('GET', `/api/rooms/${encodeURIComponent(room)}/members`);
+  }
+
+  /** Invites a person by user name into your private room (owner only); they join once they accept. */
+  invite(room: string, userName: string): Promise<void> {
+    return this.request<void>('POST', `/api/rooms/${encodeURIComponent(room)}/invitations`, { userName });
+  }
+
+  /** Removes a member from your private room, or with your own id leaves it. */
+  removeMember(room: string, userId: string): Promise<void> {
+    return this.request<void>('DELETE', `/api/rooms/${encodeURIComponent(room)}/members/${encodeURIComponent(userId)}`);
   }
 
   /** Puts a message (or a person's latest message in the room) in the moderators' review queue. */

@@ -164,12 +164,13 @@ function bootAdmin(root: HTMLElement, config: ClientConfig): void {
   };
 
   async function start(session: Session, resumed = false): Promise<void> {
-    if (session.user.role !== 'admin') {
-      showSignIn('That session is not an admin session.');
+    // Moderators come in too: the console shows them the review queues only (AdminApp).
+    if (session.user.role !== 'admin' && session.user.role !== 'moderator') {
+      showSignIn('That session is not an admin or moderator session.');
       return;
     }
     if (!resumed) keeper.begin(session);
-    // The console and its charting library load only for admins: the chat stays small.
+    // The console and its charting library load only for staff: the chat stays small.
     const { AdminApp } = await import('./admin/app');
     app = new AdminApp(keeper, api, config, signedOut);
     root.replaceChildren(app.element);

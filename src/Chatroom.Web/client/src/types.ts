@@ -183,3 +183,17 @@ export interface ReportRequest {
   userId?: string;
   reason: string;
 }
+
+/** `GET /api/blocks`: the people you block. */
+export interface BlockListView {
+  blocked: string[];
+  people: { id: string; name: string | null }[];
+}
+
+/** `GET /api/rooms/{room}/members`: a private room's member; `pending` is invited, not yet in. */
+export interface RoomMemberView {
+  userId: string;
+  role: 'owner' | 'member' | 'pending' | 'declined';
+  since: string;
+  name: string | null;
+}

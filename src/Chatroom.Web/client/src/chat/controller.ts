@@ -4,7 +4,7 @@ import { accountClosure, parseHubError, transientCodes } from '../lib/errors';
 import { newClientMessageId } from '../lib/ids';
 import { firstId } from '../lib/messages';
 import type { SessionKeeper } from '../sessionKeeper';
-import type { AgentDeltaEvent, AppealView, ChatMessage, ClientConfig, ConversationRequestEvent, MessageHiddenEvent, PresenceEvent, RoomInviteEvent, RoomRulesView, Session, SystemEvent, TypingEvent, UserRef } from '../types';
+import type { AgentDeltaEvent, AppealView, BlockListView, ChatMessage, ClientConfig, ConversationRequestEvent, MessageHiddenEvent, PresenceEvent, RoomInviteEvent, RoomMemberView, RoomRulesView, Session, SystemEvent, TypingEvent, UserRef } from '../types';
 import { ConversationList } from './conversations';
 import { ConnectionKeeper } from './connection';
 import type { RoomState } from './roomState';
@@ -59,6 +59,7 @@ export class ChatController implements ChatViewActions {
       account: !!session.refreshToken,
       readOnly,
       roomLabel: (room) => this.conversations.label(room),
+      isPrivateRoom: (room) => this.conversations.isPrivateRoom(room),
     });
     this.rooms = new RoomDirectory(session.user.id);
     this.typingLine = new TypingIndicator(() => this.rooms.activeState, (text) => this.view.renderTyping(text));
@@ -187,6 +188,27 @@ export class ChatController implements ChatViewActions {
       .block(user.id)
       .then(() => this.view.showNotice(`You blocked ${user.name}. They cannot message you or invite you.`))
       .catch((error: unknown) => this.view.showNotice(`Could not block ${user.name}. ${errorMessage(error)}`));
+  }
+
+  members(room: string): Promise<RoomMemberView[]> {
+    return this.api.members(room);
+  }
+
+  invite(room: string, userName: string): Promise<void> {
+    return this.api.invite(room, userName);
+  }
+
+  /** The server tells the removed person (this one, when leaving) with a `member_removed` notice, handled in onSystem. */
+  removeMember(room: string, userId: string): Promise<void> {
+    return this.api.removeMember(room, userId);
+  }
+
+  blocks(): Promise<BlockListView> {
+    return this.api.blocks();
+  }
+
+  unblock(userId: string): Promise<void> {
+    return this.api.unblock(userId);
   }
 
   report(room: string, user: UserRef, messageId: number | null, reason: string): void {

@@ -144,6 +144,12 @@ export class ConversationList {
     return this.safety.get(room) ?? null;
   }
 
+  /** Whether the room is one of this person's private rooms (not a direct conversation, not a pending invitation). */
+  isPrivateRoom(room: string): boolean {
+    const entry = this.entries.get(room);
+    return entry?.visibility === 'private' && entry.role !== 'pending';
+  }
+
   /** How the room is called: the other person's name for a direct conversation, the room's name otherwise. */
   label(room: string): string | null {
     const entry = this.entries.get(room);

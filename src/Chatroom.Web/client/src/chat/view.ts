@@ -6,9 +6,10 @@ import { Composer } from './composer';
 import type { ConversationEntry, ConversationRequest } from './conversations';
 import { MessageListView } from './messageList';
 import type { RoomState } from './roomState';
+import { BlockListPanel, MembersPanel, type BlockActions, type MemberActions } from './privatePanels';
 import { RulesPanel } from './rulesPanel';
 
-export interface ChatViewActions {
+export interface ChatViewActions extends MemberActions, BlockActions {
   openRoom(name: string): void;
   refreshRooms(): void;
   createRoom(name: string, topic: string, privateRoom: boolean): Promise<string | null>;
@@ -41,6 +42,8 @@ export interface ChatViewOptions {
   readOnly?: string | null;
   /** How a room is called in its header (a direct conversation by the other person's name); null: `# name`. */
   roomLabel?: (room: string) => string | null;
+  /** Whether a room is one of this person's private rooms: its header then offers Members. */
+  isPrivateRoom?: (room: string) => boolean;
 }
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
@@ -75,6 +78,7 @@ export class ChatView {
   private readonly peopleList: HTMLUListElement;
   private readonly messageList: MessageListView;
   private readonly rulesPanel: RulesPanel;
+  private readonly membersPanel: MembersPanel;
   private readonly newRoomError: HTMLParagraphElement;
   private shownRoom: string | null = null;
   private roomOrder: string[] = [];
@@ -102,6 +106,7 @@ export class ChatView {
         : undefined,
     });
     this.rulesPanel = new RulesPanel((room) => actions.rules(room));
+    this.membersPanel = new MembersPanel(me, actions);
 
     const meAvatar = h('span', { class: 'avatar small', attrs: { 'aria-hidden': 'true' } }, initial(me.name));
     meAvatar.style.setProperty('--hue', String(hueFor(me.id)));
@@ -169,6 +174,7 @@ export class ChatView {
     this.conversationList = h('ul', { class: 'room-list', testid: 'conversation-list', attrs: { 'aria-label': 'Conversations' } });
     const sidebar = h('aside', { class: 'sidebar', testid: 'sidebar', attrs: { id: 'sidebar', 'aria-label': 'Rooms' } },
       h('h2', { class: 'section-title' }, 'Conversations'), this.requestList, this.conversationList,
+      options.account ? new BlockListPanel(actions).element : null,
       h('h2', { class: 'section-title' }, 'Rooms'), this.roomList, newRoomForm);
 
     this.roomTitle = h('h1', { class: 'room-title', testid: 'room-title' });
@@ -185,7 +191,7 @@ export class ChatView {
     }, 'Leave');
     const roomHeader = h('div', { class: 'room-header' },
       h('div', { class: 'room-heading' }, this.roomTitle, this.roomTopic),
-      h('div', { class: 'room-tools' }, this.rulesPanel.toggle, this.peopleToggle, this.leaveButton));
+      h('div', { class: 'room-tools' }, this.rulesPanel.toggle, this.membersPanel.toggle, this.peopleToggle, this.leaveButton));
 
     this.notices = h('div', { class: 'notices', testid: 'system-notices', attrs: { 'aria-live': 'polite' } });
     this.safetyLine = h('div', { class: 'safety-notice', testid: 'safety-notice', attrs: { role: 'note', hidden: true } });
@@ -202,7 +208,7 @@ export class ChatView {
     this.typingLine = h('div', { class: 'typing', testid: 'typing-indicator', attrs: { 'aria-live': 'polite' } });
 
     const main = h('main', { class: 'room', testid: 'room-view' },
-      roomHeader, this.rulesPanel.element, this.safetyLine, this.notices,
+      roomHeader, this.rulesPanel.element, this.membersPanel.element, this.safetyLine, this.notices,
       h('div', { class: 'messages-wrap' }, this.scroller, this.jumpButton),
       this.typingLine, this.roomRules, this.composer.error, this.composer.form);
 
@@ -303,6 +309,7 @@ export class ChatView {
     const switched = (state?.name ?? null) !== this.shownRoom;
     this.shownRoom = state?.name ?? null;
     this.rulesPanel.showRoom(this.shownRoom);
+    this.membersPanel.showRoom(this.shownRoom, state !== null && (this.options.isPrivateRoom?.(state.name) ?? false));
     this.root.classList.toggle('no-room', state === null);
     if (switched) {
       this.messageList.clear();
