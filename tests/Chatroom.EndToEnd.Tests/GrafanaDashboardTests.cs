@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Chatroom.Testing.Bridges;
 using Chatroom.Testing.FakeLlm;
 using Chatroom.Testing.Hosting;
 
@@ -39,10 +40,14 @@ public sealed partial class GrafanaDashboardTests
         // The safety judge answers as Llama Guard does, so the escalation panels have series.
         var guard = FakeSafetyModel.LlamaGuard(text => text.Contains("kill yourself", StringComparison.Ordinal) ? ["S11"] : []);
         ollama.Responder = body => body.GetProperty("model").GetString() == "llama-guard3:1b" ? guard(body) : ollama.DefaultReply;
+        // A bridge to a peer on loopback, so the bridge panels have series (ana's messages in the lobby go out).
+        await using var peer = await BridgePeer.StartAsync(FreePort.Next());
         await using var host = await StandaloneHost.StartAsync(data.Path, new Dictionary<string, string?>
         {
             ["ConnectionStrings:reasoning-model"] = $"Endpoint={ollama.Endpoint};Model=fake-model",
             ["ConnectionStrings:safety-model"] = $"Endpoint={ollama.Endpoint};Model=llama-guard3:1b",
+            ["Chatroom:Bridges:grafana:Url"] = peer.Url,
+            ["Chatroom:Bridges:grafana:RoomMap:lobby"] = "general",
         });
         await using (var ana = await host.Api.ConnectAsync("ana"))
         {

@@ -153,7 +153,7 @@ public sealed partial class BridgeInbound
         }
     }
 
-    private BridgedSender SenderFor(ChatIdentity identity)
+    private ProgramSender SenderFor(ChatIdentity identity)
     {
         if (!_budgets.TryGetValue(identity.UserId, out var budget))
         {
@@ -166,7 +166,7 @@ public sealed partial class BridgeInbound
             _budgets[identity.UserId] = budget;
         }
 
-        return new BridgedSender(identity, budget.Rate, budget.User);
+        return new ProgramSender(identity, budget.Rate, budget.User);
     }
 
     /// <summary>Every frame draws on the flood budget first, garbage included: a peer cannot make us parse faster than the limit.</summary>

@@ -16,7 +16,6 @@ public sealed class BridgeOutbox(string name, BridgeOptions bridge, IMessageLog 
     private const int PageSize = 100;
 
     private readonly string _ownPrefix = BridgeInbound.UserIdPrefix(name);
-    private readonly Dictionary<string, long> _cursors = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _due = new(StringComparer.Ordinal);
 
     /// <summary>Messages sent to the peer since this node took the bridge.</summary>
@@ -56,20 +55,28 @@ public sealed class BridgeOutbox(string name, BridgeOptions bridge, IMessageLog 
                 return;
             }
 
+            var recorded = cursor;
             foreach (var message in page)
             {
+                cursor = message.Id;
                 if (ShouldSend(message))
                 {
                     await send(Frame(bridge.RoomMap[room], message), cancellationToken);
                     Sent++;
                     metrics.Carried(name, "out");
-                }
 
-                cursor = message.Id;
+                    // Recorded even when the connection is going down meanwhile: the peer has this message, and sending
+                    // it again after the reconnect is the duplicate the cursor is there to avoid.
+                    await store.AdvanceCursorAsync(name, room, cursor, CancellationToken.None);
+                    recorded = cursor;
+                }
             }
 
-            await store.AdvanceCursorAsync(name, room, cursor, cancellationToken);
-            _cursors[room] = cursor;
+            if (recorded != cursor)
+            {
+                await store.AdvanceCursorAsync(name, room, cursor, cancellationToken);
+            }
+
             if (page.Count < PageSize)
             {
                 return;
@@ -90,13 +97,9 @@ public sealed class BridgeOutbox(string name, BridgeOptions bridge, IMessageLog 
         new BridgeFrameSender(message.AuthorId, message.AuthorName, BridgeFrame.KindOf(message.Kind)),
         message.Text, $"{message.Room}/{message.Id}", message.SentAt);
 
+    /// <summary>Read from the store each time: it is the one record of what the peer has, whichever connection or node sent it.</summary>
     private async Task<long> CursorAsync(string room, CancellationToken cancellationToken)
     {
-        if (_cursors.TryGetValue(room, out var known))
-        {
-            return known;
-        }
-
         if (await store.GetCursorAsync(name, room, cancellationToken) is not { } cursor)
         {
             var newest = await log.ReadAsync(room, new MessageQuery(null, null, 1), cancellationToken);
@@ -104,7 +107,6 @@ public sealed class BridgeOutbox(string name, BridgeOptions bridge, IMessageLog 
             await store.AdvanceCursorAsync(name, room, cursor, cancellationToken);
         }
 
-        _cursors[room] = cursor;
         return cursor;
     }
 }

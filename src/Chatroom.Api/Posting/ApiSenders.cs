@@ -28,7 +28,7 @@ public sealed class ApiSenders(IOptions<ChatOptions> options, TimeProvider time)
         Sweep(now);
         var budget = _users.GetOrAdd(identity.UserId, static (_, self) => self.NewBudget(), this);
         Interlocked.Exchange(ref budget.LastUsed, now);
-        return new ApiSender(identity, budget.Rate, budget.User);
+        return new ProgramSender(identity, budget.Rate, budget.User);
     }
 
     private Budget NewBudget() => new(

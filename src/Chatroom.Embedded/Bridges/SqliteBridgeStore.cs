@@ -40,11 +40,11 @@ public sealed class SqliteBridgeStore(SqliteDatabase database, TimeProvider time
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
 
             // One statement: a free or expired lease is taken, the holder's own is renewed, anyone else's is left alone.
-            await using var command = Command(connection, transaction, """
+            await using var command = new SqliteCommand("""
                 INSERT INTO bridge_leases (bridge, node, expires_at) VALUES ($bridge, $node, $expires)
                 ON CONFLICT (bridge) DO UPDATE SET node = excluded.node, expires_at = excluded.expires_at
                 WHERE bridge_leases.node = excluded.node OR bridge_leases.expires_at <= $now
-                """)
+                """, connection, transaction)
                 .Set("$bridge", bridge).Set("$node", node).Set("$expires", now + (long)ttl.TotalMilliseconds).Set("$now", now);
             return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
         }, cancellationToken);
@@ -52,7 +52,7 @@ public sealed class SqliteBridgeStore(SqliteDatabase database, TimeProvider time
     public Task ReleaseAsync(string bridge, string node, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            await using var command = Command(connection, transaction, "DELETE FROM bridge_leases WHERE bridge = $bridge AND node = $node")
+            await using var command = new SqliteCommand("DELETE FROM bridge_leases WHERE bridge = $bridge AND node = $node", connection, transaction)
                 .Set("$bridge", bridge).Set("$node", node);
             return await command.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
@@ -60,7 +60,7 @@ public sealed class SqliteBridgeStore(SqliteDatabase database, TimeProvider time
     public Task<string?> GetHolderAsync(string bridge, CancellationToken cancellationToken) =>
         database.ReadAsync(async connection =>
         {
-            await using var command = Command(connection, null, "SELECT node FROM bridge_leases WHERE bridge = $bridge AND expires_at > $now")
+            await using var command = new SqliteCommand("SELECT node FROM bridge_leases WHERE bridge = $bridge AND expires_at > $now", connection)
                 .Set("$bridge", bridge).Set("$now", time.GetUtcNow().ToUnixTimeMilliseconds());
             return await command.ExecuteScalarAsync(cancellationToken) as string;
         }, cancellationToken);
@@ -68,9 +68,9 @@ public sealed class SqliteBridgeStore(SqliteDatabase database, TimeProvider time
     public Task SaveStatusAsync(BridgeStatus status, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            await using var command = Command(connection, transaction, """
+            await using var command = new SqliteCommand("""
                 INSERT INTO bridge_status (bridge, json) VALUES ($bridge, $json) ON CONFLICT (bridge) DO UPDATE SET json = excluded.json
-                """)
+                """, connection, transaction)
                 .Set("$bridge", status.Name).Set("$json", JsonSerializer.Serialize(status, ChatJson.Options));
             return await command.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
@@ -78,7 +78,7 @@ public sealed class SqliteBridgeStore(SqliteDatabase database, TimeProvider time
     public Task<IReadOnlyList<BridgeStatus>> ListStatusesAsync(CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<BridgeStatus>>(async connection =>
         {
-            await using var command = Command(connection, null, "SELECT json FROM bridge_status ORDER BY bridge");
+            await using var command = new SqliteCommand("SELECT json FROM bridge_status ORDER BY bridge", connection);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var statuses = new List<BridgeStatus>();
             while (await reader.ReadAsync(cancellationToken))
@@ -92,7 +92,7 @@ public sealed class SqliteBridgeStore(SqliteDatabase database, TimeProvider time
     public Task<long?> GetCursorAsync(string bridge, string room, CancellationToken cancellationToken) =>
         database.ReadAsync(async connection =>
         {
-            await using var command = Command(connection, null, "SELECT last_id FROM bridge_cursors WHERE bridge = $bridge AND room = $room")
+            await using var command = new SqliteCommand("SELECT last_id FROM bridge_cursors WHERE bridge = $bridge AND room = $room", connection)
                 .Set("$bridge", bridge).Set("$room", room);
             return await command.ExecuteScalarAsync(cancellationToken) is long id ? id : (long?)null;
         }, cancellationToken);
@@ -100,19 +100,11 @@ public sealed class SqliteBridgeStore(SqliteDatabase database, TimeProvider time
     public Task AdvanceCursorAsync(string bridge, string room, long messageId, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            await using var command = Command(connection, transaction, """
+            await using var command = new SqliteCommand("""
                 INSERT INTO bridge_cursors (bridge, room, last_id) VALUES ($bridge, $room, $id)
                 ON CONFLICT (bridge, room) DO UPDATE SET last_id = max(bridge_cursors.last_id, excluded.last_id)
-                """)
+                """, connection, transaction)
                 .Set("$bridge", bridge).Set("$room", room).Set("$id", messageId);
             return await command.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
 }

@@ -5,6 +5,7 @@ import type { ClientConfig } from '../types';
 import { AdminApi } from './adminApi';
 import { AgentsPage } from './agents';
 import { AuditPage } from './audit';
+import { BridgesPage } from './bridges';
 import { DashboardPage } from './dashboard';
 import { GuardianPage } from './guardian';
 import { GuardianApi } from './guardianApi';
@@ -15,7 +16,7 @@ import type { SessionKeeper } from '../sessionKeeper';
 import type { AnalysisEvent } from './types';
 import { UsersPage } from './users';
 
-type PageKey = 'dashboard' | 'queue' | 'guardian' | 'rooms' | 'users' | 'agents' | 'audit';
+type PageKey = 'dashboard' | 'queue' | 'guardian' | 'rooms' | 'users' | 'agents' | 'audit' | 'bridges';
 
 const routes: readonly { key: PageKey; path: string; label: string }[] = [
   { key: 'dashboard', path: '/admin', label: 'Dashboard' },
@@ -25,6 +26,7 @@ const routes: readonly { key: PageKey; path: string; label: string }[] = [
   { key: 'users', path: '/admin/users', label: 'Users' },
   { key: 'agents', path: '/admin/agents', label: 'Agents' },
   { key: 'audit', path: '/admin/audit', label: 'Audit log' },
+  { key: 'bridges', path: '/admin/bridges', label: 'Bridges' },
 ];
 
 /** The pages a moderator works in: the two review queues (the API refuses them the rest). */
@@ -77,6 +79,7 @@ export class AdminApp {
       users: new UsersPage(admin),
       agents: new AgentsPage(admin),
       audit: new AuditPage(admin),
+      bridges: new BridgesPage(api),
     };
     // Asked before every connect and reconnect: an expired token is renewed first, so the hub comes back by itself.
     const accessToken = async (): Promise<string> => (this.hubToken = await session.freshToken());
