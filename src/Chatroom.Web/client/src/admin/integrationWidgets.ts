@@ -60,3 +60,80 @@ export function confirmButton(label: string, testid: string, act: () => void): H
   });
   return button;
 }
+
+/** Checkboxes for a fixed set of values (scopes, event types); `selected()` lists the checked ones in their order. */
+export function checkboxGroup<T extends string>(legend: string, values: readonly T[], testid: (value: T) => string, checked: (value: T) => boolean):
+  { element: HTMLFieldSetElement; selected: () => T[] } {
+  const boxes = values.map((value) => [value, h('input', { testid: testid(value), attrs: { type: 'checkbox', checked: checked(value) } })] as const);
+  return {
+    element: h('fieldset', null, h('legend', null, legend), ...boxes.map(([value, box]) => h('label', { class: 'inline-controls' }, box, value))),
+    selected: () => boxes.filter(([, box]) => box.checked).map(([value]) => value),
+  };
+}
+
+/**
+ * The shape the Bots and Webhooks pages share: a title and a note, the secret shown once, a create form, a status line
+ * and a table of what exists, refetched when the page is shown; leaving the page takes the secret off the screen.
+ */
+export abstract class IntegrationPage<T> {
+  readonly element: HTMLElement;
+  protected readonly secret: SecretOnce;
+  protected readonly status: HTMLParagraphElement;
+  private readonly body: HTMLTableSectionElement;
+  private readonly empty: string;
+
+  protected constructor(
+    options: { testid: string; title: string; note: string; secretTestid: string; headers: readonly string[]; empty: string },
+    form: HTMLElement,
+    ...after: HTMLElement[]
+  ) {
+    this.secret = new SecretOnce(options.secretTestid);
+    this.status = h('p', { class: 'muted', testid: `${options.testid}-status`, attrs: { role: 'status' } });
+    this.body = h('tbody');
+    this.empty = options.empty;
+    this.element = h('div', { class: 'admin-page', testid: options.testid },
+      h('div', { class: 'page-head' },
+        h('h1', { class: 'page-title' }, options.title),
+        h('button', { class: 'ghost-button', attrs: { type: 'button' }, on: { click: () => void this.refresh() } }, 'Refresh')),
+      h('p', { class: 'muted' }, options.note),
+      this.secret.element,
+      form,
+      this.status,
+      h('div', { class: 'table-wrap card' }, h('table', { class: 'table' },
+        h('thead', null, h('tr', null, ...options.headers.map((name) => h('th', null, name)))),
+        this.body)),
+      ...after);
+  }
+
+  show(): void {
+    void this.refresh();
+  }
+
+  hide(): void {
+    this.secret.clear();
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      const items = await this.load();
+      replaceChildren(this.body, ...items.map((item) => this.row(item)));
+      this.status.textContent = items.length === 0 ? this.empty : '';
+      await this.loaded(items);
+    } catch (error) {
+      this.status.textContent = `Could not load: ${failure(error)}`;
+    }
+  }
+
+  protected abstract load(): Promise<T[]>;
+
+  protected abstract row(item: T): HTMLElement;
+
+  /** After each refresh, with what was loaded. */
+  protected loaded(_items: T[]): Promise<void> {
+    return Promise.resolve();
+  }
+
+  protected fail = (error: unknown): void => {
+    this.status.textContent = failure(error);
+  };
+}

@@ -1,5 +1,5 @@
 import { h, replaceChildren } from '../lib/dom';
-import { confirmButton, failure, parseRooms, SecretOnce } from './integrationWidgets';
+import { checkboxGroup, confirmButton, failure, IntegrationPage, parseRooms } from './integrationWidgets';
 import { webhookEvents, type IntegrationsApi, type Webhook, type WebhookDelivery, type WebhookEvent } from './integrationsApi';
 import type { AdminPage } from './page';
 import { when } from './widgets';
@@ -18,78 +18,56 @@ export function deliveryOutcome(d: WebhookDelivery): string {
 }
 
 /** Outgoing webhooks: subscribe a URL (its secret shown once), rotate the secret, delete; each one's delivery log with redelivery. */
-export class WebhooksPage implements AdminPage {
-  readonly element: HTMLElement;
-  private readonly body: HTMLTableSectionElement;
-  private readonly status: HTMLParagraphElement;
-  private readonly secret = new SecretOnce('webhook-secret');
+export class WebhooksPage extends IntegrationPage<Webhook> implements AdminPage {
   private readonly url: HTMLInputElement;
   private readonly rooms: HTMLInputElement;
   private readonly botId: HTMLInputElement;
-  private readonly events = new Map<WebhookEvent, HTMLInputElement>();
+  private readonly events: () => WebhookEvent[];
   private readonly log: HTMLElement;
   /** Kept across redraws of the log, so what a redelivery said stays after the log refreshes. */
   private readonly logNote = h('span', { class: 'small', testid: 'delivery-note', attrs: { role: 'status' } });
   private openLog: Webhook | null = null;
 
   constructor(private readonly api: IntegrationsApi) {
-    this.body = h('tbody');
-    this.status = h('p', { class: 'muted', testid: 'webhooks-status', attrs: { role: 'status' } });
-    this.url = h('input', { class: 'text-input', testid: 'webhook-url', attrs: { type: 'url', 'aria-label': 'Receiver URL', placeholder: 'https://ci.example.com/chat-events' } });
-    this.rooms = h('input', { class: 'text-input', testid: 'webhook-rooms', attrs: { 'aria-label': 'Rooms (* for all)', placeholder: 'builds, deploys  or  *' } });
-    this.botId = h('input', { class: 'text-input narrow', testid: 'webhook-bot', attrs: { 'aria-label': 'Bot id (optional)', placeholder: 'bot id (optional)' } });
-    const eventBoxes = webhookEvents.map((event) => {
-      const box = h('input', { testid: `webhook-event-${event}`, attrs: { type: 'checkbox', checked: event === 'message.created' } });
-      this.events.set(event, box);
-      return h('label', { class: 'inline-controls' }, box, event);
+    const url = h('input', { class: 'text-input', testid: 'webhook-url', attrs: { type: 'url', 'aria-label': 'Receiver URL', placeholder: 'https://ci.example.com/chat-events' } });
+    const rooms = h('input', { class: 'text-input', testid: 'webhook-rooms', attrs: { 'aria-label': 'Rooms (* for all)', placeholder: 'builds, deploys  or  *' } });
+    const botId = h('input', { class: 'text-input narrow', testid: 'webhook-bot', attrs: { 'aria-label': 'Bot id (optional)', placeholder: 'bot id (optional)' } });
+    const events = checkboxGroup('Events', webhookEvents, (e) => `webhook-event-${e}`, (e) => e === 'message.created');
+    const form = h('form', { class: 'card admin-form', testid: 'webhook-form' },
+      h('h2', { class: 'card-title' }, 'New webhook'),
+      h('label', null, 'URL ', url),
+      events.element,
+      h('label', null, 'Rooms ', rooms),
+      h('label', null, 'Bot ', botId),
+      h('button', { class: 'secondary-button', testid: 'webhook-create', attrs: { type: 'submit' } }, 'Create webhook'));
+    const log = h('section', { class: 'card', testid: 'delivery-log', attrs: { hidden: true } });
+    super({
+      testid: 'webhooks', title: 'Webhooks', secretTestid: 'webhook-secret', empty: 'No webhooks yet.',
+      note: 'Signed events (Standard Webhooks) sent to a URL. Failed tries are retried for hours, then kept as dead letters you can redeliver under the same webhook-id. A webhook tied to a bot never gets that bot\'s own messages.',
+      headers: ['URL', 'Events', 'Rooms', 'State', '', '', ''],
+    }, form, log);
+    this.url = url;
+    this.rooms = rooms;
+    this.botId = botId;
+    this.events = events.selected;
+    this.log = log;
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      void this.create();
     });
-    const form = h('form', {
-      class: 'card admin-form', testid: 'webhook-form',
-      on: { submit: (e) => { e.preventDefault(); void this.create(); } },
-    },
-    h('h2', { class: 'card-title' }, 'New webhook'),
-    h('label', null, 'URL ', this.url),
-    h('fieldset', null, h('legend', null, 'Events'), ...eventBoxes),
-    h('label', null, 'Rooms ', this.rooms),
-    h('label', null, 'Bot ', this.botId),
-    h('button', { class: 'secondary-button', testid: 'webhook-create', attrs: { type: 'submit' } }, 'Create webhook'));
-    this.log = h('section', { class: 'card', testid: 'delivery-log', attrs: { hidden: true } });
-
-    this.element = h('div', { class: 'admin-page', testid: 'webhooks' },
-      h('div', { class: 'page-head' },
-        h('h1', { class: 'page-title' }, 'Webhooks'),
-        h('button', { class: 'ghost-button', attrs: { type: 'button' }, on: { click: () => void this.refresh() } }, 'Refresh')),
-      h('p', { class: 'muted' }, 'Signed events (Standard Webhooks) sent to a URL. Failed tries are retried for hours, then kept as dead letters you can redeliver under the same webhook-id. A webhook tied to a bot never gets that bot\'s own messages.'),
-      this.secret.element,
-      form,
-      this.status,
-      h('div', { class: 'table-wrap card' }, h('table', { class: 'table' },
-        h('thead', null, h('tr', null, h('th', null, 'URL'), h('th', null, 'Events'), h('th', null, 'Rooms'), h('th', null, 'State'), h('th', null, ''), h('th', null, ''), h('th', null, ''))),
-        this.body)),
-      this.log);
   }
 
-  show(): void {
-    void this.refresh();
+  protected load(): Promise<Webhook[]> {
+    return this.api.webhooks();
   }
 
-  hide(): void {
-    this.secret.clear();
-  }
-
-  async refresh(): Promise<void> {
-    try {
-      const hooks = await this.api.webhooks();
-      replaceChildren(this.body, ...hooks.map((w) => this.row(w)));
-      this.status.textContent = hooks.length === 0 ? 'No webhooks yet.' : '';
-      if (this.openLog) await this.showLog(hooks.find((w) => w.id === this.openLog!.id) ?? null);
-    } catch (error) {
-      this.status.textContent = `Could not load webhooks: ${failure(error)}`;
-    }
+  /** An open delivery log follows the list: refreshed with it, closed when its webhook is gone. */
+  protected override async loaded(hooks: Webhook[]): Promise<void> {
+    if (this.openLog) await this.showLog(hooks.find((w) => w.id === this.openLog!.id) ?? null);
   }
 
   private async create(): Promise<void> {
-    const events = webhookEvents.filter((e) => this.events.get(e)!.checked);
+    const events = this.events();
     const rooms = this.rooms.value.trim() === '*' ? ['*'] : parseRooms(this.rooms.value);
     if (events.length === 0 || rooms.length === 0) {
       this.status.textContent = 'A webhook needs at least one event and one room (or * for all).';
@@ -101,15 +79,15 @@ export class WebhooksPage implements AdminPage {
       this.url.value = '';
       this.rooms.value = '';
       this.botId.value = '';
-      this.status.textContent = 'Webhook created.';
       await this.refresh();
+      this.status.textContent = 'Webhook created.';
     } catch (error) {
-      this.status.textContent = failure(error);
+      this.fail(error);
     }
   }
 
-  private row(hook: Webhook): HTMLElement {
-    const fail = (error: unknown): void => { this.status.textContent = failure(error); };
+  protected row(hook: Webhook): HTMLElement {
+    const fail = this.fail;
     const rotate = h('button', {
       class: 'ghost-button', testid: 'webhook-rotate', attrs: { type: 'button' },
       on: { click: () => this.api.rotateWebhook(hook.id).then((issued) => this.secret.show(`New signing secret of ${hook.url} (the old one no longer signs)`, issued.secret), fail) },
