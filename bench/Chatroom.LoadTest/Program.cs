@@ -108,4 +108,26 @@ splitQueues.SetAction(async (parse, cancellationToken) =>
 });
 root.Subcommands.Add(splitQueues);
 
+var webhookClients = new Option<int>("--clients") { Description = "Connections in the one room", DefaultValueFactory = _ => 20 };
+var webhookPerClient = new Option<int>("--messages-per-client") { Description = "Messages each connection sends (8 per second)", DefaultValueFactory = _ => 100 };
+var fast = new Option<int>("--fast") { Description = "Subscriptions whose receiver answers at once", DefaultValueFactory = _ => 8 };
+var slow = new Option<int>("--slow") { Description = "Subscriptions whose receiver answers after --slow-seconds", DefaultValueFactory = _ => 2 };
+var hanging = new Option<int>("--hanging") { Description = "Subscriptions whose receiver never answers", DefaultValueFactory = _ => 1 };
+var slowSeconds = new Option<double>("--slow-seconds") { Description = "How long a slow receiver takes to answer", DefaultValueFactory = _ => 5 };
+var timeoutSeconds = new Option<double>("--timeout-seconds") { Description = "Chatroom:Webhooks:Timeout (a hanging receiver holds a sender this long)", DefaultValueFactory = _ => 10 };
+var drainSeconds = new Option<double>("--drain-seconds") { Description = "How long to wait after the chat load for the fast receivers to catch up", DefaultValueFactory = _ => 60 };
+var webhooks = new Command("webhooks", "Chat latency without and with webhook subscriptions (fast, slow and hanging receivers on loopback), and webhook deliveries per second")
+{
+    webhookClients, webhookPerClient, fast, slow, hanging, slowSeconds, timeoutSeconds, drainSeconds,
+};
+webhooks.SetAction(async (parse, cancellationToken) =>
+{
+    await WebhookLoad.RunAsync(new WebhookLoad.Settings(
+        parse.GetValue(webhookClients), parse.GetValue(webhookPerClient), parse.GetValue(fast), parse.GetValue(slow), parse.GetValue(hanging),
+        TimeSpan.FromSeconds(parse.GetValue(slowSeconds)), TimeSpan.FromSeconds(parse.GetValue(timeoutSeconds)), TimeSpan.FromSeconds(parse.GetValue(drainSeconds))),
+        cancellationToken);
+    return 0;
+});
+root.Subcommands.Add(webhooks);
+
 return await root.Parse(args).InvokeAsync();

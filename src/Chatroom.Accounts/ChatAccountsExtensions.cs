@@ -155,6 +155,7 @@ public static class ChatAccountsExtensions
         services.AddSingleton<SignInLimiter>();
         services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>, AccountTokenValidation>();
         services.AddScoped<BotService>();
+        services.AddScoped<Core.Auth.IBotTokenExchange>(sp => sp.GetRequiredService<BotService>());
         services.AddScoped<IncomingWebhookService>();
         return builder;
     }

@@ -36,9 +36,28 @@ public static class ChatCoreExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<Core.Queues.QueueRetry>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Core.Queues.QueueRetry>());
+        builder.Services.AddSingleton<Core.Webhooks.RoomChangeFeed>();
+        Decorate<Core.Rooms.IRoomStore>(builder.Services, (sp, inner) => new Core.Webhooks.RoomChangeReportingStore(inner, sp.GetRequiredService<Core.Webhooks.RoomChangeFeed>()));
+        Decorate<Core.Rooms.IRoomRulesStore>(builder.Services, (sp, inner) => new Core.Webhooks.RoomRulesChangeReportingStore(
+            inner, sp.GetRequiredService<Core.Rooms.IRoomStore>(), sp.GetRequiredService<Core.Webhooks.RoomChangeFeed>()));
         builder.Services.AddSingleton<Core.Moderation.ModerationActions>();
         builder.Services.AddOptions<Core.Moderation.TrendPolicy>().Bind(builder.Configuration.GetSection(Core.Moderation.TrendPolicy.Section))
             .ValidateDataAnnotations().ValidateOnStart();
         return builder;
+    }
+
+    /// <summary>Wraps the backend's registration of <typeparamref name="TService"/> (a type, factory or instance) in <paramref name="decorate"/>.</summary>
+    private static void Decorate<TService>(IServiceCollection services, Func<IServiceProvider, TService, TService> decorate)
+        where TService : class
+    {
+        var registered = services.Last(d => d.ServiceType == typeof(TService));
+        services.Remove(registered);
+        services.AddSingleton(sp =>
+        {
+            var inner = registered.ImplementationInstance as TService
+                ?? registered.ImplementationFactory?.Invoke(sp) as TService
+                ?? (TService)ActivatorUtilities.CreateInstance(sp, registered.ImplementationType!);
+            return decorate(sp, inner);
+        });
     }
 }

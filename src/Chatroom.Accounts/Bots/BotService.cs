@@ -26,10 +26,10 @@ public sealed record BotAccess(string Token, DateTimeOffset ExpiresAt, BotInfo B
 /// its access tokens at once (their stamp no longer matches; AccountTokenValidation checks it on each request).
 /// </summary>
 public sealed partial class BotService(AccountsDb db, ChatTokens tokens, AccountSockets sockets, IOptions<AccountsOptions> options,
-    TimeProvider time, ILogger<BotService> logger)
+    TimeProvider time, ILogger<BotService> logger) : IBotTokenExchange
 {
     /// <summary>What a bot token starts with, so a leaked one is recognisable (secret scanners look for such prefixes).</summary>
-    public const string TokenPrefix = "cbt_";
+    public const string TokenPrefix = IBotTokenExchange.Prefix;
 
     public const int MaxNameLength = 32;
     public const int MaxRooms = 100;
@@ -95,6 +95,10 @@ public sealed partial class BotService(AccountsDb db, ChatTokens tokens, Account
         var claims = new Dictionary<string, object>(grant.ToClaims()) { [ChatClaims.SecurityStamp] = bot.Stamp };
         return new BotAccess(tokens.Issue(identity, claims, time.GetUtcNow()), expires, info);
     }
+
+    /// <summary>The access token <see cref="ExchangeAsync"/> would give, or null where it would refuse: a bot token sent straight to REST or MCP.</summary>
+    public async Task<string?> AccessTokenAsync(string botToken, CancellationToken cancellationToken) =>
+        await FindByTokenAsync(botToken, cancellationToken) is null ? null : (await ExchangeAsync(botToken, cancellationToken)).Token;
 
     /// <summary>The bot holding <paramref name="botToken"/>, looked up by the token's hash (an index, so no timing leak of the secret); null when none.</summary>
     public async Task<BotAccount?> FindByTokenAsync(string? botToken, CancellationToken cancellationToken)

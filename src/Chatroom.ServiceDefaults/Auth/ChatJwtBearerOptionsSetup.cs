@@ -49,7 +49,7 @@ internal sealed class ChatJwtBearerOptionsSetup(IOptions<AuthOptions> auth, Chat
         options.TokenValidationParameters = parameters;
         options.Events = new JwtBearerEvents
         {
-            OnMessageReceived = context =>
+            OnMessageReceived = async context =>
             {
                 if (string.IsNullOrEmpty(context.Token) && AcceptsQueryToken(context.Request.Path) &&
                     context.Request.Query.TryGetValue("access_token", out var token))
@@ -57,7 +57,16 @@ internal sealed class ChatJwtBearerOptionsSetup(IOptions<AuthOptions> auth, Chat
                     context.Token = token.ToString();
                 }
 
-                return Task.CompletedTask;
+                // A bot's own token on REST or MCP stands for the access token it would be exchanged for, so every
+                // check of that token (stamp, scopes, rooms) applies; a wrong one falls through and is refused as invalid.
+                if (string.IsNullOrEmpty(context.Token) && AcceptsBotToken(context.Request.Path) &&
+                    context.Request.Headers.Authorization.ToString() is { } header &&
+                    header.StartsWith("Bearer " + IBotTokenExchange.Prefix, StringComparison.Ordinal) &&
+                    context.HttpContext.RequestServices.GetService(typeof(IBotTokenExchange)) is IBotTokenExchange bots &&
+                    await bots.AccessTokenAsync(header["Bearer ".Length..].Trim(), context.HttpContext.RequestAborted) is { } access)
+                {
+                    context.Token = access;
+                }
             },
             OnTokenValidated = context =>
             {
@@ -100,6 +109,9 @@ internal sealed class ChatJwtBearerOptionsSetup(IOptions<AuthOptions> auth, Chat
             OnForbidden = context => ChatProblems.WriteAsync(context.HttpContext, ErrorCodes.Forbidden, "this needs the admin role"),
         };
     }
+
+    /// <summary>Where programs post and read: REST and MCP (the hub keeps the access-token exchange).</summary>
+    private static bool AcceptsBotToken(PathString path) => path.StartsWithSegments("/api") || path.StartsWithSegments("/mcp");
 
     /// <summary>Where browsers cannot send headers: the hub's WebSockets and server-sent event streams (EventSource).</summary>
     private static bool AcceptsQueryToken(PathString path) =>

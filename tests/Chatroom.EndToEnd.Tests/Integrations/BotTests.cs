@@ -153,6 +153,51 @@ public sealed class BotTests
         Assert.Equal((401, "invalid_bot_token"), await ChatApiClient.ProblemAsync(forged));
     }
 
+    [Fact]
+    public async Task ABotTokenWorksStraightOnRestAndMcp_UntilItIsRotated()
+    {
+        using var data = new TempDirectory();
+        await using var host = await StandaloneHost.StartAsync(data.Path);
+        var api = host.Api;
+        var admin = await api.AdminTokenAsync(StandaloneHost.AdminPassword);
+        var (id, botToken) = await CreateBotAsync(api, admin, "direct", ["read", "post"], ["lobby"]);
+
+        // No exchange: the bot token itself is the bearer token.
+        using (var posted = await PostAsync(api, botToken, "lobby", "straight from the bot token"))
+        {
+            Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+            var message = (await posted.Content.ReadFromJsonAsync<JsonObject>(ChatApiClient.Json))!;
+            Assert.Equal(("bot", "direct"), (message["kind"]!.GetValue<string>(), message["authorName"]!.GetValue<string>()));
+        }
+
+        using (var outside = await PostAsync(api, botToken, "elsewhere", "not my room"))
+        {
+            Assert.Equal((403, "bot_room_not_allowed"), await ChatApiClient.ProblemAsync(outside));
+        }
+
+        await using (var mcp = await McpConnections.ConnectAsync(host.Address, botToken))
+        {
+            var posted = (await mcp.CallAsync("post_message", new { room = "lobby", text = "over MCP", idempotencyKey = "mcp-1" })).Structured();
+            Assert.Equal("lobby", posted.GetProperty("room").GetString());
+            var history = (await mcp.CallAsync("read_history", new { room = "lobby" })).Structured();
+            Assert.Contains(history.GetProperty("messages").EnumerateArray(), m => m.GetProperty("text").GetString() == "over MCP" && m.GetProperty("authorKind").GetString() == "bot");
+        }
+
+        // Rotated: the old token is refused at once; so is a made-up one.
+        using (var rotated = await api.SendAsync(HttpMethod.Post, $"/api/admin/bots/{id}/rotate", admin))
+        {
+            Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+        }
+
+        using (var old = await PostAsync(api, botToken, "lobby", "after the rotation"))
+        {
+            Assert.Equal((401, "unauthorized"), await ChatApiClient.ProblemAsync(old));
+        }
+
+        using var forged = await PostAsync(api, "cbt_" + new string('A', 43), "lobby", "forged");
+        Assert.Equal((401, "unauthorized"), await ChatApiClient.ProblemAsync(forged));
+    }
+
     internal static async Task<(string Id, string Token)> CreateBotAsync(ChatApiClient api, string admin, string name, string[] scopes, string[] rooms)
     {
         using var created = await api.SendAsync(HttpMethod.Post, "/api/admin/bots", admin, new { name, scopes, rooms });

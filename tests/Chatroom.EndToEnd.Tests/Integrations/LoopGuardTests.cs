@@ -85,6 +85,43 @@ public sealed partial class LoopGuardTests
         Assert.Equal((400, "invalid_request"), await ChatApiClient.ProblemAsync(forged));
     }
 
+    [Fact]
+    public async Task AnAgentAnswersAProgramOneHopFurther_AndNotPastMaxHops()
+    {
+        using var data = new TempDirectory();
+        await using var host = await StandaloneHost.StartAsync(data.Path, new Dictionary<string, string?>
+        {
+            ["Chatroom:Integrations:MaxHops"] = MaxHops.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var api = host.Api;
+        var admin = await api.AdminTokenAsync(StandaloneHost.AdminPassword);
+        var (_, botToken) = await BotTests.CreateBotAsync(api, admin, "relay", ["read", "post"], ["lobby"]);
+        await using var ana = await api.ConnectAsync("ana");
+        await ana.InvokeAsync("JoinRoom", "lobby", null);
+
+        // Hop 3 (answering hop 2): the assistant's answer would be hop 4, so it is never asked.
+        using (var last = await PostBackAsync(api, "/api/rooms/lobby/messages", botToken, "@assistant are you there?", "2", "k-last"))
+        {
+            Assert.Equal(HttpStatusCode.Created, last.StatusCode);
+        }
+
+        // Hop 2: the assistant answers at hop 3.
+        long marker;
+        using (var allowed = await PostBackAsync(api, "/api/rooms/lobby/messages", botToken, "@assistant and now?", "1", "k-allowed"))
+        {
+            Assert.Equal(HttpStatusCode.Created, allowed.StatusCode);
+            marker = (await allowed.Content.ReadFromJsonAsync<JsonObject>(ChatApiClient.Json))!["id"]!.GetValue<long>();
+        }
+
+        var reply = await AgentTests.AgentReplyAsync(ana, "assistant", after: marker);
+        Assert.Equal(MaxHops, reply.GetProperty("hop").GetInt32());
+
+        // The hop-3 question was dropped before the model, and counted.
+        var dropped = Sample("chatroom_integration_loops_dropped_total", "kind=\"agent\"", "1");
+        await WaitAsync(async () => dropped.IsMatch(await api.Http.GetStringAsync("/metrics")));
+        Assert.Single(ana.EventsOf("message"), m => m.GetProperty("authorName").GetString() == "assistant");
+    }
+
     /// <summary>What a receiver does with a delivery: post an answer echoing the delivered message's hop; its outcome is recorded.</summary>
     private static async Task AnswerAsync(
         ChatApiClient api, string path, string postPath, string? token, ReceivedWebhook delivery,
@@ -119,10 +156,12 @@ public sealed partial class LoopGuardTests
         receiver.Url(path, (await response.Content.ReadFromJsonAsync<JsonObject>(ChatApiClient.Json))!["secret"]!.GetValue<string>());
     }
 
-    private static async Task WaitAsync(Func<bool> condition)
+    private static Task WaitAsync(Func<bool> condition) => WaitAsync(() => Task.FromResult(condition()));
+
+    private static async Task WaitAsync(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {

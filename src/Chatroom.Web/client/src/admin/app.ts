@@ -5,18 +5,21 @@ import type { ClientConfig } from '../types';
 import { AdminApi } from './adminApi';
 import { AgentsPage } from './agents';
 import { AuditPage } from './audit';
+import { BotsPage } from './bots';
 import { BridgesPage } from './bridges';
 import { DashboardPage } from './dashboard';
 import { GuardianPage } from './guardian';
 import { GuardianApi } from './guardianApi';
+import { IntegrationsApi } from './integrationsApi';
 import type { AdminPage } from './page';
 import { QueuePage } from './queue';
 import { RoomsPage } from './rooms';
 import type { SessionKeeper } from '../sessionKeeper';
 import type { AnalysisEvent } from './types';
 import { UsersPage } from './users';
+import { WebhooksPage } from './webhooks';
 
-type PageKey = 'dashboard' | 'queue' | 'guardian' | 'rooms' | 'users' | 'agents' | 'audit' | 'bridges';
+type PageKey = 'dashboard' | 'queue' | 'guardian' | 'rooms' | 'users' | 'agents' | 'bots' | 'webhooks' | 'bridges' | 'audit';
 
 const routes: readonly { key: PageKey; path: string; label: string }[] = [
   { key: 'dashboard', path: '/admin', label: 'Dashboard' },
@@ -25,8 +28,10 @@ const routes: readonly { key: PageKey; path: string; label: string }[] = [
   { key: 'rooms', path: '/admin/rooms', label: 'Rooms' },
   { key: 'users', path: '/admin/users', label: 'Users' },
   { key: 'agents', path: '/admin/agents', label: 'Agents' },
-  { key: 'audit', path: '/admin/audit', label: 'Audit log' },
+  { key: 'bots', path: '/admin/bots', label: 'Bots' },
+  { key: 'webhooks', path: '/admin/webhooks', label: 'Webhooks' },
   { key: 'bridges', path: '/admin/bridges', label: 'Bridges' },
+  { key: 'audit', path: '/admin/audit', label: 'Audit log' },
 ];
 
 /** The pages a moderator works in: the two review queues (the API refuses them the rest). */
@@ -78,8 +83,10 @@ export class AdminApp {
       rooms: new RoomsPage(admin),
       users: new UsersPage(admin),
       agents: new AgentsPage(admin),
-      audit: new AuditPage(admin),
+      bots: new BotsPage(new IntegrationsApi(api)),
+      webhooks: new WebhooksPage(new IntegrationsApi(api)),
       bridges: new BridgesPage(api),
+      audit: new AuditPage(admin),
     };
     // Asked before every connect and reconnect: an expired token is renewed first, so the hub comes back by itself.
     const accessToken = async (): Promise<string> => (this.hubToken = await session.freshToken());
