@@ -10,7 +10,7 @@ public sealed class SqliteGuardianSettingsStore(SqliteDatabase database) : IGuar
 {
     public static IReadOnlyList<SchemaStep> Schema { get; } =
     [
-        new(13, """
+        new(14, """
             CREATE TABLE guardian_settings (
                 id INTEGER PRIMARY KEY CHECK (id = 1),
                 json TEXT NOT NULL

@@ -27,7 +27,7 @@ public sealed class SqliteMessageLog(SqliteDatabase database) : IMessageLog
             CREATE UNIQUE INDEX messages_client_id ON messages (room, author_id, client_message_id)
                 WHERE client_message_id IS NOT NULL;
             """),
-        new(13, "ALTER TABLE messages ADD COLUMN hop INTEGER NOT NULL DEFAULT 0;"),
+        new(15, "ALTER TABLE messages ADD COLUMN hop INTEGER NOT NULL DEFAULT 0;"),
     ];
 
     private const string Columns = "room, id, author_id, author_name, kind, text, sent_at, client_message_id, hidden, hop";

@@ -31,7 +31,7 @@ public sealed class SqliteWebhookStore(SqliteDatabase database) : IWebhookStore
             CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_at) WHERE status = 'pending';
             CREATE INDEX webhook_deliveries_by_subscription ON webhook_deliveries (subscription_id, created_at);
             """),
-        new(13, "CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (created_at) WHERE status <> 'pending';"),
+        new(16, "CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (created_at) WHERE status <> 'pending';"),
     ];
 
     public Task AddSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken) =>
