@@ -31,7 +31,8 @@ internal sealed class SendPathRig : IAsyncDisposable
         Queue = new RedisWorkQueue(backend.Redis, queueOptions, backend.Options);
         _bus = new RedisChatBus(backend.Redis, backend.Options, NullLogger<RedisChatBus>.Instance);
         Chat = new ChatService(Rooms, Log, _bus, Queue, new QueueRetry(Queue, metrics, TimeProvider.System, NullLogger<QueueRetry>.Instance),
-            Options.Create(new ChatOptions()), metrics, TimeProvider.System, NullLogger<ChatService>.Instance, Log);
+            Options.Create(new ChatOptions()), metrics, new LoopGuard(Options.Create(new IntegrationOptions()), metrics), TimeProvider.System,
+            NullLogger<ChatService>.Instance, Log);
     }
 
     public TestBackend Backend { get; }
