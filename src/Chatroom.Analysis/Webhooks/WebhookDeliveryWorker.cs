@@ -6,7 +6,9 @@ namespace Chatroom.Analysis.Webhooks;
 
 /// <summary>
 /// Sends due webhook deliveries: claims them from the store for a lease, sends up to
-/// <see cref="WebhookOptions.Concurrency"/> at once (a hanging receiver holds one slot, not the rest), and records each
+/// <see cref="WebhookOptions.Concurrency"/> at once, at most <see cref="WebhookOptions.ConcurrencyPerSubscription"/> of them
+/// to one subscription (a slow or hanging receiver holds a few slots, not the rest: a claimed delivery over its
+/// subscription's share goes back to the store due a poll interval later, no try counted), and records each
 /// outcome: delivered; <c>410 Gone</c> disables the subscription; anything else retries after the schedule's next wait,
 /// and after the last one the delivery is dead (kept in the log, redeliverable by an admin). A process that stops
 /// mid-send leaves the delivery claimed until the lease ends, then any worker sends it again.
@@ -20,6 +22,7 @@ internal sealed partial class WebhookDeliveryWorker(
     ILogger<WebhookDeliveryWorker> logger) : BackgroundService
 {
     private readonly WebhookOptions _options = options.Value;
+    private readonly ConcurrentDictionary<string, int> _sendingPerSubscription = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -62,6 +65,13 @@ internal sealed partial class WebhookDeliveryWorker(
                     }
 
                     var delivery = due[i];
+                    if (!TryTakeShare(delivery.SubscriptionId))
+                    {
+                        slots.Release();
+                        await PutBackAsync(delivery, stoppingToken);
+                        continue;
+                    }
+
                     inFlight[delivery.Id] = Task.Run(async () =>
                     {
                         try
@@ -70,6 +80,7 @@ internal sealed partial class WebhookDeliveryWorker(
                         }
                         finally
                         {
+                            ReleaseShare(delivery.SubscriptionId);
                             slots.Release();
                             inFlight.TryRemove(delivery.Id, out _);
                         }
@@ -89,6 +100,51 @@ internal sealed partial class WebhookDeliveryWorker(
         }
 
         await Task.WhenAll(inFlight.Values);
+    }
+
+    private bool TryTakeShare(string subscriptionId)
+    {
+        while (true)
+        {
+            var sending = _sendingPerSubscription.GetOrAdd(subscriptionId, 0);
+            if (sending >= _options.ConcurrencyPerSubscription)
+            {
+                return false;
+            }
+
+            if (_sendingPerSubscription.TryUpdate(subscriptionId, sending + 1, sending))
+            {
+                return true;
+            }
+        }
+    }
+
+    private void ReleaseShare(string subscriptionId)
+    {
+        while (true)
+        {
+            var sending = _sendingPerSubscription[subscriptionId];
+            if (sending == 1 ? _sendingPerSubscription.TryRemove(new KeyValuePair<string, int>(subscriptionId, 1))
+                : _sendingPerSubscription.TryUpdate(subscriptionId, sending - 1, sending))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>A claimed delivery its subscription has no share left for: due again after a poll interval, no try counted.</summary>
+    private async Task PutBackAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.SaveAsync(delivery with { NextAttemptAt = time.GetUtcNow() + _options.PollInterval }, cancellationToken);
+            metrics.Deferred();
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Still claimed: its lease brings it back.
+            LogDeliveryFailed(logger, e, delivery.Id);
+        }
     }
 
     internal async Task DeliverAsync(WebhookDelivery delivery, CancellationToken cancellationToken)

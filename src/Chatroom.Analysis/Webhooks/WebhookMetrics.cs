@@ -9,6 +9,7 @@ public sealed class WebhookMetrics : IDisposable
     private readonly Meter _meter;
     private readonly Counter<long> _deliveries;
     private readonly Histogram<double> _duration;
+    private readonly Counter<long> _deferred;
 
     public WebhookMetrics(IMeterFactory meterFactory)
     {
@@ -17,6 +18,8 @@ public sealed class WebhookMetrics : IDisposable
             "Webhook delivery tries, by outcome: delivered, retry, dead, gone (410: subscription disabled).");
         _duration = _meter.CreateHistogram<double>("chatroom.webhook.delivery.duration", "s", "How long one webhook delivery try took.",
             advice: ChatMetrics.SecondsBuckets);
+        _deferred = _meter.CreateCounter<long>("chatroom.webhook.deliveries.deferred", "{delivery}",
+            "Claimed webhook deliveries put back because their subscription had its share of the sending slots in use (a slow receiver).");
     }
 
     public void Attempted(string outcome, TimeSpan took)
@@ -24,6 +27,8 @@ public sealed class WebhookMetrics : IDisposable
         _deliveries.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
         _duration.Record(took.TotalSeconds);
     }
+
+    public void Deferred() => _deferred.Add(1);
 
     public void Dispose() => _meter.Dispose();
 }

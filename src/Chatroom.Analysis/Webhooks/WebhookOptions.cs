@@ -46,6 +46,13 @@ public sealed class WebhookOptions
     public int Concurrency { get; set; } = 16;
 
     /// <summary>
+    /// Deliveries to one subscription sent at once by one process: a slow or hanging receiver holds at most this many of
+    /// the <see cref="Concurrency"/> slots, and everyone else's deliveries keep going through the rest.
+    /// </summary>
+    [Range(1, 256)]
+    public int ConcurrencyPerSubscription { get; set; } = 4;
+
+    /// <summary>
     /// How long delivered and dead deliveries stay in the delivery log (and redeliverable); pending ones stay until they
     /// finish. Longer than the retry schedule's total, so a dead letter is there for an admin to see.
     /// </summary>

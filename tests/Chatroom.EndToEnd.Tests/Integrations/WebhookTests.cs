@@ -152,6 +152,43 @@ public sealed class WebhookTests
     }
 
     [Fact]
+    public async Task AHangingReceiverHoldsOnlyItsShareOfTheSendingSlots_AndTheOthersKeepGettingTheirs()
+    {
+        using var data = new TempDirectory();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        // Three slots, one per subscription; the hanging receiver is given a minute before a try fails, longer than the test.
+        var settings = Settings(timeout: "00:01:00");
+        settings["Chatroom:Webhooks:Concurrency"] = "3";
+        settings["Chatroom:Webhooks:ConcurrencyPerSubscription"] = "1";
+        await using var host = await StandaloneHost.StartAsync(data.Path, settings);
+        var api = host.Api;
+        var admin = await api.AdminTokenAsync(StandaloneHost.AdminPassword);
+        await SubscribeAsync(api, admin, receiver, "/hang", ["lobby"], answer: _ => WebhookAnswer.Hang);
+        await SubscribeAsync(api, admin, receiver, "/fast", ["lobby"]);
+
+        var texts = new[] { "first", "second", "third", "fourth" };
+        foreach (var (text, i) in texts.Select((t, i) => (t, i)))
+        {
+            var guest = await api.GuestTokenAsync($"poster{i}");
+            using var posted = await api.SendAsync(HttpMethod.Post, "/api/rooms/lobby/messages", guest, new { text });
+            Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+        }
+
+        await receiver.WaitForAsync(r => r.Path == "/hang", TimeSpan.FromSeconds(45));
+
+        // Every message reaches the fast receiver while the hanging one still holds its single delivery: without the
+        // share, its four deliveries would take all three slots and the fast ones would wait out a minute's timeout each.
+        foreach (var text in texts)
+        {
+            await receiver.WaitForAsync(r => r.Path == "/fast" && r.Body.Contains($"\"text\":\"{text}\"", StringComparison.Ordinal), TimeSpan.FromSeconds(45));
+        }
+
+        Assert.Single(receiver.Received, r => r.Path == "/hang");
+        var metrics = await api.Http.GetStringAsync("/metrics");
+        Assert.Contains("chatroom_webhook_deliveries_deferred_total", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ADeliveryWaitingForItsRetrySurvivesARestart()
     {
         using var data = new TempDirectory();
