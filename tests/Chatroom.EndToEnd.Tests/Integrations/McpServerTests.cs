@@ -138,8 +138,11 @@ public sealed class McpServerTests : IAsyncLifetime
     [Fact]
     public async Task SearchFindsByText_AndFetchReadsOneMessage()
     {
-        await _host.Api.CreateRoomAsync(_admin, "mcp-search");
-        await using var mcp = await McpConnections.ConnectAsync(_host.Address, await _host.Api.GuestTokenAsync("finder"));
+        // The word search: this host ranks by meaning unless told not to (McpMeaningSearchTests covers meaning).
+        using var data = new TempDirectory();
+        await using var host = await StandaloneHost.StartAsync(data.Path, new Dictionary<string, string?> { ["Chatroom:Mcp:Search:ByMeaning"] = "false" });
+        await host.Api.CreateRoomAsync(await host.Api.AdminTokenAsync(StandaloneHost.AdminPassword), "mcp-search");
+        await using var mcp = await McpConnections.ConnectAsync(host.Address, await host.Api.GuestTokenAsync("finder"));
         (await mcp.CallAsync("post_message", new { room = "mcp-search", text = "The release train leaves Friday", idempotencyKey = "s-1" })).Structured();
         (await mcp.CallAsync("post_message", new { room = "mcp-search", text = "lunch at noon?", idempotencyKey = "s-2" })).Structured();
 
