@@ -14,6 +14,6 @@ public sealed class McpSearchOptions
     public bool ByMeaning { get; set; } = true;
 
     /// <summary>How long one call may spend embedding before it answers with the word search instead.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "00:02:00")]
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:02:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Chatroom.Core.Messages;
-using Chatroom.Testing.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -25,24 +24,19 @@ public sealed class McpMeaningSearchTests(ITestOutputHelper output) : IAsyncLife
         "the parking lot is closed on Monday",
     ];
 
-    private readonly TempDirectory _data = new();
+    private McpTestHost _mcpHost = null!;
     private StandaloneHost _host = null!;
     private string _admin = null!;
 
     public async Task InitializeAsync()
     {
-        _host = await StandaloneHost.StartAsync(_data.Path, new Dictionary<string, string?>
-        {
-            ["Chatroom:Accounts:RequireConfirmedEmail"] = "false",
-        });
-        _admin = await _host.Api.AdminTokenAsync(StandaloneHost.AdminPassword);
+        // The longest embedding timeout: a cold 1,000-message search takes 5-10 s on a loaded 2-core machine, and these
+        // tests are about ranking, not about the fall-back.
+        _mcpHost = await McpTestHost.StartAsync(new Dictionary<string, string?> { ["Chatroom:Mcp:Search:Timeout"] = "00:02:00" });
+        (_host, _admin) = (_mcpHost.Host, _mcpHost.AdminToken);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        _data.Dispose();
-    }
+    public async Task DisposeAsync() => await _mcpHost.DisposeAsync();
 
     [Fact]
     public async Task AQuerySharingNoWordFindsTheMessageItMeans_AndAnExactCodeStillRanksFirst()
@@ -112,11 +106,10 @@ public sealed class McpMeaningSearchTests(ITestOutputHelper output) : IAsyncLife
     [Fact]
     public async Task WithoutMeaningTheWordSearchAnswers()
     {
-        using var data = new TempDirectory();
-        await using var host = await StandaloneHost.StartAsync(data.Path, new Dictionary<string, string?> { ["Chatroom:Mcp:Search:ByMeaning"] = "false" });
-        await host.Api.CreateRoomAsync(await host.Api.AdminTokenAsync(StandaloneHost.AdminPassword), "words");
-        await SeedAsync(host, "words", [Target, "the update broke the build"]);
-        await using var mcp = await McpConnections.ConnectAsync(host.Address, await host.Api.GuestTokenAsync("worder"));
+        await using var words = await McpTestHost.StartWordSearchAsync();
+        await words.Host.Api.CreateRoomAsync(words.AdminToken, "words");
+        await SeedAsync(words.Host, "words", [Target, "the update broke the build"]);
+        await using var mcp = await McpConnections.ConnectAsync(words.Host.Address, await words.Host.Api.GuestTokenAsync("worder"));
 
         var byMeaning = (await mcp.CallAsync("search", new { query = "my laptop will not turn on", room = "words" })).Structured();
         var byWords = (await mcp.CallAsync("search", new { query = "UPDATE", room = "words" })).Structured();

@@ -18,24 +18,17 @@ public sealed class McpServerTests : IAsyncLifetime
 {
     private const string Password = "correct horse battery";
 
-    private readonly TempDirectory _data = new();
+    private McpTestHost _mcpHost = null!;
     private StandaloneHost _host = null!;
     private string _admin = null!;
 
     public async Task InitializeAsync()
     {
-        _host = await StandaloneHost.StartAsync(_data.Path, new Dictionary<string, string?>
-        {
-            ["Chatroom:Accounts:RequireConfirmedEmail"] = "false",
-        });
-        _admin = await _host.Api.AdminTokenAsync(StandaloneHost.AdminPassword);
+        _mcpHost = await McpTestHost.StartAsync();
+        (_host, _admin) = (_mcpHost.Host, _mcpHost.AdminToken);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        _data.Dispose();
-    }
+    public async Task DisposeAsync() => await _mcpHost.DisposeAsync();
 
     [Fact]
     public async Task ListsItsTools_ReadOnlyButForPosting()
@@ -139,10 +132,9 @@ public sealed class McpServerTests : IAsyncLifetime
     public async Task SearchFindsByText_AndFetchReadsOneMessage()
     {
         // The word search: this host ranks by meaning unless told not to (McpMeaningSearchTests covers meaning).
-        using var data = new TempDirectory();
-        await using var host = await StandaloneHost.StartAsync(data.Path, new Dictionary<string, string?> { ["Chatroom:Mcp:Search:ByMeaning"] = "false" });
-        await host.Api.CreateRoomAsync(await host.Api.AdminTokenAsync(StandaloneHost.AdminPassword), "mcp-search");
-        await using var mcp = await McpConnections.ConnectAsync(host.Address, await host.Api.GuestTokenAsync("finder"));
+        await using var words = await McpTestHost.StartWordSearchAsync();
+        await words.Host.Api.CreateRoomAsync(words.AdminToken, "mcp-search");
+        await using var mcp = await McpConnections.ConnectAsync(words.Host.Address, await words.Host.Api.GuestTokenAsync("finder"));
         (await mcp.CallAsync("post_message", new { room = "mcp-search", text = "The release train leaves Friday", idempotencyKey = "s-1" })).Structured();
         (await mcp.CallAsync("post_message", new { room = "mcp-search", text = "lunch at noon?", idempotencyKey = "s-2" })).Structured();
 
