@@ -110,7 +110,8 @@ public sealed class ChatMcpTools(
     [McpServerTool(Name = "search", Title = "Search messages", ReadOnly = true, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(McpSearchResults))]
     [Description("Finds messages by meaning (method \"meaning\": best first, each with a score; a message containing every word ranks higher, " +
         "so names and codes are found) where the server has an embedding model, else containing every word of the query (method \"text\", " +
-        "newest first), in one room (its latest 1000 messages) or in the rooms you can read (the latest 200 of each of the first 25). " +
+        "newest first; \"text_fallback\" when ranking by meaning timed out), in one room (its latest 1000 messages) or in the rooms you " +
+        "can read (the latest 200 of each of the first 25). " +
         "Pass a result's id to fetch." + UntrustedDescription)]
     public Task<CallToolResult> Search(
         ClaimsPrincipal? user,
