@@ -32,6 +32,9 @@ public static class ChatMcpExtensions
                 ResourceName = "Chatroom",
             });
         builder.Services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>, McpChallenge>();
+        builder.Services.AddOptions<McpSearchOptions>().Bind(builder.Configuration.GetSection(McpSearchOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<McpMeaningSearch>();
         builder.Services.AddMcpServer(options => options.ServerInfo = new() { Name = "chatroom", Version = "1.0" })
             .WithHttpTransport(options => options.SessionMode = HttpServerSessionMode.Stateless)
             .WithTools<ChatMcpTools>();

@@ -27,6 +27,7 @@ public sealed class ChatMcpTools(
     IPresenceStore presence,
     IModerationStore moderation,
     MessagePosting posting,
+    McpMeaningSearch meaning,
     IOptions<AuthOptions> auth,
     IOptions<TrendPolicy> trends,
     TimeProvider time)
@@ -41,7 +42,7 @@ public sealed class ChatMcpTools(
 
     /// <summary>
     /// How far back search reads: the latest messages of one room, or of each of the first rooms when no room is named.
-    /// It matches text, so it reads rather than looks up; these bound one call's work.
+    /// It matches text or meaning over what it reads rather than looking up an index; these bound one call's work.
     /// </summary>
     internal const int SearchDepthOneRoom = 1000;
 
@@ -107,8 +108,11 @@ public sealed class ChatMcpTools(
     });
 
     [McpServerTool(Name = "search", Title = "Search messages", ReadOnly = true, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(McpSearchResults))]
-    [Description("Finds messages containing every word of the query (case-insensitive text match, not by meaning), newest first, in one room " +
-        "(its latest 1000 messages) or in the rooms you can read (the latest 200 of each of the first 25). Pass a result's id to fetch." + UntrustedDescription)]
+    [Description("Finds messages by meaning (method \"meaning\": best first, each with a score; a message containing every word ranks higher, " +
+        "so names and codes are found) where the server has an embedding model, else containing every word of the query (method \"text\", " +
+        "newest first; \"text_fallback\" when ranking by meaning timed out), in one room (its latest 1000 messages) or in the rooms you " +
+        "can read (the latest 200 of each of the first 25). " +
+        "Pass a result's id to fetch." + UntrustedDescription)]
     public Task<CallToolResult> Search(
         ClaimsPrincipal? user,
         [Description("Words to find, 1-200 characters.")] string query,
@@ -158,15 +162,28 @@ public sealed class ChatMcpTools(
             }
         }
 
-        var found = new List<ChatMessage>();
+        var readable = new List<ChatMessage>();
         foreach (var name in searched)
         {
             var recent = await log.ReadAsync(name, new MessageQuery(null, null, depth), cancellationToken);
-            found.AddRange(recent.Where(m => (!m.Hidden || identity.IsAdmin) && terms.All(t => m.Text.Contains(t, StringComparison.OrdinalIgnoreCase))));
+            readable.AddRange(recent.Where(m => !m.Hidden || identity.IsAdmin));
         }
 
-        var results = found.OrderByDescending(m => m.SentAt).ThenByDescending(m => m.Id).Take(take).Select(m => ToMcp(m, identity)).ToList();
-        return McpResults.Untrusted(new McpSearchResults(query, "text", results, searched.Count));
+        var newestFirst = readable.OrderByDescending(m => m.SentAt).ThenByDescending(m => m.Id).ToList();
+        var method = "text";
+        if (meaning.IsAvailable)
+        {
+            if (await meaning.RankAsync(query, terms, newestFirst, take, cancellationToken) is { } ranked)
+            {
+                return McpResults.Untrusted(new McpSearchResults(query, "meaning",
+                    [.. ranked.Select(r => McpSearchHit.From(ToMcp(r.Message, identity), r.Score))], searched.Count));
+            }
+
+            method = "text_fallback";
+        }
+
+        var results = newestFirst.Where(m => McpMeaningSearch.ContainsAllWords(m, terms)).Take(take).Select(m => McpSearchHit.From(ToMcp(m, identity), null)).ToList();
+        return McpResults.Untrusted(new McpSearchResults(query, method, results, searched.Count));
     });
 
     [McpServerTool(Name = "fetch", Title = "Fetch a message", ReadOnly = true, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(McpFetched))]

@@ -14,8 +14,18 @@ public sealed record McpMessage(string Id, string Room, long Number, string Auth
 /// <summary>A page of history, oldest first; <see cref="NextCursor"/> reads the page before it.</summary>
 public sealed record McpHistoryPage(string Room, IReadOnlyList<McpMessage> Messages, string? NextCursor, bool Untrusted = true);
 
-/// <summary>Search results, newest first; <see cref="Method"/> says how they were matched.</summary>
-public sealed record McpSearchResults(string Query, string Method, IReadOnlyList<McpMessage> Results, int RoomsSearched, bool Untrusted = true);
+/// <summary>
+/// Search results; <see cref="Method"/> says how they were matched: <c>meaning</c> (best first, each with its
+/// <see cref="McpSearchHit.Score"/>), <c>text</c> (every word, newest first, no score) or <c>text_fallback</c> (the word
+/// search, because ranking by meaning timed out or failed).
+/// </summary>
+public sealed record McpSearchResults(string Query, string Method, IReadOnlyList<McpSearchHit> Results, int RoomsSearched, bool Untrusted = true);
+
+/// <summary>A message as <see cref="McpMessage"/>, with its similarity to the query when ranked by meaning.</summary>
+public sealed record McpSearchHit(string Id, string Room, long Number, string Author, string AuthorKind, string Text, DateTimeOffset SentAt, bool Hidden, double? Score)
+{
+    public static McpSearchHit From(McpMessage m, double? score) => new(m.Id, m.Room, m.Number, m.Author, m.AuthorKind, m.Text, m.SentAt, m.Hidden, score);
+}
 
 public sealed record McpFetched(McpMessage Message, bool Untrusted = true);
 

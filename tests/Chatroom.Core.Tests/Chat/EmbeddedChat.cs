@@ -32,6 +32,8 @@ internal sealed class EmbeddedChat : IAsyncDisposable
         services.AddEmbeddedChatBackends();
         services.AddSingleton<ChatMetrics>();
         services.AddSingleton<QueueRetry>();
+        services.AddOptions<IntegrationOptions>();
+        services.AddSingleton<LoopGuard>();
         services.AddSingleton<ChatService>();
         services.AddSingleton<RoomService>();
         services.AddSingleton<SendAdmission>();

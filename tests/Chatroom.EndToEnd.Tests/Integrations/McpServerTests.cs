@@ -18,24 +18,17 @@ public sealed class McpServerTests : IAsyncLifetime
 {
     private const string Password = "correct horse battery";
 
-    private readonly TempDirectory _data = new();
+    private McpTestHost _mcpHost = null!;
     private StandaloneHost _host = null!;
     private string _admin = null!;
 
     public async Task InitializeAsync()
     {
-        _host = await StandaloneHost.StartAsync(_data.Path, new Dictionary<string, string?>
-        {
-            ["Chatroom:Accounts:RequireConfirmedEmail"] = "false",
-        });
-        _admin = await _host.Api.AdminTokenAsync(StandaloneHost.AdminPassword);
+        _mcpHost = await McpTestHost.StartAsync();
+        (_host, _admin) = (_mcpHost.Host, _mcpHost.AdminToken);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        _data.Dispose();
-    }
+    public async Task DisposeAsync() => await _mcpHost.DisposeAsync();
 
     [Fact]
     public async Task ListsItsTools_ReadOnlyButForPosting()
@@ -138,8 +131,10 @@ public sealed class McpServerTests : IAsyncLifetime
     [Fact]
     public async Task SearchFindsByText_AndFetchReadsOneMessage()
     {
-        await _host.Api.CreateRoomAsync(_admin, "mcp-search");
-        await using var mcp = await McpConnections.ConnectAsync(_host.Address, await _host.Api.GuestTokenAsync("finder"));
+        // The word search: this host ranks by meaning unless told not to (McpMeaningSearchTests covers meaning).
+        await using var words = await McpTestHost.StartWordSearchAsync();
+        await words.Host.Api.CreateRoomAsync(words.AdminToken, "mcp-search");
+        await using var mcp = await McpConnections.ConnectAsync(words.Host.Address, await words.Host.Api.GuestTokenAsync("finder"));
         (await mcp.CallAsync("post_message", new { room = "mcp-search", text = "The release train leaves Friday", idempotencyKey = "s-1" })).Structured();
         (await mcp.CallAsync("post_message", new { room = "mcp-search", text = "lunch at noon?", idempotencyKey = "s-2" })).Structured();
 
