@@ -77,12 +77,13 @@ vitest_passed=$(count 'Tests +[0-9]+ passed')
 vitest_failed=$(count 'Tests +[0-9]+ failed')
 node_passed=$(count '^# pass +[0-9]+')
 node_failed=$(count '^# fail +[0-9]+')
-# The failures by name, with the first lines of each message, so the end of a CI log says what broke.
+# The failures by name, with the first lines of each message, so the end of a CI log says what broke (the first 300
+# lines; the rest is read and dropped, so a long list does not end the script with SIGPIPE under pipefail).
 failures=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '
   /^  Failed [^ ]/ { n = 25; print "--"; }
   /^ *(FAIL|×) / { print "--"; print; next }
   /^not ok / { print "--"; print; next }
-  n > 0 { print; n-- }' | head -300)
+  n > 0 { print; n-- }' | { head -300; cat >/dev/null; })
 rm -f "$log"
 if [ -n "$failures" ]; then
   echo
