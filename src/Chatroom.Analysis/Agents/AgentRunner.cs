@@ -46,8 +46,11 @@ public sealed partial class AgentRunner(
     /// <summary>The run id of an agent's reply to a message: the same on every redelivery, so the reply is stored once.</summary>
     public static string RunIdFor(string agent, RoomMessage message) => $"{agent}-{message.Room}-{message.Id}";
 
-    /// <summary>Runs the agent on the message; returns the reply it posted, or null when it stayed quiet (over its rate, or past the hop limit).</summary>
-    public async Task<RoomMessage?> RunAsync(AgentRoute route, RoomMessage message, CancellationToken cancellationToken, string? instruction = null)
+    /// <summary>
+    /// Runs the agent on the message; returns the reply it posted, or null when it stayed quiet (over its rate, or past the
+    /// hop limit). The reply is one hop beyond the message unless <paramref name="replyHop"/> says otherwise.
+    /// </summary>
+    public async Task<RoomMessage?> RunAsync(AgentRoute route, RoomMessage message, CancellationToken cancellationToken, string? instruction = null, int? replyHop = null)
     {
         var agent = route.Agent;
         var runId = RunIdFor(agent.Name, message);
@@ -55,7 +58,7 @@ public sealed partial class AgentRunner(
             new { trigger = route.Trigger, messageId = message.Id, author = message.AuthorName }, cancellationToken);
 
         // A reply is one hop further than what it answers; past the limit the model is not even asked.
-        var hop = message.Hop + 1;
+        var hop = replyHop ?? message.Hop + 1;
         if (!loops.Admits(MessageKind.Agent, hop))
         {
             await feed.PublishAsync(agent.Name, runId, "refused", message.Room, new { reason = Core.Errors.ErrorCodes.LoopDetected, hop }, cancellationToken);

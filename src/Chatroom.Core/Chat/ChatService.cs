@@ -69,18 +69,10 @@ public sealed partial class ChatService(
 
         var started = time.GetTimestamp();
         var queues = message.Kind == MessageKind.System ? AnalysisOnly : AnalysisAndAgents;
-        AppendResult result;
-        bool published = false, queued = false;
-        if (sendPath is null)
-        {
-            result = await log.AppendAsync(message, time.GetUtcNow(), cancellationToken);
-        }
-        else
-        {
-            var outcome = await sendPath.AppendAndAnnounceAsync(message, time.GetUtcNow(),
+        var (result, published, queued) = sendPath is null
+            ? new SendOutcome(await log.AppendAsync(message, time.GetUtcNow(), cancellationToken), Published: false, Queued: false)
+            : await sendPath.AppendAndAnnounceAsync(message, time.GetUtcNow(),
                 new MessageAnnouncement(MessageEvent, queues, System.Diagnostics.Activity.Current?.Id), cancellationToken);
-            (result, published, queued) = (outcome.Result, outcome.Published, outcome.Queued);
-        }
 
         metrics.AppendDuration(time.GetElapsedTime(started));
         var stored = result.Message;

@@ -303,9 +303,10 @@ public sealed partial class DiscussionManager(
         var instruction = $"You are taking part in a moderated discussion on \"{state.Topic}\" with {others}. It is your turn " +
                           $"({run.TurnsTaken + 1} of {state.Turns}). Reply to what was said last in two to four sentences; add something new. Do not @-mention anyone.";
         // The turns answer one another up to the discussion's own turn limit: each is one hop beyond the message that opened
-        // the discussion, not one beyond the turn before, so the loop guard does not cut short a discussion someone asked for.
-        var answering = run.TurnsTaken > 0 && previous.Kind == MessageKind.Agent ? previous with { Hop = Math.Max(0, previous.Hop - 1) } : previous;
-        var reply = await runner.RunAsync(new AgentRoute(agent, "discussion"), answering, linked.Token, instruction);
+        // the discussion (as the turn before it is), not one beyond that turn, so the loop guard does not cut short a
+        // discussion someone asked for.
+        var hop = run.TurnsTaken > 0 && previous.Kind == MessageKind.Agent ? previous.Hop : previous.Hop + 1;
+        var reply = await runner.RunAsync(new AgentRoute(agent, "discussion"), previous, linked.Token, instruction, hop);
         run.Advance(reply?.Id ?? run.LastMessageId);
         if (!await store.UpdateAsync(state.Room, _node, run.TurnsTaken, run.LastMessageId, time.GetUtcNow() + Lease, linked.Token))
         {
