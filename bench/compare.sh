@@ -22,7 +22,9 @@
 #   ROUNDS     run the targets this many times, the order reversed every other round, and add a table of medians
 #              (default 1): on a shared machine one run's tail moves by 2x; medians of interleaved rounds compare builds
 #   SIZE       message size in bytes (default 100)
-#   WARMUP     seconds of a 100-connection warm-up run, discarded, after each target starts (default 5; 0 = none)
+#   WARMUP     seconds of a warm-up run, discarded, after each target starts (default 5; 0 = none)
+#   WARMUP_SHAPE  the warm-up's connections:rooms:msg-per-second-per-room (default 100:10:5); the .NET hosts JIT for
+#              about 40 s under 1000:100:10, so `WARMUP=45 WARMUP_SHAPE=1000:100:10` measures the steady state
 #   OUT        folder for the JSON, logs and table (default bench/results/<UTC stamp>)
 #   SKIP_BUILD set to 1 to use the existing Release builds
 set -euo pipefail
@@ -34,6 +36,7 @@ DRIVERS=${DRIVERS:-dotnet}
 SIZE=${SIZE:-100}
 ROUNDS=${ROUNDS:-1}
 WARMUP=${WARMUP:-5}
+WARMUP_SHAPE=${WARMUP_SHAPE:-100:10:5}
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=${OUT:-$ROOT/bench/results/$STAMP}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/chatroom-compare.XXXXXX")
@@ -102,6 +105,7 @@ if [[ ! -d $ROOT/bench/peer/node_modules ]]; then
 fi
 
 REDIS_PORT=""
+REDIS_PID=""
 start_redis() {
   if [[ -n $REDIS_PORT ]]; then
     redis-cli -p "$REDIS_PORT" FLUSHALL >/dev/null
@@ -113,6 +117,7 @@ start_redis() {
   redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$WORK/redis" --save "" \
     --appendonly yes --appendfsync everysec --daemonize no >"$OUT/redis-server.log" 2>&1 &
   PIDS+=($!)
+  REDIS_PID=$!
   local deadline=$((SECONDS + 20))
   until redis-cli -p "$REDIS_PORT" PING >/dev/null 2>&1; do
     ((SECONDS < deadline)) || { log "redis-server did not start"; exit 1; }
@@ -122,6 +127,7 @@ start_redis() {
 
 # What start_target leaves for run_load: the server processes, the socket URL(s), and the API's URL when apart.
 SERVER_PIDS=()
+SERVER_NAMES=()
 SERVER_URLS=()
 API_URL=""
 
@@ -143,11 +149,34 @@ start_process() { # log-name url dll env...
   local pid=$!
   PIDS+=("$pid")
   SERVER_PIDS+=("$pid")
+  SERVER_NAMES+=("$name")
   wait_healthy "$url" 90 "$pid"
+}
+
+# CPU seconds so far: of one process (user + system), and of the whole machine (every CPU's busy time).
+process_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+machine_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
+
+# Where the machine's CPU went during one run: each server process, redis-server, and the rest (the load client).
+cpu_split() { # before-file after-file seconds -> "name cores" lines
+  local hz
+  hz=$(getconf CLK_TCK)
+  paste -d' ' "$1" "$2" | awk -v hz="$hz" -v s="$3" '{printf "%s %.2f\n", $1, ($4 - $2) / hz / s}'
+}
+cpu_snapshot() { # file
+  local i
+  {
+    for i in "${!SERVER_PIDS[@]}"; do
+      echo "${SERVER_NAMES[$i]} $(process_ticks "${SERVER_PIDS[$i]}")"
+    done
+    [[ -n $REDIS_PID ]] && echo "redis-server $(process_ticks "$REDIS_PID")"
+    echo "machine $(machine_ticks)"
+  } >"$1"
 }
 
 start_target() { # target
   SERVER_PIDS=()
+  SERVER_NAMES=()
   SERVER_URLS=()
   API_URL=""
   local port url
@@ -193,6 +222,7 @@ start_target() { # target
       node "$ROOT/bench/peer/server.js" --port "$port" --persist redis --redis "redis://127.0.0.1:$REDIS_PORT" >"$OUT/$1.log" 2>&1 &
       PIDS+=($!)
       SERVER_PIDS=($!)
+      SERVER_NAMES=("$1")
       SERVER_URLS=("$url")
       wait_healthy "$url" 90 "$!"
       ;;
@@ -200,6 +230,7 @@ start_target() { # target
       node "$ROOT/bench/peer/server.js" --port "$port" --persist none >"$OUT/$1.log" 2>&1 &
       PIDS+=($!)
       SERVER_PIDS=($!)
+      SERVER_NAMES=("$1")
       SERVER_URLS=("$url")
       wait_healthy "$url" 90 "$!"
       ;;
@@ -282,15 +313,20 @@ for round in $(seq 1 "$ROUNDS"); do
       label=$(target_label "$target" "$driver")
       ((ROUNDS > 1)) && label+=" r$round"
       if ((WARMUP > 0)); then
-        log "target $label: warm-up ($WARMUP s, discarded)"
-        run_load "$target" "$driver" "$label warm-up" 100 10 5 "$WARMUP" "$OUT/$target-$driver-warmup.json" >/dev/null 2>"$OUT/$target-$driver-warmup.progress" || true
+        IFS=: read -r wconns wrooms wrate <<<"$WARMUP_SHAPE"
+        log "target $label: warm-up ($WARMUP s of $WARMUP_SHAPE, discarded)"
+        run_load "$target" "$driver" "$label warm-up" "$wconns" "$wrooms" "$wrate" "$WARMUP" "$OUT/$target-$driver-warmup.json" >/dev/null 2>"$OUT/$target-$driver-warmup.progress" || true
       fi
       for workload in $WORKLOADS; do
         IFS=: read -r conns rooms rate seconds <<<"$workload"
         name=$(run_name "$target" "$driver" "$workload" "$round")
         log "target $label: $conns connections, $rooms rooms, $rate msg/s per room, $seconds s"
+        cpu_snapshot "$WORK/cpu-before"
+        started=$SECONDS
         run_load "$target" "$driver" "$label" "$conns" "$rooms" "$rate" "$seconds" "$OUT/$name.json" >"$OUT/$name.md" 2> >(tee "$OUT/$name.progress" >&2) ||
           log "target $target: the run $name failed (see $OUT/$name.progress)"
+        cpu_snapshot "$WORK/cpu-after"
+        cpu_split "$WORK/cpu-before" "$WORK/cpu-after" "$((SECONDS - started))" >"$OUT/$name.cpu"
       done
     done
     stop_target
@@ -355,6 +391,26 @@ rows() {
       + "| \(.crossNode.deliverMs.p50 | ms) / \(.crossNode.deliverMs.p90 | ms) / \(.crossNode.deliverMs.p99 | ms) "
       + "| \(.crossNode.delivered) of \(.delivered) |"' "${crossed[@]}"
   fi
+  echo
+  echo "Where the CPU went (cores in use, averaged over each run from connecting to the end of the drain; \"rest\" is the"
+  echo "machine's busy time outside the servers and redis-server: mostly the load client):"
+  echo
+  echo "| target | connections / rooms / msg/s per room / s | server processes | redis-server | rest | machine |"
+  echo "|---|---|---|---|---|---|"
+  for workload in $WORKLOADS; do
+    while read -r target driver; do
+      for round in $(seq 1 "$ROUNDS"); do
+        split="$OUT/$(run_name "$target" "$driver" "$workload" "$round").cpu"
+        [[ -f $split ]] || continue
+        awk -v label="$(target_label "$target" "$driver")$( ((ROUNDS > 1)) && echo " r$round")" -v wl="${workload//:/ \/ }" '
+          $1 == "machine" { machine = $2; next }
+          $1 == "redis-server" { redis = $2; next }
+          { servers = servers (servers == "" ? "" : ", ") $1 " " $2; used += $2 }
+          END { printf "| %s | %s | %s | %s | %.2f | %s |\n", label, wl, servers, (redis == "" ? "–" : redis), machine - used - redis, machine }
+        ' "$split"
+      done
+    done < <(rows)
+  done
   echo
   echo "Saturation: the most delivered/s among these workloads with send→deliver p99 < 250 ms, nothing missing and nothing refused:"
   echo

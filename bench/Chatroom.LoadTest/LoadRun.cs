@@ -26,6 +26,7 @@ public sealed class LoadRun(LoadSettings settings, TextWriter progress)
 
     private readonly LatencyHistogram _ack = new();
     private readonly LatencyHistogram _deliver = new();
+    private LatencyHistogram _deliverLastSecond = new();
     private readonly LatencyHistogram _deliverCrossNode = new();
     private readonly ConcurrentDictionary<string, long> _refused = new();
     private readonly ConcurrentDictionary<string, long> _errors = new();
@@ -325,6 +326,7 @@ public sealed class LoadRun(LoadSettings settings, TextWriter progress)
         {
             var elapsed = Stopwatch.GetElapsedTime(sentAt);
             _deliver.Record(elapsed);
+            Volatile.Read(ref _deliverLastSecond).Record(elapsed);
             Interlocked.Increment(ref _delivered);
 
             // The sender's node is the fourth field: lt|<timestamp>|<sequence>|<node>|…
@@ -356,9 +358,10 @@ public sealed class LoadRun(LoadSettings settings, TextWriter progress)
                 var delivered = Interlocked.Read(ref _delivered);
                 var ack = _ack.Summarise();
                 var deliver = _deliver.Summarise();
+                var lastSecond = Interlocked.Exchange(ref _deliverLastSecond, new LatencyHistogram()).Summarise();
                 var memory = rss is { } r ? string.Create(CultureInfo.InvariantCulture, $"  server RSS {r / 1048576.0:F0} MiB") : string.Empty;
                 progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{clock.Elapsed.TotalSeconds,5:F0} s  conns {connected - Interlocked.Read(ref _dropped)}  sent {Interlocked.Read(ref _sent)}  acked {Interlocked.Read(ref _acked)}  refused {_refused.Values.Sum()}  errors {_errors.Values.Sum()}  in flight {Interlocked.Read(ref _inFlight)}  delivered {delivered} ({delivered - lastDelivered}/s)  ack p50 {ack.P50:F1} p99 {ack.P99:F1} ms  deliver p50 {deliver.P50:F1} p99 {deliver.P99:F1} ms{memory}"));
+                    $"{clock.Elapsed.TotalSeconds,5:F0} s  conns {connected - Interlocked.Read(ref _dropped)}  sent {Interlocked.Read(ref _sent)}  acked {Interlocked.Read(ref _acked)}  refused {_refused.Values.Sum()}  errors {_errors.Values.Sum()}  in flight {Interlocked.Read(ref _inFlight)}  delivered {delivered} ({delivered - lastDelivered}/s)  ack p50 {ack.P50:F1} p99 {ack.P99:F1} ms  deliver p50 {deliver.P50:F1} p99 {deliver.P99:F1} ms (last second {lastSecond.P50:F1} / {lastSecond.P99:F1}){memory}"));
                 lastDelivered = delivered;
             }
         }

@@ -34,4 +34,11 @@ public sealed class RedisBackendOptions
 
     /// <summary>Entries the node state cache holds at most; when full it starts over.</summary>
     public int StateCacheMaxEntries { get; set; } = 100_000;
+
+    /// <summary>
+    /// Whether StackExchange.Redis reads and writes its sockets on its own pool of dedicated threads (the library's
+    /// default) instead of the .NET thread pool. Off: on a small node the dedicated threads' hand-offs cost more CPU
+    /// than they save (docs/benchmarks.md); turn on if a process ever starves its thread pool with blocking work.
+    /// </summary>
+    public bool DedicatedSocketThreads { get; set; }
 }

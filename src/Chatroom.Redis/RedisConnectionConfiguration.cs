@@ -36,6 +36,12 @@ public static class RedisConnectionConfiguration
 
         // Reconnect soon after a restart (first retry after 100 ms, backing off to 5 s), like the old client.
         options.ReconnectRetryPolicy = new ExponentialRetry(100, 5_000);
+        // Replies are read and their continuations run on the .NET thread pool, as everything else in the process:
+        // the library's dedicated socket threads cost ~8 % more CPU per delivery on two cores (docs/benchmarks.md).
+        if (!backend.DedicatedSocketThreads)
+        {
+            options.SocketManager = SocketManager.ThreadPool;
+        }
 
         var caFile = string.IsNullOrWhiteSpace(backend.CaCertificateFile) ? connectionStringCaFile : backend.CaCertificateFile;
         if (!string.IsNullOrWhiteSpace(caFile))
