@@ -23,6 +23,9 @@ CATEGORIES = [
     ("thread pool idle / spinning", re.compile(r"LowLevelSpinWaiter|LowLevelLifoSemaphore|sched_yield|WorkerThreadStart")),
 ]
 
+# A sample's first line: the thread's name (may hold spaces), then its pid[/tid].
+THREAD = re.compile(r"^(.*?)\s+\d+(?:/\d+)?\s")
+
 
 def main(path: str) -> None:
     by_category = collections.Counter()
@@ -53,7 +56,7 @@ def main(path: str) -> None:
                 flush()
                 stack, thread = [], None
             elif not line.startswith((" ", "\t")):
-                thread = line[:15].strip()  # the comm field: at most 15 characters
+                thread = THREAD.match(line).group(1) if THREAD.match(line) else line.split()[0]
             else:
                 frame = line.strip()
                 stack.append(frame.split(" ", 1)[1] if " " in frame else frame)
