@@ -20,7 +20,7 @@ CATEGORIES = [
     ("group fan-out / serialization", re.compile(r"SendGroup|HubLifetimeManager|SerializedHubMessage|JsonHubProtocol|WriteMessage")),
     ("Redis client", re.compile(r"StackExchange\.Redis")),
     ("GC", re.compile(r"gc_heap|GCHeap|WKS::|SVR::|GarbageCollect", re.I)),
-    ("thread pool idle / spinning", re.compile(r"LowLevelSpinWaiter|LowLevelLifoSemaphore|sched_yield|WorkerThreadStart")),
+    ("spinning or parking while waiting for work", re.compile(r"LowLevelSpinWaiter|LowLevelLifoSemaphore|sched_yield")),
 ]
 
 # A sample's first line: the thread's name (may hold spaces), then its pid[/tid].
