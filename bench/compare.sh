@@ -18,7 +18,9 @@
 #              (bench/peer/loadtest.js --client signalr: the peer's own Node driver with @microsoft/signalr); the peer
 #              targets always use the Node driver with socket.io-client
 #   BASELINE_STANDALONE  for the *-baseline targets: another build's Chatroom.Standalone.dll (e.g. a worktree of
-#              an older commit), run like `embedded` or `redis`, for before/after rows in one run
+#              an older commit), run like `embedded` or `redis`, for before/after rows in one run; default: this build
+#   BASELINE_ENV  space-separated NAME=value settings the *-baseline targets run with (before/after of one runtime or
+#              configuration setting on the same build, e.g. BASELINE_ENV="DOTNET_TieredPGO=1")
 #   ROUNDS     run the targets this many times, the order reversed every other round, and add a table of medians
 #              (default 1): on a shared machine one run's tail moves by 2x; medians of interleaved rounds compare builds
 #   SIZE       message size in bytes (default 100)
@@ -187,15 +189,16 @@ start_target() { # target
       local data="$WORK/data-$1"
       mkdir -p "$data"
       local redis_env=()
-      local host=$STANDALONE
+      local host=$STANDALONE baseline_env=()
       if [[ $1 == *-baseline ]]; then
-        host=${BASELINE_STANDALONE:?$1 needs BASELINE_STANDALONE}
+        host=${BASELINE_STANDALONE:-$STANDALONE}
+        read -r -a baseline_env <<<"${BASELINE_ENV:-}"
       fi
       if [[ $1 == redis* ]]; then
         start_redis
         redis_env=("ConnectionStrings__redis=127.0.0.1:$REDIS_PORT")
       fi
-      start_process "$1" "$url" "$host" "${redis_env[@]}" Chatroom__DataDirectory="$data"
+      start_process "$1" "$url" "$host" "${redis_env[@]}" "${baseline_env[@]}" Chatroom__DataDirectory="$data"
       SERVER_URLS=("$url")
       ;;
     redis-2node)
@@ -343,6 +346,19 @@ rows() {
   done
 }
 
+# Every run that left a file with this extension, in the tables' order: "target driver round workload file" per line.
+runs_with() { # extension
+  local workload target driver round file
+  for workload in $WORKLOADS; do
+    while read -r target driver; do
+      for round in $(seq 1 "$ROUNDS"); do
+        file="$OUT/$(run_name "$target" "$driver" "$workload" "$round").$1"
+        [[ -f $file ]] && echo "$target $driver $round $workload $file"
+      done
+    done < <(rows)
+  done
+}
+
 {
   echo "## Chatroom vs Socket.IO peer, $(date -u +'%Y-%m-%d %H:%M UTC')"
   echo
@@ -355,11 +371,7 @@ rows() {
   echo
   echo "| target | connections / rooms / msg/s per room / s | connected | sent | acked | refused | send→ack p50 / p90 / p99 / max (ms) | send→deliver p50 / p90 / p99 / max (ms) | delivered/s | missing | server RSS per connection | server CPU per delivery |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
-  for workload in $WORKLOADS; do
-    while read -r target driver; do
-      for round in $(seq 1 "$ROUNDS"); do
-        json="$OUT/$(run_name "$target" "$driver" "$workload" "$round").json"
-        [[ -f $json ]] || continue
+  while read -r _ _ _ _ json; do
         jq -r '
         def ms: . * 100 | round / 100;
         def lat: "\(.p50 | ms) / \(.p90 | ms) / \(.p99 | ms) / \(.max | ms)";
@@ -370,14 +382,11 @@ rows() {
         + "| \(.missing) | \(if .serverRss == null then "–" else "\(.serverRss.perConnectionBytes / 1024 * 10 | round / 10) KiB" end) "
         + "| \(if .serverCpu == null then "–" else "\(.serverCpu.microsecondsPerDelivery) µs" end) |"
       ' "$json"
-      done
-    done < <(rows)
-  done
+  done < <(runs_with json)
   crossed=()
-  for json in "$OUT"/*.json; do
-    [[ $json == *warmup.json ]] && continue
+  while read -r _ _ _ _ json; do
     jq -e '.crossNode != null' "$json" >/dev/null 2>&1 && crossed+=("$json")
-  done
+  done < <(runs_with json)
   if ((${#crossed[@]} > 0)); then
     echo
     echo "Deliveries between socket nodes (the sender on one server, the receiver on the other):"
@@ -397,20 +406,14 @@ rows() {
   echo
   echo "| target | connections / rooms / msg/s per room / s | server processes | redis-server | rest | machine |"
   echo "|---|---|---|---|---|---|"
-  for workload in $WORKLOADS; do
-    while read -r target driver; do
-      for round in $(seq 1 "$ROUNDS"); do
-        split="$OUT/$(run_name "$target" "$driver" "$workload" "$round").cpu"
-        [[ -f $split ]] || continue
-        awk -v label="$(target_label "$target" "$driver")$( ((ROUNDS > 1)) && echo " r$round")" -v wl="${workload//:/ \/ }" '
-          $1 == "machine" { machine = $2; next }
-          $1 == "redis-server" { redis = $2; next }
-          { servers = servers (servers == "" ? "" : ", ") $1 " " $2; used += $2 }
-          END { printf "| %s | %s | %s | %s | %.2f | %s |\n", label, wl, servers, (redis == "" ? "–" : redis), machine - used - redis, machine }
-        ' "$split"
-      done
-    done < <(rows)
-  done
+  while read -r target driver round workload split; do
+    awk -v label="$(target_label "$target" "$driver")$( ((ROUNDS > 1)) && echo " r$round")" -v wl="${workload//:/ \/ }" '
+        $1 == "machine" { machine = $2; next }
+        $1 == "redis-server" { redis = $2; next }
+        { servers = servers (servers == "" ? "" : ", ") $1 " " $2; used += $2 }
+        END { printf "| %s | %s | %s | %s | %.2f | %s |\n", label, wl, servers, (redis == "" ? "–" : redis), machine - used - redis, machine }
+      ' "$split"
+  done < <(runs_with cpu)
   echo
   echo "Saturation: the most delivered/s among these workloads with send→deliver p99 < 250 ms, nothing missing and nothing refused:"
   echo
